@@ -1,0 +1,22 @@
+"""Deep Learning Notes Lab: entry point. Run with ``streamlit run app.py``."""
+
+import streamlit as st
+
+from ui.i18n import language_selector, t
+from ui.navigation import PAGES
+
+st.set_page_config(page_title="Deep Learning Notes Lab", page_icon=":material/science:", layout="wide")
+language_selector()
+page = st.navigation(
+    [
+        st.Page(
+            spec.path,
+            title=t(f"nav.{spec.slug}"),
+            icon=spec.icon,
+            url_path=spec.slug,
+            default=(spec.slug == "home"),
+        )
+        for spec in PAGES
+    ]
+)
+page.run()

@@ -1,0 +1,1 @@
+"""Shared Streamlit helpers: navigation, languages, layout pieces and Altair chart builders."""

@@ -1,0 +1,33 @@
+"""Layout pieces every topic page uses, so pages look alike and stay thin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from ui.i18n import t
+
+
+def page_header(namespace: str) -> None:
+    """Title and one-paragraph introduction from ``<namespace>.title`` / ``<namespace>.intro``."""
+    st.title(t(f"{namespace}.title"))
+    st.markdown(t(f"{namespace}.intro"))
+
+
+def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
+    """The "about the notes" box: each item is (what the notes say, the verified version)."""
+    with st.expander(t("common.about_notes"), expanded=False, icon=":material/fact_check:"):
+        for said, verified in items:
+            st.markdown(f"**{t('common.notes_say')}** {said}")
+            st.markdown(f"**{t('common.verified')}** {verified}")
+            st.divider()
+
+
+def reference_check(label: str, max_abs_diff: float, tolerance: float) -> None:
+    """Show a live check against the reference library, e.g. 'sklearn.metrics.roc_auc_score'."""
+    text = t("common.check", reference=label, diff=f"{max_abs_diff:.1e}")
+    if max_abs_diff <= tolerance:
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.error(t("common.check_failed", text=text, tol=f"{tolerance:.0e}"))
