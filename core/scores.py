@@ -962,7 +962,7 @@ class _Parser:
     def _read(self, lo: int, hi: int, *, as_text: bool = False, serial_handler: Any = None) -> pa.Table:
         doc = self.doc
         number_type = pa.string() if as_text else pa.float64()
-        column_types = {self.label: pa.dictionary(pa.int32(), pa.string())}
+        column_types = {self.label: pa.string()}
         column_types.update({name: number_type for name in self.numeric})
         with memoryview(doc.buf) as view:
             return pacsv.read_csv(
@@ -1076,27 +1076,46 @@ class _Parser:
             raise self._parse_error(lo, hi, exc) from None
 
     def _label_codes(self, column: pa.Array, target: np.ndarray) -> np.ndarray:
-        """Writes global label codes into target; returns the mask of missing labels."""
-        values = column.dictionary.to_pylist()
-        lut = np.empty(len(values), dtype=np.int8)
-        for k, value in enumerate(values):
-            code = self.code_of.get(value)
-            if code is None:
-                if len(self.values) >= _MAX_LABEL_VALUES:
-                    shown = ", ".join(repr(v) for v in self.values[:5])
-                    raise ScoreFileError(
-                        f"The label column {self.label!r} takes more than {_MAX_LABEL_VALUES} different "
-                        f"values ({shown}, ...): it does not look like a binary label. Choose the label "
-                        "column."
-                    )
-                code = self.code_of[value] = len(self.values)
-                self.values.append(value)
-                self.missing_code.append(value.strip().lower() in _MISSING)
-            lut[k] = code
-        indices = column.indices.to_numpy(zero_copy_only=False)
-        target[:] = lut[indices]
+        """Writes global label codes into target; returns the mask of missing labels.
+
+        Labels are read as text (cheaper for Arrow than a dictionary column). When every label of the
+        batch is one byte long (0/1, y/n, t/f: the common case), the bytes themselves are the values and
+        are mapped through a 256-entry table; otherwise Arrow dictionary-encodes the batch.
+        """
+        offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[
+            column.offset : column.offset + len(column) + 1
+        ]
+        if column.null_count == 0 and len(column) and (np.diff(offsets) == 1).all():
+            raw = np.frombuffer(column.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+            low, high = int(raw.min()), int(raw.max())
+            if high - low < 8:  # which byte values occur: a few comparisons beat a bincount
+                present = [b for b in range(low, high + 1) if b in (low, high) or (raw == b).any()]
+            else:
+                present = np.flatnonzero(np.bincount(raw, minlength=256)).tolist()
+            lut = np.zeros(256, dtype=np.int8)
+            lut[present] = [self._code(bytes([b]).decode("utf-8", errors="replace")) for b in present]
+            np.take(lut, raw, out=target)
+        else:
+            encoded = pc.dictionary_encode(column)
+            lut = np.array([self._code(v) for v in encoded.dictionary.to_pylist()], dtype=np.int8)
+            target[:] = lut[encoded.indices.to_numpy(zero_copy_only=False)]
         missing = np.asarray(self.missing_code, dtype=bool)
         return missing[target] if missing.any() else np.zeros(len(target), dtype=bool)
+
+    def _code(self, value: str) -> int:
+        """The global code of a raw label value, given on first sight."""
+        code = self.code_of.get(value)
+        if code is None:
+            if len(self.values) >= _MAX_LABEL_VALUES:
+                shown = ", ".join(repr(v) for v in self.values[:5])
+                raise ScoreFileError(
+                    f"The label column {self.label!r} takes more than {_MAX_LABEL_VALUES} different "
+                    f"values ({shown}, ...): it does not look like a binary label. Choose the label column."
+                )
+            code = self.code_of[value] = len(self.values)
+            self.values.append(value)
+            self.missing_code.append(value.strip().lower() in _MISSING)
+        return code
 
     def _numbers(self, column: pa.Array, target: np.ndarray, as_text: bool) -> np.ndarray:
         """Writes floats into target (NaN where invalid); returns the mask of invalid cells."""
