@@ -1205,6 +1205,14 @@ class _Parser:
         )
 
     def _parse_error(self, lo: int, hi: int, exc: Exception) -> ScoreFileError:
+        try:
+            bytes(self.doc.buf[lo:hi]).decode("utf-8")
+        except UnicodeDecodeError as bad:
+            line = self.doc.buf.count(self.doc.newline, 0, lo + bad.start) + 1
+            return ScoreFileError(
+                f"{_NOT_CSV}: line {line:,} has bytes that are not UTF-8 text (the lines before are); "
+                f"{_SAVE_AS}."
+            )
         found: list[Any] = []
 
         def handler(row: Any) -> str:

@@ -323,6 +323,13 @@ def test_binary_junk():
         load_scores(b"label,score\n\xff\xfe\xfd,0.3\n")
 
 
+def test_bytes_that_are_not_utf8_deep_in_the_file():
+    rows = b"".join("是,0.3\n否,0.6\n".encode() for _ in range(20_000))  # UTF-8, beyond the sample
+    data = b"label,score\n" + rows + b"\xff\xfe,0.4\n"
+    with pytest.raises(ScoreFileError, match=_message("line 40,002 has bytes that are not UTF-8 text")):
+        load_scores(data)
+
+
 def test_no_header_line():
     with pytest.raises(ScoreFileError, match="looks like data, not column names"):
         load_scores(b"1,0.5\n0,0.25\n")
