@@ -388,24 +388,29 @@ def _read_all(source: Any) -> tuple[bytes | bytearray, bool]:
 
 
 def _read_sample(source: Any) -> tuple[bytes, list[bytes], bool]:
-    """Head, middle and tail of the file, reading only those parts when the source can seek."""
+    """Head, middle and tail of the file (and whether it was text), leaving a file object's position.
+
+    A path or a seekable binary file object is only read where the samples are.
+    """
     if isinstance(source, str | os.PathLike):
         try:
             with open(source, "rb") as handle:
                 return (*_sample_from_handle(handle), False)
         except OSError as exc:
             raise _open_error(source, exc) from exc
-    if hasattr(source, "read") and not isinstance(source, io.BytesIO) and _seekable(source):
+    if isinstance(source, io.BytesIO):
+        return (*_sample_from_bytes(source.getvalue()[source.tell() :]), False)
+    if hasattr(source, "read") and _seekable(source):
         start = source.tell()
         try:
-            head, extras = _sample_from_handle(source)
+            if not isinstance(source, io.TextIOBase):
+                samples = _sample_from_handle(source)
+                if samples is not None:
+                    return (*samples, False)
+                source.seek(start)
+            data, text_source = _read_all(source)
         finally:
             source.seek(start)
-        if isinstance(head, str):
-            return head.encode("utf-8", errors="surrogatepass"), [e.encode("utf-8") for e in extras], True
-        return head, extras, False
-    if isinstance(source, io.BytesIO):
-        data, text_source = source.getvalue()[source.tell() :], False
     else:
         data, text_source = _read_all(source)
     return (*_sample_from_bytes(data), text_source)
@@ -418,23 +423,21 @@ def _seekable(handle: Any) -> bool:
         return False
 
 
-def _sample_from_handle(handle: Any) -> tuple[Any, list[Any]]:
+def _sample_from_handle(handle: Any) -> tuple[bytes, list[bytes]] | None:
+    """Samples read from a seekable binary file (None if it turns out to give text)."""
     start = handle.tell()
-    head = handle.read(_SAMPLE_BYTES + 1)
+    head = handle.read(_SAMPLE_BYTES)
+    if isinstance(head, str):
+        return None
     size = handle.seek(0, io.SEEK_END) - start
-    if isinstance(head, str) or size <= _SAMPLE_BYTES + 2 * _EXTRA_SAMPLE_BYTES:
+    if size <= _SAMPLE_BYTES + 2 * _EXTRA_SAMPLE_BYTES:
         handle.seek(start)
-        whole = handle.read()
-        if isinstance(whole, str):  # a text stream's positions are opaque cookies: read it all
-            data = whole.encode("utf-8", errors="surrogatepass")
-            head_b, extras_b = _sample_from_bytes(data)
-            return head_b.decode("utf-8", errors="surrogatepass"), [e.decode("utf-8") for e in extras_b]
-        return _sample_from_bytes(whole)
+        return _sample_from_bytes(handle.read())
     extras = []
     for offset in (start + size // 2, start + size - _EXTRA_SAMPLE_BYTES):
         handle.seek(offset)
         extras.append(handle.read(_EXTRA_SAMPLE_BYTES))
-    return head[:_SAMPLE_BYTES], extras
+    return head, extras
 
 
 def _sample_from_bytes(data: bytes | bytearray) -> tuple[bytes, list[bytes]]:
@@ -1144,8 +1147,9 @@ class _Parser:
         arrays = {name: _trim(out[name], kept) for name in self.numeric}
         weight = arrays.pop(self.weight_col) if self.weight_col else None
         if weight is not None:
+            weighted = weight > 0
             for cls_name, mask in ((pos, y_true), (neg, ~y_true)):
-                if not weight[mask].any():
+                if not np.any(weighted & mask):
                     raise ScoreFileError(
                         f"Every row with label {cls_name!r} has weight 0 in column {self.weight_col!r}: an "
                         "evaluation needs positive and negative rows with some weight."

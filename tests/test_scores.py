@@ -554,3 +554,50 @@ def test_examples_are_what_their_readme_says():
     assert 0.3 < shares["balanced"] < 0.5
     assert shares["imbalanced"] < 0.07
     assert len(load_scores(EXAMPLES["two_models"]).scores) == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"label,score\n1,0.9\n0,0.2\n",
+        "标签,分数,权重\n1,0.9,2\n0,0.2,1\n".encode("gbk"),
+        b"y;m1;m2\nyes;0,5;0,1\nno;0,25;0,3\n",
+        b"row_id\tverdict\tmodel\n7\tpositive\t0.3\n8\tnegative\t0.9\n",
+        "label\tscore\r\n1\t0.5\r\n0\t0.25\r\n".encode("utf-16"),
+        b",label,score,cnt\n0,1,0.5,3\n1,0,0.25,4\n",
+    ],
+)
+def test_detect_columns_agrees_with_load_scores(data):
+    guess, table = detect_columns(data), load_scores(data)
+    assert (guess.label, list(guess.scores), guess.weight) == (
+        table.label_column,
+        table.score_columns,
+        table.weight_column,
+    )
+    assert (guess.pos_label, guess.neg_label) == (table.pos_label, table.neg_label)
+    assert (guess.encoding, guess.delimiter, guess.decimal) == (
+        table.encoding,
+        table.delimiter,
+        table.decimal,
+    )
+    assert list(guess.columns) == table.columns
+
+
+def test_detect_columns_on_text_and_unseekable_streams():
+    text = "label,score\nyes,0.25\nno,0.5\n"
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self._inner = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            return self._inner.readinto(buffer)
+
+    stream = io.StringIO(text)
+    assert detect_columns(stream).pos_label == "yes"
+    assert stream.tell() == 0
+    assert detect_columns(Unseekable(text.encode())).encoding == "utf-8"
+    _check(load_scores(Unseekable(text.encode())), [1, 0], {"score": [0.25, 0.5]})
