@@ -1013,7 +1013,7 @@ class _Parser:
 
     def run(self) -> ScoreTable:
         doc = self.doc
-        capacity = doc.buf.count(doc.newline, doc.body_start) + 1  # rows <= lines
+        capacity = _count_lines(doc.buf, doc.body_start)  # rows <= lines (np.empty: untouched pages are free)
         codes = np.empty(capacity, dtype=np.int8)
         out = {name: np.empty(capacity, dtype=np.float64) for name in self.numeric}
         kept = 0  # rows written
@@ -1233,6 +1233,15 @@ class _Parser:
         row = found[0]
         line = _line_of_row(self.doc, lo, hi, row.number - 1)
         return _width_error(line, row.actual_columns, row.expected_columns, row.text, self.doc.delimiter)
+
+
+def _count_lines(buf: bytes | bytearray, start: int) -> int:
+    """Lines in buf[start:] as Arrow splits them: on \\n, \\r\\n and a lone \\r."""
+    lines = buf.count(b"\n", start) + 1
+    carriage_returns = buf.count(b"\r", start)
+    if carriage_returns:
+        lines += carriage_returns - buf.count(b"\r\n", start)
+    return lines
 
 
 def _width_error(line: int, actual: int, expected: int, text: str, delimiter: str) -> ScoreFileError:

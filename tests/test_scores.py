@@ -601,3 +601,30 @@ def test_detect_columns_on_text_and_unseekable_streams():
     assert stream.tell() == 0
     assert detect_columns(Unseekable(text.encode())).encoding == "utf-8"
     _check(load_scores(Unseekable(text.encode())), [1, 0], {"score": [0.25, 0.5]})
+
+
+def test_lone_carriage_returns_split_rows_as_arrow_does():
+    # Arrow ends a row at a lone \r too: this file has more rows than \n characters
+    _check(load_scores(b"label,score\n1,0.5\r0,0.2\r1,0.7\n"), [1, 0, 1], {"score": [0.5, 0.2, 0.7]})
+
+
+def test_mutated_files_raise_only_score_file_errors():
+    """Random byte edits of valid files: either a table or a ScoreFileError, never another exception."""
+    seeds = [
+        b"label,score,weight\n1,0.5,2\n0,0.25,1\n1,0.75,3\n0,0.1,1\n",
+        "标签;分数\n是;0,5\n否;0,25\n是;0,75\n".encode("gbk"),
+        b'"y","p"\n"yes","0.5"\n"no","0.1"\n"yes","0.7"\n',
+        "label\tscore\n1\t0.5\n0\t0.2\n".encode("utf-16"),
+    ]
+    alphabet = b',;\t"\n\r 01.-abcNAinf\xef\xbb\xbf\xe6\x98\xaf\xc7\xf1\x00'
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        data = bytearray(seeds[rng.integers(len(seeds))])
+        for _ in range(rng.integers(1, 5)):
+            pos = int(rng.integers(len(data)))
+            data[pos : pos + int(rng.integers(0, 2))] = bytes([alphabet[rng.integers(len(alphabet))]])
+        for call in (load_scores, detect_columns, lambda d: load_scores(d, drop_invalid=True)):
+            try:
+                call(bytes(data))
+            except ScoreFileError:
+                pass
