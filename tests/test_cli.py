@@ -1,0 +1,130 @@
+"""core.cli: `python -m core.metrics FILE.csv` prints the report as JSON; bad files exit 2 with one line.
+
+The end-to-end tests run the real command in a subprocess and compare its ROC AUCs with
+scikit-learn's roc_auc_score on the same file. They need core.metrics and are skipped only while it is
+not in the tree; the error-path tests call main() directly and run without it (a bad file fails in
+core.scores, before core.metrics is imported).
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from core.cli import main
+from core.scores import EXAMPLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _metrics():
+    """core.metrics, or skip the test while it has not been merged."""
+    metrics = pytest.importorskip("core.metrics", reason="core.metrics is not merged yet")
+    assert callable(metrics.evaluate)
+    return metrics
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core.metrics", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_report_matches_sklearn_on_an_example():
+    _metrics()
+    result = _run(str(EXAMPLES["balanced"]), "--threshold", "0.3")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    frame = pd.read_csv(EXAMPLES["balanced"])
+    assert (report["rows"], report["positives"]) == (len(frame), int(frame["label"].sum()))
+    assert (report["label_column"], report["pos_label"], report["threshold"]) == ("label", "1", 0.3)
+    assert list(report["models"]) == ["score"]
+    expected = roc_auc_score(frame["label"], frame["score"])
+    assert report["models"]["score"]["roc_auc"] == pytest.approx(expected, rel=0, abs=1e-12)
+
+
+def test_two_models_with_confidence_intervals_and_delong():
+    metrics = _metrics()
+    result = _run(str(EXAMPLES["two_models"]), "--ci", "delong")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    frame = pd.read_csv(EXAMPLES["two_models"])
+    aucs = {}
+    for name in ("logistic_regression", "naive_bayes"):
+        aucs[name] = roc_auc_score(frame["label"], frame[name])
+        entry = report["models"][name]
+        assert entry["roc_auc"] == pytest.approx(aucs[name], rel=0, abs=1e-12)
+        assert entry["ci"]["method"] == "delong" and entry["ci"]["level"] == 0.95
+        assert entry["ci"]["low"] < aucs[name] < entry["ci"]["high"]
+    if hasattr(metrics, "delong_test"):
+        (comparison,) = report["comparisons"]
+        assert (comparison["a"], comparison["b"]) == ("logistic_regression", "naive_bayes")
+        assert comparison["auc_a"] == pytest.approx(aucs["logistic_regression"], rel=0, abs=1e-12)
+        assert comparison["auc_b"] == pytest.approx(aucs["naive_bayes"], rel=0, abs=1e-12)
+        assert comparison["difference"] == pytest.approx(
+            aucs["logistic_regression"] - aucs["naive_bayes"], abs=1e-12
+        )
+        assert 0 <= comparison["p_value"] <= 1
+
+
+def test_counts_table_gives_the_auc_of_the_expanded_rows(tmp_path):
+    _metrics()
+    path = tmp_path / "grouped.csv"
+    path.write_text(
+        "标签,分数,数量\n1,0.9,12\n0,0.9,3\n1,0.4,2\n0,0.4,20\n1,0.1,1\n0,0.1,9\n", encoding="gbk"
+    )
+    result = _run(str(path), "--ci", "delong")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    counts = np.array([12, 3, 2, 20, 1, 9])
+    y = np.repeat([1, 0, 1, 0, 1, 0], counts)
+    s = np.repeat([0.9, 0.9, 0.4, 0.4, 0.1, 0.1], counts)
+    assert report["weight_column"] == "数量" and report["encoding"] == "gbk"
+    assert report["models"]["分数"]["roc_auc"] == pytest.approx(roc_auc_score(y, s), rel=0, abs=1e-12)
+    assert "ci" in report["models"]["分数"]
+
+
+def test_bad_file_exits_2_with_one_line_and_no_traceback(tmp_path):
+    _metrics()
+    path = tmp_path / "scores.csv"
+    path.write_bytes(b"label,score\n1,0.9\n0,n/a?\n")
+    result = _run(str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: The score column 'score' has 'n/a?', which is not a number")
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"\x00\x01binary", [], "error: This does not look like a CSV text file"),
+        (b"label,score\n", [], "error: The file has a header (label, score) but no data rows"),
+        (b"outcome,prob\ncat,0.1\ndog,0.8\n", [], "pass pos_label to say which one is positive"),
+        (b"label,score\n1,0.1\n0,0.8\n", ["--score", "prob"], "There is no score column 'prob'"),
+        (b"label,score\n1,0.1\n0,0.8\n", ["--level", "2"], "error: --level must be between 0 and 1"),
+    ],
+)
+def test_main_reports_bad_input_on_one_line(tmp_path, capsys, content, args, message):
+    path = tmp_path / "scores.csv"
+    path.write_bytes(content)
+    assert main([str(path), *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err and captured.err.count("\n") == 1
+
+
+def test_main_missing_file_and_usage_errors(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.csv")]) == 2
+    assert "error: Cannot read the file" in capsys.readouterr().err
+    assert main([]) == 2  # argparse prints the usage and the missing argument
+    assert "usage: python -m core.metrics" in capsys.readouterr().err
