@@ -43,7 +43,7 @@ def current_language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The string ``key`` in the current language, with ``{placeholders}`` filled from ``values``."""
     text = load_strings(current_language())[key]
     return text.format(**values) if values else text

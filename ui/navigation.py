@@ -12,8 +12,10 @@ class PageSpec:
     icon: str
 
 
-HOME = PageSpec("pages/home.py", "home", ":material/home:")
+HOME = PageSpec("app_pages/home.py", "home", ":material/home:")
 
-TOPICS: list[PageSpec] = []
+TOPICS: list[PageSpec] = [
+    PageSpec("app_pages/metrics.py", "metrics", ":material/insights:"),
+]
 
 PAGES: list[PageSpec] = [HOME, *TOPICS]
