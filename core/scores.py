@@ -269,7 +269,7 @@ def load_scores(
     data, text_source = _read_all(source)
     doc = _Document.from_bytes(data, text_source=text_source)
     label_col = _pick_label(doc, label)
-    weight_col = _pick_weight(doc, weight, exclude={label_col})
+    weight_col = _pick_weight(doc, weight, exclude={label_col, *_explicit_scores(doc, score)})
     score_cols = _pick_scores(doc, score, label_col, weight_col)
     return _Parser(doc, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
 
@@ -308,7 +308,7 @@ def detect_columns(
         label_col = _pick_label(doc, label)
     except _GuessError as exc:
         label_col, notes = None, [*notes, str(exc)]
-    weight_col = _pick_weight(doc, weight, exclude={label_col} if label_col else set())
+    weight_col = _pick_weight(doc, weight, exclude={label_col, *_explicit_scores(doc, score)})
     try:
         score_cols = tuple(_pick_scores(doc, score, label_col, weight_col))
     except _GuessError as exc:
@@ -828,11 +828,18 @@ def _pick_label(doc: _Document, label: str | None) -> str:
     )
 
 
+def _explicit_scores(doc: _Document, score: str | Sequence[str] | None) -> list[str]:
+    """The score columns the caller named (an automatic weight column must not take one of them)."""
+    if score is None:
+        return []
+    return [doc.resolve(name, "score") for name in ([score] if isinstance(score, str) else score)]
+
+
 def _pick_weight(doc: _Document, weight: str | None, exclude: set[str | None]) -> str | None:
     if weight is not None:
         column = doc.resolve(weight, "weight")
         if column in exclude:
-            raise ScoreFileError(f"The column {column!r} cannot be both the label and the weight.")
+            raise ScoreFileError(f"The column {column!r} cannot be the weight: it is the label or a score.")
         return column
     named = _by_name(doc, _WEIGHT_NAMES, exclude)
     return named if named is not None and doc.is_numeric(named, share=0.0) else None

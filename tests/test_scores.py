@@ -293,6 +293,14 @@ def test_missing_explicit_column_lists_the_columns():
         load_scores(data, weight="w")
 
 
+def test_a_column_named_like_a_weight_can_be_chosen_as_the_score():
+    data = b"label,n\n1,0.3\n0,0.1\n"
+    _check(load_scores(data, score="n"), [1, 0], {"n": [0.3, 0.1]})
+    assert detect_columns(data, score="n").weight is None
+    with pytest.raises(ScoreFileError, match="cannot be the weight: it is the label or a score"):
+        load_scores(data, weight="label")
+
+
 def test_label_used_as_score_is_refused():
     with pytest.raises(ScoreFileError, match="is the label; it cannot also be a score"):
         load_scores(b"label,score\n1,0.3\n0,0.1\n", score="label")
