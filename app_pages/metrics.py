@@ -249,8 +249,9 @@ else:
 
 # ---------------------------------------------------------------- threshold explorer
 def _threshold_bounds() -> tuple[float, float]:
-    lo = min(float(evaluations[m].thresholds[np.isfinite(evaluations[m].thresholds)].min()) for m in models)
-    hi = max(float(evaluations[m].thresholds[np.isfinite(evaluations[m].thresholds)].max()) for m in models)
+    # Evaluation.thresholds are the distinct (finite) scores, descending.
+    lo = min(float(evaluations[m].thresholds[-1]) for m in models)
+    hi = max(float(evaluations[m].thresholds[0]) for m in models)
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
@@ -352,16 +353,18 @@ def threshold_explorer() -> None:
             width="stretch",
         )
     default = 0.5 if LOW <= 0.5 <= HIGH else ev.ks_threshold
+    # The jump buttons set the threshold through session state; a value there must not meet a default.
+    initial = {} if "metrics_threshold" in st.session_state else {"value": float(default)}
     threshold = st.slider(
         tr("threshold"),
         min_value=LOW,
         max_value=HIGH,
-        value=float(default),
         step=STEP,
         format="%.4f",
         key="metrics_threshold",
         bind="query-params",
         help=tr("threshold_help"),
+        **initial,
     )
     c = ev.confusion_at(threshold)
 
@@ -402,11 +405,21 @@ def threshold_explorer() -> None:
             column_config={tr("value"): st.column_config.NumberColumn(format="%.4f")},
         )
 
-    roc_tab, pr_tab, ks_tab, hist_tab, curve_tab = st.tabs(
-        [tr("tab_roc"), tr("tab_pr"), tr("tab_ks"), tr("tab_hist"), tr("tab_metrics")]
-    )
+    # One chart at a time (not st.tabs, which would rebuild all five on every threshold move).
+    view = (
+        st.segmented_control(
+            tr("view"),
+            options=["roc", "pr", "ks", "hist", "metrics"],
+            format_func=lambda v: tr(f"tab_{v}"),
+            default="roc",
+            key="metrics_view",
+            bind="query-params",
+            label_visibility="collapsed",
+        )
+        or "roc"
+    )  # clicking the selected option deselects it: keep the ROC curve
     point_label = tr("point", threshold=f"{threshold:.4g}")
-    with roc_tab:
+    if view == "roc":
         roc = frames["roc"]
         show_chart(
             charts.curve_chart(
@@ -415,7 +428,7 @@ def threshold_explorer() -> None:
             roc,
             key="roc",
         )
-    with pr_tab:
+    elif view == "pr":
         pr = frames["pr"]
         show_chart(
             charts.curve_chart(
@@ -430,7 +443,7 @@ def threshold_explorer() -> None:
             key="pr",
         )
         st.caption(tr("pr_baseline", prevalence=f"{ev.prevalence:.2%}"))
-    with ks_tab:
+    elif view == "ks":
         ks = frames["ks"]
         show_chart(
             charts.ks_chart(
@@ -443,7 +456,7 @@ def threshold_explorer() -> None:
             key="ks",
         )
         st.caption(tr("ks_caption", ks=_fmt(ev.ks), threshold=f"{ev.ks_threshold:.4g}"))
-    with hist_tab:
+    elif view == "hist":
         hist = frames["histogram"]
         show_chart(
             charts.histogram_chart(
@@ -454,7 +467,7 @@ def threshold_explorer() -> None:
             hist,
             key="histogram",
         )
-    with curve_tab:
+    elif view == "metrics":
         mvt = frames["metrics_vs_threshold"]
         show_chart(
             charts.metrics_vs_threshold_chart(

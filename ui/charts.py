@@ -21,7 +21,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, *, key: str) -> Non
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
     st.download_button(
         t("common.download_csv"),
-        data=data.to_csv(index=False).encode("utf-8"),
+        data=lambda: data.to_csv(index=False).encode("utf-8"),  # built only when clicked
         file_name=f"{key}.csv",
         mime="text/csv",
         key=f"download_{key}",
