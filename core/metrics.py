@@ -28,7 +28,8 @@ Conventions (the same as scikit-learn's where it has the metric):
 * ``roc_curve`` starts at the threshold ``inf`` (nothing predicted positive) and drops collinear points
   by scikit-learn's rule; ``precision_recall_curve`` ends at ``precision=1, recall=0``;
 * KS is the *signed* maximum :math:`\max_t (\mathrm{TPR}(t) - \mathrm{FPR}(t))` (Youden's J), which
-  equals the two-sample Kolmogorov-Smirnov statistic whenever the model ranks better than chance.
+  equals the two-sample Kolmogorov-Smirnov statistic when the ROC curve's largest distance from the
+  diagonal lies above it (any useful model).
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ MAX_PAIRWISE_PAIRS = 2_000_000_000
 # The bootstrap draws (positives + negatives) x n_bootstraps rows in all; above this many draws each
 # replicate resamples a smaller stratified sample (m-out-of-n bootstrap, see auc_confidence_interval).
 MAX_BOOTSTRAP_DRAWS = 20_000_000
-# Scans over the U distinct thresholds (AP, KS, best F1, the ROC turning points) work through slices of
-# this many entries, so their float temporaries take a few MiB instead of 8 bytes x U each.
+# The running sums over the n sorted rows and the scans over the U distinct thresholds (AUC, AP, KS, best
+# F1, the ROC turning points) work through slices of this many entries, so their temporaries take a few
+# MiB instead of 8 bytes x n (or U) each.
 _CHUNK = 1 << 18
 
 
@@ -627,6 +629,9 @@ def precision_recall_curve(
 def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike, *, sample_weight: ArrayLike | None = None) -> float:
     r"""Area under the ROC curve (trapezoid rule over :func:`roc_curve`), equal to scikit-learn's.
 
+    Computed from the counts at every threshold (:func:`_auc_from_counts`): unweighted, in exact
+    integer arithmetic with one rounding at the end.
+
     .. math::
 
         \mathrm{AUC} = \sum_k (\mathrm{FPR}_k - \mathrm{FPR}_{k-1})
@@ -678,9 +683,10 @@ def ks_statistic(
     defining it). The threshold is the highest one reaching the maximum; the rule is
     ``score >= threshold`` (it is also the Youden-optimal threshold).
 
-    Unweighted, this equals ``scipy.stats.ks_2samp(pos, neg, alternative="less").statistic``, and
-    the two-sided statistic whenever the model ranks better than chance (a model worse than chance has
-    a larger gap the other way round, which this signed KS does not report).
+    Unweighted, this equals ``scipy.stats.ks_2samp(pos, neg, alternative="less").statistic``, and the
+    usual two-sided statistic whenever the ROC curve's largest distance from the diagonal lies above it
+    (any useful model); for a model worse than chance the two-sided statistic is the gap below the
+    diagonal, which this signed KS does not report.
 
     Returns
     -------
@@ -1241,7 +1247,7 @@ def score_histogram(
 # ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Curve:
     """A curve as three aligned arrays, in scikit-learn's order: ``x``, ``y`` and their ``thresholds``.
 
@@ -1378,7 +1384,9 @@ class Evaluation:
         captured_pos = np.interp(population, cumulative_rows, cumulative_pos)
         per_bin_pos = np.diff(captured_pos, prepend=0.0)
         per_bin_rows = np.diff(population, prepend=0.0)
-        # the tie group holding each edge: first k with TP_k + FP_k >= population
+        # the tie group holding each edge: first k with TP_k + FP_k >= population (the 1e-12 relative
+        # slack keeps an edge that falls exactly on a group's end, up to rounding of depth * total, in
+        # that group; integer counts differ by >= 1, far more than the slack below 1e12 rows)
         edge_group = np.minimum(
             np.searchsorted(cumulative_rows[1:], population * (1 - 1e-12), side="left"),
             self.thresholds.size - 1,
