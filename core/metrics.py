@@ -28,7 +28,8 @@ Conventions (the same as scikit-learn's where it has the metric):
 * ``roc_curve`` starts at the threshold ``inf`` (nothing predicted positive) and drops collinear points
   by scikit-learn's rule; ``precision_recall_curve`` ends at ``precision=1, recall=0``;
 * KS is the *signed* maximum :math:`\max_t (\mathrm{TPR}(t) - \mathrm{FPR}(t))` (Youden's J), which
-  equals the two-sample Kolmogorov-Smirnov statistic whenever the model ranks better than chance.
+  equals the two-sample Kolmogorov-Smirnov statistic when the ROC curve's largest distance from the
+  diagonal lies above it (any useful model).
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ MAX_PAIRWISE_PAIRS = 2_000_000_000
 # The bootstrap draws (positives + negatives) x n_bootstraps rows in all; above this many draws each
 # replicate resamples a smaller stratified sample (m-out-of-n bootstrap, see auc_confidence_interval).
 MAX_BOOTSTRAP_DRAWS = 20_000_000
-# Scans over the U distinct thresholds (AP, KS, best F1, the ROC turning points) work through slices of
-# this many entries, so their float temporaries take a few MiB instead of 8 bytes x U each.
+# The running sums over the n sorted rows and the scans over the U distinct thresholds (AUC, AP, KS, best
+# F1, the ROC turning points) work through slices of this many entries, so their temporaries take a few
+# MiB instead of 8 bytes x n (or U) each.
 _CHUNK = 1 << 18
 
 
@@ -312,15 +314,12 @@ def _threshold_counts(
         key = np.empty(n, dtype=np.complex128)
         key.real = scores
         key.real *= -1.0
-        key.imag = np.arange(n, dtype=np.float64)
+        for part in _chunks(n):
+            key.imag[part] = np.arange(part.start, part.stop, dtype=np.float64)
         key.sort()
         order = key.imag.astype(np.int64)
-        # the scores in that order: -(-score), no gather needed
-        descending = -key.real
-        del key
-        positive_desc = labels[order]
-        weight_desc = weights[order]
-        del order
+        # -score in descending-score order (a view): ties and their ends are the same as the scores'
+        descending = key.real
     # the last row of each run of equal scores (in descending order), and the very last row
     is_last = np.empty(n, dtype=bool)
     np.not_equal(descending[1:], descending[:-1], out=is_last[:-1])
@@ -330,20 +329,42 @@ def _threshold_counts(
     thresholds = descending[last_of_group]
     del descending
     if weights is None:
-        # TP_k = positives among the first last_of_group[k] + 1 rows: exact integer counts (int32 running
-        # count while it cannot overflow, to halve the temporary; int64 results)
-        counter = np.int32 if n < 2**31 else np.int64
-        tps = np.cumsum(positive_desc, dtype=counter)[last_of_group].astype(np.int64)
+        tps = np.empty(last_of_group.size, dtype=np.int64)
+        count = 0
+        for part in _chunks(n):
+            # running count of positives (exact int64), TP_k read where a tie run ends
+            running = np.cumsum(positive_desc[part], dtype=np.int64)
+            running += count
+            count = int(running[-1])
+            low, high = np.searchsorted(last_of_group, (part.start, part.stop))
+            tps[low:high] = running[last_of_group[low:high] - part.start]
         # FP_k = rows so far - TP_k (in place in the index array)
         fps = last_of_group
         fps += 1
         fps -= tps
     else:
-        # w_i [y_i = 1] and w_i [y_i = 0]: float64 cumulative sums. FP is its own cumsum (not rows - TP)
-        # so that it is non-decreasing despite rounding, as in scikit-learn.
-        positive_weight = np.where(positive_desc, weight_desc, 0.0)
-        tps = np.cumsum(positive_weight)[last_of_group]
-        fps = np.cumsum(weight_desc - positive_weight)[last_of_group]
+        thresholds *= -1.0  # back from -score to score (exact)
+        del key
+        # w_i [y_i = 1] and w_i [y_i = 0]: float64 running sums, FP its own sum (not rows - TP) so that it
+        # never decreases despite rounding, as in scikit-learn. Chunked, with the carry added to each
+        # chunk's first term, so the additions are those of one sequential cumsum (bit for bit).
+        tps = np.empty(last_of_group.size, dtype=np.float64)
+        fps = np.empty(last_of_group.size, dtype=np.float64)
+        carry_pos = carry_neg = 0.0
+        for part in _chunks(n):
+            rows = order[part]
+            weight = weights[rows]
+            positive = np.where(labels[rows], weight, 0.0)
+            negative = np.subtract(weight, positive, out=weight)
+            positive[0] += carry_pos
+            negative[0] += carry_neg
+            np.cumsum(positive, out=positive)
+            np.cumsum(negative, out=negative)
+            carry_pos, carry_neg = float(positive[-1]), float(negative[-1])
+            low, high = np.searchsorted(last_of_group, (part.start, part.stop))
+            ends = last_of_group[low:high] - part.start
+            tps[low:high] = positive[ends]
+            fps[low:high] = negative[ends]
     return thresholds, tps, fps
 
 
@@ -360,6 +381,18 @@ def _n_at_or_above(thresholds: np.ndarray, threshold: float) -> int:
     binary search with no copy.
     """
     return bisect.bisect_right(thresholds, -threshold, key=operator.neg)
+
+
+def _confusion_from_counts(
+    thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray, threshold: float
+) -> Confusion:
+    """The confusion matrix of ``score >= threshold`` read off the cumulative counts: O(log U)."""
+    # k = how many distinct scores are >= threshold; the counts are those of the k-th threshold
+    k = _n_at_or_above(thresholds, threshold)
+    tp = float(tps[k - 1]) if k else 0.0
+    fp = float(fps[k - 1]) if k else 0.0
+    # FN = P - TP, TN = N - FP
+    return Confusion(threshold, tp, fp, float(tps[-1]) - tp, float(fps[-1]) - fp)
 
 
 def _roc_from_counts(
@@ -412,12 +445,34 @@ def _pr_from_counts(
     return precision, recall, thresholds[::-1]
 
 
-def _trapezoid_auc(fpr: np.ndarray, tpr: np.ndarray) -> float:
-    r"""Area under the ROC curve by the trapezoid rule, :math:`\sum_k (x_k - x_{k-1})(y_k + y_{k-1})/2`.
+def _auc_from_counts(tps: np.ndarray, fps: np.ndarray) -> float:
+    r"""Area under the ROC curve by the trapezoid rule over every threshold, from the counts.
 
-    The same operations as scikit-learn's ``auc`` (``np.trapezoid``), hence the same float result.
+    .. math::
+
+        \mathrm{AUC} = \sum_k (\mathrm{FPR}_k - \mathrm{FPR}_{k-1})
+        \frac{\mathrm{TPR}_k + \mathrm{TPR}_{k-1}}{2}
+        = \frac{\sum_k (\mathrm{FP}_k - \mathrm{FP}_{k-1})(\mathrm{TP}_k + \mathrm{TP}_{k-1})}{2PN},
+        \qquad \mathrm{TP}_0 = \mathrm{FP}_0 = 0.
+
+    The same area as scikit-learn's trapezoid over the thinned ROC curve (the dropped points are
+    collinear and add exactly their share). Unweighted, the numerator is summed in exact integer
+    arithmetic (each chunk's int64 sum is below :math:`2PN \le n^2/2`) and rounded once, in the final
+    division; weighted, it is a float64 sum. Agrees with scikit-learn to ~1e-16.
     """
-    return float(np.trapezoid(tpr, fpr))
+    exact = tps.dtype.kind == "i"
+    area = 0 if exact else 0.0
+    for part in _chunks(tps.size):
+        previous = part.start - 1 if part.start else None
+        tp_before = tps[previous] if previous is not None else 0
+        fp_before = fps[previous] if previous is not None else 0
+        # (FP_k - FP_{k-1}) (TP_k + TP_{k-1})
+        width = np.diff(fps[part], prepend=fp_before)
+        height = tps[part] + np.concatenate(([tp_before], tps[part][:-1]))
+        width *= height
+        area += int(width.sum()) if exact else float(width.sum())
+    # AUC = area / (2 P N): Python int / int is correctly rounded
+    return area / (2 * tps[-1].item() * fps[-1].item())
 
 
 def _average_precision(tps: np.ndarray, fps: np.ndarray) -> float:
@@ -572,7 +627,10 @@ def precision_recall_curve(
 
 
 def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike, *, sample_weight: ArrayLike | None = None) -> float:
-    r"""Area under the ROC curve (trapezoid rule over :func:`roc_curve`), as scikit-learn's.
+    r"""Area under the ROC curve (trapezoid rule over :func:`roc_curve`), equal to scikit-learn's.
+
+    Computed from the counts at every threshold (:func:`_auc_from_counts`): unweighted, in exact
+    integer arithmetic with one rounding at the end.
 
     .. math::
 
@@ -589,8 +647,8 @@ def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike, *, sample_weight: Array
     0.75
     """
     labels, scores, weights = _validate(y_true, y_score, sample_weight)
-    fpr, tpr, _ = _roc_from_counts(*_threshold_counts(labels, scores, weights), True)
-    return _trapezoid_auc(fpr, tpr)
+    _, tps, fps = _threshold_counts(labels, scores, weights)
+    return _auc_from_counts(tps, fps)
 
 
 def average_precision_score(
@@ -625,9 +683,10 @@ def ks_statistic(
     defining it). The threshold is the highest one reaching the maximum; the rule is
     ``score >= threshold`` (it is also the Youden-optimal threshold).
 
-    Unweighted, this equals ``scipy.stats.ks_2samp(pos, neg, alternative="less").statistic``, and
-    the two-sided statistic whenever the model ranks better than chance (a model worse than chance has
-    a larger gap the other way round, which this signed KS does not report).
+    Unweighted, this equals ``scipy.stats.ks_2samp(pos, neg, alternative="less").statistic``, and the
+    usual two-sided statistic whenever the ROC curve's largest distance from the diagonal lies above it
+    (any useful model); for a model worse than chance the two-sided statistic is the gap below the
+    diagonal, which this signed KS does not report.
 
     Returns
     -------
@@ -884,7 +943,7 @@ def auc_confidence_interval(
     if method not in methods:
         raise ValueError(f"method must be one of {', '.join(repr(m) for m in methods)}, got {method!r}.")
     labels, scores, _ = _validate(y_true, y_score, metric="an AUC confidence interval")
-    auc = _trapezoid_auc(*_roc_from_counts(*_threshold_counts(labels, scores, None), True)[:2])
+    auc = _auc_from_counts(*_threshold_counts(labels, scores, None)[1:])
     positives, negatives = scores[labels], scores[~labels]
     m, n = positives.size, negatives.size
     # z_{(1 + level) / 2}: 1.959964 for 95 %
@@ -965,8 +1024,8 @@ def delong_test(y_true: ArrayLike, score_a: ArrayLike, score_b: ArrayLike) -> De
     stacked = np.vstack((scores_a, scores_b))
     v10, v01 = _delong_components(stacked[:, labels], stacked[:, ~labels])
     covariance = _delong_covariance(v10, v01)
-    auc_a = _trapezoid_auc(*_roc_from_counts(*_threshold_counts(labels, scores_a, None), True)[:2])
-    auc_b = _trapezoid_auc(*_roc_from_counts(*_threshold_counts(labels, scores_b, None), True)[:2])
+    auc_a = _auc_from_counts(*_threshold_counts(labels, scores_a, None)[1:])
+    auc_b = _auc_from_counts(*_threshold_counts(labels, scores_b, None)[1:])
     difference = auc_a - auc_b
     # Var(A_a - A_b) = S_aa + S_bb - 2 S_ab
     variance = float(covariance[0, 0] + covariance[1, 1] - 2.0 * covariance[0, 1])
@@ -1188,7 +1247,7 @@ def score_histogram(
 # ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Curve:
     """A curve as three aligned arrays, in scikit-learn's order: ``x``, ``y`` and their ``thresholds``.
 
@@ -1244,13 +1303,7 @@ class Evaluation:
 
         Any threshold works: between two scores, exactly at one, or beyond either end.
         """
-        threshold = _check_threshold(threshold)
-        # k = how many distinct scores are >= threshold; the counts are those of the k-th threshold
-        k = _n_at_or_above(self.thresholds, threshold)
-        tp = float(self.tps[k - 1]) if k else 0.0
-        fp = float(self.fps[k - 1]) if k else 0.0
-        # FN = P - TP, TN = N - FP
-        return Confusion(threshold, tp, fp, self.n_pos - tp, self.n_neg - fp)
+        return _confusion_from_counts(self.thresholds, self.tps, self.fps, _check_threshold(threshold))
 
     def threshold_table(self, max_rows: int | None = None) -> dict[str, np.ndarray]:
         """Counts and rates at every distinct threshold (descending), or at most ``max_rows`` of them.
@@ -1259,12 +1312,15 @@ class Evaluation:
         first and the last. Columns: threshold, tp, fp, fn, tn, tpr, fpr, precision, recall, f1,
         specificity, accuracy (a 0/0 rate is 0.0).
         """
+        if max_rows is not None and (
+            isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)) or max_rows < 2
+        ):
+            raise ValueError(f"max_rows must be None or a whole number >= 2, got {max_rows!r}.")
         size = self.thresholds.size
         if max_rows is None or max_rows >= size:
             rows = np.arange(size)
         else:
-            if isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)) or max_rows < 2:
-                raise ValueError(f"max_rows must be None or a whole number >= 2, got {max_rows!r}.")
+            # evenly spread positions, the first and the last included
             rows = np.unique(np.round(np.linspace(0, size - 1, max_rows)).astype(np.int64))
         tp = self.tps[rows].astype(np.float64)
         fp = self.fps[rows].astype(np.float64)
@@ -1328,7 +1384,9 @@ class Evaluation:
         captured_pos = np.interp(population, cumulative_rows, cumulative_pos)
         per_bin_pos = np.diff(captured_pos, prepend=0.0)
         per_bin_rows = np.diff(population, prepend=0.0)
-        # the tie group holding each edge: first k with TP_k + FP_k >= population
+        # the tie group holding each edge: first k with TP_k + FP_k >= population (the 1e-12 relative
+        # slack keeps an edge that falls exactly on a group's end, up to rounding of depth * total, in
+        # that group; integer counts differ by >= 1, far more than the slack below 1e12 rows)
         edge_group = np.minimum(
             np.searchsorted(cumulative_rows[1:], population * (1 - 1e-12), side="left"),
             self.thresholds.size - 1,
@@ -1418,12 +1476,10 @@ def evaluate(
     thresholds, tps, fps = _threshold_counts(labels, scores, weights)
     # P and N: the last cumulative counts
     n_pos, n_neg = float(tps[-1]), float(fps[-1])
-    fpr, tpr, _ = _roc_from_counts(thresholds, tps, fps, True)
-    roc_auc = _trapezoid_auc(fpr, tpr)
-    del fpr, tpr
+    roc_auc = _auc_from_counts(tps, fps)
     average_precision = _average_precision(tps, fps)
     ks, ks_threshold = _ks_from_counts(thresholds, tps, fps)
-    evaluation = Evaluation(
+    return Evaluation(
         n=int(labels.size),
         n_pos=n_pos,
         n_neg=n_neg,
@@ -1435,7 +1491,7 @@ def evaluate(
         ks_threshold=ks_threshold,
         # Gini = 2 AUC - 1
         gini=2.0 * roc_auc - 1.0,
-        confusion=Confusion(threshold, 0.0, 0.0, n_pos, n_neg),  # replaced just below
+        confusion=_confusion_from_counts(thresholds, tps, fps, threshold),
         thresholds=thresholds,
         tps=tps,
         fps=fps,
@@ -1446,8 +1502,6 @@ def evaluate(
         },
         weighted=weights is not None,
     )
-    evaluation.confusion = evaluation.confusion_at(threshold)
-    return evaluation
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import json
 import math
 import pickle
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -180,11 +181,11 @@ def test_chunked_scans_cross_chunk_boundaries(monkeypatch, kind):
     np.testing.assert_allclose(
         chunked.average_precision, skm.average_precision_score(y, s, sample_weight=w), rtol=RTOL
     )
-    assert (chunked.roc_auc, chunked.ks, chunked.ks_threshold) == (
-        whole.roc_auc,
-        whole.ks,
-        whole.ks_threshold,
-    )
+    # unweighted the AUC is exact integer arithmetic, so chunking cannot change it; weighted, float sums
+    np.testing.assert_allclose(chunked.roc_auc, skm.roc_auc_score(y, s, sample_weight=w), rtol=RTOL)
+    if w is None:
+        assert chunked.roc_auc == whole.roc_auc
+    assert (chunked.ks, chunked.ks_threshold) == (whole.ks, whole.ks_threshold)
     assert chunked.best_thresholds == whole.best_thresholds
 
 
@@ -252,6 +253,11 @@ def test_auc_methods_equal_brute_force_on_small_inputs(seed):
     np.testing.assert_allclose(auc_pairwise(y, s), expected, rtol=RTOL)
     np.testing.assert_allclose(auc_rank(y, s), expected, rtol=RTOL)
     np.testing.assert_allclose(roc_auc_score(y, s), expected, rtol=RTOL)
+    # unweighted, the AUC is computed in exact integers: it is the correctly rounded exact fraction
+    pos, neg = s[y][:, None], s[~y][None, :]
+    twice_wins = int(2 * np.count_nonzero(pos > neg) + np.count_nonzero(pos == neg))
+    exact = float(Fraction(twice_wins, 2 * pos.size * neg.size))
+    assert roc_auc_score(y, s) == exact == evaluate(y, s).roc_auc == auc_pairwise(y, s) == auc_rank(y, s)
 
 
 def test_auc_pairwise_blocks_cover_every_pair(monkeypatch):
