@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.metrics import auc_confidence_interval, auc_pairwise, auc_rank, evaluate, roc_auc_score
+from core.metrics import auc_pairwise, auc_rank, evaluate, roc_auc_score
 from core.report import (
     AucThreeWays,
     comparison_frame,
@@ -198,10 +198,10 @@ st.caption(
 
 
 def confidence_intervals() -> dict[str, tuple[float, float, float]]:
-    # DeLong's variance needs no weights; with a weight column it would describe the unweighted rows.
+    # DeLong's variance is defined for individual rows: no interval with a weight column.
     if table.weight is not None:
         return {}
-    return {m: auc_confidence_interval(table.y_true, table.scores[m], method="delong") for m in models}
+    return {m: evaluations[m].delong_interval() for m in models}
 
 
 cis = session_memo("cis", (source_id, mapping), confidence_intervals)

@@ -733,3 +733,26 @@ def test_confusion_is_frozen():
     c = Confusion(0.5, 1.0, 2.0, 3.0, 4.0)
     with pytest.raises(AttributeError):
         c.tp = 5.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("decimals", [None, 1, 2])
+def test_grouped_delong_variance_equals_the_structural_components(decimals):
+    from core.metrics import _delong_components, _delong_covariance
+
+    rng = np.random.default_rng(11)
+    y = rng.random(3_000) < 0.35
+    s = rng.normal(y * 0.7, 1.0)
+    if decimals is not None:
+        s = np.round(s, decimals)
+    ev = evaluate(y, s)
+    v10, v01 = _delong_components(s[y][None, :], s[~y][None, :])
+    se = np.sqrt(_delong_covariance(v10, v01)[0, 0])
+    low, high, se_grouped = ev.delong_interval()
+    assert se_grouped == pytest.approx(se, rel=1e-12)
+    assert (low, high, se_grouped) == pytest.approx(auc_confidence_interval(y, s, method="delong"), rel=1e-12)
+
+
+def test_delong_interval_refuses_weights():
+    ev = evaluate([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], sample_weight=[1, 2, 1, 1])
+    with pytest.raises(ValueError, match="not available with sample weights"):
+        ev.delong_interval()
