@@ -33,7 +33,7 @@ from ui.charts import show_chart
 from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.metrics_report import html_report
-from ui.state import session_memo
+from ui.state import session_memo, url_choice
 
 NS = "metrics"
 PAIRWISE_LIMIT = 25_000_000  # pairs: above this the O(M N) method is skipped, and the page says so
@@ -52,13 +52,12 @@ page_header(NS)
 about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 6)])
 
 # ---------------------------------------------------------------- data source
+url_choice("metrics_source", ["example", "upload"], "example")
 source_kind = st.segmented_control(
     tr("source"),
     options=["example", "upload"],
     format_func=lambda k: tr(f"source_{k}"),
-    default="example",
     key="metrics_source",
-    bind="query-params",
 )
 if source_kind == "upload":
     upload = st.file_uploader(
@@ -75,12 +74,12 @@ if source_kind == "upload":
 
     source_name = upload.name
 else:
+    url_choice("metrics_example", list(EXAMPLES), "balanced")
     example = st.selectbox(
         tr("example"),
         options=list(EXAMPLES),
         format_func=lambda k: tr(f"example_{k}"),
         key="metrics_example",
-        bind="query-params",
     )
     source_id = f"example:{example}"
 
@@ -406,18 +405,15 @@ def threshold_explorer() -> None:
         )
 
     # One chart at a time (not st.tabs, which would rebuild all five on every threshold move).
-    view = (
-        st.segmented_control(
-            tr("view"),
-            options=["roc", "pr", "ks", "hist", "metrics"],
-            format_func=lambda v: tr(f"tab_{v}"),
-            default="roc",
-            key="metrics_view",
-            bind="query-params",
-            label_visibility="collapsed",
-        )
-        or "roc"
-    )  # clicking the selected option deselects it: keep the ROC curve
+    views = ["roc", "pr", "ks", "hist", "metrics"]
+    url_choice("metrics_view", views, "roc")
+    view = st.segmented_control(
+        tr("view"),
+        options=views,
+        format_func=lambda v: tr(f"tab_{v}"),
+        key="metrics_view",
+        label_visibility="collapsed",
+    )
     point_label = tr("point", threshold=f"{threshold:.4g}")
     if view == "roc":
         roc = frames["roc"]

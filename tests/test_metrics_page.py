@@ -106,3 +106,21 @@ def test_two_models_show_delong_comparison():
 def test_chinese_page_runs():
     at = open_page("zh")
     assert at.title[0].value == load_strings("zh")["metrics.title"]
+
+
+def test_a_link_reproduces_the_view_in_any_language():
+    """The URL holds the options themselves (not their translated labels)."""
+    for lang in ("zh", "en"):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["lang"] = lang
+        at.run()
+        at.query_params["metrics_example"] = "two_models"
+        at.query_params["metrics_view"] = "ks"
+        at.switch_page(PAGE).run()
+        assert not at.exception
+        assert at.selectbox(key="metrics_example").value == "two_models"
+        assert at.segmented_control(key="metrics_view").value == "ks"
+    at.selectbox(key="metrics_example").set_value("imbalanced").run()
+    assert at.query_params["metrics_example"] in ("imbalanced", ["imbalanced"])
+    at.selectbox(key="metrics_example").set_value("balanced").run()
+    assert "metrics_example" not in at.query_params  # the default view keeps a clean URL
