@@ -37,6 +37,23 @@ def app_server(browser_available: None) -> Iterator[harness.StreamlitServer]:
 
 
 @pytest.fixture(scope="session")
+def warm_app_server(app_server: harness.StreamlitServer, browser_context: BrowserContext):
+    """``app_server`` after one throwaway visit, so no test depends on running first.
+
+    The very first script run of a server process gives the sidebar language radio another widget id
+    than every later run (it is drawn before ``st.navigation``), which loses the first click of that
+    first session: test_language.py::test_first_click_after_server_start_switches_the_language shows
+    it on a fresh server of its own.
+    """
+    tab = harness.new_page(browser_context)
+    try:
+        harness.open_app_page(tab, app_server.url, harness.HOME, "en")
+    finally:
+        tab.close()
+    return app_server
+
+
+@pytest.fixture(scope="session")
 def browser_context(browser_available: None) -> Iterator[BrowserContext]:
     from playwright.sync_api import sync_playwright
 

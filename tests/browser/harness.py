@@ -59,36 +59,49 @@ MAX_SCREENSHOT_HEIGHT = 20_000
 SERVER_START_TIMEOUT_S = 90.0
 IDLE_TIMEOUT_MS = 90_000
 SETTLE_MS = 300
+# A chart that has not drawn this long after its script finished has failed.
+CHART_TIMEOUT_MS = 15_000
 
-# True while the page is busy; false once everything a user would wait for is on screen.
+# What still keeps the page busy ('' when nothing does), and how many charts have not drawn yet.
 _BUSY_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app) return 'no [data-testid="stApp"] yet';
+  if (!app) return ['no [data-testid="stApp"] yet', 0];
   const conn = app.getAttribute('data-test-connection-state');
-  if (conn !== 'CONNECTED') return `websocket ${conn}`;
+  if (conn !== 'CONNECTED') return [`websocket ${conn}`, 0];
   const state = app.getAttribute('data-test-script-state');
-  if (state !== 'notRunning') return `script ${state}`;
-  if (document.querySelector('[data-testid="stSkeleton"]')) return 'skeleton shown';
-  if (document.querySelector('[data-testid^="stStatusWidgetRunning"]')) return 'running indicator shown';
+  if (state !== 'notRunning') return [`script ${state}`, 0];
+  if (document.querySelector('[data-testid="stSkeleton"]')) return ['skeleton shown', 0];
+  if (document.querySelector('[data-testid^="stStatusWidgetRunning"]')) return ['running indicator shown', 0];
   const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
   const blank = charts.filter((c) => !c.querySelector('svg, canvas')).length;
-  if (blank) return `${blank} of ${charts.length} charts not drawn`;
-  return '';
+  if (blank) return [`${blank} of ${charts.length} charts not drawn`, blank];
+  return ['', 0];
 }
 """
 
-# Polled by wait_for_app_idle: remembers when the page first looked idle (ms since navigation
-# start, which is also the page's time to first render) and is true once it stayed idle SETTLE_MS.
+# Polled by wait_for_app_idle. Returns true once the page has looked idle for settleMs, and
+# remembers when it first looked idle (ms since navigation start: the page's time to first render).
+# Returns a sentence (truthy, so the wait ends) when charts stay undrawn chartMs after the script
+# finished: a chart that failed to render.
 _IDLE_JS = (
     """
-(settleMs) => {
-  const busy = ("""
+([settleMs, chartMs]) => {
+  const [busy, blankCharts] = ("""
     + _BUSY_JS
     + """)();
-  if (busy) { window.__dlnlIdleSince = null; window.__dlnlBusy = busy; return false; }
-  if (window.__dlnlIdleSince == null) window.__dlnlIdleSince = performance.now();
-  return performance.now() - window.__dlnlIdleSince >= settleMs;
+  const now = performance.now();
+  window.__dlnlBusy = busy;
+  if (blankCharts) {
+    if (window.__dlnlChartsWaitSince == null) window.__dlnlChartsWaitSince = now;
+    if (now - window.__dlnlChartsWaitSince > chartMs)
+      return `${busy} ${Math.round(chartMs / 1000)} s after the script finished: a chart failed to render`;
+  } else {
+    window.__dlnlChartsWaitSince = null;
+  }
+  if (busy) { window.__dlnlIdleSince = null; return false; }
+  if (window.__dlnlIdleSince == null) window.__dlnlIdleSince = now;
+  return now - window.__dlnlIdleSince >= settleMs;
 }
 """
 )
@@ -330,15 +343,19 @@ def wait_for_app_idle(page: Page, timeout_ms: int = IDLE_TIMEOUT_MS, settle_ms: 
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    page.evaluate("() => { window.__dlnlIdleSince = null; }")
+    page.evaluate("() => { window.__dlnlIdleSince = null; window.__dlnlChartsWaitSince = null; }")
     try:
-        page.wait_for_function(_IDLE_JS, arg=settle_ms, timeout=timeout_ms, polling=50)
+        outcome = page.wait_for_function(
+            _IDLE_JS, arg=[settle_ms, CHART_TIMEOUT_MS], timeout=timeout_ms, polling=50
+        ).json_value()
     except PlaywrightTimeoutError as error:
         busy = page.evaluate("() => window.__dlnlBusy || ''")
         raise AssertionError(
             f"{page.url} did not finish within {timeout_ms / 1000:.0f} s (still: {busy}). "
             f"Exceptions shown: {exception_texts(page)}"
         ) from error
+    if outcome is not True:
+        raise AssertionError(f"{page.url}: {outcome}. Exceptions shown: {exception_texts(page)}")
     return page.evaluate("() => window.__dlnlIdleSince") / 1000.0
 
 
@@ -399,10 +416,12 @@ def sidebar_text(page: Page) -> str:
     return page.locator('[data-testid="stSidebar"]').inner_text()
 
 
-def switch_language(page: Page, lang: str, label: str) -> None:
-    """Click the sidebar's language radio option ``label`` and wait for the rerun to finish."""
-    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"] label').filter(has_text=label).click()
-    page.wait_for_url(lambda url: f"lang={lang}" in url)
+def switch_language(page: Page, lang: str, label: str, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
+    """Click the language option ``label`` in the sidebar; wait for ``?lang=<lang>`` and the rerun."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]').filter(has_text=label).click()
+    page.wait_for_function(
+        "(lang) => new URLSearchParams(location.search).get('lang') === lang", arg=lang, timeout=timeout_ms
+    )
     wait_for_app_idle(page)
 
 
