@@ -1,9 +1,11 @@
 """Shared fixtures of the browser tests: one real server and one chromium for the whole session.
 
-Fixtures: ``app_server`` (a running ``StreamlitServer``; ``app_server.url``), ``browser_context``
-(Debian's chromium through Playwright) and ``page`` (a new tab, i.e. a new Streamlit session, per
-test). The helpers a test needs are in ``tests.browser.harness``: ``open_app_page``,
-``wait_for_app_idle``, ``assert_no_exception``, ``assert_charts_visible``, ``screenshot``.
+Fixtures: ``app_server`` (a running ``StreamlitServer``; ``app_server.url``), ``warm_app_server``
+(the same after one throwaway visit: use it for tests that click widgets), ``browser_context``
+(Debian's chromium through Playwright, downloads accepted) and ``page`` (a new tab, i.e. a new
+Streamlit session, per test). The helpers a test needs are in ``tests.browser.harness``:
+``open_app_page``, ``wait_for_app_idle`` (after an interaction), ``assert_no_exception``,
+``assert_charts_visible``, ``switch_language``, ``screenshot``.
 
 Without /usr/bin/chromium the browser tests skip locally, with the reason; under CI (``CI=true``)
 they fail instead: CI must never pass without having driven the browser.
