@@ -184,6 +184,7 @@ class StreamlitServer:
     start_timeout_s: float = SERVER_START_TIMEOUT_S
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    _temporary_log: bool = False
 
     @property
     def url(self) -> str:
@@ -196,8 +197,9 @@ class StreamlitServer:
         return self.process.pid
 
     def start(self) -> StreamlitServer:
-        if self.log_path is None:
-            self.log_path = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+        if self.log_path is None:  # a log of our own, deleted when the server stops
+            self.log_path = Path(tempfile.mkstemp(prefix="dlnl-streamlit-", suffix=".log")[1])
+            self._temporary_log = True
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         for _attempt in range(3):  # another program may take the free port before the server binds it
             self.port = free_port()
@@ -223,10 +225,11 @@ class StreamlitServer:
                 return self
             if "already in use" not in self.log_tail():
                 break
+        tail = self.log_tail()
         self.stop()
         raise RuntimeError(
             f"the Streamlit server did not answer {self.url}/_stcore/health within "
-            f"{self.start_timeout_s:.0f} s. Its log ({self.log_path}) ends with:\n{self.log_tail()}"
+            f"{self.start_timeout_s:.0f} s. Its log ends with:\n{tail}"
         )
 
     def _wait_healthy(self) -> bool:
@@ -248,6 +251,8 @@ class StreamlitServer:
         """Stop the server (politely, then firmly). Safe to call twice."""
         if self.process is None:
             return
+        if self._temporary_log and self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
         if self.process.poll() is None:
             self.process.terminate()
             try:
