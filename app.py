@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.i18n import language_selector, t
+from ui.i18n import init_language, language_selector, t
 from ui.navigation import PAGES
 
 st.set_page_config(page_title="Deep Learning Notes Lab", page_icon=":material/science:", layout="wide")
-language_selector()
+init_language()
 page = st.navigation(
     [
         st.Page(
@@ -19,4 +19,5 @@ page = st.navigation(
         for spec in PAGES
     ]
 )
+language_selector()
 page.run()

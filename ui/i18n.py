@@ -49,13 +49,24 @@ def t(key: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def language_selector() -> str:
-    """Sidebar switch English / 中文. First visit: ``?lang=`` in the URL, else the browser's locale."""
+def init_language() -> str:
+    """The session's language, set before ``st.navigation``: on the first visit from ``?lang=`` in the
+    URL, else from the browser's locale."""
     if _STATE_KEY not in st.session_state:
         from_url = st.query_params.get(_STATE_KEY)
         st.session_state[_STATE_KEY] = (
             from_url if from_url in LANGUAGES else language_from_locale(st.context.locale)
         )
+    return current_language()
+
+
+def language_selector() -> str:
+    """Sidebar switch English / 中文, mirrored into ``?lang=``.
+
+    Draw it after ``st.navigation`` (and after :func:`init_language`): drawn before, the radio gets
+    another widget id in a server's very first script run than in later ones, and the first click
+    of the first session after a server start is lost.
+    """
     lang = st.sidebar.radio(
         "Language / 语言",
         options=list(LANGUAGES),
