@@ -4,8 +4,10 @@ Fixtures: ``app_server`` (a running ``StreamlitServer``; ``app_server.url``), ``
 (the same after one throwaway visit: use it for tests that click widgets), ``browser_context``
 (Debian's chromium through Playwright, downloads accepted) and ``page`` (a new tab, i.e. a new
 Streamlit session, per test). The helpers a test needs are in ``tests.browser.harness``:
-``open_app_page``, ``wait_for_app_idle`` (after an interaction), ``assert_no_exception``,
-``assert_charts_visible``, ``switch_language``, ``screenshot``.
+``open_app_page`` (optionally with a link's query parameters), ``rerun_after`` (do an interaction and
+wait for the run it causes), ``widget`` (an element by its ``key=``), readings (``metric_value``,
+``dataframe_cells``, ``shown_chart``, ``chart_texts``, ``truncated_chart_labels``), checks
+(``assert_no_exception``, ``assert_charts_visible``), ``switch_language``, ``screenshot``.
 
 Without /usr/bin/chromium the browser tests skip locally, with the reason; under CI (``CI=true``)
 they fail instead: CI must never pass without having driven the browser.

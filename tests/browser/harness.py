@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from weakref import WeakKeyDictionary
 from ui.navigation import HOME, PageSpec
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Playwright
+    from playwright.sync_api import BrowserContext, Locator, Page, Playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -300,16 +301,41 @@ def chromium_context(playwright: Playwright) -> Iterator[BrowserContext]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-# Uncaught JavaScript errors per page, recorded by new_page.
+# Uncaught JavaScript errors per page, and script runs finished per page, recorded by new_page.
 _PAGE_ERRORS: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
+_FINISHED_RUNS: WeakKeyDictionary[Page, list[int]] = WeakKeyDictionary()
+
+
+def _count_finished_run(counter: list[int], payload: str | bytes) -> None:
+    """Add 1 to ``counter`` when a websocket frame is Streamlit's "script finished" message."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if isinstance(payload, str):
+        return
+    try:
+        message = ForwardMsg.FromString(payload)
+    except DecodeError:
+        return
+    if (
+        message.WhichOneof("type") == "script_finished"
+        and message.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+    ):
+        counter[0] += 1
 
 
 def new_page(context: BrowserContext) -> Page:
-    """A new tab (a new Streamlit session) that records uncaught JavaScript errors."""
+    """A new tab (a new Streamlit session) that records uncaught JavaScript errors and finished runs."""
     page = context.new_page()
     errors: list[str] = []
     _PAGE_ERRORS[page] = errors
     page.on("pageerror", lambda error: errors.append(str(error)))
+    runs = [0]
+    _FINISHED_RUNS[page] = runs
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda payload: _count_finished_run(runs, payload)),
+    )
     return page
 
 
@@ -318,18 +344,22 @@ def page_path(spec: PageSpec) -> str:
     return "/" if spec.slug == HOME.slug else f"/{spec.slug}"
 
 
-def page_url(base_url: str, spec: PageSpec, lang: str) -> str:
-    return f"{base_url}{page_path(spec)}?{urlencode({'lang': lang})}"
+def page_url(base_url: str, spec: PageSpec, lang: str, query: Mapping[str, str] | None = None) -> str:
+    """The page's URL in ``lang``, with the query parameters ``query`` (a shared link's view) after it."""
+    return f"{base_url}{page_path(spec)}?{urlencode({**(query or {}), 'lang': lang})}"
 
 
-def open_app_page(page: Page, base_url: str, spec: PageSpec, lang: str) -> float:
+def open_app_page(
+    page: Page, base_url: str, spec: PageSpec, lang: str, query: Mapping[str, str] | None = None
+) -> float:
     """Load one page of the app in ``lang``, wait until idle; return its time to first render in s.
 
-    Time to first render: from the start of navigation until the page first looked idle (script
-    finished, no skeleton, charts drawn). Fails if Streamlit did not show the page asked for (an
-    unknown URL path falls back to the home page).
+    ``query``: more URL query parameters, e.g. the widget values a shared link holds. Time to first
+    render: from the start of navigation until the page first looked idle (script finished, no
+    skeleton, charts drawn). Fails if Streamlit did not show the page asked for (an unknown URL
+    path falls back to the home page).
     """
-    page.goto(page_url(base_url, spec, lang))
+    page.goto(page_url(base_url, spec, lang, query))
     seconds = wait_for_app_idle(page)
     shown = urlsplit(page.url).path
     assert shown == page_path(spec), (
@@ -365,6 +395,99 @@ def wait_for_app_idle(page: Page, timeout_ms: int = IDLE_TIMEOUT_MS, settle_ms: 
 
 
 # ----------------------------------------------------------------------------------------------------
+# Interactions
+# ----------------------------------------------------------------------------------------------------
+
+
+def finished_runs(page: Page) -> int:
+    """How many script runs (whole page or fragment) the server has reported finished to this tab.
+
+    Counted from the ``script_finished`` messages on the tab's websocket (see :func:`new_page`); a
+    run cut short by a newer rerun does not count. The page's ``data-test-script-state`` is not
+    enough: a run of a few milliseconds can start and end between two renders and never show.
+    """
+    return _FINISHED_RUNS[page][0]
+
+
+def rerun_after(page: Page, action: Callable[[], object], timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
+    """Do ``action()`` (a click, key presses, an upload), then wait for the script run it causes to end.
+
+    The run may be the whole page or a fragment. Fails, naming the action, when no run finishes
+    within ``timeout_ms`` (the interaction did not reach the server).
+    """
+    wait_for_app_idle(page)  # the count must see this action's run, not the end of an earlier one
+    before = finished_runs(page)
+    action()
+    deadline = time.monotonic() + timeout_ms / 1000
+    while finished_runs(page) <= before:
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{page.url}: no script run finished within {timeout_ms / 1000:.0f} s after {action!r}"
+            )
+        page.wait_for_timeout(20)  # lets Playwright deliver the websocket events
+    wait_for_app_idle(page)
+
+
+def widget(page: Page, key: str) -> Locator:
+    """The element of the widget (or keyed element) created with ``key=key``."""
+    return page.locator(f".st-key-{key}")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Readings
+# ----------------------------------------------------------------------------------------------------
+
+
+def metric_value(page: Page, label: str) -> str:
+    """The value shown by the ``st.metric`` labelled exactly ``label``."""
+    labels = page.locator('[data-testid="stMetricLabel"]').filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+    )
+    metric = page.locator('[data-testid="stMetric"]').filter(has=labels)
+    assert metric.count() == 1, f"{page.url} shows {metric.count()} metrics labelled {label!r}, not 1"
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def dataframe_cells(frame: Locator) -> list[list[str]]:
+    """Header and rows of an ``st.dataframe``, as the texts of its cells (full precision, unformatted).
+
+    The grid draws on a canvas; these texts come from the accessible table it keeps beside it,
+    which holds the rows in view (all of them for a short table).
+    """
+    table = frame.locator("table").first
+    header = [cell.strip() for cell in table.locator("thead th").all_inner_texts()]
+    rows = [
+        [cell.strip() for cell in row.locator("td").all_inner_texts()]
+        for row in table.locator("tbody tr").all()
+    ]
+    return [header, *rows]
+
+
+def shown_chart(page: Page, key: str) -> Locator:
+    """The Altair chart drawn by ``ui.charts.show_chart(..., key=key)``.
+
+    Streamlit gives charts no ``st-key-`` class, so the chart is found as the element just above
+    its CSV download button (``download_<key>``), which show_chart draws right after it.
+    """
+    return widget(page, f"download_{key}").locator(
+        "xpath=preceding-sibling::*[1]//*[@data-testid='stVegaLiteChart']"
+    )
+
+
+def chart_texts(chart: Locator, timeout_ms: float = 5_000) -> list[str]:
+    """The text marks an Altair chart drew in SVG, one per mark, the lines of a multi-line mark joined
+    by newlines. Axis labels, legends and titles (also text in SVG) are left out."""
+    return chart.locator("svg.marks").first.evaluate(
+        """(svg) => [...svg.querySelectorAll('.mark-text text')]
+             .filter((t) => !t.closest('.role-axis, .role-legend, .role-title'))
+             .map((t) => t.querySelector('tspan')
+               ? [...t.querySelectorAll('tspan')].map((s) => s.textContent).join('\\n')
+               : t.textContent)""",
+        timeout=timeout_ms,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
 # Checks
 # ----------------------------------------------------------------------------------------------------
 
@@ -381,13 +504,18 @@ def error_texts(page: Page) -> list[str]:
     ).all_inner_texts()
 
 
+def javascript_errors(page: Page) -> list[str]:
+    """Uncaught JavaScript errors of a tab opened with :func:`new_page`, oldest first."""
+    return list(_PAGE_ERRORS.get(page, []))
+
+
 def assert_no_exception(page: Page) -> None:
     """No exception box, no error alert, no uncaught JavaScript error on the page."""
     exceptions = exception_texts(page)
     assert not exceptions, f"{page.url} shows {len(exceptions)} exception(s):\n" + "\n---\n".join(exceptions)
     errors = error_texts(page)
     assert not errors, f"{page.url} shows {len(errors)} error message(s):\n" + "\n---\n".join(errors)
-    js_errors = _PAGE_ERRORS.get(page, [])
+    js_errors = javascript_errors(page)
     assert not js_errors, f"{page.url} raised JavaScript error(s): {js_errors}"
 
 
@@ -402,6 +530,15 @@ def assert_charts_visible(page: Page) -> None:
         assert chart.locator("svg.marks").count() == 0 or chart.locator(".mark-group").count() > 0, (
             f"chart {i + 1} on {page.url} drew an empty SVG"
         )
+
+
+def truncated_chart_labels(page: Page) -> list[str]:
+    """Axis and legend labels that Vega cut short with an ellipsis (longer than its label limit)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+                 '[data-testid="stVegaLiteChart"] :is(.role-legend-label, .role-axis-label) text')]
+             .map((t) => t.textContent).filter((text) => text.endsWith('…'))"""
+    )
 
 
 def main_headings(page: Page) -> list[str]:

@@ -49,3 +49,23 @@ def test_require_browser_passes_with_debians_chromium(monkeypatch):
     monkeypatch.setattr(harness, "CHROMIUM", Path("/usr/bin/chromium"))
     monkeypatch.setenv("CI", "true")
     harness.require_browser()
+
+
+def test_finished_runs_are_counted_from_script_finished_messages():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    status = ForwardMsg.ScriptFinishedStatus
+    frames = []
+    for finished in (status.FINISHED_SUCCESSFULLY, status.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+        message = ForwardMsg()
+        message.script_finished = finished
+        frames.append(message.SerializeToString())
+    cut_short = ForwardMsg()
+    cut_short.script_finished = status.FINISHED_EARLY_FOR_RERUN  # another run follows: not the end
+    other = ForwardMsg()
+    other.new_session.name = "app"
+    frames += [cut_short.SerializeToString(), other.SerializeToString(), b"\xff\x00 not protobuf", "text"]
+    counter = [0]
+    for payload in frames:
+        harness._count_finished_run(counter, payload)
+    assert counter == [2]
