@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.i18n import init_language, language_selector, t
+from ui.i18n import init_language, language_selector, mirror_language_into_url, t
 from ui.navigation import PAGES
 
 st.set_page_config(page_title="Deep Learning Notes Lab", page_icon=":material/science:", layout="wide")
@@ -20,4 +20,7 @@ page = st.navigation(
     ]
 )
 language_selector()
-page.run()
+try:
+    page.run()
+finally:  # also after st.stop() in a page
+    mirror_language_into_url()

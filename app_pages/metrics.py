@@ -262,8 +262,10 @@ def _set_threshold(value: float) -> None:
     st.session_state["metrics_threshold"] = float(min(max(value, LOW), HIGH))
 
 
-if not LOW <= st.session_state.get("metrics_threshold", LOW) <= HIGH:
-    del st.session_state["metrics_threshold"]  # a value from the previous file
+# New bounds make a new slider (Streamlit keys a slider's identity on them): start it afresh.
+if st.session_state.get("metrics_threshold_bounds") != (LOW, HIGH, STEP):
+    st.session_state.pop("metrics_threshold", None)
+    st.session_state["metrics_threshold_bounds"] = (LOW, HIGH, STEP)
 
 REPORT_STRINGS = (
     "report_title",

@@ -61,7 +61,7 @@ def init_language() -> str:
 
 
 def language_selector() -> str:
-    """Sidebar switch English / 中文, mirrored into ``?lang=``.
+    """Sidebar switch English / 中文 (see :func:`mirror_language_into_url` for the URL).
 
     Draw it after ``st.navigation`` (and after :func:`init_language`): drawn before, the radio gets
     another widget id in a server's very first script run than in later ones, and the first click
@@ -74,5 +74,11 @@ def language_selector() -> str:
         horizontal=True,
         key=_STATE_KEY,
     )
-    st.query_params[_STATE_KEY] = lang
     return lang
+
+
+def mirror_language_into_url() -> None:
+    """``?lang=`` follows the switch. Called after the page has run: a page that writes query
+    parameters of its own after an earlier write of ``lang`` in the same run can leave the old
+    ``lang`` in the browser's URL (seen with Streamlit 1.67)."""
+    st.query_params[_STATE_KEY] = current_language()

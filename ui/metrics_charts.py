@@ -90,7 +90,7 @@ def ks_chart(
                 "series:N",
                 title=None,
                 scale=alt.Scale(range=[POSITIVE_COLOUR, NEGATIVE_COLOUR]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),  # long labels: never cut
             ),
             tooltip=[
                 "series:N",

@@ -346,13 +346,6 @@ def test_a_link_reproduces_the_two_model_ks_view_in_chinese(warm_app_server, pag
     assert ZH["metrics.compare"] in harness.main_headings(page), "no model comparison for two models"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page bug: after a change of data source the threshold starts at the slider's minimum, not "
-    "at 0.5. Streamlit 1.67 gives the slider a new identity when min_value/max_value change, but "
-    "'metrics_threshold' is still in st.session_state (the old slider's), so the page omits value= "
-    "and the new slider falls back to min_value; the URL then holds no threshold, so the link shows 0.5.",
-)
 def test_uploading_after_the_example_starts_at_the_default_threshold(warm_app_server, page, tmp_path):
     y, s = _score_rows()
     path = tmp_path / "scores.csv"
@@ -368,11 +361,6 @@ def test_uploading_after_the_example_starts_at_the_default_threshold(warm_app_se
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page bug: the KS chart's legend labels (locales metrics.cdf_pos / cdf_neg) are longer than "
-    "Vega's default legend labelLimit (160 px) and are cut with an ellipsis, in English and Chinese.",
-)
 def test_the_ks_chart_labels_are_not_truncated(warm_app_server, page):
     harness.open_app_page(page, warm_app_server.url, METRICS, "en", {"metrics_view": "ks"})
     assert harness.shown_chart(page, "ks").count() == 1
