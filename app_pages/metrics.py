@@ -308,6 +308,7 @@ def downloads(threshold: float) -> None:
         data=lambda: report_json(summaries, comparison, evaluations),
         file_name="metrics.json",
         mime="application/json",
+        on_click="ignore",  # a download needs no rerun (and no chart redraw race)
         key="metrics_download_json",
         icon=":material/data_object:",
     )
@@ -316,6 +317,7 @@ def downloads(threshold: float) -> None:
         data=lambda: pd.DataFrame(summaries).to_csv(index=False),
         file_name="metrics.csv",
         mime="text/csv",
+        on_click="ignore",  # a download needs no rerun (and no chart redraw race)
         key="metrics_download_csv",
         icon=":material/table:",
     )
@@ -324,6 +326,7 @@ def downloads(threshold: float) -> None:
         data=lambda: pd.DataFrame(ev.threshold_table(max_rows=10_000)).to_csv(index=False),
         file_name=f"thresholds_{model}.csv",
         mime="text/csv",
+        on_click="ignore",  # a download needs no rerun (and no chart redraw race)
         key="metrics_download_thresholds",
         icon=":material/tune:",
         help=tr("download_thresholds_help"),
@@ -335,6 +338,7 @@ def downloads(threshold: float) -> None:
         ),
         file_name="metrics_report.html",
         mime="text/html",
+        on_click="ignore",  # a download needs no rerun (and no chart redraw race)
         key="metrics_download_html",
         icon=":material/description:",
     )

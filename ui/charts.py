@@ -24,6 +24,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, *, key: str) -> Non
         data=lambda: data.to_csv(index=False).encode("utf-8"),  # built only when clicked
         file_name=f"{key}.csv",
         mime="text/csv",
+        on_click="ignore",  # a download needs no rerun (and no chart redraw race)
         key=f"download_{key}",
         icon=":material/download:",
     )
