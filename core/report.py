@@ -44,11 +44,6 @@ def curve_frame(ev: Evaluation, which: str, model: str, max_points: int = MAX_PO
     )
 
 
-def rates_at(ev: Evaluation, confusion: Confusion) -> tuple[float, float, float]:
-    """(FPR, TPR, precision) of a confusion matrix: the point the threshold marks on ROC and PR."""
-    return confusion.fpr, confusion.recall, confusion.precision
-
-
 def ks_frame(ev: Evaluation, names: tuple[str, str], max_points: int = MAX_POINTS) -> pd.DataFrame:
     r"""Cumulative distribution of the scores of each class, against the score.
 
