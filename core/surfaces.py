@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,9 @@ class Surface:
     start: tuple[float, float]
     x_range: tuple[float, float]
     y_range: tuple[float, float]
+    #: a learning rate per optimizer that shows its behaviour here (about 1/3 of the best one found by
+    #: core.optim_experiments.tune_learning_rates over 500 steps, so paths are not at the edge of chaos)
+    learning_rates: dict[str, float] = field(default_factory=dict)
 
     def value(self, xy: Any, xp: Any = np) -> Any:
         """f at every point of ``xy`` (last axis = (x, y)); ``xp`` is numpy or torch."""
@@ -167,6 +170,15 @@ SURFACES: dict[str, Surface] = {
             start=(-1.5, 2.0),
             x_range=(-2.0, 2.0),
             y_range=(-1.0, 3.0),
+            learning_rates={
+                "SGD": 0.001,
+                "Adagrad": 0.5,
+                "Adadelta": 1.0,
+                "RMSprop": 0.01,
+                "Adam": 0.1,
+                "NAdam": 0.1,
+                "AdamW": 0.1,
+            },
         ),
         Surface(
             "beale",
@@ -178,6 +190,15 @@ SURFACES: dict[str, Surface] = {
             start=(1.0, 1.5),
             x_range=(-4.5, 4.5),
             y_range=(-4.5, 4.5),
+            learning_rates={
+                "SGD": 0.01,
+                "Adagrad": 0.5,
+                "Adadelta": 1.0,
+                "RMSprop": 0.01,
+                "Adam": 0.1,
+                "NAdam": 0.1,
+                "AdamW": 0.1,
+            },
         ),
         Surface(
             "himmelblau",
@@ -194,6 +215,15 @@ SURFACES: dict[str, Surface] = {
             start=(-0.3, -0.8),
             x_range=(-5.0, 5.0),
             y_range=(-5.0, 5.0),
+            learning_rates={
+                "SGD": 0.003,
+                "Adagrad": 0.3,
+                "Adadelta": 1.0,
+                "RMSprop": 0.01,
+                "Adam": 0.1,
+                "NAdam": 0.05,
+                "AdamW": 0.1,
+            },
         ),
         Surface(
             "saddle",
@@ -205,6 +235,15 @@ SURFACES: dict[str, Surface] = {
             start=(1.8, 0.001),
             x_range=(-2.0, 2.0),
             y_range=(-1.6, 1.6),
+            learning_rates={
+                "SGD": 0.02,
+                "Adagrad": 0.1,
+                "Adadelta": 1.0,
+                "RMSprop": 0.005,
+                "Adam": 0.01,
+                "NAdam": 0.01,
+                "AdamW": 0.01,
+            },
         ),
         Surface(
             "quadratic",
@@ -217,6 +256,15 @@ SURFACES: dict[str, Surface] = {
             start=(-2.5, 1.5),
             x_range=(-3.0, 3.0),
             y_range=(-3.0, 3.0),
+            learning_rates={
+                "SGD": 0.02,
+                "Adagrad": 0.5,
+                "Adadelta": 1.0,
+                "RMSprop": 0.01,
+                "Adam": 0.1,
+                "NAdam": 0.1,
+                "AdamW": 0.1,
+            },
         ),
         Surface(
             "rastrigin",
@@ -228,6 +276,15 @@ SURFACES: dict[str, Surface] = {
             start=(-3.2, 2.6),
             x_range=(-5.12, 5.12),
             y_range=(-5.12, 5.12),
+            learning_rates={
+                "SGD": 0.002,
+                "Adagrad": 1.0,
+                "Adadelta": 1.0,
+                "RMSprop": 0.1,
+                "Adam": 0.1,
+                "NAdam": 0.1,
+                "AdamW": 0.1,
+            },
         ),
     ]
 }
