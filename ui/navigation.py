@@ -14,6 +14,8 @@ class PageSpec:
 
 HOME = PageSpec("pages/home.py", "home", ":material/home:")
 
-TOPICS: list[PageSpec] = []
+TOPICS: list[PageSpec] = [
+    PageSpec("pages/optimizers.py", "optimizers", ":material/speed:"),
+]
 
 PAGES: list[PageSpec] = [HOME, *TOPICS]
