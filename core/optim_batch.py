@@ -10,24 +10,26 @@ written as per-row coefficients of one generic update:
         && \text{(maximize sign, L2, decoupled decay)} \\
     V &\leftarrow a_V V + b_V g^2, \qquad \bar g \leftarrow \bar g + c_{\bar g} (g - \bar g)
         && \text{(second moment, centred mean)} \\
-    D &\leftarrow \sqrt{k_t \max(V, V^{\max}) + e_{in} - \bar g^2} + e_{out}, \qquad q \leftarrow g / D
-        && \text{(normaliser)} \\
-    \delta &\leftarrow q \sqrt{U + e_U}, \qquad U \leftarrow a_U U + b_U \delta^2
-        && \text{(AdaDelta's average of updates)} \\
+    D &\leftarrow \sqrt{\frac{k_t \max(V, V^{\max}) + e_{in} - \bar g^2}{U + e_U}} + e_{out},
+        \qquad q \leftarrow g / D
+        && \text{(normaliser; for AdaDelta } q \text{ is the update } \Delta) \\
+    U &\leftarrow a_U U + b_U q^2
+        && \text{(AdaDelta's average of squared updates)} \\
     M &\leftarrow a_t M + b_t\, (g \text{ or } q)
         && \text{(first moment / momentum buffer)} \\
-    \theta &\leftarrow \theta - c^{(q)}_t\, \delta - c^{(M)}_t\, M / (D \text{ or } 1)
+    \theta &\leftarrow \theta - c^{(q)}_t\, q - c^{(M)}_t\, M / (D \text{ or } 1)
         && \text{(step)}
 
-with coefficients chosen so that each row computes exactly its optimizer's formulas (SGD: :math:`D = 1`;
-Adagrad: :math:`a_V = b_V = 1`; Adam: :math:`M` an EMA divided by :math:`D`; ...). Time-dependent
+with coefficients chosen so that each row computes exactly its optimizer's formulas (SGD: :math:`V = 1`
+so :math:`D = 1`; Adagrad: :math:`a_V = b_V = 1`; Adam: :math:`M` an EMA divided by :math:`D`; ...).
+Time-dependent
 coefficients (bias corrections, NAdam's momentum schedule, Adagrad's decay, SGD's first step) are
 tabulated for every step up front.
 
 Why a second implementation beside :mod:`core.optimizers`? A 2-D surface is a tiny array, so the cost
 is Python and numpy call overhead, not arithmetic: seven optimizer objects cost seven sets of calls per
-step. Here one set of about forty ``out=`` ufunc calls moves every run, whatever the number of runs or
-kinds (all seven optimizers, or seven optimizers x fifteen learning rates when tuning). Rows are
+step. Here one set of about thirty ``out=`` ufunc calls moves every run, whatever the number of runs or
+kinds (all seven optimizers, or seven optimizers x 21 learning rates when tuning). Rows are
 independent, so a diverging row never touches another. The tests check this class against
 :mod:`core.optimizers` and, step by step, against torch.optim; :meth:`BatchedOptimizers.torch_state`
 gives each row's state under torch's names so a check can load it into a torch optimizer.
@@ -121,13 +123,13 @@ class BatchedOptimizers:
         const["m_div"] = np.ones(runs)  # M is divided by D (SGD rows have D = 1) except for RMSprop
         const["sign"][:] = 1.0
         const["decay"][:] = 1.0
-        const["e_in"][:] = 1.0  # SGD rows: D = sqrt(0 + 1) + 0 = 1
-        const["e_u"][:] = 1.0  # non-AdaDelta rows: sqrt(U + 1) = 1
+        const["a_v"][:] = 1.0  # SGD rows keep V = 1 (a_V = 1, b_V = 0, V_0 = 1), so D = 1
+        const["e_u"][:] = 1.0  # non-AdaDelta rows: U + e_U = 0 + 1
         const["g_in"][:] = 1.0
         table = {k: np.zeros((max_steps, runs)) for k in ("k", "a_m", "b_m", "c_q", "c_m")}
         table["k"][:] = 1.0
         self._amsgrad = np.zeros(runs, dtype=bool)
-        v0 = np.zeros(runs)
+        v0 = np.ones(runs)
 
         for r, (spec, h) in enumerate(zip(self.specs, self.hyper, strict=True)):
             kind = spec.optimizer
@@ -154,19 +156,21 @@ class BatchedOptimizers:
             elif kind == "Adagrad":
                 v0[r] = h["initial_accumulator_value"]
                 const["a_v"][r] = const["b_v"][r] = 1.0
-                const["e_in"][r], const["e_out"][r] = 0.0, h["eps"]
+                const["e_out"][r] = h["eps"]
                 # lr_t = lr / (1 + (t - 1) eta)
                 table["c_q"][:, r] = lr / (1 + (t - 1) * h["lr_decay"])
             elif kind == "Adadelta":
                 rho = h["rho"]
+                v0[r] = 0.0
                 const["a_v"][r], const["b_v"][r] = rho, 1 - rho
-                const["e_in"][r], const["e_out"][r] = h["eps"], 0.0
+                const["e_in"][r] = h["eps"]
                 const["a_u"][r], const["b_u"][r], const["e_u"][r] = rho, 1 - rho, h["eps"]
                 table["c_q"][:, r] = lr
             elif kind == "RMSprop":
                 alpha = h["alpha"]
+                v0[r] = 0.0
                 const["a_v"][r], const["b_v"][r] = alpha, 1 - alpha
-                const["e_in"][r], const["e_out"][r] = 0.0, h["eps"]
+                const["e_out"][r] = h["eps"]
                 if h["centered"]:
                     const["c_gbar"][r] = 1 - alpha
                 if h["momentum"] > 0:
@@ -181,8 +185,9 @@ class BatchedOptimizers:
                     table["c_q"][:, r] = lr
             else:  # Adam, AdamW, NAdam
                 beta1, beta2 = (float(b) for b in h["betas"])
+                v0[r] = 0.0
                 const["a_v"][r], const["b_v"][r] = beta2, 1 - beta2
-                const["e_in"][r], const["e_out"][r] = 0.0, h["eps"]
+                const["e_out"][r] = h["eps"]
                 table["a_m"][:, r], table["b_m"][:, r] = beta1, 1 - beta1
                 # v_hat = v / (1 - beta2^t)
                 table["k"][:, r] = 1 / (1 - beta2**t)
@@ -259,21 +264,23 @@ class BatchedOptimizers:
             mul(d, tb["k"][i], out=d)
         else:
             mul(self.v, tb["k"][i], out=d)
-        # D <- sqrt(k_t V + e_in - gbar^2) + e_out
-        add(d, c["e_in"], out=d)
+        # D <- sqrt((k_t V + e_in - gbar^2) / (U + e_U)) + e_out
+        if need["u"]:
+            add(d, c["e_in"], out=d)
         if need["gbar"]:
             # gbar <- gbar + (1 - alpha) (g - gbar)
             np.subtract(g, self.g_bar, out=w)
             add(self.g_bar, mul(w, c["c_gbar"], out=w), out=self.g_bar)
             np.subtract(d, mul(self.g_bar, self.g_bar, out=w), out=d)
+        if need["u"]:
+            # AdaDelta rows: divide by U + eps inside the root (U + e_U = 1 for the other rows)
+            np.divide(d, add(self.u, c["e_u"], out=w), out=d)
         np.sqrt(d, out=d)
         add(d, c["e_out"], out=d)
-        # q <- g / D
+        # q <- g / D   (for AdaDelta rows this is the update delta = sqrt(U + eps) / sqrt(V + eps) * g)
         np.divide(g, d, out=q)
         if need["u"]:
-            # delta <- q sqrt(U + eps);  U <- rho U + (1 - rho) delta^2
-            np.sqrt(add(self.u, c["e_u"], out=w), out=w)
-            mul(q, w, out=q)
+            # U <- rho U + (1 - rho) delta^2
             mul(self.u, c["a_u"], out=self.u)
             mul(c["b_u"], q, out=w)
             add(self.u, mul(w, q, out=w), out=self.u)
