@@ -470,7 +470,7 @@ def adam_counterexample(c: float = 3.0, lr: float = 0.02, steps: int = 1500) -> 
 class WeightDecayForms:
     adam_l2: np.ndarray  # torch.optim.Adam(weight_decay) path, via our engine
     adamw: np.ndarray
-    l2_minimum: np.ndarray  # argmin f + lambda/2 |w|^2 near the Adam+L2 end point (scipy)
+    l2_minimum: np.ndarray  # argmin f + lambda/2 |w|^2 (scipy, from the minimum of f nearest Adam+L2's end)
     adam_l2_to_minimum: float  # |end of Adam+L2 - l2_minimum|
     adamw_to_minimum: float
     adam_l2_spread: float  # how much each still moves over the last 10% of steps
@@ -498,7 +498,11 @@ def weight_decay_forms(
     ]
     result = run_trajectories(surface, specs, steps, start)
     adam_l2, adamw = result.positions[:, 0], result.positions[:, 1]
+    # scipy starts from the surface's minimum nearest to where Adam + L2 ended, not from that end point
+    # itself, so the two answers are found independently
+    minima = np.asarray(surface.minima, dtype=float)
     end = adam_l2[-1] if np.all(np.isfinite(adam_l2[-1])) else np.asarray(surface.start, dtype=float)
+    end = minima[np.argmin(np.linalg.norm(minima - end, axis=1))]
 
     def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
         # f(w) + lambda/2 |w|^2 and its gradient

@@ -124,19 +124,22 @@ def _saddle_grad(x, y):
 
 _QUAD_KAPPA = 25.0
 _QUAD_COS, _QUAD_SIN = math.cos(math.pi / 6), math.sin(math.pi / 6)
+_QUAD_CENTRE = (1.0, 1.0)
 
 
 def _quadratic(x, y, xp):
-    # u = x cos(phi) + y sin(phi),  v = -x sin(phi) + y cos(phi),  f = (u^2 + kappa v^2) / 2
-    u = _QUAD_COS * x + _QUAD_SIN * y
-    v = -_QUAD_SIN * x + _QUAD_COS * y
+    # u = (x - 1) cos(phi) + (y - 1) sin(phi),  v = -(x - 1) sin(phi) + (y - 1) cos(phi)
+    # f = (u^2 + kappa v^2) / 2
+    dx, dy = x - _QUAD_CENTRE[0], y - _QUAD_CENTRE[1]
+    u = _QUAD_COS * dx + _QUAD_SIN * dy
+    v = -_QUAD_SIN * dx + _QUAD_COS * dy
     return 0.5 * (u**2 + _QUAD_KAPPA * v**2)
 
 
 def _quadratic_grad(x, y):
-    u = _QUAD_COS * x + _QUAD_SIN * y
-    v = -_QUAD_SIN * x + _QUAD_COS * y
-    kv = _QUAD_KAPPA * v
+    dx, dy = x - _QUAD_CENTRE[0], y - _QUAD_CENTRE[1]
+    u = _QUAD_COS * dx + _QUAD_SIN * dy
+    kv = _QUAD_KAPPA * (-_QUAD_SIN * dx + _QUAD_COS * dy)
     # grad = R^T (u, kappa v)
     return _QUAD_COS * u - _QUAD_SIN * kv, _QUAD_SIN * u + _QUAD_COS * kv
 
@@ -247,13 +250,13 @@ SURFACES: dict[str, Surface] = {
         ),
         Surface(
             "quadratic",
-            r"f = \tfrac12\,(u^2 + 25\,v^2),\ \ u = x\cos 30^\circ + y \sin 30^\circ,"
-            r"\ \ v = -x \sin 30^\circ + y \cos 30^\circ",
+            r"f = \tfrac12\,(u^2 + 25\,v^2),\ \ u = (x-1)\cos 30^\circ + (y-1) \sin 30^\circ,"
+            r"\ \ v = -(x-1) \sin 30^\circ + (y-1) \cos 30^\circ",
             _quadratic,
             _quadratic_grad,
-            minima=((0.0, 0.0),),
+            minima=((1.0, 1.0),),
             min_value=0.0,
-            start=(-2.5, 1.5),
+            start=(-2.0, 2.5),
             x_range=(-3.0, 3.0),
             y_range=(-3.0, 3.0),
             learning_rates={

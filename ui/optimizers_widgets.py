@@ -474,14 +474,14 @@ def contour_chart(
     colour = alt.Color("label:N", scale=colour_scale(names), legend=_BOTTOM)
     tooltip = ["label:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
 
-    def line_layer(data: pd.DataFrame, width: float) -> alt.Chart:
+    def line_layer(data: pd.DataFrame, width: float, legend: bool = True) -> alt.Chart:
         return (
             alt.Chart(data)
             .mark_line(clip=True, strokeWidth=width)
             .encode(
                 x=alt.X("x:Q", scale=x_scale),
                 y=alt.Y("y:Q", scale=y_scale),
-                color=colour,
+                color=colour if legend else alt.Color("label:N", scale=colour_scale(names), legend=None),
                 order="step:Q",
                 detail="label:N",
                 tooltip=tooltip,
@@ -490,7 +490,10 @@ def contour_chart(
 
     if overlapping:
         # one layer per path, the first widest and at the bottom, so coinciding paths all show
-        lines = [line_layer(paths[paths["label"] == n], max(1.5, 6.0 - 2.0 * i)) for i, n in enumerate(names)]
+        lines = [
+            line_layer(paths[paths["label"] == n], max(1.5, 6.0 - 2.0 * i), legend=i == 0)
+            for i, n in enumerate(names)
+        ]
     else:
         lines = [line_layer(paths, 2.5)]
     layers: list[alt.Chart] = [heat, *lines]
