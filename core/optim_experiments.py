@@ -510,7 +510,8 @@ def weight_decay_forms(
             w
         ) + weight_decay * w
 
-    l2_min = minimize(objective, end, jac=True, method="BFGS", options={"gtol": 1e-12}).x
+    with np.errstate(all="ignore"):
+        l2_min = minimize(objective, end, jac=True, method="BFGS", options={"gtol": 1e-12}).x
     tail = max(1, steps // 10)
     with np.errstate(all="ignore"):
         spreads = [float(np.max(np.ptp(p[-tail:], axis=0))) for p in (adam_l2, adamw)]

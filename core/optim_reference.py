@@ -76,7 +76,9 @@ def torch_trajectory(
     out = np.empty((steps + 1, *p.shape))
     out[0] = start
     for t in range(1, steps + 1):
-        p.grad = torch.from_numpy(np.asarray(gradient(p.detach().numpy(), t), dtype=np.float64))
+        with np.errstate(all="ignore"):  # a diverging run overflows; it shows as inf / NaN
+            grad = np.asarray(gradient(p.detach().numpy(), t), dtype=np.float64)
+        p.grad = torch.from_numpy(grad)
         opt.step()
         if project is not None:
             with torch.no_grad():

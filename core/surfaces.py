@@ -53,6 +53,8 @@ class Surface:
     #: a learning rate per optimizer that shows its behaviour here (about 1/3 of the best one found by
     #: core.optim_experiments.tune_learning_rates over 500 steps, so paths are not at the edge of chaos)
     learning_rates: dict[str, float] = field(default_factory=dict)
+    #: points per axis for a plotted grid: enough to resolve the function's wiggles
+    grid_points: int = 60
 
     def value(self, xy: Any, xp: Any = np) -> Any:
         """f at every point of ``xy`` (last axis = (x, y)); ``xp`` is numpy or torch."""
@@ -279,6 +281,7 @@ SURFACES: dict[str, Surface] = {
             start=(-3.2, 2.6),
             x_range=(-5.12, 5.12),
             y_range=(-5.12, 5.12),
+            grid_points=100,
             learning_rates={
                 "SGD": 0.002,
                 "Adagrad": 1.0,

@@ -14,8 +14,14 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/optimizers.py"
 
 
+# shorter runs for the two comparisons that have their own step counts (keeps the suite fast)
+SHORT = {"ams_steps": 300, "wd_steps": 500}
+
+
 def _open(lang: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=240)
+    for key, value in SHORT.items():
+        at.session_state[key] = value
     at.query_params["lang"] = lang
     for key, value in params.items():
         at.query_params[key] = value

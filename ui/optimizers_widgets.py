@@ -44,6 +44,7 @@ MODEL_LEARNING_RATES = {
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 GAP_FLOOR = 1e-16  # f - f* below this is drawn at this value on log scales
 _BOTTOM = alt.Legend(title=None, orient="bottom", columns=4, labelLimit=260)
+_BOTTOM_NARROW = alt.Legend(title=None, orient="bottom", columns=3, labelLimit=260)
 
 
 @dataclass(frozen=True)
@@ -360,8 +361,8 @@ def cached_tuning(surface: str, key: SpecKey, steps: int, start: tuple[float, fl
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_grid(surface: str) -> pd.DataFrame:
-    """The heat-map background: a 60 x 60 grid of log10(f - f* + 1e-3) cells."""
-    xs, ys, gap = grid_values(SURFACES[surface], 60)
+    """The heat-map background: a grid (60 x 60, finer for Rastrigin) of log10(f - f* + 1e-3) cells."""
+    xs, ys, gap = grid_values(SURFACES[surface], SURFACES[surface].grid_points)
     dx, dy = xs[1] - xs[0], ys[1] - ys[0]
     xx, yy = np.meshgrid(xs, ys)
     return pd.DataFrame(
