@@ -1,7 +1,9 @@
-"""Session-scoped memo for the heavy results of one user's data.
+"""Session state helpers: a session-scoped memo for the heavy results of one user's data, and choice
+widgets that keep their value in the URL or across language switches.
 
-``st.cache_data`` would hash a 100 MB upload on every rerun and hand back a pickled copy of a
-10-million-row result; ``st.cache_resource`` would share one user's upload with every session.
+Why a memo of our own: ``st.cache_data`` would hash a 100 MB upload on every rerun and hand back a
+pickled copy of a 10-million-row result; ``st.cache_resource`` would share one user's upload with
+every session.
 Uploaded data must stay in its session, so large results live in ``st.session_state``: one slot per
 kind of result, holding only the latest key and value (a new file replaces the old one, memory stays
 bounded).
@@ -9,10 +11,12 @@ bounded).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
+
+from ui.i18n import current_language
 
 T = TypeVar("T")
 _PREFIX = "_memo_"
@@ -47,3 +51,36 @@ def url_choice(key: str, options: Sequence[str], default: str) -> None:
         st.query_params.pop(key, None)  # a clean URL for the default view
     else:
         st.query_params[key] = st.session_state[key]
+
+
+def translated_choice(
+    widget: Callable[..., Any],
+    label: str,
+    options: Sequence[str],
+    labels: Mapping[str, str],
+    *,
+    key: str,
+    on_change: Callable[[], None] | None = None,
+    **kwargs: Any,
+) -> str:
+    """A choice widget (``st.selectbox``, ``st.radio``, ...) over ``options`` shown as ``labels``
+    (already translated), whose option stays in ``st.session_state[key]`` across language switches.
+
+    The browser holds a choice widget's value as its *label*. After a language switch it sends the
+    old language's label back, which matches none of the new labels: Streamlit then hands the label
+    itself to the script as the value and calls ``on_change``. So the widget gets a key per language
+    (``<key>@<lang>``, a fresh widget in the browser), starts from ``st.session_state[key]`` (which
+    must be set before the call) and copies the user's choice back there before ``on_change`` runs.
+    """
+    widget_key = f"{key}@{current_language()}"
+    if st.session_state.get(widget_key) != st.session_state[key]:
+        st.session_state[widget_key] = st.session_state[key]
+
+    def copy_back() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+        if on_change is not None:
+            on_change()
+
+    shown = dict(labels)  # a dict, not a call of t(): AppTest calls format_func after the run
+    widget(label, options, format_func=shown.__getitem__, key=widget_key, on_change=copy_back, **kwargs)
+    return st.session_state[key]

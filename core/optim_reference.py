@@ -1,0 +1,130 @@
+"""The same runs through torch.optim: what the page's live checks and the benchmark compare against.
+
+Two ways to compare a run with torch:
+
+- **free-running**: torch.optim runs on its own from the same start with the same gradient function
+  (:func:`torch_trajectory`). On a smooth, stable path the two agree to rounding. On a path that
+  oscillates or wanders chaotically (RMSprop bouncing around a minimum, Rastrigin) differences of one
+  rounding error (torch uses fused multiply-add, numpy does not) grow exponentially, so the distance
+  between the runs measures the chaos, not the algorithm.
+- **replayed** (:func:`replay_check`): at each checked step torch.optim starts from *our* parameters and
+  *our* optimizer state (moment estimates, step count), takes one step with the same gradient, and
+  we compare where it lands with where we landed. That is "step for step" literally, and it does
+  not depend on how chaotic the path is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from core.optim_batch import RunSpec, full_hyperparameters
+from core.surfaces import Surface, Trajectories
+
+__all__ = ["load_state", "replay_check", "torch_optimizer", "torch_trajectory"]
+
+
+def torch_optimizer(name: str, params: Sequence[torch.Tensor], hyperparameters: Mapping[str, Any]):
+    """``torch.optim.<name>(params, **hyperparameters)``, with NAdam's running product of momenta in float64.
+
+    torch keeps NAdam's ``mu_product`` in the default dtype (float32 unless changed globally); we set
+    the initial state ourselves, in float64, instead of changing torch's global default dtype.
+    """
+    hyper = full_hyperparameters(name, hyperparameters)
+    opt = getattr(torch.optim, name)(list(params), **hyper)
+    if name == "NAdam":
+        for p in params:
+            opt.state[p] = {
+                "step": torch.tensor(0.0),
+                "mu_product": torch.tensor(1.0, dtype=torch.float64),
+                "exp_avg": torch.zeros_like(p),
+                "exp_avg_sq": torch.zeros_like(p),
+            }
+    return opt
+
+
+def load_state(opt: torch.optim.Optimizer, param: torch.Tensor, state: Mapping[str, Any]) -> None:
+    """Replace ``param``'s state in ``opt`` by ``state`` (torch names, numpy arrays or numbers)."""
+    loaded: dict[str, torch.Tensor] = {}
+    for key, value in state.items():
+        if key == "step":
+            loaded[key] = torch.tensor(float(value))
+        elif key == "mu_product":
+            loaded[key] = torch.tensor(float(value), dtype=torch.float64)
+        else:
+            loaded[key] = torch.from_numpy(np.array(value, dtype=np.float64))
+    opt.state[param] = loaded
+
+
+def torch_trajectory(
+    spec: RunSpec,
+    start: np.ndarray,
+    gradient: Callable[[np.ndarray, int], np.ndarray],
+    steps: int,
+    project: Callable[[torch.Tensor], None] | None = None,
+) -> np.ndarray:
+    """Free-running torch.optim run: the positions after 0..steps steps, shape ``(steps + 1, *start.shape)``.
+
+    ``gradient(x, t)`` gives the gradient at ``x`` for step ``t`` (1-based); ``project`` (optional)
+    modifies the parameter in place after each step (e.g. clipping to an interval).
+    """
+    p = torch.tensor(np.asarray(start, dtype=np.float64), requires_grad=True)
+    opt = torch_optimizer(spec.optimizer, [p], spec.hyperparameters)
+    out = np.empty((steps + 1, *p.shape))
+    out[0] = start
+    for t in range(1, steps + 1):
+        with np.errstate(all="ignore"):  # a diverging run overflows; it shows as inf / NaN
+            grad = np.asarray(gradient(p.detach().numpy(), t), dtype=np.float64)
+        p.grad = torch.from_numpy(grad)
+        opt.step()
+        if project is not None:
+            with torch.no_grad():
+                project(p)
+        out[t] = p.detach().numpy()
+    return out
+
+
+def _checked_steps(steps: int, max_checks: int) -> np.ndarray:
+    """All steps 0..steps-1 if few; else the first 50 and the rest evenly spread (``max_checks`` in all)."""
+    if steps <= max_checks:
+        return np.arange(steps)
+    head = np.arange(min(50, max_checks))
+    rest = np.linspace(head[-1] + 1, steps - 1, max_checks - len(head)).round().astype(int)
+    return np.unique(np.concatenate([head, rest]))
+
+
+def replay_check(
+    surface: Surface, trajectories: Trajectories, max_checks: int = 300
+) -> tuple[np.ndarray, int]:
+    r"""Replay steps of every run through torch.optim from our state; the largest difference per run.
+
+    ``trajectories`` must come from :func:`core.surfaces.run_trajectories` with ``record_states=True``.
+    For each checked step :math:`t` of run :math:`r`: load our :math:`\theta_t` and optimizer state into a
+    fresh ``torch.optim`` optimizer, give it :math:`\nabla f(\theta_t)`, step, and measure
+    :math:`\max |\theta^{torch}_{t+1} - \theta_{t+1}|`. Steps after a run diverged are skipped.
+
+    Returns ``(max_abs_diff per run, number of steps checked per run)``.
+    """
+    if trajectories.states is None or trajectories.optimizers is None:
+        raise ValueError("replay_check needs trajectories run with record_states=True.")
+    batch = trajectories.optimizers
+    steps = trajectories.positions.shape[0] - 1
+    checked = _checked_steps(steps, max_checks)
+    worst = np.zeros(len(batch.specs))
+    for r, spec in enumerate(batch.specs):
+        p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+        opt = torch_optimizer(spec.optimizer, [p], spec.hyperparameters)
+        for t in checked:
+            here, there = trajectories.positions[t, r], trajectories.positions[t + 1, r]
+            if not (np.all(np.isfinite(here)) and np.all(np.isfinite(there))):
+                break
+            with torch.no_grad():
+                p.copy_(torch.from_numpy(here))
+            load_state(opt, p, batch.torch_state(r, trajectories.states[t], step=int(t)))
+            p.grad = torch.from_numpy(surface.gradient(here))
+            opt.step()
+            worst[r] = max(worst[r], float(np.max(np.abs(p.detach().numpy() - there))))
+    return worst, len(checked)
