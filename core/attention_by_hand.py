@@ -56,7 +56,8 @@ def playground_parameters(seed: int, size: int = 3, hidden: int = 2) -> dict[str
     rng = np.random.default_rng(seed)
 
     def draw(rows: int, cols: int) -> Matrix:
-        return np.round(rng.uniform(-1, 1, (rows, cols)), 1).tolist()
+        # + 0.0 turns a rounded -0.0 into 0.0
+        return (np.round(rng.uniform(-1, 1, (rows, cols)), 1) + 0.0).tolist()
 
     return {
         "W_q": draw(hidden, size),

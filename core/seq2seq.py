@@ -175,7 +175,9 @@ class DateFormat:
 
     def render(self, date: dt.date) -> str:
         """The date written in this format, e.g. ``{B} {d}, {Y}`` -> 'November 27, 2026'."""
-        return _TOKEN_RE.sub(lambda m: _TOKENS[m.group(1)][0](date), self.template)
+        return "".join(
+            part if render is None else render(date) for part, render in _template_parts(self.template)
+        )
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -183,6 +185,19 @@ class DateFormat:
 
     def example(self) -> str:
         return self.render(dt.date(2026, 11, 27))
+
+
+@cache
+def _template_parts(template: str) -> tuple[tuple[str, Callable[[dt.date], str] | None], ...]:
+    """'{B} {d}, {Y}' -> ((None-literal or token renderer) ...), split once per template."""
+    parts: list[tuple[str, Callable[[dt.date], str] | None]] = []
+    last = 0
+    for m in _TOKEN_RE.finditer(template):
+        parts.append((template[last : m.start()], None))
+        parts.append((m.group(1), _TOKENS[m.group(1)][0]))
+        last = m.end()
+    parts.append((template[last:], None))
+    return tuple(p for p in parts if p[0])
 
 
 @cache
@@ -343,9 +358,6 @@ class DateTask:
         """:meth:`heldout_plan` as examples (input text, ISO date)."""
         return [self.example(d, fmt) for d, fmt in self.heldout_plan()]
 
-    def max_output_length(self, source_lengths: torch.Tensor) -> int:
-        return self.max_target_length + 1
-
 
 class SequenceTask:
     """Copy or reverse a string of random digits whose length is uniform in [min_length, max_length]."""
@@ -373,9 +385,6 @@ class SequenceTask:
         """A batch of ``n`` strings of ONE length drawn uniformly (no decoding step is spent on padding)."""
         length = int(rng.integers(self.min_length, self.max_length + 1))
         return self.examples_of_length(length, n, rng)
-
-    def max_output_length(self, source_lengths: torch.Tensor) -> int:
-        return int(source_lengths.max()) + 1
 
 
 Task = DateTask | SequenceTask

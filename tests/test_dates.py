@@ -71,8 +71,8 @@ def test_every_generated_input_parses_back_and_no_string_means_two_dates():
 
 @pytest.mark.parametrize("fmt", DATE_FORMATS, ids=lambda f: f.template)
 def test_read_date_reads_every_format(fmt):
-    # every 37th date crosses all months, weekdays, days and both centuries
-    for date in all_dates()[::37]:
+    # every 89th date crosses all months, weekdays and both centuries
+    for date in all_dates()[::89]:
         assert read_date(fmt.render(date)) == date
         assert read_date(fmt.render(date).upper()) == date  # the reader and the models ignore case
 
@@ -100,7 +100,7 @@ def test_every_character_of_every_format_is_in_the_vocabulary():
     chars = set()
     longest = 0
     for fmt in DATE_FORMATS:
-        for date in all_dates()[::11]:
+        for date in all_dates()[::29]:
             text = normalize_text(fmt.render(date))
             chars |= set(text)
             longest = max(longest, len(text))

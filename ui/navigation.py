@@ -14,6 +14,8 @@ class PageSpec:
 
 HOME = PageSpec("pages/home.py", "home", ":material/home:")
 
-TOPICS: list[PageSpec] = []
+TOPICS: list[PageSpec] = [
+    PageSpec("pages/attention.py", "attention", ":material/visibility:"),
+]
 
 PAGES: list[PageSpec] = [HOME, *TOPICS]
