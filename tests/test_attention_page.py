@@ -181,3 +181,17 @@ def test_long_inputs_tab_controls(en):
     _set(en, en.radio(key="att_long_metric"), "char_accuracy")
     _set(en, en.slider(key="att_long_length"), 12)
     assert not en.exception and not en.error
+
+
+def test_retraining_a_date_model_from_the_page_shows_progress_and_is_cached(en):
+    _set(en, en.radio(key="att_model"), "luong-dot")
+    _set(en, en.slider(key="att_retrain_steps"), 20)
+    en.button(key="att_retrain").click()
+    en.session_state["lang"] = "en"
+    en.run()
+    assert not en.exception and not en.error
+    assert any("Luong dot" in s.value and "20" in s.value for s in en.success)
+    assert en.toggle(key="att_use_retrained").value is True
+    # the model trained here now drives the heatmap tab; switching it off restores the shipped one
+    _set(en, en.toggle(key="att_use_retrained"), False)
+    assert not en.exception
