@@ -325,6 +325,8 @@ with tabs[1]:
     table = frame[frame["run"] == t(f"{NS}.run_shipped")].pivot(
         index="length", columns="model", values=metric
     )
+    table.index.name = t(f"{NS}.long_length")
+    table.columns.name = None
     st.dataframe((100 * table).round(1), width="stretch")
 
     st.subheader(t(f"{NS}.long_demo"))
