@@ -15,6 +15,7 @@ class PageSpec:
 HOME = PageSpec("app_pages/home.py", "home", ":material/home:")
 
 TOPICS: list[PageSpec] = [
+    PageSpec("app_pages/attention.py", "attention", ":material/visibility:"),
     PageSpec("app_pages/optimizers.py", "optimizers", ":material/speed:"),
     PageSpec("app_pages/metrics.py", "metrics", ":material/insights:"),
 ]

@@ -69,9 +69,12 @@ def translated_choice(
     The browser holds a choice widget's value as its *label*. After a language switch it sends the
     old language's label back, which matches none of the new labels: Streamlit then hands the label
     itself to the script as the value and calls ``on_change``. So the widget gets a key per language
-    (``<key>@<lang>``, a fresh widget in the browser), starts from ``st.session_state[key]`` (which
-    must be set before the call) and copies the user's choice back there before ``on_change`` runs.
+    (``<key>@<lang>``, a fresh widget in the browser), starts from ``st.session_state[key]`` (the
+    first option if that is unset or not an option) and copies the user's choice back there before
+    ``on_change`` runs.
     """
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
     widget_key = f"{key}@{current_language()}"
     if st.session_state.get(widget_key) != st.session_state[key]:
         st.session_state[widget_key] = st.session_state[key]

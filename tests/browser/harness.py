@@ -74,7 +74,9 @@ _BUSY_JS = """
   if (state !== 'notRunning') return [`script ${state}`, 0];
   if (document.querySelector('[data-testid="stSkeleton"]')) return ['skeleton shown', 0];
   if (document.querySelector('[data-testid^="stStatusWidgetRunning"]')) return ['running indicator shown', 0];
-  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  // a chart in a tab not shown is drawn only when its tab is opened (see visit_tabs)
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter((c) => c.checkVisibility());
   const blank = charts.filter((c) => !c.querySelector('svg, canvas')).length;
   if (blank) return [`${blank} of ${charts.length} charts not drawn`, blank];
   return ['', 0];
@@ -520,16 +522,37 @@ def assert_no_exception(page: Page) -> None:
 
 
 def assert_charts_visible(page: Page) -> None:
-    """Every Altair/Vega-Lite chart drew an SVG or canvas of non-zero size with some marks in it."""
+    """Every Altair/Vega-Lite chart in view (not in a closed tab) drew an SVG or canvas of non-zero size
+    with some marks in it."""
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for i in range(charts.count()):
         chart = charts.nth(i)
+        if not chart.is_visible():
+            continue
         drawing = chart.locator("svg.marks, canvas").first
         box = drawing.bounding_box()
         assert box and box["width"] > 0 and box["height"] > 0, f"chart {i + 1} on {page.url} has no drawing"
         assert chart.locator("svg.marks").count() == 0 or chart.locator(".mark-group").count() > 0, (
             f"chart {i + 1} on {page.url} drew an empty SVG"
         )
+
+
+def visit_tabs(page: Page, check: Callable[[str], None]) -> int:
+    """Open every tab of the main area in turn (``st.tabs``; nested tabs too) and call ``check(name)``
+    once each tab's charts are drawn; returns how many tabs were opened. Charts in a closed tab are
+    drawn only when it opens, so a page with tabs is checked tab by tab."""
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    opened = 0
+    for i in range(tabs.count()):
+        tab = tabs.nth(i)
+        if not tab.is_visible():  # a nested tab whose parent tab is closed; reached from its parent
+            continue
+        name = tab.inner_text().strip()
+        tab.click()
+        wait_for_app_idle(page)
+        check(name)
+        opened += 1
+    return opened
 
 
 def truncated_chart_labels(page: Page) -> list[str]:

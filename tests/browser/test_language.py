@@ -23,11 +23,16 @@ def _slug(spec) -> str:
 
 
 def _english_only_strings(min_length: int = 12) -> list[str]:
-    """English strings long enough to be unmistakable, rendered as written, different in Chinese."""
+    """English strings long enough to be unmistakable, rendered as written, different in Chinese, and
+    not part of a Chinese string (names such as "Luong general" stay in Latin script there)."""
     return sorted(
         text
         for key, text in EN.items()
-        if len(text) >= min_length and PLAIN.match(text) and not CJK.search(text) and ZH[key] != text
+        if len(text) >= min_length
+        and PLAIN.match(text)
+        and not CJK.search(text)
+        and ZH[key] != text
+        and not any(text in chinese for chinese in ZH.values())
     )
 
 

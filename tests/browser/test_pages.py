@@ -20,6 +20,12 @@ def _slug(spec) -> str:
     return spec.slug
 
 
+def _tab_is_drawn(page, tab: str) -> None:
+    """After opening the tab ``tab``: still no error, and the charts it shows are drawn."""
+    harness.assert_no_exception(page)
+    harness.assert_charts_visible(page)
+
+
 @pytest.mark.parametrize("lang", harness.LANGS)
 @pytest.mark.parametrize("spec", PAGES, ids=_slug)
 def test_page_loads_without_error(app_server, page, spec, lang):
@@ -27,6 +33,7 @@ def test_page_loads_without_error(app_server, page, spec, lang):
     harness.screenshot(page, f"{spec.slug}-{lang}")  # before the checks: a failing page is kept too
     harness.assert_no_exception(page)
     harness.assert_charts_visible(page)
+    harness.visit_tabs(page, lambda tab: _tab_is_drawn(page, tab))
     headings = harness.main_headings(page)
     strings = set(load_strings(lang).values())
     assert headings, f"{page.url} shows no heading"
