@@ -53,6 +53,7 @@ from ui.attention_widgets import (
     heldout_subset,
     length_chart,
     long_task,
+    loss_chart,
     playground_latex,
     remember,
     shipped_results,
@@ -91,11 +92,18 @@ def subset_accuracy(variant: str, hard: str | None = None, window: int | None = 
     return evaluate(date_models()[variant], heldout_subset(), hard=hard, window=window, seed=seed).exact_match
 
 
-def retrained(variant: str):
-    """The model retrained on this page for ``variant`` if the user chose to use it, else None."""
+def retrained_result(variant: str) -> dict | None:
+    """What the page's retraining of ``variant`` left (model, accuracy, cpu, loss) if the user chose
+    to use it, else None."""
     key = st.session_state.get("att_retrained_key")
     chosen = key is not None and key[1] == variant and st.session_state.get("att_use_retrained")
-    return trained_here()[key]["model"] if chosen and key in trained_here() else None
+    return trained_here()[key] if chosen and key in trained_here() else None
+
+
+def retrained(variant: str):
+    """The model retrained on this page for ``variant`` if the user chose to use it, else None."""
+    result = retrained_result(variant)
+    return None if result is None else result["model"]
 
 
 def explain_date(variant: str, source: str, **options) -> Explanation:
@@ -201,7 +209,12 @@ with tabs[0]:
         c1, c2, c3 = st.columns(3)
         c1.metric(t(f"{NS}.output"), expl.output or "∅")
         c2.metric(t(f"{NS}.expected"), truth.isoformat() if truth else "?")
-        c3.metric(t(f"{NS}.heldout_accuracy"), fmt_pct(results["dates"][variant]["heldout_exact_match"]))
+        in_use = retrained_result(variant)
+        if in_use is None:
+            c3.metric(t(f"{NS}.heldout_accuracy"), fmt_pct(results["dates"][variant]["heldout_exact_match"]))
+        else:
+            n_subset = len(heldout_subset())
+            c3.metric(t(f"{NS}.heldout_accuracy_retrained", n=n_subset), fmt_pct(in_use["accuracy"]))
         if truth is not None:
             ok = expl.output == truth.isoformat()
             (st.success if ok else st.warning)(t(f"{NS}.right" if ok else f"{NS}.wrong"))
@@ -273,6 +286,7 @@ with tabs[0]:
                 )
             st.session_state["att_retrained_key"] = key
             st.session_state["att_use_retrained"] = True
+            st.rerun()  # the output and heatmap above were drawn with the previous model
         done = trained_here().get(key)
         if done is not None:
             st.success(
@@ -285,7 +299,7 @@ with tabs[0]:
                     n=len(heldout_subset()),
                 )
             )
-            st.line_chart(pd.DataFrame({t(f"{NS}.axis_loss"): done["loss"]}), height=160)
+            show_chart(*loss_chart(done["loss"]), key="attention_retrain_loss")
         if st.session_state.get("att_retrained_key") and st.session_state["att_retrained_key"][1] == variant:
             st.toggle(t(f"{NS}.use_retrained"), key="att_use_retrained")
 
@@ -293,7 +307,8 @@ with tabs[0]:
 with tabs[1]:
     st.markdown(t(f"{NS}.long_intro"))
     from_url("att_long_task", "reverse", str, lambda v: v in LONG_KINDS)
-    to_url("att_long_task")
+    from_url("att_long_metric", "exact_match", str, lambda v: v in ("exact_match", "char_accuracy"))
+    to_url("att_long_task", "att_long_metric")
     l1, l2 = st.columns(2)
     kind = translated_choice(
         l1.radio,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.attention_widgets import heldout_subset
 from ui.i18n import load_strings
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -192,6 +193,13 @@ def test_retraining_a_date_model_from_the_page_shows_progress_and_is_cached(en):
     assert not en.exception and not en.error
     assert any("Luong dot" in s.value and "20" in s.value for s in en.success)
     assert en.toggle(key="att_use_retrained").value is True
-    # the model trained here now drives the heatmap tab; switching it off restores the shipped one
+    # the model trained here now drives the first tab, in the same click (the page reruns after training)
+    strings = load_strings("en")
+    retrained_label = strings["attention.heldout_accuracy_retrained"].format(n=len(heldout_subset()))
+    labels = [m.label for m in en.metric]
+    assert retrained_label in labels and strings["attention.heldout_accuracy"] not in labels
+    # switching it off restores the shipped one
     _set(en, en.toggle(key="att_use_retrained"), False)
     assert not en.exception
+    labels = [m.label for m in en.metric]
+    assert retrained_label not in labels and strings["attention.heldout_accuracy"] in labels

@@ -288,6 +288,22 @@ def context_chart(context: np.ndarray) -> tuple[alt.Chart, pd.DataFrame]:
     return chart, frame
 
 
+def loss_chart(losses: list[float]) -> tuple[alt.Chart, pd.DataFrame]:
+    """Training loss per step of a model retrained on the page (log scale)."""
+    frame = pd.DataFrame({"step": range(1, len(losses) + 1), "loss": losses})
+    chart = (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("step:Q", title=t("attention.axis_step")),
+            y=alt.Y("loss:Q", title=t("attention.axis_loss"), scale=alt.Scale(type="log")),
+            tooltip=["step:Q", alt.Tooltip("loss:Q", format=".4f")],
+        )
+        .properties(height=180)
+    )
+    return chart, frame
+
+
 def length_chart(frame: pd.DataFrame, metric: str) -> alt.Chart:
     """Accuracy vs input length, one line per model (dashed: trained on this page)."""
     return (
