@@ -24,6 +24,7 @@ from core.report import (
     ks_frame,
     ks_gap,
     metrics_frame,
+    model_entry,
     report_json,
     summary_row,
 )
@@ -240,7 +241,7 @@ frames = session_memo("frames", (source_id, mapping, model, t("common.app_title"
 summaries_at = {}  # filled by the explorer: the summary rows at the current threshold
 if len(models) > 1 and table.weight is None:
     comparison = session_memo(
-        "delong", (source_id, mapping), lambda: comparison_frame(table.y_true, table.scores, evaluations)
+        "delong", (source_id, mapping), lambda: comparison_frame(table.y_true, table.scores)
     )
 else:
     comparison = pd.DataFrame()
@@ -296,16 +297,16 @@ REPORT_STRINGS = (
 
 def downloads(threshold: float) -> None:
     """Metrics as JSON and CSV, the per-threshold table and the HTML report, at ``threshold``."""
-    summaries = [
-        summary_row(m, evaluations[m], cis.get(m), evaluations[m].confusion_at(threshold)) for m in models
-    ]
+    confusions = {m: evaluations[m].confusion_at(threshold) for m in models}
+    summaries = [summary_row(m, evaluations[m], cis.get(m), confusions[m]) for m in models]
+    entries = {m: model_entry(evaluations[m], confusions[m], cis.get(m)) for m in models}
     # Deferred downloads are built on another thread: resolve the report's texts here.
     strings = {k: tr(k) for k in REPORT_STRINGS} | {"model_name": model}
     st.subheader(tr("downloads"))
     d = st.columns(4)
     d[0].download_button(
         tr("download_json"),
-        data=lambda: report_json(summaries, comparison, evaluations),
+        data=lambda: report_json(entries, comparison, file=source_name, threshold=threshold),
         file_name="metrics.json",
         mime="application/json",
         on_click="ignore",  # a download needs no rerun (and no chart redraw race)

@@ -7,8 +7,9 @@ Usage (``core/metrics.py`` hands ``python -m core.metrics`` over to :func:`main`
                            [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
 
 The report has the file's mapping (label, positive value, weight, rows, dropped rows), one entry per
-score column under ``"models"`` (``core.metrics.evaluate(...).to_dict()``, plus ``"ci"`` with ``--ci``),
-and with several score columns a DeLong comparison of each pair under ``"comparisons"``. A bad file
+score column under ``"models"`` (``core.report.model_entry``: ``Evaluation.to_dict()``, plus ``"ci"`` with
+``--ci``; the same schema as the page's JSON download), and with several score columns a DeLong
+comparison of each pair under ``"comparisons"``. A bad file
 prints one line ``error: <what is wrong and what to do>`` on stderr and exits with status 2.
 
 Confidence intervals and DeLong tests take unweighted rows. A weight column of whole numbers is a
@@ -19,8 +20,6 @@ fractional weights they are left out and ``"notes"`` says why.
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import itertools
 import json
 import math
 import sys
@@ -94,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
     ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
-    sys.stdout.write(json.dumps(_jsonable(report), ensure_ascii=ascii_only, indent=2) + "\n")
+    sys.stdout.write(json.dumps(report, ensure_ascii=ascii_only, indent=2) + "\n")
     return 0
 
 
@@ -104,10 +103,24 @@ def _fail(message: str) -> int:
 
 
 def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
-    from core import metrics  # here, not at import time: `python -m core.metrics` imports this module
+    # here, not at import time: `python -m core.metrics` imports this module
+    from core.metrics import auc_confidence_interval, evaluate
+    from core.report import comparison_frame, model_entry, report_document
 
     notes: list[str] = []
-    report: dict[str, Any] = {
+    needs_rows = args.ci is not None or len(table.scores) > 1
+    y_rows, repeats = _unweighted_rows(table, notes) if needs_rows else (None, None)
+    models = {}
+    for name, score in table.scores.items():
+        evaluation = evaluate(table.y_true, score, threshold=args.threshold, sample_weight=table.weight)
+        ci = None
+        if args.ci is not None and y_rows is not None:
+            ci = auc_confidence_interval(y_rows, _expand(score, repeats), level=args.level, method=args.ci)
+        models[name] = model_entry(evaluation, ci=ci, ci_method=args.ci or "delong", level=args.level)
+    comparison = None
+    if len(table.scores) > 1 and y_rows is not None:
+        comparison = comparison_frame(y_rows, {n: _expand(s, repeats) for n, s in table.scores.items()})
+    fields: dict[str, Any] = {
         "file": args.file,
         "rows": table.n_rows,
         "dropped_rows": table.n_dropped,
@@ -120,31 +133,8 @@ def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
         "encoding": table.encoding,
         "delimiter": table.delimiter,
         "threshold": args.threshold,
-        "models": {},
     }
-    needs_rows = args.ci is not None or len(table.scores) > 1
-    y_rows, repeats = _unweighted_rows(table, notes) if needs_rows else (None, None)
-    for name, score in table.scores.items():
-        evaluation = metrics.evaluate(
-            table.y_true, score, threshold=args.threshold, sample_weight=table.weight
-        )
-        entry = dict(_jsonable(evaluation.to_dict()))
-        if args.ci is not None and y_rows is not None:
-            low, high, se = metrics.auc_confidence_interval(
-                y_rows, _expand(score, repeats), level=args.level, method=args.ci
-            )
-            entry["ci"] = {"method": args.ci, "level": args.level, "low": low, "high": high, "se": se}
-        report["models"][name] = entry
-    if len(table.scores) > 1:
-        delong_test = getattr(metrics, "delong_test", None)
-        if delong_test is None:
-            notes.append("core.metrics has no delong_test: the models are not compared.")
-        elif y_rows is not None:
-            report["comparisons"] = [
-                {"a": a, "b": b, **_fields(delong_test(y_rows, _expand(table.scores[a], repeats),
-                                                       _expand(table.scores[b], repeats)))}
-                for a, b in itertools.combinations(table.scores, 2)
-            ]  # fmt: skip
+    report = report_document(models, comparison, **fields)
     if notes:
         report["notes"] = notes
     return report
@@ -174,31 +164,6 @@ def _unweighted_rows(table: ScoreTable, notes: list[str]) -> tuple[np.ndarray | 
 
 def _expand(values: np.ndarray, repeats: np.ndarray | None) -> np.ndarray:
     return values if repeats is None else np.repeat(values, repeats)
-
-
-def _fields(result: Any) -> dict[str, Any]:
-    """The DeLong result's fields, whatever container delong_test returns."""
-    names = ("auc_a", "auc_b", "difference", "se", "z", "p_value")
-    if isinstance(result, dict):
-        return {name: result[name] for name in names}
-    return {name: getattr(result, name) for name in names}
-
-
-def _jsonable(value: Any) -> Any:
-    """numpy scalars and arrays -> Python, non-finite floats -> None (JSON has no NaN)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ Everything here is computed on all rows and then thinned to at most ``max_points
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -184,10 +186,8 @@ def summary_row(
     return row
 
 
-def comparison_frame(
-    y_true: np.ndarray, scores: Mapping[str, np.ndarray], evaluations: Mapping[str, Evaluation]
-) -> pd.DataFrame:
-    """DeLong's test of every pair of models scored on the same rows."""
+def comparison_frame(y_true: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """DeLong's test of every pair of models scored on the same (unweighted) rows."""
     names = list(scores)
     rows = []
     for i, a in enumerate(names):
@@ -208,12 +208,16 @@ def comparison_frame(
     return pd.DataFrame(rows)
 
 
-def _jsonable(value: object) -> object:
-    """numpy scalars -> Python; NaN/inf -> None (JSON has neither)."""
+def jsonable(value: Any) -> Any:
+    """numpy scalars and arrays -> Python, dataclasses -> dicts, NaN/inf -> None (JSON has neither)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -221,14 +225,40 @@ def _jsonable(value: object) -> object:
     return value
 
 
+def model_entry(
+    ev: Evaluation,
+    confusion: Confusion | None = None,
+    ci: tuple[float, float, float] | None = None,
+    *,
+    ci_method: str = "delong",
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """One model in the JSON schema shared by the page's download and ``python -m core.metrics``:
+    :meth:`Evaluation.to_dict`, with ``"confusion"`` at the chosen threshold (``confusion``; default:
+    the evaluation's own) and ``"ci"`` = {method, level, low, high, se} when an interval was computed."""
+    entry = ev.to_dict()
+    if confusion is not None:
+        entry["confusion"] = confusion.to_dict()
+    if ci is not None:
+        low, high, se = ci
+        entry["ci"] = {"method": ci_method, "level": level, "low": low, "high": high, "se": se}
+    return entry
+
+
+def report_document(
+    models: Mapping[str, dict[str, Any]], comparison: pd.DataFrame | None = None, **fields: Any
+) -> dict[str, Any]:
+    """The whole JSON report: ``fields`` (file, mapping, ...), ``"models"`` (name -> :func:`model_entry`)
+    and, for several models, ``"comparisons"`` (the rows of :func:`comparison_frame`). JSON-ready:
+    numpy scalars become Python numbers and NaN/inf become null."""
+    doc: dict[str, Any] = {**fields, "models": dict(models)}
+    if comparison is not None and len(comparison):
+        doc["comparisons"] = comparison.to_dict(orient="records")
+    return jsonable(doc)
+
+
 def report_json(
-    summaries: list[dict[str, object]], comparison: pd.DataFrame, evaluations: Mapping[str, Evaluation]
+    models: Mapping[str, dict[str, Any]], comparison: pd.DataFrame | None = None, **fields: Any
 ) -> str:
-    """The metrics as one JSON document: per model its summary and best thresholds, plus comparisons."""
-    doc = {
-        "models": [
-            {**row, "best_thresholds": evaluations[str(row["model"])].best_thresholds} for row in summaries
-        ],
-        "comparisons": comparison.to_dict(orient="records"),
-    }
-    return json.dumps(_jsonable(doc), indent=2, ensure_ascii=False)
+    """:func:`report_document` as indented JSON text (UTF-8 names kept as they are)."""
+    return json.dumps(report_document(models, comparison, **fields), indent=2, ensure_ascii=False)

@@ -1,9 +1,7 @@
 """core.cli: `python -m core.metrics FILE.csv` prints the report as JSON; bad files exit 2 with one line.
 
 The end-to-end tests run the real command in a subprocess and compare its ROC AUCs with
-scikit-learn's roc_auc_score on the same file. They need core.metrics and are skipped only while it is
-not in the tree; the error-path tests call main() directly and run without it (a bad file fails in
-core.scores, before core.metrics is imported).
+scikit-learn's roc_auc_score on the same file; the error-path tests call main() directly.
 """
 
 import json
@@ -17,16 +15,11 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from core.cli import main
-from core.scores import EXAMPLES
+from core.metrics import evaluate
+from core.report import model_entry, report_json
+from core.scores import EXAMPLES, load_scores
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _metrics():
-    """core.metrics, or skip the test while it has not been merged."""
-    metrics = pytest.importorskip("core.metrics", reason="core.metrics is not merged yet")
-    assert callable(metrics.evaluate)
-    return metrics
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -40,7 +33,6 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_report_matches_sklearn_on_an_example():
-    _metrics()
     result = _run(str(EXAMPLES["balanced"]), "--threshold", "0.3")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -53,7 +45,6 @@ def test_report_matches_sklearn_on_an_example():
 
 
 def test_two_models_with_confidence_intervals_and_delong():
-    metrics = _metrics()
     result = _run(str(EXAMPLES["two_models"]), "--ci", "delong")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -65,19 +56,34 @@ def test_two_models_with_confidence_intervals_and_delong():
         assert entry["roc_auc"] == pytest.approx(aucs[name], rel=0, abs=1e-12)
         assert entry["ci"]["method"] == "delong" and entry["ci"]["level"] == 0.95
         assert entry["ci"]["low"] < aucs[name] < entry["ci"]["high"]
-    if hasattr(metrics, "delong_test"):
-        (comparison,) = report["comparisons"]
-        assert (comparison["a"], comparison["b"]) == ("logistic_regression", "naive_bayes")
-        assert comparison["auc_a"] == pytest.approx(aucs["logistic_regression"], rel=0, abs=1e-12)
-        assert comparison["auc_b"] == pytest.approx(aucs["naive_bayes"], rel=0, abs=1e-12)
-        assert comparison["difference"] == pytest.approx(
-            aucs["logistic_regression"] - aucs["naive_bayes"], abs=1e-12
-        )
-        assert 0 <= comparison["p_value"] <= 1
+    (comparison,) = report["comparisons"]
+    assert (comparison["model_a"], comparison["model_b"]) == ("logistic_regression", "naive_bayes")
+    assert comparison["auc_a"] == pytest.approx(aucs["logistic_regression"], rel=0, abs=1e-12)
+    assert comparison["auc_b"] == pytest.approx(aucs["naive_bayes"], rel=0, abs=1e-12)
+    assert comparison["difference"] == pytest.approx(
+        aucs["logistic_regression"] - aucs["naive_bayes"], abs=1e-12
+    )
+    assert 0 <= comparison["p_value"] <= 1
+
+
+def test_the_command_line_and_the_page_download_share_one_json_schema():
+    """The page's JSON download is built by core.report.model_entry / report_document; so is this."""
+    result = _run(str(EXAMPLES["two_models"]), "--ci", "delong")
+    report = json.loads(result.stdout)
+    table = load_scores(EXAMPLES["two_models"])
+    for name, score in table.scores.items():
+        ev = evaluate(table.y_true, score)
+        page_entry = json.loads(report_json({name: model_entry(ev, ev.confusion, ev.delong_interval())}))
+        entry = report["models"][name]
+        assert entry.keys() == page_entry["models"][name].keys()
+        assert entry["confusion"] == page_entry["models"][name]["confusion"]
+        for key in ("roc_auc", "average_precision", "ks", "gini"):
+            assert entry[key] == pytest.approx(page_entry["models"][name][key], rel=0, abs=1e-15)
+        for key in ("low", "high", "se"):  # DeLong from the rows vs from the tie-group counts
+            assert entry["ci"][key] == pytest.approx(page_entry["models"][name]["ci"][key], rel=1e-9)
 
 
 def test_counts_table_gives_the_auc_of_the_expanded_rows(tmp_path):
-    _metrics()
     path = tmp_path / "grouped.csv"
     path.write_text(
         "标签,分数,数量\n1,0.9,12\n0,0.9,3\n1,0.4,2\n0,0.4,20\n1,0.1,1\n0,0.1,9\n", encoding="gbk"
@@ -94,7 +100,6 @@ def test_counts_table_gives_the_auc_of_the_expanded_rows(tmp_path):
 
 
 def test_bad_file_exits_2_with_one_line_and_no_traceback(tmp_path):
-    _metrics()
     path = tmp_path / "scores.csv"
     path.write_bytes(b"label,score\n1,0.9\n0,n/a?\n")
     result = _run(str(path))

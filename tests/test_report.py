@@ -18,6 +18,7 @@ from core.report import (
     ks_frame,
     ks_gap,
     metrics_frame,
+    model_entry,
     report_json,
     summary_row,
 )
@@ -92,12 +93,19 @@ def test_json_report_and_delong_comparison(data):
     y, s, ev = data
     other = s + np.random.default_rng(0).normal(0, 1.0, len(s))
     evs = {"a": ev, "b": evaluate(y, other)}
-    comparison = comparison_frame(y, {"a": s, "b": other}, evs)
+    comparison = comparison_frame(y, {"a": s, "b": other})
     assert len(comparison) == 1 and 0 <= comparison["p_value"].iloc[0] <= 1
-    rows = [summary_row(m, e, None, e.confusion) for m, e in evs.items()]
-    doc = json.loads(report_json(rows, comparison, evs))
-    assert doc["models"][0]["roc_auc"] == pytest.approx(ev.roc_auc)
-    assert doc["comparisons"][0]["model_b"] == "b"
+    at_half = {m: e.confusion_at(0.5) for m, e in evs.items()}
+    entries = {m: model_entry(e, at_half[m], (0.1, 0.9, 0.2) if m == "a" else None) for m, e in evs.items()}
+    doc = json.loads(report_json(entries, comparison, file="x.csv", threshold=0.5))
+    assert doc["file"] == "x.csv" and doc["threshold"] == 0.5
+    assert doc["models"]["a"]["roc_auc"] == pytest.approx(ev.roc_auc, abs=1e-15)
+    assert doc["models"]["a"]["confusion"] == pytest.approx(at_half["a"].to_dict())
+    assert doc["models"]["a"]["ci"] == {"method": "delong", "level": 0.95, "low": 0.1, "high": 0.9, "se": 0.2}
+    assert "ci" not in doc["models"]["b"]
+    assert doc["models"]["b"]["best_thresholds"] == pytest.approx(evs["b"].best_thresholds)
+    assert doc["comparisons"][0]["model_a"] == "a" and doc["comparisons"][0]["model_b"] == "b"
+    assert doc["comparisons"][0]["p_value"] == pytest.approx(comparison["p_value"].iloc[0], abs=1e-15)
 
 
 def test_html_report_is_self_contained_and_escapes_user_content(data):

@@ -269,11 +269,11 @@ def test_html_report_download(uploaded):
         assert float(summary[cell]) == getattr(expected, cell), f"{cell}: report {summary[cell]}"
 
     metrics = json.loads(_download(page, "metrics_download_json"))
-    (model,) = metrics["models"]
-    assert model["model"] == "score"
+    assert list(metrics["models"]) == ["score"]
+    model = metrics["models"]["score"]
     assert model["roc_auc"] == pytest.approx(roc_auc_score(y, s), abs=1e-12)
-    assert model["threshold"] == pytest.approx(threshold, abs=5e-5)
-    assert [model[c] for c in ("tp", "fp", "fn", "tn")] == [
+    assert model["confusion"]["threshold"] == pytest.approx(threshold, abs=5e-5)
+    assert [model["confusion"][c] for c in ("tp", "fp", "fn", "tn")] == [
         expected.tp,
         expected.fp,
         expected.fn,
