@@ -177,7 +177,58 @@ def _weighted_sum(weights: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
 # --------------------------------------------------------------------------------------------------
 
 
-class AdditiveAttention(nn.Module):
+class _GlobalAttention(nn.Module):
+    """What Bahdanau's and Luong's global attention share: scores for every position, a masked softmax,
+    the weighted sum of the values. A subclass defines ``prepare_keys`` (the key side of its score,
+    computed once per sentence) and ``_score``."""
+
+    query_size: int
+    key_size: int
+
+    def prepare_keys(self, keys: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _score(self, query: torch.Tensor, prepared: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def score(
+        self, query: torch.Tensor, keys: torch.Tensor, *, prepared_keys: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Raw scores :math:`e_{ts}` before the softmax: (B, Dq), (B, T, Dk) -> (B, T)."""
+        _check_inputs(type(self).__name__, query, keys, None, None, self.query_size, self.key_size)
+        return self._score(query, self.prepare_keys(keys) if prepared_keys is None else prepared_keys)
+
+    def attend(
+        self,
+        query: torch.Tensor,
+        keys: torch.Tensor,
+        values: torch.Tensor | None = None,
+        mask: torch.Tensor | None = None,
+        *,
+        prepared_keys: torch.Tensor | None = None,
+    ) -> AttentionOutput:
+        """Like :meth:`forward`, returning an :class:`AttentionOutput`."""
+        values = _check_inputs(type(self).__name__, query, keys, values, mask, self.query_size, self.key_size)
+        prepared = self.prepare_keys(keys) if prepared_keys is None else prepared_keys
+        # alpha_t = softmax(e_t) over the real positions: (B, T)
+        weights = masked_softmax(self._score(query, prepared), mask)
+        return AttentionOutput(_weighted_sum(weights, values), weights)
+
+    def forward(
+        self,
+        query: torch.Tensor,
+        keys: torch.Tensor,
+        values: torch.Tensor | None = None,
+        mask: torch.Tensor | None = None,
+        *,
+        prepared_keys: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Context (B, Dv) and weights (B, T)."""
+        out = self.attend(query, keys, values, mask, prepared_keys=prepared_keys)
+        return out.context, out.weights
+
+
+class AdditiveAttention(_GlobalAttention):
     r"""Bahdanau's additive attention: a one-hidden-layer network scores each (query, key) pair.
 
     .. math::
@@ -216,50 +267,14 @@ class AdditiveAttention(nn.Module):
         """:math:`U_a \\bar{h}_s` for every position: (B, T, Dk) -> (B, T, H)."""
         return self.key_proj(keys)
 
-    def score(
-        self, query: torch.Tensor, keys: torch.Tensor, *, prepared_keys: torch.Tensor | None = None
-    ) -> torch.Tensor:
-        """Raw scores :math:`e_{ts}`: (B, Dq), (B, T, Dk) -> (B, T)."""
-        _check_inputs("AdditiveAttention", query, keys, None, None, self.query_size, self.key_size)
-        return self._score(query, self.prepare_keys(keys) if prepared_keys is None else prepared_keys)
-
     def _score(self, query: torch.Tensor, prepared: torch.Tensor) -> torch.Tensor:
         # W_a s_{t-1}: (B, Dq) -> (B, 1, H), broadcast over the T positions
         q = self.query_proj(query).unsqueeze(1)
         # e_ts = v_a^T tanh(W_a s_{t-1} + U_a h_s): (B, T, H) -> (B, T)
         return self.score_proj(torch.tanh(q + prepared)).squeeze(-1)
 
-    def attend(
-        self,
-        query: torch.Tensor,
-        keys: torch.Tensor,
-        values: torch.Tensor | None = None,
-        mask: torch.Tensor | None = None,
-        *,
-        prepared_keys: torch.Tensor | None = None,
-    ) -> AttentionOutput:
-        """Like :meth:`forward`, returning an :class:`AttentionOutput`."""
-        values = _check_inputs("AdditiveAttention", query, keys, values, mask, self.query_size, self.key_size)
-        prepared = self.prepare_keys(keys) if prepared_keys is None else prepared_keys
-        # alpha_t = softmax(e_t) over the real positions: (B, T)
-        weights = masked_softmax(self._score(query, prepared), mask)
-        return AttentionOutput(_weighted_sum(weights, values), weights)
 
-    def forward(
-        self,
-        query: torch.Tensor,
-        keys: torch.Tensor,
-        values: torch.Tensor | None = None,
-        mask: torch.Tensor | None = None,
-        *,
-        prepared_keys: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Context (B, Dv) and weights (B, T)."""
-        out = self.attend(query, keys, values, mask, prepared_keys=prepared_keys)
-        return out.context, out.weights
-
-
-class LuongAttention(nn.Module):
+class LuongAttention(_GlobalAttention):
     r"""Luong's global attention with the three content-based scores of the paper.
 
     .. math::
@@ -324,48 +339,12 @@ class LuongAttention(nn.Module):
         # general: W_a h_s (B, T, Dq);  concat: W_k h_s (B, T, H)
         return self.key_proj(keys)
 
-    def score(
-        self, query: torch.Tensor, keys: torch.Tensor, *, prepared_keys: torch.Tensor | None = None
-    ) -> torch.Tensor:
-        """Raw scores :math:`\\operatorname{score}(h_t, \\bar{h}_s)`: (B, Dq), (B, T, Dk) -> (B, T)."""
-        _check_inputs("LuongAttention", query, keys, None, None, self.query_size, self.key_size)
-        return self._score(query, self.prepare_keys(keys) if prepared_keys is None else prepared_keys)
-
     def _score(self, query: torch.Tensor, prepared: torch.Tensor) -> torch.Tensor:
         if self.score_name == "concat":
             # v_a^T tanh(W_q h_t + W_k h_s): (B, 1, H) + (B, T, H) -> (B, T)
             return self.score_proj(torch.tanh(self.query_proj(query).unsqueeze(1) + prepared)).squeeze(-1)
         # dot: h_t^T h_s;  general: h_t^T (W_a h_s) : (B, T, Dq) @ (B, Dq, 1) -> (B, T)
         return torch.bmm(prepared, query.unsqueeze(-1)).squeeze(-1)
-
-    def attend(
-        self,
-        query: torch.Tensor,
-        keys: torch.Tensor,
-        values: torch.Tensor | None = None,
-        mask: torch.Tensor | None = None,
-        *,
-        prepared_keys: torch.Tensor | None = None,
-    ) -> AttentionOutput:
-        """Like :meth:`forward`, returning an :class:`AttentionOutput`."""
-        values = _check_inputs("LuongAttention", query, keys, values, mask, self.query_size, self.key_size)
-        prepared = self.prepare_keys(keys) if prepared_keys is None else prepared_keys
-        # alpha_t = softmax(score(h_t, h_s)) over the real positions: (B, T)
-        weights = masked_softmax(self._score(query, prepared), mask)
-        return AttentionOutput(_weighted_sum(weights, values), weights)
-
-    def forward(
-        self,
-        query: torch.Tensor,
-        keys: torch.Tensor,
-        values: torch.Tensor | None = None,
-        mask: torch.Tensor | None = None,
-        *,
-        prepared_keys: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Context (B, Dv) and weights (B, T)."""
-        out = self.attend(query, keys, values, mask, prepared_keys=prepared_keys)
-        return out.context, out.weights
 
 
 # --------------------------------------------------------------------------------------------------
