@@ -4,7 +4,8 @@
     python scripts/screenshots.py --out /tmp/shots --page home --lang zh
 
 Starts the real server, opens each page in a fresh tab of Debian's chromium (a new Streamlit session),
-waits until it has finished running and drawn its charts, saves a full-page PNG, and stops the server.
+waits until it has finished running and drawn its charts, saves a full-page PNG (and one per further
+``st.tabs`` tab, ``<slug>-<lang>-tab<N>.png``), and stops the server.
 Prints, per page, the time to first render (navigation start -> script finished and everything drawn;
 server start excluded) and the server's resident memory after the page; exits 1 if a page shows an
 exception or an error. Uses the same harness as the browser tests (tests/browser/harness.py).
@@ -53,11 +54,8 @@ def main(argv: list[str] | None = None) -> int:
                 for lang in args.lang:
                     page = harness.new_page(context)
                     try:
-                        seconds = harness.open_app_page(page, server.url, spec, lang)
-                        path = harness.screenshot(page, f"{spec.slug}-{lang}", directory=args.out)
-                        harness.assert_no_exception(page)
-                        harness.assert_charts_visible(page)
-                        status = ""
+                        seconds, path, tabs = _shoot(page, server.url, spec, lang, args.out)
+                        status = f"  (+ {tabs - 1} more tabs: -tab2 ... -tab{tabs})" if tabs > 1 else ""
                     except AssertionError as error:
                         seconds, path, status = float("nan"), args.out / f"{spec.slug}-{lang}.png", "  FAILED"
                         failures.append(f"{spec.slug} [{lang}]: {error}")
@@ -73,6 +71,26 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f"\nFAILED {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _shoot(page, url: str, spec, lang: str, out: Path) -> tuple[float, Path, int]:
+    """Open one page, screenshot it and each further st.tabs tab, check each for errors and undrawn
+    charts; returns (time to first render, the page's PNG, the number of tabs, 0 without tabs)."""
+    seconds = harness.open_app_page(page, url, spec, lang)
+    path = harness.screenshot(page, f"{spec.slug}-{lang}", directory=out)
+    harness.assert_no_exception(page)
+    harness.assert_charts_visible(page)
+    opened: list[str] = []
+
+    def shoot_tab(name: str) -> None:
+        opened.append(name)
+        if len(opened) > 1:  # the first tab is in the page's own screenshot
+            harness.screenshot(page, f"{spec.slug}-{lang}-tab{len(opened)}", directory=out)
+        harness.assert_no_exception(page)
+        harness.assert_charts_visible(page)
+
+    harness.visit_tabs(page, shoot_tab)
+    return seconds, path, len(opened)
 
 
 def _shown(path: Path) -> str:
