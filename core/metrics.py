@@ -276,9 +276,9 @@ def _threshold_counts(
     the raw scores is needed. A row's label is one bit, so the positives' and the negatives' scores are
     each sorted by value (``ndarray.sort``: a SIMD sort, about 10x faster than ``np.argsort`` on this
     hardware) and the two sorted runs are merged by numpy's stable sort, which detects the runs and
-    merges them (about a twentieth of the cost of an argsort of unsorted scores): the merge order gives
-    each sorted position's label. Every row is sorted once; the result is that of a stable descending
-    argsort.
+    merges them (about a twentieth of the cost of an argsort of unsorted scores); each sorted position's
+    label comes from a binary search of the smaller class's scores in the other class's. Every row is
+    sorted once; the result is that of a stable descending argsort.
 
     Weighted: cumulative sums are ``float64`` (as scikit-learn: float32 sums lose counts beyond 2^24
     and drift with tens of millions of rows) and are taken in the order of a stable descending argsort,
@@ -289,13 +289,35 @@ def _threshold_counts(
         n_pos = int(np.count_nonzero(labels))
         # positives' scores then negatives' scores, in one buffer
         merged = np.empty(n, dtype=np.float64)
-        np.compress(labels, scores, out=merged[:n_pos])
-        np.compress(~labels, scores, out=merged[n_pos:])
+        end_pos, end_neg = 0, n_pos
+        for part in _chunks(n):  # in chunks: np.compress would build an index array of the whole class
+            chunk_labels, chunk_scores = labels[part], scores[part]
+            chunk_pos, chunk_neg = chunk_scores[chunk_labels], chunk_scores[~chunk_labels]
+            merged[end_pos : end_pos + chunk_pos.size] = chunk_pos
+            merged[end_neg : end_neg + chunk_neg.size] = chunk_neg
+            end_pos += chunk_pos.size
+            end_neg += chunk_neg.size
         # sort each class by value (ascending, in place), no indices to carry
         merged[:n_pos].sort()
         merged[n_pos:].sort()
-        # merge the two sorted runs: entries < n_pos of the merge order are positives
-        is_positive = np.argsort(merged, kind="stable") < n_pos
+        # Merge the two sorted runs (a stable merge: among equal scores, positives first). Only the
+        # merged position of each row of the smaller class is computed: a positive's position is its
+        # rank among the positives + the negatives below it (#{N < p}); a negative's is its rank +
+        # #{P <= n}. No n-long index array (memory: 8 bytes per row of the smaller class).
+        positives, negatives = merged[:n_pos], merged[n_pos:]
+        if n_pos <= n - n_pos:
+            is_positive = np.zeros(n, dtype=bool)
+            at = np.searchsorted(negatives, positives, side="left")
+            for part in _chunks(n_pos):
+                at[part] += np.arange(part.start, part.stop)
+            is_positive[at] = True
+        else:
+            is_positive = np.ones(n, dtype=bool)
+            at = np.searchsorted(positives, negatives, side="right")
+            for part in _chunks(n - n_pos):
+                at[part] += np.arange(part.start, part.stop)
+            is_positive[at] = False
+        del at, positives, negatives
         # the scores in merged order: the same merge, in place (cheaper in memory than a gather)
         merged.sort(kind="stable")
         # descending views: the highest score first, as the thresholds are read
@@ -810,13 +832,15 @@ def auc_rank(y_true: ArrayLike, y_score: ArrayLike) -> float:
     n = labels.size - m
     # all scores and the positives' scores, ascending (value sorts: no permutation to carry)
     ordered = np.sort(scores)
-    positives = np.sort(scores[labels])
+    positives = scores[labels]
+    positives.sort()
     # a run of equal values at sorted positions a..b-1 has midrank (a + 1 + b) / 2, with
     # a = #scores below x and b = #scores at or below x: twice the midrank is a + b + 1, an integer
-    below = np.searchsorted(ordered, positives, side="left")
-    at_or_below = np.searchsorted(ordered, positives, side="right")
-    # sum over positives of 2 r_i (int64: at most n(n+1) ~ 1e14 for 10 million rows)
-    twice_rank_sum = int(below.sum()) + int(at_or_below.sum()) + m
+    # sum over positives of 2 r_i (exact Python ints; in chunks, so no index array of all positives)
+    twice_rank_sum = m
+    for part in _chunks(m):
+        twice_rank_sum += int(np.searchsorted(ordered, positives[part], side="left").sum())
+        twice_rank_sum += int(np.searchsorted(ordered, positives[part], side="right").sum())
     # AUC = (sum r_i - M(M+1)/2) / (M N) = (sum 2 r_i - M(M+1)) / (2 M N)
     return (twice_rank_sum - m * (m + 1)) / (2 * m * n)
 

@@ -417,6 +417,21 @@ def test_evaluate_equals_the_separate_functions_and_sklearn(kind):
     assert ev.best_thresholds["youden"] == ev.best_thresholds["ks"] == ev.ks_threshold
 
 
+@pytest.mark.parametrize("prevalence", [0.02, 0.5, 0.98])
+@pytest.mark.parametrize("levels", [3, 50, 100_000])
+def test_unweighted_counts_merge_either_class_into_the_other(prevalence, levels):
+    """The unweighted sort merges the smaller class into the larger by binary search (positives before
+    negatives among equal scores): every tie pattern and either class the smaller one, against sklearn."""
+    rng = np.random.default_rng(levels)
+    y = rng.random(20_000) < prevalence
+    s = rng.integers(0, levels, y.size) / levels + 0.1 * y  # ties within and across the classes
+    ev = evaluate(y, s)
+    _, fps, _, tps, thresholds = skm.confusion_matrix_at_thresholds(y, s)
+    np.testing.assert_array_equal(ev.thresholds, thresholds)
+    np.testing.assert_array_equal(ev.tps, tps)
+    np.testing.assert_array_equal(ev.fps, fps)
+
+
 @pytest.mark.parametrize("kind", ["random", "tied1", "weighted_tied"])
 def test_best_f1_threshold_against_a_brute_force_scan(kind):
     y, s, w = make_data(kind, n=400)
