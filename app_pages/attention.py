@@ -460,7 +460,9 @@ with tabs[3]:
     if variant == "none":
         st.info(t(f"{NS}.hard_none"), icon=":material/info:")
     elif problem is None:
-        hard_seed = st.number_input(t(f"{NS}.hard_seed"), 0, 9999, 0, key="att_hard_seed")
+        from_url("att_hard_seed", 0, int, lambda v: 0 <= v <= 9999)
+        hard_seed = st.number_input(t(f"{NS}.hard_seed"), 0, 9999, key="att_hard_seed")
+        to_url("att_hard_seed")
         modes = [(None, "soft"), ("argmax", "argmax"), ("sample", "sample")]
         summary = []
         for mode_value, name in modes:
@@ -537,6 +539,9 @@ with tabs[4]:
 with tabs[5]:
     st.markdown(t(f"{NS}.pg_intro"))
     from_url("att_pg_score", "additive", str, lambda v: v in PLAYGROUND_SCORES)
+    from_url("att_pg_query", "1, 0, -1", str, lambda v: len(v) <= 200)
+    from_url("att_pg_keys", "1, 2, 0\n0, 1, 1\n-1, 0, 2\n2, -1, 1", str, lambda v: len(v) <= 600)
+    from_url("att_pg_seed", 3, int, lambda v: 0 <= v <= 9999)
     p1, p2 = st.columns([2, 1])
     with p1:
         score_kind = translated_choice(
@@ -547,13 +552,11 @@ with tabs[5]:
             horizontal=True,
             key="att_pg_score",
         )
-        query_text = st.text_input(t(f"{NS}.pg_query"), "1, 0, -1", key="att_pg_query")
-        keys_text = st.text_area(
-            t(f"{NS}.pg_keys"), "1, 2, 0\n0, 1, 1\n-1, 0, 2\n2, -1, 1", height=120, key="att_pg_keys"
-        )
+        query_text = st.text_input(t(f"{NS}.pg_query"), key="att_pg_query")
+        keys_text = st.text_area(t(f"{NS}.pg_keys"), height=120, key="att_pg_keys")
     with p2:
-        pg_seed = st.number_input(t(f"{NS}.pg_seed"), 0, 9999, 3, key="att_pg_seed")
-    to_url("att_pg_score")
+        pg_seed = st.number_input(t(f"{NS}.pg_seed"), 0, 9999, key="att_pg_seed")
+    to_url("att_pg_score", "att_pg_query", "att_pg_keys", "att_pg_seed")
     lines = [line for line in keys_text.splitlines() if line.strip()]
     named = [
         (query_text, t(f"{NS}.pg_query_name")),

@@ -158,6 +158,20 @@ def test_url_reproduces_the_view():
     assert at.radio(key="att_model@en").value == "bahdanau" and at.slider(key="att_window").value == 5
 
 
+def test_url_reproduces_the_playground_and_the_hard_seed():
+    at = _page(
+        "zh", att_pg_score="general", att_pg_query="2, 0, 1", att_pg_keys="1, 1, 1\n0, 2, 0", att_pg_seed="7",
+        att_hard_seed="5",
+    )  # fmt: skip
+    assert not at.exception and not at.error
+    assert at.radio(key="att_pg_score@zh").value == "general"
+    assert at.text_input(key="att_pg_query").value == "2, 0, 1"
+    assert at.text_area(key="att_pg_keys").value == "1, 1, 1\n0, 2, 0"
+    assert at.number_input(key="att_pg_seed").value == 7 and at.number_input(key="att_hard_seed").value == 5
+    # and the page writes them back, so the link stays the same
+    assert at.query_params["att_pg_keys"] == "1, 1, 1\n0, 2, 0" and at.query_params["att_pg_seed"] == "7"
+
+
 @pytest.mark.parametrize("score", ["additive", "dot", "general", "concat"])
 def test_playground_every_score_matches_the_module(en, score):
     _set(en, en.radio(key="att_pg_score@en"), score)
