@@ -64,7 +64,7 @@ from ui.attention_widgets import (
 from ui.charts import show_chart
 from ui.i18n import current_language, load_strings, t
 from ui.layout import about_the_notes, page_header, reference_check
-from ui.state import translated_choice
+from ui.state import session_memo, translated_choice
 
 NS = "attention"
 LANG = current_language()
@@ -464,16 +464,28 @@ with tabs[3]:
         hard_seed = st.number_input(t(f"{NS}.hard_seed"), 0, 9999, key="att_hard_seed")
         to_url("att_hard_seed")
         modes = [(None, "soft"), ("argmax", "argmax"), ("sample", "sample")]
+        in_use = retrained_result(variant)  # the model retrained on the page, if the user chose it
         summary = []
         for mode_value, name in modes:
-            expl = explain_shipped("dates", variant, text, hard=mode_value, seed=int(hard_seed))
+            expl = explain_date(variant, text, hard=mode_value, seed=int(hard_seed))
             ok = None if truth is None else expl.output == truth.isoformat()
             st.markdown(f"**{t(f'{NS}.hard_{name}')}**: `{expl.output or '∅'}` {mark(ok)}")
             show_chart(
                 attention_heatmap(expl, height_per_row=16), heatmap_frame(expl), key=f"attention_hard_{name}"
             )
             shipped = results["dates"][variant]
-            if mode_value is None:
+            if in_use is not None:  # measured live for the retrained model on the first held-out dates
+                live = session_memo(
+                    f"att_hard_{name}",
+                    (st.session_state["att_retrained_key"], int(hard_seed)),
+                    lambda mode=mode_value: (
+                        evaluate(
+                            in_use["model"], heldout_subset(), hard=mode, seed=int(hard_seed)
+                        ).exact_match
+                    ),
+                )
+                accuracy = t(f"{NS}.hard_live", acc=fmt_pct(live), n=len(heldout_subset()))
+            elif mode_value is None:
                 accuracy = fmt_pct(shipped["heldout_exact_match"])
             elif mode_value == "argmax" or int(hard_seed) == 0:
                 accuracy = fmt_pct(shipped[f"hard_{mode_value}_exact_match"])

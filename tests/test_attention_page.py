@@ -212,6 +212,10 @@ def test_retraining_a_date_model_from_the_page_shows_progress_and_is_cached(en):
     retrained_label = strings["attention.heldout_accuracy_retrained"].format(n=len(heldout_subset()))
     labels = [m.label for m in en.metric]
     assert retrained_label in labels and strings["attention.heldout_accuracy"] not in labels
+    # the soft-vs-hard tab decodes with it too, its accuracies measured live on the first held-out dates
+    live = strings["attention.hard_live"].split("{acc}")[1].format(n=len(heldout_subset()))
+    cells = [str(v) for frame in en.dataframe for v in frame.value.to_numpy().ravel()]
+    assert sum(live in cell for cell in cells) == 3, cells
     # switching it off restores the shipped one
     _set(en, en.toggle(key="att_use_retrained"), False)
     assert not en.exception
