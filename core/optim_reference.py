@@ -16,6 +16,7 @@ Two ways to compare a run with torch:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,68 @@ import torch
 from core.optim_batch import RunSpec, full_hyperparameters
 from core.surfaces import Surface, Trajectories
 
-__all__ = ["load_state", "replay_check", "torch_optimizer", "torch_trajectory"]
+__all__ = [
+    "DIVERGENCE_BOUND",
+    "PathComparison",
+    "compare_paths",
+    "divergence_step",
+    "load_state",
+    "replay_check",
+    "torch_optimizer",
+    "torch_trajectory",
+]
+
+#: a run counts as diverged from the first step where a coordinate is not a number or larger than this
+#: in size (every surface's minima and plotting window lie within |x|, |y| <= 5)
+DIVERGENCE_BOUND = 1e4
+
+
+def divergence_step(path: np.ndarray, bound: float = DIVERGENCE_BOUND) -> int | None:
+    r"""The first step :math:`t` with :math:`\lVert x_t \rVert_\infty > ` ``bound`` or a non-finite
+    coordinate, for ``path`` of shape ``(steps + 1, ...)``; ``None`` if the run never gets there."""
+    flat = np.asarray(path, dtype=float).reshape(len(path), -1)
+    with np.errstate(invalid="ignore"):
+        # bounded_t = all coordinates finite and |x_t,i| <= bound
+        bounded = np.all(np.isfinite(flat) & (np.abs(flat) <= bound), axis=1)
+    bad = np.flatnonzero(~bounded)
+    return int(bad[0]) if bad.size else None
+
+
+@dataclass(frozen=True)
+class PathComparison:
+    """Two runs compared over the steps where both stay bounded (see :func:`compare_paths`)."""
+
+    max_abs_diff: float  # max |a_t - b_t| over the compared steps (NaN if none)
+    compared_steps: int  # steps 0..compared_steps-1 were compared
+    diverged_a: int | None  # first step where a left the bound (None: never)
+    diverged_b: int | None
+
+    @property
+    def check(self) -> float:
+        """The figure for a live check: ``max_abs_diff``, or infinity if only one of the runs diverged
+        (then they are not the same run, whatever their common stretch shows)."""
+        if (self.diverged_a is None) != (self.diverged_b is None):
+            return float("inf")
+        return self.max_abs_diff
+
+
+def compare_paths(a: np.ndarray, b: np.ndarray, bound: float = DIVERGENCE_BOUND) -> PathComparison:
+    r"""Largest :math:`|a_t - b_t|` over the steps before either run diverges.
+
+    Once a run explodes, its coordinates grow like :math:`10^{100}` within a few steps, and a rounding
+    difference of one part in :math:`10^{16}` between two forms of the same method becomes an absolute
+    difference of :math:`10^{84}`: a comparison there measures the size of the numbers, not whether the
+    methods agree. So both runs are compared only while both stay within ``bound``
+    (:data:`DIVERGENCE_BOUND`), and the steps where each diverged are reported.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"The two paths must have the same shape, got {a.shape} and {b.shape}.")
+    div_a, div_b = divergence_step(a, bound), divergence_step(b, bound)
+    # compare t = 0 .. min(divergence steps) - 1
+    n = min(len(a) if d is None else d for d in (div_a, div_b))
+    diff = float(np.max(np.abs(a[:n] - b[:n]))) if n > 0 else float("nan")
+    return PathComparison(diff, n, div_a, div_b)
 
 
 def torch_optimizer(name: str, params: Sequence[torch.Tensor], hyperparameters: Mapping[str, Any]):
@@ -104,7 +166,9 @@ def replay_check(
     ``trajectories`` must come from :func:`core.surfaces.run_trajectories` with ``record_states=True``.
     For each checked step :math:`t` of run :math:`r`: load our :math:`\theta_t` and optimizer state into a
     fresh ``torch.optim`` optimizer, give it :math:`\nabla f(\theta_t)`, step, and measure
-    :math:`\max |\theta^{torch}_{t+1} - \theta_{t+1}|`. Steps after a run diverged are skipped.
+    :math:`\max |\theta^{torch}_{t+1} - \theta_{t+1}|`. Steps from the one where a run diverged on
+    (:func:`divergence_step`: a coordinate beyond :data:`DIVERGENCE_BOUND` or not a number) are skipped:
+    on numbers of size :math:`10^{100}` one rounding error is an absolute difference of :math:`10^{84}`.
 
     Returns ``(max_abs_diff per run, number of steps checked per run)``.
     """
@@ -119,7 +183,7 @@ def replay_check(
         opt = torch_optimizer(spec.optimizer, [p], spec.hyperparameters)
         for t in checked:
             here, there = trajectories.positions[t, r], trajectories.positions[t + 1, r]
-            if not (np.all(np.isfinite(here)) and np.all(np.isfinite(there))):
+            if divergence_step(np.stack([here, there])) is not None:
                 break
             with torch.no_grad():
                 p.copy_(torch.from_numpy(here))
