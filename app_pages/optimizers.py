@@ -226,6 +226,7 @@ def show_momentum() -> None:
     divergence_box(mom.diverged, labels)
     label = f"torch.optim.SGD(lr=α(1-β), momentum=β) vs {labels['notes_ema']}"
     reference_check(label, mom.scaled_diff, 1e-9)
+    st.caption(t(f"{NS}.forms_check_caption", checked=mom.checked))
     values = {
         "diff": w.fmt(mom.dampened_diff),
         "ratio": w.fmt(mom.first_step_ratio),
@@ -253,6 +254,7 @@ def show_nesterov() -> None:
     )
     divergence_box(nest.diverged, labels)
     reference_check("torch.optim.SGD(nesterov=True) vs θ + μv", nest.change_of_variable_diff, 1e-9)
+    st.caption(t(f"{NS}.forms_check_caption", checked=nest.checked))
     values = {
         "overshoot": f"{100 * nest.overshoot:.1f}",
         "diff": w.fmt(nest.notes_vs_corrected),
@@ -286,6 +288,7 @@ def show_bias() -> None:
         )
     divergence_box(bias.diverged, {k: t(f"{NS}.label_{k}") for k in bias.diverged})
     reference_check("torch.optim.Adam vs " + t(f"{NS}.label_corrected"), bias.corrected_vs_torch, 1e-9)
+    st.caption(t(f"{NS}.forms_check_caption", checked=bias.checked))
     peak = int(np.argmax(bias.step_ratio))
     values = {"first": w.fmt(bias.step_ratio[0]), "peak": w.fmt(bias.step_ratio[peak]), "at": peak + 1}
     st.markdown(t(f"{NS}.bias_result", **values))

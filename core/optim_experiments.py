@@ -32,6 +32,7 @@ from core.optim_reference import (
     compare_paths,
     divergence_step,
     replay_check,
+    replay_path,
     torch_optimizer,
     torch_trajectory,
 )
@@ -123,16 +124,25 @@ def _surface_gradient(surface: Surface) -> Callable[[np.ndarray, int], np.ndarra
 
 
 def ema_momentum_path(
-    gradient: Gradient, start: np.ndarray, alpha: float, beta: float, steps: int
+    gradient: Gradient,
+    start: np.ndarray,
+    alpha: float,
+    beta: float,
+    steps: int,
+    moments: np.ndarray | None = None,
 ) -> np.ndarray:
     r"""The notes' SGD with momentum, literally: positions after 0..steps steps.
 
     .. math:: m_t = \beta m_{t-1} + (1 - \beta) g_t, \quad w_{t+1} = w_t - \alpha m_t, \quad m_0 = 0
+
+    ``moments`` (optional, shape ``(steps + 1, *start.shape)``) receives :math:`m_t` after each step.
     """
     w = np.array(start, dtype=float)
     m = np.zeros_like(w)
     out = np.empty((steps + 1, *w.shape))
     out[0] = w
+    if moments is not None:
+        moments[0] = m
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
             # m_t = beta m_{t-1} + (1 - beta) g_t
@@ -140,6 +150,8 @@ def ema_momentum_path(
             # w_{t+1} = w_t - alpha m_t
             w = w - alpha * m
             out[t] = w
+            if moments is not None:
+                moments[t] = m
     return out
 
 
@@ -148,7 +160,8 @@ class MomentumForms:
     notes: np.ndarray  # the notes' EMA momentum, (steps + 1, 2)
     torch_scaled: np.ndarray  # torch SGD(lr=alpha (1 - beta), momentum=beta)
     torch_dampened: np.ndarray  # torch SGD(lr=alpha, momentum=beta, dampening=beta)
-    scaled_diff: float  # max |notes - torch_scaled| while both are bounded (inf if only one diverged)
+    scaled_diff: float  # torch SGD replayed from the notes' points and buffers: max |diff| (replay_path)
+    checked: int  # steps replayed
     dampened_diff: float  # max |notes - torch_dampened| over the first dampened_compared steps
     dampened_compared: int  # steps compared: all, or those before one of the two runs diverged
     first_step_ratio: float  # |first step of torch_dampened| / |first step of notes| = 1 / (1 - beta)
@@ -173,7 +186,8 @@ def momentum_forms(
     _check_unit("beta", beta)
     _check_positive_int("steps", steps)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
-    notes = ema_momentum_path(surface.gradient, x0, alpha, beta, steps)
+    moments = np.empty((steps + 1, *x0.shape))
+    notes = ema_momentum_path(surface.gradient, x0, alpha, beta, steps, moments=moments)
     grad = _surface_gradient(surface)
     scaled = torch_trajectory(RunSpec("SGD", {"lr": alpha * (1 - beta), "momentum": beta}), x0, grad, steps)
     dampened = torch_trajectory(
@@ -183,6 +197,10 @@ def momentum_forms(
     ratio = (
         float(np.linalg.norm(dampened[1] - dampened[0]) / notes_first) if notes_first > 0 else float("nan")
     )
+    # the check: torch's SGD replayed from the notes' points, its buffer b_t = m_t / (1 - beta)
+    spec = RunSpec("SGD", {"lr": alpha * (1 - beta), "momentum": beta})
+    states = [None] + [{"momentum_buffer": m / (1 - beta)} if beta > 0 else None for m in moments[1:]]
+    check, checked = replay_path(spec, notes, states, surface.gradient)
     same, apart = compare_paths(notes, scaled), compare_paths(notes, dampened)
     diverged = {
         "notes_ema": same.diverged_a,
@@ -193,7 +211,8 @@ def momentum_forms(
         notes,
         scaled,
         dampened,
-        same.check,
+        check,
+        checked,
         apart.max_abs_diff,
         apart.compared_steps,
         ratio,
@@ -257,7 +276,8 @@ class NesterovForms:
     classical: np.ndarray  # theta_t of the look-ahead form (lr = alpha (1 - beta), mu = beta)
     lookahead_points: np.ndarray  # phi_t = theta_t + mu v_t
     torch: np.ndarray  # torch SGD(nesterov=True) parameters
-    change_of_variable_diff: float  # max |torch - phi| while both are bounded (inf if only one diverged)
+    change_of_variable_diff: float  # torch replayed from phi_t and buffer -v_t / lr: max |diff|
+    checked: int  # steps replayed
     notes: np.ndarray  # the notes' look-ahead (c = 1)
     corrected: np.ndarray  # look-ahead at c = beta (equal to the classical form)
     notes_vs_corrected: float  # max |notes - corrected| over the first notes_compared steps
@@ -299,6 +319,10 @@ def nesterov_forms(
             float(surface.gap(p[-1])) if divergence_step(p) is None else float("nan")
             for p in (notes, corrected)
         )
+    # the check: torch replayed from phi_t with its buffer b_t = -v_t / lr
+    spec = RunSpec("SGD", {"lr": lr, "momentum": mu, "nesterov": True})
+    states = [None] + [{"momentum_buffer": -v / lr} for v in vs[1:]]
+    check, checked = replay_path(spec, phi, states, surface.gradient)
     same, apart = compare_paths(torch_path, phi), compare_paths(notes, corrected)
     diverged = {
         "classical": same.diverged_b,
@@ -310,7 +334,8 @@ def nesterov_forms(
         thetas,
         phi,
         torch_path,
-        same.check,
+        check,
+        checked,
         notes,
         corrected,
         apart.max_abs_diff,
@@ -333,6 +358,7 @@ def adam_path(
     eps: float,
     steps: int,
     bias_correction: bool = True,
+    moments: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     r"""The notes' Adam, literally, with or without bias correction: positions after 0..steps steps.
 
@@ -340,7 +366,8 @@ def adam_path(
         \hat m_t = \frac{m_t}{1-\beta_1^t},\ \hat v_t = \frac{v_t}{1-\beta_2^t},\
         w_{t+1} = w_t - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    Without bias correction :math:`\hat m_t = m_t` and :math:`\hat v_t = v_t`.
+    Without bias correction :math:`\hat m_t = m_t` and :math:`\hat v_t = v_t`. ``moments``
+    (optional, two arrays of shape ``(steps + 1, *start.shape)``) receive :math:`m_t` and :math:`v_t`.
     """
     beta1, beta2 = betas
     w = np.array(start, dtype=float)
@@ -361,6 +388,8 @@ def adam_path(
             # w_{t+1} = w_t - alpha m_hat / (sqrt(v_hat) + eps)
             w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
             out[t] = w
+            if moments is not None:
+                moments[0][t], moments[1][t] = m, v
     return out
 
 
@@ -369,7 +398,8 @@ class BiasCorrection:
     corrected: np.ndarray  # the notes' Adam with bias correction, (steps + 1, 2)
     uncorrected: np.ndarray
     torch: np.ndarray  # torch.optim.Adam
-    corrected_vs_torch: float  # max |corrected - torch| while both are bounded (inf if only one diverged)
+    corrected_vs_torch: float  # torch's Adam replayed from the notes' points and moments: max |diff|
+    checked: int  # steps replayed
     step_ratio: np.ndarray  # (1 - beta1^t) / sqrt(1 - beta2^t), t = 1..steps
     step_lengths: np.ndarray  # (steps, 2): |w_{t+1} - w_t| with and without correction
     diverged: dict[str, int | None]  # first step each run left DIVERGENCE_BOUND (None: never)
@@ -395,16 +425,22 @@ def adam_bias_correction(
     _check_unit("beta2", betas[1])
     _check_positive_int("steps", steps)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
-    corrected = adam_path(surface.gradient, x0, lr, betas, eps, steps, bias_correction=True)
+    moments = (np.zeros((steps + 1, *x0.shape)), np.zeros((steps + 1, *x0.shape)))
+    corrected = adam_path(surface.gradient, x0, lr, betas, eps, steps, bias_correction=True, moments=moments)
     uncorrected = adam_path(surface.gradient, x0, lr, betas, eps, steps, bias_correction=False)
     spec = RunSpec("Adam", {"lr": lr, "betas": tuple(betas), "eps": eps})
     torch_path = torch_trajectory(spec, x0, _surface_gradient(surface), steps)
     t = np.arange(1, steps + 1)
     ratio = (1 - betas[0] ** t) / np.sqrt(1 - betas[1] ** t)
     lengths = np.column_stack([np.linalg.norm(np.diff(p, axis=0), axis=1) for p in (corrected, uncorrected)])
-    same = compare_paths(corrected, torch_path)
-    diverged = {"corrected": same.diverged_a, "uncorrected": divergence_step(uncorrected)}
-    return BiasCorrection(corrected, uncorrected, torch_path, same.check, ratio, lengths, diverged)
+    # the check: torch's Adam replayed from the notes' points and moments
+    states = [None] + [
+        {"step": t, "exp_avg": m, "exp_avg_sq": v}
+        for t, (m, v) in enumerate(zip(moments[0][1:], moments[1][1:], strict=True), start=1)
+    ]
+    check, checked = replay_path(spec, corrected, states, surface.gradient)
+    diverged = {"corrected": divergence_step(corrected), "uncorrected": divergence_step(uncorrected)}
+    return BiasCorrection(corrected, uncorrected, torch_path, check, checked, ratio, lengths, diverged)
 
 
 # --- AdaGrad's vanishing learning rate -------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from core.optim_batch import RunSpec, full_hyperparameters
-from core.surfaces import Surface, Trajectories
+from core.surfaces import DIVERGENCE_BOUND, Surface, Trajectories
 
 __all__ = [
     "DIVERGENCE_BOUND",
@@ -32,13 +32,13 @@ __all__ = [
     "divergence_step",
     "load_state",
     "replay_check",
+    "replay_path",
     "torch_optimizer",
     "torch_trajectory",
 ]
 
-#: a run counts as diverged from the first step where a coordinate is not a number or larger than this
-#: in size (every surface's minima and plotting window lie within |x|, |y| <= 5)
-DIVERGENCE_BOUND = 1e4
+# a run counts as diverged from the first step where a coordinate is not a number or larger than
+# DIVERGENCE_BOUND (1e4) in size: the same bound as core.surfaces.run_trajectories
 
 
 def divergence_step(path: np.ndarray, bound: float = DIVERGENCE_BOUND) -> int | None:
@@ -191,4 +191,39 @@ def replay_check(
             p.grad = torch.from_numpy(surface.gradient(here))
             opt.step()
             worst[r] = max(worst[r], float(np.max(np.abs(p.detach().numpy() - there))))
+    return worst, len(checked)
+
+
+def replay_path(
+    spec: RunSpec,
+    positions: np.ndarray,
+    states: Sequence[Mapping[str, Any] | None],
+    gradient: Callable[[np.ndarray], np.ndarray],
+    max_checks: int = 300,
+) -> tuple[float, int]:
+    r"""Replay a path computed some other way (e.g. the notes' formula) through torch.optim, step by step.
+
+    ``positions[t]`` is the point after ``t`` steps and ``states[t]`` the matching torch.optim state of
+    ``spec``'s optimizer (torch's names; ``None``: a fresh optimizer, as before the first step). For each
+    checked step, torch.optim starts from ``positions[t]`` with ``states[t]``, steps with
+    ``gradient(positions[t])``, and must land on ``positions[t + 1]``. Unlike two free-running paths,
+    this does not amplify rounding on chaotic paths. Steps from the one where the path diverged on are
+    skipped. Returns ``(max |diff|, number of steps checked)``.
+    """
+    positions = np.asarray(positions, dtype=float)
+    steps = len(positions) - 1
+    end = divergence_step(positions)
+    usable = steps if end is None else max(0, end - 1)
+    checked = _checked_steps(usable, max_checks) if usable > 0 else np.arange(0)
+    worst = 0.0
+    p = torch.zeros(positions.shape[1:], dtype=torch.float64, requires_grad=True)
+    for t in checked:
+        opt = torch_optimizer(spec.optimizer, [p], spec.hyperparameters)
+        with torch.no_grad():
+            p.copy_(torch.from_numpy(positions[t]))
+        if states[t] is not None:
+            load_state(opt, p, states[t])
+        p.grad = torch.from_numpy(np.asarray(gradient(positions[t]), dtype=np.float64))
+        opt.step()
+        worst = max(worst, float(np.max(np.abs(p.detach().numpy() - positions[t + 1]))))
     return worst, len(checked)
