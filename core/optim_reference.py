@@ -57,7 +57,7 @@ class PathComparison:
     """Two runs compared over the steps where both stay bounded (see :func:`compare_paths`)."""
 
     max_abs_diff: float  # max |a_t - b_t| over the compared steps (NaN if none)
-    compared_steps: int  # steps 0..compared_steps-1 were compared
+    compared_steps: int  # the positions after 0..compared_steps steps were compared
     diverged_a: int | None  # first step where a left the bound (None: never)
     diverged_b: int | None
 
@@ -86,7 +86,7 @@ def compare_paths(a: np.ndarray, b: np.ndarray, bound: float = DIVERGENCE_BOUND)
     # compare t = 0 .. min(divergence steps) - 1
     n = min(len(a) if d is None else d for d in (div_a, div_b))
     diff = float(np.max(np.abs(a[:n] - b[:n]))) if n > 0 else float("nan")
-    return PathComparison(diff, n, div_a, div_b)
+    return PathComparison(diff, max(n - 1, 0), div_a, div_b)
 
 
 def torch_optimizer(name: str, params: Sequence[torch.Tensor], hyperparameters: Mapping[str, Any]):

@@ -92,9 +92,9 @@ def test_diverging_runs_are_compared_only_before_they_diverge():
     assert momentum.diverged["notes_ema"] is not None and momentum.diverged["torch_scaled"] is not None
     assert abs(momentum.diverged["notes_ema"] - momentum.diverged["torch_scaled"]) <= 1
     assert momentum.diverged["torch_dampened"] is not None
-    assert momentum.dampened_compared == min(
-        momentum.diverged["notes_ema"], momentum.diverged["torch_dampened"]
-    )
+    # positions 0 .. (first divergence - 1) compared: that many steps
+    first = min(momentum.diverged["notes_ema"], momentum.diverged["torch_dampened"])
+    assert momentum.dampened_compared == first - 1
     assert np.isfinite(momentum.dampened_diff) and momentum.dampened_diff <= 2 * DIVERGENCE_BOUND
     nesterov = nesterov_forms(ROSEN, 0.05, 0.9, 500)
     assert nesterov.change_of_variable_diff <= 1e-9
@@ -124,7 +124,7 @@ def test_compare_paths():
     result = compare_paths(a, b)
     assert (result.max_abs_diff, result.compared_steps, result.diverged_a, result.diverged_b) == (
         0.5,
-        2,
+        1,
         2,
         2,
     )

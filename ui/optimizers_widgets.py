@@ -544,7 +544,9 @@ def contour_chart(
         )
     )
     names = list(dict.fromkeys(paths["label"])) if len(paths) else []
-    colour = alt.Color("label:N", scale=colour_scale(names), legend=_BOTTOM)
+    # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
+    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=300) if overlapping else _BOTTOM
+    colour = alt.Color("label:N", scale=colour_scale(names), legend=legend)
     tooltip = ["label:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
 
     def line_layer(data: pd.DataFrame, width: float, legend: bool = True) -> alt.Chart:
