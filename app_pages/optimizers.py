@@ -129,12 +129,15 @@ else:
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    checked_names = dict.fromkeys(s.optimizer for s in specs)
     reference_check(
-        "torch.optim." + ", ".join(dict.fromkeys(s.optimizer for s in specs)),
+        "torch.optim." + ", ".join(w.check_name(n) for n in checked_names),
         float(run["check"].max()),
         TOLERANCE,
     )
     st.caption(t(f"{NS}.check_caption", checked=run["checked"]))
+    if "NAdam" in checked_names:
+        st.caption(t(f"{NS}.nadam_check_note"))
 
     if tuning is not None:
         st.subheader(t(f"{NS}.fair_title"))
@@ -195,22 +198,40 @@ def error_box(error: ValueError) -> None:
     st.error(f"{t('common.error_prefix')} {error}")
 
 
+def divergence_box(diverged: dict[str, int | None], labels: dict[str, str]) -> None:
+    """Name the runs that diverged and where (differences are measured only before that step)."""
+    items = [t(f"{NS}.diverged_item", name=labels[k], step=s) for k, s in diverged.items() if s is not None]
+    if items:
+        st.warning(
+            t(f"{NS}.diverged_runs", items=t(f"{NS}.diverged_separator").join(items)),
+            icon=":material/trending_up:",
+        )
+
+
 def show_momentum() -> None:
     st.markdown(t(f"{NS}.momentum_intro"))
     c1, c2 = st.columns(2)
-    alpha = c1.number_input("α", min_value=1e-6, step=1e-3, format="%g", key="mom_alpha")
-    beta = c2.number_input("β", min_value=0.0, max_value=0.999, step=0.05, format="%g", key="mom_beta")
+    alpha = c1.number_input("α", format="%g", key="mom_alpha", **w.input_range("mom_alpha"))
+    beta = c2.number_input("β", format="%g", key="mom_beta", **w.input_range("mom_beta"))
     try:
         mom = w.cached_momentum(surface_key, float(alpha), float(beta), exp_steps, start)
     except ValueError as error:
         return error_box(error)
-    labels = [t(f"{NS}.label_{k}") for k in ("notes_ema", "torch_scaled", "torch_dampened")]
-    df = w.paths_frame(dict(zip(labels, (mom.notes, mom.torch_scaled, mom.torch_dampened), strict=True)))
+    labels = {k: t(f"{NS}.label_{k}") for k in ("notes_ema", "torch_scaled", "torch_dampened")}
+    paths = (mom.notes, mom.torch_scaled, mom.torch_dampened)
+    df = w.paths_frame(dict(zip(labels.values(), paths, strict=True)))
     show_chart(
         w.contour_chart(surface_key, df, start=start, height=400, overlapping=True), df, key="opt_momentum"
     )
-    reference_check(f"torch.optim.SGD(lr=α(1-β), momentum=β) vs {labels[0]}", mom.scaled_diff, 1e-9)
-    values = {"diff": w.fmt(mom.dampened_diff), "ratio": w.fmt(mom.first_step_ratio), "steps": exp_steps}
+    divergence_box(mom.diverged, labels)
+    label = f"torch.optim.SGD(lr=α(1-β), momentum=β) vs {labels['notes_ema']}"
+    reference_check(label, mom.scaled_diff, 1e-9)
+    st.caption(t(f"{NS}.forms_check_caption", checked=mom.checked))
+    values = {
+        "diff": w.fmt(mom.dampened_diff),
+        "ratio": w.fmt(mom.first_step_ratio),
+        "steps": mom.dampened_compared,
+    }
     st.markdown(t(f"{NS}.momentum_result", **values))
 
 
@@ -222,18 +243,24 @@ def show_nesterov() -> None:
         nest = w.cached_nesterov(surface_key, float(alpha), float(beta), exp_steps, start)
     except ValueError as error:
         return error_box(error)
-    labels = [t(f"{NS}.label_{k}") for k in ("classical", "torch_nesterov", "notes_lookahead")]
-    df = w.paths_frame(dict(zip(labels, (nest.lookahead_points, nest.torch, nest.notes), strict=True)))
+    keys = ("classical", "torch_nesterov", "corrected_lookahead", "notes_lookahead")
+    labels = {k: t(f"{NS}.label_{k}") for k in keys}
+    # phi (classical, torch) and theta (the corrected look-ahead, which the notes' path is measured
+    # against) are different variables: both are drawn, so the figures below can be seen on the chart
+    paths = (nest.lookahead_points, nest.torch, nest.corrected, nest.notes)
+    df = w.paths_frame(dict(zip(labels.values(), paths, strict=True)))
     show_chart(
         w.contour_chart(surface_key, df, start=start, height=400, overlapping=True), df, key="opt_nesterov"
     )
+    divergence_box(nest.diverged, labels)
     reference_check("torch.optim.SGD(nesterov=True) vs θ + μv", nest.change_of_variable_diff, 1e-9)
+    st.caption(t(f"{NS}.forms_check_caption", checked=nest.checked))
     values = {
         "overshoot": f"{100 * nest.overshoot:.1f}",
         "diff": w.fmt(nest.notes_vs_corrected),
         "gap_notes": w.fmt(nest.gap_notes),
         "gap_right": w.fmt(nest.gap_corrected),
-        "steps": exp_steps,
+        "steps": nest.notes_compared,
     }
     st.markdown(t(f"{NS}.nesterov_result", **values))
 
@@ -259,7 +286,9 @@ def show_bias() -> None:
         show_chart(
             w.log_line_chart(df, "step", "ratio", log_x=True, height=340, **titles), df, key="opt_bias_ratio"
         )
+    divergence_box(bias.diverged, {k: t(f"{NS}.label_{k}") for k in bias.diverged})
     reference_check("torch.optim.Adam vs " + t(f"{NS}.label_corrected"), bias.corrected_vs_torch, 1e-9)
+    st.caption(t(f"{NS}.forms_check_caption", checked=bias.checked))
     peak = int(np.argmax(bias.step_ratio))
     values = {"first": w.fmt(bias.step_ratio[0]), "peak": w.fmt(bias.step_ratio[peak]), "at": peak + 1}
     st.markdown(t(f"{NS}.bias_result", **values))
@@ -270,9 +299,10 @@ def show_adagrad() -> None:
     rms = {**w.hyperparameters_of("RMSprop"), "centered": False}
     runs = [RunSpec("Adagrad", w.hyperparameters_of("Adagrad")), RunSpec("RMSprop", rms)]
     try:
-        rates = w.cached_effective_lr(surface_key, w.spec_key(runs), steps, start)
+        effective = w.cached_effective_lr(surface_key, w.spec_key(runs), steps, start)
     except ValueError as error:
         return error_box(error)
+    rates = effective.rates
     idx = w.decimate_indices(steps, w.MAX_BROWSER_POINTS // 2)
     df = pd.concat(
         [
@@ -285,6 +315,8 @@ def show_adagrad() -> None:
     df = df[np.isfinite(df["rate"]) & (df["rate"] > 0)]
     titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_rate")}
     show_chart(w.log_line_chart(df, "step", "rate", log_x=True, **titles), df, key="opt_adagrad")
+    reference_check(t(f"{NS}.adagrad_check"), float(effective.torch_diff.max()), TOLERANCE)
+    st.caption(t(f"{NS}.check_caption", checked=effective.checked))
     values = {
         "first": w.fmt(float(rates[0, 0].min())),
         "last": w.fmt(float(rates[-1, 0].min())),
@@ -296,9 +328,9 @@ def show_adagrad() -> None:
 def show_amsgrad() -> None:
     st.markdown(t(f"{NS}.amsgrad_intro"))
     c1, c2, c3 = st.columns(3)
-    big = c1.number_input("C", min_value=2.1, max_value=50.0, step=0.5, format="%g", key="ams_c")
-    lr = c2.number_input("lr", min_value=1e-4, max_value=1.0, step=0.005, format="%g", key="ams_lr")
-    n = int(c3.number_input(t(f"{NS}.steps"), 10, 5000, step=100, key="ams_steps"))
+    big = c1.number_input("C", format="%g", key="ams_c", **w.input_range("ams_c"))
+    lr = c2.number_input("lr", format="%g", key="ams_lr", **w.input_range("ams_lr"))
+    n = int(c3.number_input(t(f"{NS}.steps"), key="ams_steps", **w.input_range("ams_steps")))
     try:
         ce = w.cached_counterexample(float(big), float(lr), n)
     except ValueError as error:
@@ -327,21 +359,36 @@ def show_amsgrad() -> None:
 def show_adamw() -> None:
     st.markdown(t(f"{NS}.adamw_intro"))
     c1, c2, c3 = st.columns(3)
-    lr = c1.number_input("lr", min_value=1e-5, step=0.005, format="%g", key="wd_lr")
-    wd = c2.number_input("weight_decay", min_value=1e-4, step=0.05, format="%g", key="wd_lambda")
-    n = int(c3.number_input(t(f"{NS}.steps"), 10, 10000, step=500, key="wd_steps"))
+    lr = c1.number_input("lr", format="%g", key="wd_lr", **w.input_range("wd_lr"))
+    wd = c2.number_input("weight_decay", format="%g", key="wd_lambda", **w.input_range("wd_lambda"))
+    n = int(c3.number_input(t(f"{NS}.steps"), key="wd_steps", **w.input_range("wd_steps")))
     try:
         res = w.cached_weight_decay(surface_key, float(lr), float(wd), n, start)
     except ValueError as error:
         return error_box(error)
-    paths = {"Adam (weight_decay)": res.adam_l2, "AdamW": res.adamw}
+    labels = {"adam_l2": "Adam (weight_decay)", "adamw": "AdamW"}
+    paths = {labels["adam_l2"]: res.adam_l2, labels["adamw"]: res.adamw}
     df = w.paths_frame(paths)
-    ends = pd.DataFrame([{"label": k, "step": n, "x": p[-1, 0], "y": p[-1, 1]} for k, p in paths.items()])
-    point = pd.DataFrame([res.l2_minimum], columns=["x", "y"]).assign(what=t(f"{NS}.label_l2_minimum"))
+    ends = pd.DataFrame(
+        [
+            {"label": k, "step": n, "x": p[-1, 0], "y": p[-1, 1]}
+            for k, p in paths.items()
+            if np.isfinite(p[-1]).all()
+        ]
+    )
+    point = None
+    if np.isfinite(res.l2_minimum).all():
+        point = pd.DataFrame([res.l2_minimum], columns=["x", "y"]).assign(what=t(f"{NS}.label_l2_minimum"))
     chart = w.contour_chart(
         surface_key, df, current=ends, start=start, extra_points=point, height=400, overlapping=True
     )
     show_chart(chart, df, key="opt_adamw")
+    divergence_box(res.diverged, labels)
+    reference_check(t(f"{NS}.adamw_check"), res.torch_diff, TOLERANCE)
+    st.caption(t(f"{NS}.check_caption", checked=res.checked))
+    if res.diverged["adam_l2"] is not None:
+        st.markdown(t(f"{NS}.adamw_result_diverged"))
+        return None
     values = {
         "x": w.fmt(res.l2_minimum[0], 4),
         "y": w.fmt(res.l2_minimum[1], 4),
@@ -349,8 +396,11 @@ def show_adamw() -> None:
         "adamw": w.fmt(res.adamw_to_minimum),
         "adam_spread": w.fmt(res.adam_l2_spread),
         "adamw_spread": w.fmt(res.adamw_spread),
+        "grad_adam": w.fmt(res.adam_l2_gradient),
+        "grad_adamw": w.fmt(res.adamw_gradient),
     }
-    st.markdown(t(f"{NS}.adamw_result", **values))
+    which = "settled" if res.adam_l2_settled else "unsettled"
+    st.markdown(t(f"{NS}.adamw_result_{which}", **values))
 
 
 {
@@ -366,12 +416,14 @@ def show_adamw() -> None:
 st.header(t(f"{NS}.model_title"))
 st.markdown(t(f"{NS}.model_intro"))
 c1, c2 = st.columns(2)
-epochs = int(c1.slider(t(f"{NS}.epochs"), 1, 100, key="model_epochs"))
-batch_size = int(c2.select_slider(t(f"{NS}.batch_size"), [8, 16, 32, 64, 128, 398], key="model_batch"))
+epochs_range = w.EXPERIMENT_INPUTS["model_epochs"]
+epochs = int(c1.slider(t(f"{NS}.epochs"), epochs_range.low, epochs_range.high, key="model_epochs"))
+batch_size = int(c2.select_slider(t(f"{NS}.batch_size"), w.MODEL_BATCH_SIZES, key="model_batch"))
 if names:
     model_specs = []
     for name, column in zip(names, st.columns(len(names)), strict=True):
-        lr = column.number_input(f"{name} lr", min_value=0.0, step=1e-3, format="%g", key=f"model_lr_{name}")
+        key = f"model_lr_{name}"
+        lr = column.number_input(f"{name} lr", format="%g", key=key, **w.input_range(key))
         model_specs.append(RunSpec(name, {**w.hyperparameters_of(name), "lr": float(lr)}))
     try:
         with st.spinner(t(f"{NS}.model_spinner")):
@@ -405,7 +457,10 @@ if names:
         )
         st.dataframe(summary, hide_index=True, width="stretch")
         st.caption(t(f"{NS}.model_reference", loss=w.fmt(model.reference_train_loss, 4), steps=model.steps))
-        reference_check("torch.optim (" + ", ".join(model.names) + ")", model.torch_diff, TOLERANCE)
+        model_names = ", ".join(w.check_name(n) for n in model.names)
+        reference_check(f"torch.optim ({model_names})", model.torch_diff, TOLERANCE)
+        if "NAdam" in model.names:
+            st.caption(t(f"{NS}.nadam_check_note"))
 else:
     st.info(t(f"{NS}.choose_one"))
 

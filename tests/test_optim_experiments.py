@@ -8,6 +8,8 @@ import torch
 
 from core.optim_experiments import (
     LEARNING_RATE_GRID,
+    SETTLED_DISTANCE,
+    _weight_difference,
     adam_bias_correction,
     adam_counterexample,
     classical_nesterov_path,
@@ -19,12 +21,13 @@ from core.optim_experiments import (
     tune_learning_rates,
     weight_decay_forms,
 )
-from core.optim_reference import torch_trajectory
+from core.optim_reference import DIVERGENCE_BOUND, compare_paths, divergence_step, torch_trajectory
 from core.optimizers import OPTIMIZERS, Adagrad
 from core.surfaces import SURFACES, RunSpec, run_trajectories
 
 QUAD = SURFACES["quadratic"]
 ROSEN = SURFACES["rosenbrock"]
+RASTRIGIN = SURFACES["rastrigin"]
 
 
 class GradientSequence:
@@ -80,6 +83,61 @@ def test_dampening_differs_from_the_notes_only_through_the_first_step(beta):
     np.testing.assert_allclose(dampened[1], notes[1] / (1 - beta), rtol=1e-13)
 
 
+def test_diverging_runs_are_compared_only_before_they_diverge():
+    """alpha = 0.05 on Rosenbrock: the runs explode to 1e100+ within ten steps. The same method in two
+    forms must still pass its check (the absolute difference there used to read 5.8e+109), and the page
+    gets the step where each run diverged."""
+    momentum = momentum_forms(ROSEN, 0.05, 0.9, 500)
+    assert momentum.scaled_diff <= 1e-9
+    assert momentum.diverged["notes_ema"] is not None and momentum.diverged["torch_scaled"] is not None
+    assert abs(momentum.diverged["notes_ema"] - momentum.diverged["torch_scaled"]) <= 1
+    assert momentum.diverged["torch_dampened"] is not None
+    # positions 0 .. (first divergence - 1) compared: that many steps
+    first = min(momentum.diverged["notes_ema"], momentum.diverged["torch_dampened"])
+    assert momentum.dampened_compared == first - 1
+    assert np.isfinite(momentum.dampened_diff) and momentum.dampened_diff <= 2 * DIVERGENCE_BOUND
+    nesterov = nesterov_forms(ROSEN, 0.05, 0.9, 500)
+    assert nesterov.change_of_variable_diff <= 1e-9
+    assert all(step is not None for step in nesterov.diverged.values())
+    assert np.isnan(nesterov.gap_notes) and np.isnan(nesterov.gap_corrected)
+    # the first step a run left the bound, by brute force
+    for key, path in (("notes_ema", momentum.notes), ("torch_dampened", momentum.torch_dampened)):
+        k = momentum.diverged[key]
+        assert np.all(np.abs(path[:k]) <= DIVERGENCE_BOUND)
+        assert not np.all(np.abs(path[k]) <= DIVERGENCE_BOUND)  # also true for NaN
+
+
+@pytest.mark.parametrize("beta", [0.5, 0.9, 0.99])
+def test_chaotic_paths_pass_their_checks(beta):
+    """Rastrigin with alpha = 1: the paths jump around chaotically without leaving the surface, so two free
+    runs of the same method part by amplified rounding; the checks replay single steps and still pass."""
+    momentum = momentum_forms(RASTRIGIN, 1.0, beta, 500)
+    nesterov = nesterov_forms(RASTRIGIN, 1.0, beta, 500)
+    bias = adam_bias_correction(RASTRIGIN, 1.0, (0.9, 0.999), 1e-8, 500)
+    assert momentum.checked == nesterov.checked == bias.checked == 300
+    assert max(momentum.scaled_diff, nesterov.change_of_variable_diff, bias.corrected_vs_torch) <= 1e-9
+
+
+def test_compare_paths():
+    a = np.array([[0.0, 0.0], [1.0, 1.0], [2e4, 1.0], [np.nan, np.nan]])
+    b = np.array([[0.0, 0.0], [1.0, 1.5], [3e4, 1.0], [np.inf, 1.0]])
+    result = compare_paths(a, b)
+    assert (result.max_abs_diff, result.compared_steps, result.diverged_a, result.diverged_b) == (
+        0.5,
+        1,
+        2,
+        2,
+    )
+    assert result.check == 0.5
+    # only one run diverged: not the same run, whatever their common stretch shows
+    c = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    assert compare_paths(a, c).check == np.inf
+    assert compare_paths(a, c).max_abs_diff == 0.0
+    assert divergence_step(c) is None and divergence_step(a) == 2
+    with pytest.raises(ValueError, match="same shape"):
+        compare_paths(a, c[:2])
+
+
 def test_momentum_first_step_ratio():
     result = momentum_forms(ROSEN, 1e-3, 0.9, 50)
     assert result.first_step_ratio == pytest.approx(10.0, rel=1e-12)
@@ -133,8 +191,11 @@ def test_adam_bias_correction():
 def test_adagrad_effective_learning_rate_only_shrinks_and_matches_the_class():
     specs = [RunSpec("Adagrad", {"lr": 0.5, "lr_decay": 0.01}), RunSpec("RMSprop", {"lr": 0.01})]
     steps = 400
-    rates = effective_learning_rates(ROSEN, specs, steps)
+    effective = effective_learning_rates(ROSEN, specs, steps)
+    rates = effective.rates
     assert rates.shape == (steps, 2, 2)
+    # both runs replayed through torch.optim
+    assert effective.checked == 100 and np.all(effective.torch_diff <= 1e-12)
     assert np.all(np.diff(rates[:, 0], axis=0) <= 0)
     assert np.any(np.diff(rates[:, 1], axis=0) > 0)  # RMSprop's can grow again
     # same numbers from the reference class's state
@@ -176,7 +237,47 @@ def test_adam_l2_settles_at_the_l2_minimum_and_adamw_elsewhere():
     # scipy's minimum of f + lambda/2 |w|^2 is stationary
     np.testing.assert_allclose(ROSEN.gradient(result.l2_minimum) + 0.1 * result.l2_minimum, 0.0, atol=1e-8)
     assert result.adam_l2_to_minimum < 1e-3
+    assert result.adam_l2_settled
     assert result.adamw_to_minimum > 0.05
+    assert result.adamw_gradient > 100 * result.adam_l2_gradient
+    assert result.torch_diff <= 1e-12 and result.checked == 100
+    assert result.diverged == {"adam_l2": None, "adamw": None}
+
+
+def test_the_l2_reference_is_the_minimum_next_to_adam_l2_not_the_global_one():
+    """On Rastrigin Adam + L2 stops in a local minimum near (-3, 3): the reference point is the minimum of
+    f + lambda/2 |w|^2 there (not Rastrigin's global minimum (0, 0), 4.2 away)."""
+    lam = 0.1
+    result = weight_decay_forms(RASTRIGIN, 0.01, lam, 3000)
+    end = result.adam_l2[-1]
+    assert np.linalg.norm(end - np.array([-2.98, 2.98])) < 0.01
+    np.testing.assert_allclose(
+        RASTRIGIN.gradient(result.l2_minimum) + lam * result.l2_minimum, 0.0, atol=1e-8
+    )
+    # a minimum, not a saddle: the Hessian of f + lambda/2 |w|^2 there (finite differences) is positive
+    h = 1e-5
+    hess = np.column_stack(
+        [
+            (RASTRIGIN.gradient(result.l2_minimum + h * e) - RASTRIGIN.gradient(result.l2_minimum - h * e))
+            / (2 * h)
+            + lam * e
+            for e in np.eye(2)
+        ]
+    )
+    assert np.all(np.linalg.eigvalsh(0.5 * (hess + hess.T)) > 0)
+    assert result.adam_l2_to_minimum < SETTLED_DISTANCE and result.adam_l2_settled
+
+
+def test_adam_l2_that_has_not_settled_is_reported_so():
+    result = weight_decay_forms(ROSEN, 0.01, 0.1, 50)
+    assert not result.adam_l2_settled
+    assert result.adam_l2_to_minimum > SETTLED_DISTANCE
+
+
+def test_diverging_adam_l2_has_no_reference_point():
+    result = weight_decay_forms(ROSEN, 1e5, 0.1, 20)  # Adam's steps are about lr long: 1e5 leaves the surface
+    assert result.diverged["adam_l2"] == 1
+    assert np.isnan(result.l2_minimum).all() and not result.adam_l2_settled
 
 
 def test_sgd_weight_decay_is_decoupled_decay():
@@ -246,6 +347,29 @@ def test_logistic_regression_trains_and_matches_torch():
     )  # the reference is the minimum
     assert np.all(result.test_accuracy > 0.9)
     assert result.torch_diff <= 1e-10
+    # the test loss is the plain cross-entropy (no penalty): recomputed here from scratch
+    assert np.all(result.test_loss[:, 0] == pytest.approx(np.log(2)))
+
+
+def test_logistic_test_loss_has_no_penalty():
+    from core.optim_experiments import _load_breast_cancer, _logistic_loss
+
+    _, x_test, _, y_test = _load_breast_cancer(0)
+    w, b = np.full(30, 0.05), np.array([0.1])
+    z = x_test @ w + b[0]
+    p = 1 / (1 + np.exp(-z))
+    cross_entropy = -np.mean(y_test * np.log(p) + (1 - y_test) * np.log(1 - p))
+    assert _logistic_loss(w, b, x_test, y_test, 0.0) == pytest.approx(cross_entropy, rel=1e-12)
+
+
+def test_a_nan_weight_is_a_mismatch_unless_both_runs_have_it():
+    a = np.array([1.0, np.nan, np.inf])
+    assert _weight_difference(a, np.array([1.0, 2.0, np.inf])) == np.inf
+    assert _weight_difference(a, np.array([1.0, np.nan, -np.inf])) == np.inf
+    assert _weight_difference(a, np.array([1.5, np.nan, np.inf])) == 0.5
+    # a diverging model run: ours and torch overflow at the same weights; the check stays a number
+    result = logistic_regression([RunSpec("SGD", {"lr": 1e6})], epochs=2)
+    assert np.isfinite(result.torch_diff)
 
 
 def test_logistic_reference_is_the_objectives_minimum():

@@ -21,7 +21,8 @@ SHORT = {"ams_steps": 300, "wd_steps": 500}
 def _open(lang: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=240)
     for key, value in SHORT.items():
-        at.session_state[key] = value
+        if key not in params.get("xp", ""):  # the link's own value wins
+            at.session_state[key] = value
     at.query_params["lang"] = lang
     for key, value in params.items():
         at.query_params[key] = value
@@ -76,10 +77,40 @@ def test_every_comparison_and_the_fair_mode():
     for form in ("nesterov", "bias", "adagrad", "amsgrad", "adamw", "momentum"):
         at.radio(key="opt_form@en").set_value(form).run()
         _ok(at)
-        assert any("max |diff|" in c for c in _checks(at)) or form in ("adagrad", "adamw")
+        # every comparison shows its live check against torch.optim, and it passes
+        expected = {
+            "momentum": "torch.optim.SGD(lr=α(1-β)",
+            "nesterov": "torch.optim.SGD(nesterov=True)",
+            "bias": "torch.optim.Adam vs",
+            "adagrad": "torch.optim.Adagrad, torch.optim.RMSprop",
+            "amsgrad": "torch.optim.Adam (amsgrad",
+            "adamw": "torch.optim.Adam(weight_decay), torch.optim.AdamW",
+        }[form]
+        assert any(expected in c and "max |diff|" in c for c in _checks(at)), (form, _checks(at))
     at.toggle(key="opt_fair").set_value(True).run()
     _ok(at)
     assert any(strings in md.value for md in at.markdown for strings in ("Best overall",))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_diverging_comparisons_say_so_and_pass_their_check(lang):
+    """α = 0.05 on Rosenbrock: all momentum paths explode within ten steps. The checks compare the steps
+    before that (no false "check failed"), and the page names the runs that diverged and where."""
+    strings = load_strings(lang)
+    at = _open(lang, steps="300", form="momentum", xp="mom_alpha:0.05")
+    assert at.number_input(key="mom_alpha").value == 0.05
+    marker = strings["optimizers.diverged_runs"].split("{items}")[0]
+    for form in ("momentum", "nesterov"):
+        at.radio(key=f"opt_form@{lang}").set_value(form).run()
+        _ok(at)  # no st.error: no failed check
+        warnings = [w.value for w in at.warning]
+        assert any(marker in w for w in warnings), warnings
+        label = strings[
+            "optimizers.label_notes_ema" if form == "momentum" else "optimizers.label_notes_lookahead"
+        ]
+        step = strings["optimizers.diverged_item"].split("{step}")[0].format(name=label)
+        assert any(step in w for w in warnings), warnings
+        assert any("torch.optim.SGD" in c for c in _checks(at))
 
 
 def test_zh_comparisons():
@@ -109,6 +140,8 @@ def test_the_url_reproduces_the_view():
         t="120",
         hp="Adam.lr:0.05;SGD.momentum:0.9;Adam.amsgrad:1",
         form="bias",
+        xp="mom_alpha:0.002;mom_beta:0.8;ams_c:5;ams_lr:0.01;ams_steps:200;wd_lr:0.02;wd_lambda:0.3;"
+        "wd_steps:400;model_epochs:5;model_batch:32;model_lr_SGD:0.2",
     )
     assert at.selectbox(key="opt_surface@en").value == "himmelblau"
     assert at.multiselect(key="opt_names").value == ["Adam", "SGD"]
@@ -118,15 +151,62 @@ def test_the_url_reproduces_the_view():
     assert at.number_input(key="opt_SGD_momentum").value == 0.9
     assert at.checkbox(key="opt_Adam_amsgrad").value is True
     assert at.radio(key="opt_form@en").value == "bias"
+    expected = {
+        "mom_alpha": 0.002,
+        "mom_beta": 0.8,
+        "ams_c": 5.0,
+        "ams_lr": 0.01,
+        "ams_steps": 200,
+        "wd_lr": 0.02,
+        "wd_lambda": 0.3,
+        "wd_steps": 400,
+        "model_lr_SGD": 0.2,
+    }
+    for key, value in expected.items():  # the comparisons' inputs exist only while their tab is shown
+        assert at.session_state[key] == value, key
+    assert at.number_input(key="model_lr_SGD").value == 0.2
+    assert at.slider(key="model_epochs").value == 5
+    assert at.select_slider(key="model_batch").value == 32
     # and the page writes the same view back
     assert at.query_params["hp"] == "SGD.momentum:0.9;Adam.lr:0.05;Adam.amsgrad:1"
+    assert at.query_params["xp"] == (
+        "mom_alpha:0.002;mom_beta:0.8;ams_c:5;ams_lr:0.01;ams_steps:200;wd_lr:0.02;wd_lambda:0.3;"
+        "wd_steps:400;model_epochs:5;model_batch:32;model_lr_SGD:0.2"
+    )
+    # a changed input goes into the link, and back to the default drops it
+    at.radio(key="opt_form@en").set_value("adamw").run()
+    assert at.number_input(key="wd_lambda").value == 0.3
+    at.number_input(key="wd_lambda").set_value(0.1).run()
+    assert "wd_lambda" not in at.query_params["xp"] and "wd_lr:0.02" in at.query_params["xp"]
 
 
 def test_a_bad_url_is_ignored_with_a_warning():
-    at = _open("en", surface="moon", opt="Adam,Lion", hp="Adam.lr:-3;Adam.nope:1", steps="abc")
+    at = _open(
+        "en",
+        surface="moon",
+        opt="Adam,Lion",
+        hp="Adam.lr:-3;Adam.nope:1;Adam.amsgrad:yes",
+        steps="abc",
+        xp="mom_beta:1.5;ams_steps:2.5;model_batch:7;nope:1;wd_lr:nan;mom_alpha:0.01",
+    )
     warnings = " ".join(w.value for w in at.warning)
-    for item in ("surface=moon", "opt=Lion", "hp=Adam.lr:-3", "hp=Adam.nope:1", "steps=abc"):
-        assert item in warnings
+    for item in (
+        "surface=moon",
+        "opt=Lion",
+        "hp=Adam.lr:-3",
+        "hp=Adam.nope:1",
+        "hp=Adam.amsgrad:yes",
+        "steps=abc",
+        "xp=mom_beta:1.5",
+        "xp=ams_steps:2.5",
+        "xp=model_batch:7",
+        "xp=nope:1",
+        "xp=wd_lr:nan",
+    ):
+        assert item in warnings, item
+    assert "mom_alpha" not in warnings
+    assert at.number_input(key="mom_alpha").value == 0.01
+    assert at.checkbox(key="opt_Adam_amsgrad").value is False
     assert at.selectbox(key="opt_surface@en").value == "rosenbrock"
     assert at.multiselect(key="opt_names").value == ["Adam"]
 

@@ -40,6 +40,8 @@ MODEL_LEARNING_RATES = {
     "NAdam": 0.01,
     "AdamW": 0.01,
 }
+#: batch sizes offered in the model section
+MODEL_BATCH_SIZES = [8, 16, 32, 64, 128, 398]
 # a fixed colour per optimizer, so a colour means the same optimizer in every chart
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 GAP_FLOOR = 1e-16  # f - f* below this is drawn at this value on log scales
@@ -116,6 +118,69 @@ WIDGETS: dict[str, list[Param]] = {
 }
 
 
+#: the comparisons' and the model section's own inputs (widget key -> kind and range), mirrored into the
+#: URL parameter ``xp`` when they differ from their defaults
+EXPERIMENT_INPUTS: dict[str, Param] = {
+    "mom_alpha": Param("mom_alpha", "float", 1e-6, None, 1e-3),
+    "mom_beta": Param("mom_beta", "float", 0.0, 0.999, 0.05),
+    "ams_c": Param("ams_c", "float", 2.1, 50.0, 0.5),
+    "ams_lr": Param("ams_lr", "float", 1e-4, 1.0, 0.005),
+    "ams_steps": Param("ams_steps", "int", 10, 5000, 100),
+    "wd_lr": Param("wd_lr", "float", 1e-5, None, 0.005),
+    "wd_lambda": Param("wd_lambda", "float", 1e-4, None, 0.05),
+    "wd_steps": Param("wd_steps", "int", 10, 10000, 500),
+    "model_epochs": Param("model_epochs", "int", 1, 100, 1),
+    "model_batch": Param("model_batch", "choice"),
+    **{f"model_lr_{n}": Param(f"model_lr_{n}", "float", 0.0, None, 1e-3) for n in MODEL_LEARNING_RATES},
+}
+
+
+def input_range(key: str) -> dict[str, Any]:
+    """``min_value``, ``max_value`` and ``step`` of a comparison's or the model's number input."""
+    spec = EXPERIMENT_INPUTS[key]
+    if spec.kind == "int":
+        return {"min_value": int(spec.low), "max_value": int(spec.high), "step": int(spec.step)}
+    return {"min_value": spec.low, "max_value": spec.high, "step": spec.step}
+
+
+def experiment_defaults(surface: str) -> dict[str, Any]:
+    """The comparisons' and the model's inputs at their defaults (α of the momentum tabs: the SGD preset)."""
+    return {
+        "mom_alpha": SURFACES[surface].learning_rates["SGD"],
+        "mom_beta": 0.9,
+        "ams_c": 3.0,
+        "ams_lr": 0.02,
+        "ams_steps": 1500,
+        "wd_lr": 0.01,
+        "wd_lambda": 0.1,
+        "wd_steps": 3000,
+        "model_epochs": 30,
+        "model_batch": 64,
+        **{f"model_lr_{name}": lr for name, lr in MODEL_LEARNING_RATES.items()},
+    }
+
+
+def _parse_input(spec: Param, raw: str) -> float | int | bool:
+    """A URL value for a widget of kind ``spec``; ValueError if it is not one the widget accepts."""
+    if spec.kind == "bool":
+        if raw not in ("0", "1"):
+            raise ValueError
+        return raw == "1"
+    if spec.kind == "choice":
+        value = int(raw)
+        if value not in MODEL_BATCH_SIZES:
+            raise ValueError
+        return value
+    value = int(raw) if spec.kind == "int" else float(raw)
+    if (
+        not math.isfinite(value)
+        or (spec.low is not None and value < spec.low)
+        or (spec.high is not None and value > spec.high)
+    ):
+        raise ValueError
+    return value
+
+
 def widget_key(name: str, param: str) -> str:
     return f"opt_{name}_{param}"
 
@@ -137,6 +202,11 @@ def hyperparameters_of(name: str) -> dict[str, Any]:
     if "beta1" in values:
         values["betas"] = (values.pop("beta1"), values.pop("beta2"))
     return values
+
+
+def check_name(name: str) -> str:
+    """An optimizer's name in a torch check's label; NAdam's says its mu_product is float64 there."""
+    return f"{name} ({t('optimizers.nadam_label')})" if name == "NAdam" else name
 
 
 def reset_learning_rates() -> None:
@@ -202,13 +272,7 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
             target, raw = item.split(":", 1)
             name, param = target.split(".", 1)
             spec = next(p for p in WIDGETS[name] if p.name == param)
-            value: float | bool = raw == "1" if spec.kind == "bool" else float(raw)
-            if spec.kind == "float" and (
-                not math.isfinite(value)
-                or (spec.low is not None and value < spec.low)
-                or (spec.high is not None and value > spec.high)
-            ):
-                raise ValueError
+            value = _parse_input(spec, raw)
         except (ValueError, KeyError, StopIteration):
             ignored.append(f"hp={item}")
             continue
@@ -225,22 +289,18 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
             state["opt_t"] = int(min(max(int(params["t"]), 0), state["opt_steps"]))
         except ValueError:
             ignored.append(f"t={params['t']}")
-    # the experiments' own inputs
-    state.update(
-        {
-            "mom_alpha": SURFACES[surface].learning_rates["SGD"],
-            "mom_beta": 0.9,
-            "ams_c": 3.0,
-            "ams_lr": 0.02,
-            "ams_steps": 1500,
-            "wd_lr": 0.01,
-            "wd_lambda": 0.1,
-            "wd_steps": 3000,
-            "model_epochs": 30,
-            "model_batch": 64,
-            **{f"model_lr_{name}": lr for name, lr in MODEL_LEARNING_RATES.items()},
-        }
-    )
+    # the comparisons' and the model's own inputs
+    state.update(experiment_defaults(surface))
+    for item in params.get("xp", "").split(";"):
+        if not item:
+            continue
+        try:
+            key, raw = item.split(":", 1)
+            value = _parse_input(EXPERIMENT_INPUTS[key], raw)
+        except (ValueError, KeyError):
+            ignored.append(f"xp={item}")
+            continue
+        state[key] = value
     return state, ignored
 
 
@@ -270,7 +330,8 @@ def save_state() -> None:
 
 
 def write_url() -> None:
-    """Mirror the view into the URL: surface, optimizers, steps, start, step shown, mode, changed settings."""
+    """Mirror the view into the URL: surface, optimizers, steps, start, step shown, mode, changed settings
+    (``hp``: the optimizers' hyperparameters; ``xp``: the comparisons' and the model's inputs)."""
     state = st.session_state
     surface = state["opt_surface"]
     changed = []
@@ -292,11 +353,20 @@ def write_url() -> None:
     }
     if changed:
         view["hp"] = ";".join(changed)
+    defaults = experiment_defaults(surface)
+    inputs = [
+        f"{key}:{_format_number(state[key]) if spec.kind == 'float' else int(state[key])}"
+        for key, spec in EXPERIMENT_INPUTS.items()
+        if key in state and state[key] != defaults[key]
+    ]
+    if inputs:
+        view["xp"] = ";".join(inputs)
     for key, value in view.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
-    if not changed and "hp" in st.query_params:
-        del st.query_params["hp"]
+    for key in ("hp", "xp"):
+        if key not in view and key in st.query_params:
+            del st.query_params[key]
 
 
 # --- widgets ---------------------------------------------------------------------------------------------
@@ -393,7 +463,9 @@ def cached_bias(surface: str, lr: float, betas: tuple[float, float], eps: float,
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_effective_lr(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> np.ndarray:
+def cached_effective_lr(
+    surface: str, key: SpecKey, steps: int, start: tuple[float, float]
+) -> experiments.EffectiveRates:
     return experiments.effective_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
 
 
@@ -472,7 +544,9 @@ def contour_chart(
         )
     )
     names = list(dict.fromkeys(paths["label"])) if len(paths) else []
-    colour = alt.Color("label:N", scale=colour_scale(names), legend=_BOTTOM)
+    # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
+    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=300) if overlapping else _BOTTOM
+    colour = alt.Color("label:N", scale=colour_scale(names), legend=legend)
     tooltip = ["label:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
 
     def line_layer(data: pd.DataFrame, width: float, legend: bool = True) -> alt.Chart:
