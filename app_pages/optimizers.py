@@ -40,9 +40,13 @@ previous_steps = st.session_state.get("opt_previous_steps", st.session_state["op
 with c1:
     steps = int(st.number_input(t(f"{NS}.steps"), 1, w.MAX_STEPS, step=100, key="opt_steps"))
 with c2:
-    x0 = st.number_input(t(f"{NS}.start_x"), step=0.1, format="%g", key="opt_x0")
+    x0 = st.number_input(
+        t(f"{NS}.start_x"), -w.START_LIMIT, w.START_LIMIT, step=0.1, format="%g", key="opt_x0"
+    )
 with c3:
-    y0 = st.number_input(t(f"{NS}.start_y"), step=0.1, format="%g", key="opt_y0")
+    y0 = st.number_input(
+        t(f"{NS}.start_y"), -w.START_LIMIT, w.START_LIMIT, step=0.1, format="%g", key="opt_y0"
+    )
 with c4:
     st.write("")
     fair = st.toggle(t(f"{NS}.fair"), key="opt_fair", help=t(f"{NS}.fair_help"))

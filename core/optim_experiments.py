@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -31,6 +32,7 @@ from core.optim_batch import RunSpec, full_hyperparameters
 from core.optim_reference import (
     compare_paths,
     divergence_step,
+    load_state,
     replay_check,
     replay_path,
     torch_optimizer,
@@ -717,6 +719,17 @@ def _logistic_loss(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, l
     return float(np.mean(np.logaddexp(0.0, -(2 * y - 1) * z)) + 0.5 * l2 * (w @ w))
 
 
+def _torch_state(state: dict[str, Any], step_count: int, optimizer: str) -> dict[str, Any] | None:
+    """One parameter's state of our optimizer under torch's names, to load into torch.optim; None before
+    the first step (torch's fresh state is then the same)."""
+    if step_count == 0:
+        return None
+    loaded = {name: np.array(value, copy=True) for name, value in state.items()}
+    if optimizer != "SGD":  # SGD keeps no step count
+        loaded["step"] = step_count
+    return loaded
+
+
 def _weight_difference(a: np.ndarray, b: np.ndarray) -> float:
     """max |a - b| over the entries finite in both; infinite if an entry is finite in one and not the other.
 
@@ -796,10 +809,19 @@ def logistic_regression(
             for epoch, epoch_batches in enumerate(batches, start=1):
                 for idx in epoch_batches:
                     xb, yb = x_train[idx], y_train[idx]
-                    opt.step(_logistic_grads(*params, xb, yb, l2))
+                    grads = _logistic_grads(*params, xb, yb, l2)
+                    if check_with_torch:  # our weights and state before the step
+                        before = [p.copy() for p in params]
+                        states = [_torch_state(state, opt.step_count, spec.optimizer) for state in opt.state]
+                    opt.step(grads)
                     if check_with_torch:
-                        tw, tb = (p.detach().numpy() for p in tparams)
-                        for p, g in zip(tparams, _logistic_grads(tw, tb, xb, yb, l2), strict=True):
+                        # torch replays the same step from our weights and state, so on an unstable path
+                        # (large lr) rounding differences are not amplified step after step
+                        for p, w, state, g in zip(tparams, before, states, grads, strict=True):
+                            with torch.no_grad():
+                                p.copy_(torch.from_numpy(w))
+                            if state is not None:
+                                load_state(topt, p, state)
                             p.grad = torch.from_numpy(g)
                         topt.step()
                         diff = max(

@@ -351,6 +351,20 @@ def test_logistic_regression_trains_and_matches_torch():
     assert np.all(result.test_loss[:, 0] == pytest.approx(np.log(2)))
 
 
+def test_logistic_torch_check_replays_steps_so_large_learning_rates_do_not_fail_it():
+    # side-by-side runs drifted apart by up to 46 at these learning rates (rounding, amplified)
+    specs = [
+        RunSpec("RMSprop", {"lr": 10.0}),
+        RunSpec("Adam", {"lr": 3.0}),
+        RunSpec("NAdam", {"lr": 10.0}),
+        RunSpec("Adagrad", {"lr": 5.0}),
+        RunSpec("SGD", {"lr": 5.0, "momentum": 0.9, "nesterov": True}),
+        RunSpec("Adadelta", {"lr": 50.0}),
+    ]
+    result = logistic_regression(specs, epochs=30)
+    assert result.torch_diff <= 1e-10
+
+
 def test_logistic_test_loss_has_no_penalty():
     from core.optim_experiments import _load_breast_cancer, _logistic_loss
 

@@ -229,3 +229,16 @@ def test_choices_survive_a_language_switch():
     _ok(at)
     assert at.selectbox(key="opt_surface@en").value == "beale"
     assert at.query_params["surface"] == "beale" and at.query_params["form"] == "nesterov"
+
+
+def test_a_link_naming_an_optimizer_twice_shows_it_once():
+    at = _open("en", opt="Adam,SGD,Adam", steps="50")
+    _ok(at)
+    assert at.multiselect(key="opt_names").value == ["Adam", "SGD"]
+
+
+def test_a_start_point_far_outside_the_plot_is_ignored_from_a_link():
+    at = _open("en", x0="1e200", y0="-3", steps="50")
+    _ok(at)
+    assert "x0=1e200" in " ".join(w.value for w in at.warning)
+    assert at.number_input(key="opt_y0").value == -3

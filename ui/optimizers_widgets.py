@@ -221,6 +221,11 @@ def reset_learning_rates() -> None:
 # --- URL state -------------------------------------------------------------------------------------------
 
 
+#: a start point's coordinates stay within +-START_LIMIT (the surfaces are plotted within about +-5; much
+#: farther out, the first gradients overflow float64 and every figure turns into NaN)
+START_LIMIT = 1_000.0
+
+
 def _format_number(value: float) -> str:
     return f"{value:.6g}"
 
@@ -240,7 +245,7 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
     state["opt_surface"] = surface
     selection = DEFAULT_SELECTION
     if "opt" in params:
-        asked = [n for n in params["opt"].split(",") if n]
+        asked = list(dict.fromkeys(n for n in params["opt"].split(",") if n))  # each name once
         selection = [n for n in asked if n in OPTIMIZERS]
         ignored += [f"opt={n}" for n in asked if n not in OPTIMIZERS]
     state["opt_names"] = selection
@@ -254,7 +259,7 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
         if name in params:
             try:
                 value = kind(params[name])
-                if not math.isfinite(value):
+                if not math.isfinite(value) or (name in ("x0", "y0") and abs(value) > START_LIMIT):
                     raise ValueError
             except ValueError:
                 ignored.append(f"{name}={params[name]}")
