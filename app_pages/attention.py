@@ -97,7 +97,7 @@ def retrained_result(variant: str) -> dict | None:
     to use it, else None."""
     key = st.session_state.get("att_retrained_key")
     chosen = key is not None and key[1] == variant and st.session_state.get("att_use_retrained")
-    return trained_here()[key] if chosen and key in trained_here() else None
+    return trained_here().get(key) if chosen else None  # .get: another session may evict it meanwhile
 
 
 def retrained(variant: str):

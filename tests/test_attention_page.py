@@ -221,3 +221,19 @@ def test_retraining_a_date_model_from_the_page_shows_progress_and_is_cached(en):
     assert not en.exception
     labels = [m.label for m in en.metric]
     assert retrained_label not in labels and strings["attention.heldout_accuracy"] in labels
+
+
+def test_the_inputs_survive_a_visit_to_another_page():
+    at = _page("en")
+    _set(at, at.text_input(key="att_text"), "2026/11/2")
+    _set(at, at.slider(key="att_window"), 3)
+    _set(at, at.radio(key="att_model@en"), "luong-dot")
+    at.switch_page("app_pages/home.py").run()
+    # the browser drops the page's query parameters when the user goes to another page
+    for key in [k for k in at.query_params if k != "lang"]:
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.text_input(key="att_text").value == "2026/11/2"
+    assert at.slider(key="att_window").value == 3
+    assert at.radio(key="att_model@en").value == "luong-dot"
