@@ -48,7 +48,6 @@ from ui.attention_widgets import (
     date_models,
     date_task,
     explain_shipped,
-    from_url,
     heatmap_frame,
     heldout_subset,
     length_chart,
@@ -58,13 +57,12 @@ from ui.attention_widgets import (
     remember,
     shipped_results,
     step_weights_chart,
-    to_url,
     trained_here,
 )
 from ui.charts import show_chart
 from ui.i18n import current_language, load_strings, t
 from ui.layout import about_the_notes, page_header, reference_check
-from ui.state import session_memo, translated_choice
+from ui.state import mirror_into_url, seed_from_url, session_memo, translated_choice
 
 NS = "attention"
 LANG = current_language()
@@ -118,11 +116,13 @@ page_header(NS)
 results = shipped_results()
 
 # ------------------------------------------------------------------ the input every tab uses
-from_url("att_text", DEFAULT_TEXT.get(LANG, DEFAULT_TEXT["en"]), str, lambda v: len(v) <= 200)
-from_url("att_model", "bahdanau", str, lambda v: v in MAIN_VARIANTS)
-from_url("att_input_mode", "type", str, lambda v: v in ("type", "pick"))
-from_url("att_date", dt.date(2026, 11, 27), dt.date.fromisoformat, lambda v: FIRST_DATE <= v <= LAST_DATE)
-from_url("att_format", 4, int, lambda v: 0 <= v < len(DATE_FORMATS))
+seed_from_url("att_text", DEFAULT_TEXT.get(LANG, DEFAULT_TEXT["en"]), str, lambda v: len(v) <= 200)
+seed_from_url("att_model", "bahdanau", str, lambda v: v in MAIN_VARIANTS)
+seed_from_url("att_input_mode", "type", str, lambda v: v in ("type", "pick"))
+seed_from_url(
+    "att_date", dt.date(2026, 11, 27), dt.date.fromisoformat, lambda v: FIRST_DATE <= v <= LAST_DATE
+)
+seed_from_url("att_format", 4, int, lambda v: 0 <= v < len(DATE_FORMATS))
 
 with st.container(border=True):
     left, right = st.columns([3, 2])
@@ -162,7 +162,7 @@ with st.container(border=True):
             key="att_model",
             help=t(f"{NS}.model_help"),
         )
-to_url("att_text", "att_model", "att_input_mode", "att_date", "att_format")
+mirror_into_url("att_text", "att_model", "att_input_mode", "att_date", "att_format")
 
 problem = date_input_problem(raw_text)
 text = normalize_text(raw_text)
@@ -306,9 +306,9 @@ with tabs[0]:
 # ------------------------------------------------------------------ 2. long inputs
 with tabs[1]:
     st.markdown(t(f"{NS}.long_intro"))
-    from_url("att_long_task", "reverse", str, lambda v: v in LONG_KINDS)
-    from_url("att_long_metric", "exact_match", str, lambda v: v in ("exact_match", "char_accuracy"))
-    to_url("att_long_task", "att_long_metric")
+    seed_from_url("att_long_task", "reverse", str, lambda v: v in LONG_KINDS)
+    seed_from_url("att_long_metric", "exact_match", str, lambda v: v in ("exact_match", "char_accuracy"))
+    mirror_into_url("att_long_task", "att_long_metric")
     l1, l2 = st.columns(2)
     kind = translated_choice(
         l1.radio,
@@ -420,11 +420,11 @@ with tabs[2]:
     if problem is None:
         expl = explain_date(variant, text)
         n_steps = len(expl.output_tokens)
-        from_url("att_step", 1, int, lambda v: 1 <= v <= 11)
+        seed_from_url("att_step", 1, int, lambda v: 1 <= v <= 11)
         if st.session_state["att_step"] > n_steps:
             st.session_state["att_step"] = n_steps
         step = st.slider(t(f"{NS}.step"), 1, max(n_steps, 2), key="att_step", disabled=n_steps < 2)
-        to_url("att_step")
+        mirror_into_url("att_step")
         i = step - 1
         previous = "<s>" if i == 0 else expl.output_tokens[i - 1]
         top_input = None if expl.weights is None else expl.source[int(np.argmax(expl.weights[i]))]
@@ -460,9 +460,9 @@ with tabs[3]:
     if variant == "none":
         st.info(t(f"{NS}.hard_none"), icon=":material/info:")
     elif problem is None:
-        from_url("att_hard_seed", 0, int, lambda v: 0 <= v <= 9999)
+        seed_from_url("att_hard_seed", 0, int, lambda v: 0 <= v <= 9999)
         hard_seed = st.number_input(t(f"{NS}.hard_seed"), 0, 9999, key="att_hard_seed")
-        to_url("att_hard_seed")
+        mirror_into_url("att_hard_seed")
         modes = [(None, "soft"), ("argmax", "argmax"), ("sample", "sample")]
         in_use = retrained_result(variant)  # the model retrained on the page, if the user chose it
         summary = []
@@ -506,8 +506,8 @@ with tabs[3]:
 with tabs[4]:
     st.markdown(t(f"{NS}.local_intro"))
     trained_window = ModelConfig("local-m").window
-    from_url("att_local_mode", "local-p", str, lambda v: v in LOCAL_VARIANTS)
-    from_url("att_window", trained_window, int, lambda v: 1 <= v <= 12)
+    seed_from_url("att_local_mode", "local-p", str, lambda v: v in LOCAL_VARIANTS)
+    seed_from_url("att_window", trained_window, int, lambda v: 1 <= v <= 12)
     k1, k2 = st.columns(2)
     local_variant = translated_choice(
         k1.radio,
@@ -518,7 +518,7 @@ with tabs[4]:
         key="att_local_mode",
     )
     window = k2.slider(t(f"{NS}.local_window"), 1, 12, key="att_window", help=t(f"{NS}.local_window_help"))
-    to_url("att_local_mode", "att_window")
+    mirror_into_url("att_local_mode", "att_window")
     if problem is None:
         expl = explain_shipped("dates", local_variant, text, window=int(window))
         m1, m2, m3 = st.columns(3)
@@ -550,10 +550,10 @@ with tabs[4]:
 # ------------------------------------------------------------------ 6. score playground
 with tabs[5]:
     st.markdown(t(f"{NS}.pg_intro"))
-    from_url("att_pg_score", "additive", str, lambda v: v in PLAYGROUND_SCORES)
-    from_url("att_pg_query", "1, 0, -1", str, lambda v: len(v) <= 200)
-    from_url("att_pg_keys", "1, 2, 0\n0, 1, 1\n-1, 0, 2\n2, -1, 1", str, lambda v: len(v) <= 600)
-    from_url("att_pg_seed", 3, int, lambda v: 0 <= v <= 9999)
+    seed_from_url("att_pg_score", "additive", str, lambda v: v in PLAYGROUND_SCORES)
+    seed_from_url("att_pg_query", "1, 0, -1", str, lambda v: len(v) <= 200)
+    seed_from_url("att_pg_keys", "1, 2, 0\n0, 1, 1\n-1, 0, 2\n2, -1, 1", str, lambda v: len(v) <= 600)
+    seed_from_url("att_pg_seed", 3, int, lambda v: 0 <= v <= 9999)
     p1, p2 = st.columns([2, 1])
     with p1:
         score_kind = translated_choice(
@@ -568,7 +568,7 @@ with tabs[5]:
         keys_text = st.text_area(t(f"{NS}.pg_keys"), height=120, key="att_pg_keys")
     with p2:
         pg_seed = st.number_input(t(f"{NS}.pg_seed"), 0, 9999, key="att_pg_seed")
-    to_url("att_pg_score", "att_pg_query", "att_pg_keys", "att_pg_seed")
+    mirror_into_url("att_pg_score", "att_pg_query", "att_pg_keys", "att_pg_seed")
     lines = [line for line in keys_text.splitlines() if line.strip()]
     named = [
         (query_text, t(f"{NS}.pg_query_name")),

@@ -124,3 +124,17 @@ def test_a_link_reproduces_the_view_in_any_language():
     assert at.query_params["metrics_example"] in ("imbalanced", ["imbalanced"])
     at.selectbox(key="metrics_example").set_value("balanced").run()
     assert "metrics_example" not in at.query_params  # the default view keeps a clean URL
+
+
+def test_the_chosen_example_and_view_survive_a_visit_to_another_page():
+    at = open_page("en", example="imbalanced")
+    at.segmented_control(key="metrics_view").set_value("ks").run()
+    at.switch_page("app_pages/home.py").run()
+    # the browser drops the page's query parameters when the user goes to another page
+    for key in [k for k in at.query_params if k != "lang"]:
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="metrics_example").value == "imbalanced"
+    assert at.segmented_control(key="metrics_view").value == "ks"
+    assert at.query_params["metrics_example"] == "imbalanced"

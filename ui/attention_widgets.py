@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 
 import altair as alt
@@ -101,39 +100,6 @@ def heldout_subset() -> list[Example]:
 # --------------------------------------------------------------------------------------------------
 # Widgets whose value lives in the URL
 # --------------------------------------------------------------------------------------------------
-
-
-_KEPT = "att_kept_"  # session-state prefix of the values to_url keeps for a later visit
-
-
-def from_url(key: str, default: object, parse: Callable[[str], object] = str, valid=lambda v: True) -> None:
-    """Seed ``st.session_state[key]`` before its widget is drawn: on the first visit from ``?<key>=``
-    (else ``default``); on a later visit from the value :func:`to_url` kept, because Streamlit forgets a
-    widget's value, and clears the URL's parameters, when the user goes to another page."""
-    if key in st.session_state:
-        return
-    if _KEPT + key in st.session_state:
-        st.session_state[key] = st.session_state[_KEPT + key]
-        return
-    raw = st.query_params.get(key)
-    value = default
-    if raw is not None:
-        try:
-            parsed = parse(raw)
-            if valid(parsed):
-                value = parsed
-        except (TypeError, ValueError):
-            pass
-    st.session_state[key] = value
-
-
-def to_url(*keys: str) -> None:
-    """Mirror the widgets ``keys`` into the URL so a link reproduces the view (and keep their values for
-    the next visit of the page, see :func:`from_url`)."""
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[_KEPT + key] = st.session_state[key]
-            st.query_params[key] = str(st.session_state[key])
 
 
 # --------------------------------------------------------------------------------------------------

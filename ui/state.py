@@ -36,21 +36,66 @@ def session_memo(slot: str, key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+_KEPT = "_kept_"  # session-state prefix of the values mirror_into_url keeps for a later visit
+
+
+def seed_from_url(
+    key: str,
+    default: object,
+    parse: Callable[[str], Any] = str,
+    valid: Callable[[Any], bool] = lambda v: True,
+) -> None:
+    """Give ``st.session_state[key]`` its starting value before its widget is drawn (once a value is
+    there, it is left alone): on a page's first visit from ``?<key>=`` (when it parses and is
+    ``valid``), else ``default``; on a later visit the value :func:`mirror_into_url` kept, because
+    Streamlit forgets a widget's value, and the browser drops the query parameters, when the user goes
+    to another page."""
+    if key in st.session_state:
+        return
+    if _KEPT + key in st.session_state:
+        st.session_state[key] = st.session_state[_KEPT + key]
+        return
+    value = default
+    raw = st.query_params.get(key)
+    if raw is not None:
+        try:
+            parsed = parse(raw)
+            if valid(parsed):
+                value = parsed
+        except (TypeError, ValueError):
+            pass
+    st.session_state[key] = value
+
+
+def mirror_into_url(*keys: str, defaults: Mapping[str, object] | None = None) -> None:
+    """Write the values of ``keys`` into the URL, so that a link reproduces the view, and keep them for
+    the page's next visit (see :func:`seed_from_url`). A key at its value in ``defaults`` is left out of
+    the URL (a clean link for the default view)."""
+    for key in keys:
+        if key not in st.session_state:
+            continue
+        value = st.session_state[key]
+        st.session_state[_KEPT + key] = value
+        if defaults is not None and key in defaults and value == defaults[key]:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = str(value)
+
+
 def url_choice(key: str, options: Sequence[str], default: str) -> None:
-    """Let the widget ``key`` start from ``?key=...`` in the URL, and keep the URL in step with it.
+    """Let the choice widget ``key`` start from ``?key=...`` (or its value on the last visit), and keep
+    the URL in step with it.
 
     For choice widgets whose labels are translated (``format_func``): Streamlit's
     ``bind="query-params"`` would put the *label* in the URL, so a link would depend on the language.
-    This stores the option itself. Call it just before creating the widget with ``key=key`` and no
-    default; the widget's value then comes from session state.
+    This stores the option itself. A value that is not an option (after a language switch the browser
+    sends the old language's label back) is replaced by the last one kept. Call it just before creating
+    the widget with ``key=key`` and no default; the widget's value then comes from session state.
     """
-    if key not in st.session_state or st.session_state[key] not in options:
-        from_url = st.query_params.get(key)
-        st.session_state[key] = from_url if from_url in options else default
-    if st.session_state[key] == default:
-        st.query_params.pop(key, None)  # a clean URL for the default view
-    else:
-        st.query_params[key] = st.session_state[key]
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    seed_from_url(key, default, str, lambda v: v in options)
+    mirror_into_url(key, defaults={key: default})
 
 
 def translated_choice(
