@@ -19,6 +19,7 @@ from core.report import (
     comparison_frame,
     confusion_frame,
     curve_frame,
+    file_fields,
     gains_frame,
     histogram_frame,
     ks_frame,
@@ -306,7 +307,7 @@ def downloads(threshold: float) -> None:
     d = st.columns(4)
     d[0].download_button(
         tr("download_json"),
-        data=lambda: report_json(entries, comparison, file=source_name, threshold=threshold),
+        data=lambda: report_json(entries, comparison, **file_fields(table, source_name, threshold)),
         file_name="metrics.json",
         mime="application/json",
         on_click="ignore",  # a download needs no rerun (and no chart redraw race)

@@ -105,7 +105,7 @@ def _fail(message: str) -> int:
 def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
     # here, not at import time: `python -m core.metrics` imports this module
     from core.metrics import auc_confidence_interval, evaluate
-    from core.report import comparison_frame, model_entry, report_document
+    from core.report import comparison_frame, file_fields, model_entry, report_document
 
     notes: list[str] = []
     needs_rows = args.ci is not None or len(table.scores) > 1
@@ -120,21 +120,7 @@ def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
     comparison = None
     if len(table.scores) > 1 and y_rows is not None:
         comparison = comparison_frame(y_rows, {n: _expand(s, repeats) for n, s in table.scores.items()})
-    fields: dict[str, Any] = {
-        "file": args.file,
-        "rows": table.n_rows,
-        "dropped_rows": table.n_dropped,
-        "positives": table.n_positive,
-        "negatives": table.n_negative,
-        "label_column": table.label_column,
-        "pos_label": table.pos_label,
-        "neg_label": table.neg_label,
-        "weight_column": table.weight_column,
-        "encoding": table.encoding,
-        "delimiter": table.delimiter,
-        "threshold": args.threshold,
-    }
-    report = report_document(models, comparison, **fields)
+    report = report_document(models, comparison, **file_fields(table, args.file, args.threshold))
     if notes:
         report["notes"] = notes
     return report

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from core.metrics import Confusion, Evaluation, decimate_curve, delong_test
+from core.scores import ScoreTable
 
 MAX_POINTS = 2_000
 
@@ -243,6 +244,25 @@ def model_entry(
         low, high, se = ci
         entry["ci"] = {"method": ci_method, "level": level, "low": low, "high": high, "se": se}
     return entry
+
+
+def file_fields(table: ScoreTable, file: str, threshold: float) -> dict[str, Any]:
+    """The report's header: the file, how it was read (mapping, encoding, delimiter), its rows and the
+    threshold of the confusion matrices."""
+    return {
+        "file": file,
+        "rows": table.n_rows,
+        "dropped_rows": table.n_dropped,
+        "positives": table.n_positive,
+        "negatives": table.n_negative,
+        "label_column": table.label_column,
+        "pos_label": table.pos_label,
+        "neg_label": table.neg_label,
+        "weight_column": table.weight_column,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "threshold": threshold,
+    }
 
 
 def report_document(

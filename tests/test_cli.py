@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score
 
 from core.cli import main
 from core.metrics import evaluate
-from core.report import model_entry, report_json
+from core.report import comparison_frame, file_fields, model_entry, report_json
 from core.scores import EXAMPLES, load_scores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,23 @@ def test_the_command_line_and_the_page_download_share_one_json_schema():
     result = _run(str(EXAMPLES["two_models"]), "--ci", "delong")
     report = json.loads(result.stdout)
     table = load_scores(EXAMPLES["two_models"])
+    evaluations = {name: evaluate(table.y_true, score) for name, score in table.scores.items()}
+    page = json.loads(
+        report_json(
+            {name: model_entry(ev) for name, ev in evaluations.items()},
+            comparison_frame(table.y_true, table.scores),
+            **file_fields(table, str(EXAMPLES["two_models"]), 0.5),
+        )
+    )
+    assert page.keys() == report.keys()
+    assert {k: v for k, v in page.items() if k not in ("models", "comparisons")} == {
+        k: v for k, v in report.items() if k not in ("models", "comparisons")
+    }
+    for ours, theirs in zip(page["comparisons"], report["comparisons"], strict=True):
+        assert ours.keys() == theirs.keys()
+        assert (ours["model_a"], ours["model_b"]) == (theirs["model_a"], theirs["model_b"])
+        for key in ("auc_a", "auc_b", "difference", "se", "z", "p_value"):
+            assert ours[key] == pytest.approx(theirs[key], rel=1e-12, abs=1e-15)
     for name, score in table.scores.items():
         ev = evaluate(table.y_true, score)
         page_entry = json.loads(report_json({name: model_entry(ev, ev.confusion, ev.delong_interval())}))

@@ -419,9 +419,12 @@ def test_evaluate_equals_the_separate_functions_and_sklearn(kind):
 
 @pytest.mark.parametrize("prevalence", [0.02, 0.5, 0.98])
 @pytest.mark.parametrize("levels", [3, 50, 100_000])
-def test_unweighted_counts_merge_either_class_into_the_other(prevalence, levels):
+@pytest.mark.parametrize("chunk", [7, metrics._CHUNK])
+def test_unweighted_counts_merge_either_class_into_the_other(monkeypatch, prevalence, levels, chunk):
     """The unweighted sort merges the smaller class into the larger by binary search (positives before
-    negatives among equal scores): every tie pattern and either class the smaller one, against sklearn."""
+    negatives among equal scores): every tie pattern and either class the smaller one, against sklearn;
+    with tiny chunks too, so that the chunked loops run many times (and auc_rank's with them)."""
+    monkeypatch.setattr(metrics, "_CHUNK", chunk)
     rng = np.random.default_rng(levels)
     y = rng.random(20_000) < prevalence
     s = rng.integers(0, levels, y.size) / levels + 0.1 * y  # ties within and across the classes
@@ -430,6 +433,7 @@ def test_unweighted_counts_merge_either_class_into_the_other(prevalence, levels)
     np.testing.assert_array_equal(ev.thresholds, thresholds)
     np.testing.assert_array_equal(ev.tps, tps)
     np.testing.assert_array_equal(ev.fps, fps)
+    assert auc_rank(y, s) == pytest.approx(skm.roc_auc_score(y, s), rel=0, abs=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["random", "tied1", "weighted_tied"])

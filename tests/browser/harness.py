@@ -538,9 +538,10 @@ def assert_charts_visible(page: Page) -> None:
 
 
 def visit_tabs(page: Page, check: Callable[[str], None]) -> int:
-    """Open every tab of the main area in turn (``st.tabs``; nested tabs too) and call ``check(name)``
-    once each tab's charts are drawn; returns how many tabs were opened. Charts in a closed tab are
-    drawn only when it opens, so a page with tabs is checked tab by tab."""
+    """Open every tab of the main area in turn (``st.tabs``) and call ``check(name)`` once each tab's
+    charts are drawn; returns how many tabs were opened. Charts in a closed tab are drawn only when it
+    opens, so a page with tabs is checked tab by tab. A tab nested in another tab, or in a collapsed
+    expander, is opened only if it is visible when its turn comes (no page nests tabs yet)."""
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')
     opened = 0
     for i in range(tabs.count()):
