@@ -54,6 +54,15 @@ page_header(NS)
 about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 6)])
 
 # ---------------------------------------------------------------- data source
+KEPT_UPLOAD = "metrics_kept_upload"
+
+
+def forget_removed_upload() -> None:
+    """on_change of the uploader: a file the user removed is not kept (see below)."""
+    if st.session_state.get("metrics_upload") is None:
+        st.session_state.pop(KEPT_UPLOAD, None)
+
+
 url_choice("metrics_source", ["example", "upload"], "example")
 source_kind = st.segmented_control(
     tr("source"),
@@ -63,11 +72,22 @@ source_kind = st.segmented_control(
 )
 if source_kind == "upload":
     upload = st.file_uploader(
-        tr("upload"), type=["csv", "tsv", "txt"], key="metrics_upload", help=tr("upload_help")
+        tr("upload"),
+        type=["csv", "tsv", "txt"],
+        key="metrics_upload",
+        help=tr("upload_help"),
+        on_change=forget_removed_upload,
     )
-    if upload is None:
-        st.info(tr("upload_hint"))
-        st.stop()
+    if upload is not None:
+        st.session_state[KEPT_UPLOAD] = upload
+    else:
+        # Back from another page, the uploader is empty (Streamlit drops a widget that was not shown):
+        # the file uploaded before is still in this session, so the page keeps using it.
+        upload = st.session_state.get(KEPT_UPLOAD)
+        if upload is None:
+            st.info(tr("upload_hint"))
+            st.stop()
+        st.caption(tr("upload_kept", name=upload.name))
     source_id = f"upload:{upload.file_id}"
 
     def open_source() -> io.BytesIO:

@@ -138,3 +138,25 @@ def test_the_chosen_example_and_view_survive_a_visit_to_another_page():
     assert at.selectbox(key="metrics_example").value == "imbalanced"
     assert at.segmented_control(key="metrics_view").value == "ks"
     assert at.query_params["metrics_example"] == "imbalanced"
+
+
+def test_an_upload_survives_a_visit_to_another_page_and_a_removed_one_is_forgotten():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 300)
+    s = np.round(rng.normal(y * 0.8, 1.0), 3)
+    data = "label,score\n" + "".join(f"{a},{b}\n" for a, b in zip(y, s, strict=True))
+    at = upload(open_page(), "kept.csv", data.encode())
+    at.switch_page("app_pages/home.py").run()
+    for key in [k for k in at.query_params if k != "lang"]:  # the browser drops them on a page switch
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    assert at.segmented_control(key="metrics_source").value == "upload"
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+    assert any("kept.csv" in c.value for c in at.caption)
+    # the user uploads again and removes the file: nothing is kept, the page asks for a file
+    at = upload(at, "kept.csv", data.encode())
+    at.file_uploader(key="metrics_upload").clear().run()
+    assert not at.exception
+    assert not any(m.label == EN["metrics.auc"] for m in at.metric)
+    assert any(EN["metrics.upload_hint"].split("\n")[0] in i.value for i in at.info)
