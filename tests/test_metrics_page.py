@@ -101,6 +101,22 @@ def test_two_models_show_delong_comparison():
     at.selectbox(key="metrics_model").set_value(models[1]).run()
     assert not at.exception
     assert any("p_value" in df.value.columns for df in at.dataframe)
+    assert at.query_params["metrics_model"] == models[1]
+    # kept across a visit to another page, which drops the URL's parameters
+    at.switch_page("app_pages/home.py").run()
+    for key in [k for k in at.query_params if k != "lang"]:
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="metrics_model").value == models[1]
+    # a link to a model that the file does not have falls back to the first one
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.query_params["metrics_example"] = "two_models"
+    at.query_params["metrics_model"] = "no_such_model"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="metrics_model").value == models[0]
 
 
 def test_chinese_page_runs():

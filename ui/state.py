@@ -49,11 +49,13 @@ def seed_from_url(
     there, it is left alone): on a page's first visit from ``?<key>=`` (when it parses and is
     ``valid``), else ``default``; on a later visit the value :func:`mirror_into_url` kept, because
     Streamlit forgets a widget's value, and the browser drops the query parameters, when the user goes
-    to another page."""
+    to another page (a kept value that is no longer ``valid``, e.g. a column of another file, is not
+    used)."""
     if key in st.session_state:
         return
-    if _KEPT + key in st.session_state:
-        st.session_state[key] = st.session_state[_KEPT + key]
+    kept = st.session_state.get(_KEPT + key)
+    if kept is not None and valid(kept):
+        st.session_state[key] = kept
         return
     value = default
     raw = st.query_params.get(key)
