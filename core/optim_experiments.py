@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
@@ -719,17 +718,6 @@ def _logistic_loss(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, l
     return float(np.mean(np.logaddexp(0.0, -(2 * y - 1) * z)) + 0.5 * l2 * (w @ w))
 
 
-def _torch_state(state: dict[str, Any], step_count: int, optimizer: str) -> dict[str, Any] | None:
-    """One parameter's state of our optimizer under torch's names, to load into torch.optim; None before
-    the first step (torch's fresh state is then the same)."""
-    if step_count == 0:
-        return None
-    loaded = {name: np.array(value, copy=True) for name, value in state.items()}
-    if optimizer != "SGD":  # SGD keeps no step count
-        loaded["step"] = step_count
-    return loaded
-
-
 def _weight_difference(a: np.ndarray, b: np.ndarray) -> float:
     """max |a - b| over the entries finite in both; infinite if an entry is finite in one and not the other.
 
@@ -812,7 +800,7 @@ def logistic_regression(
                     grads = _logistic_grads(*params, xb, yb, l2)
                     if check_with_torch:  # our weights and state before the step
                         before = [p.copy() for p in params]
-                        states = [_torch_state(state, opt.step_count, spec.optimizer) for state in opt.state]
+                        states = [opt.torch_state(i) for i in range(len(params))]
                     opt.step(grads)
                     if check_with_torch:
                         # torch replays the same step from our weights and state, so on an unstable path

@@ -66,6 +66,8 @@ class Optimizer:
 
     #: the torch.optim class this one matches, e.g. ``"torch.optim.Adam"``
     reference: ClassVar[str] = ""
+    #: whether torch.optim keeps ``state["step"]`` for this optimizer (SGD does not)
+    torch_counts_steps: ClassVar[bool] = True
 
     def __init__(self, params: Sequence[np.ndarray]) -> None:
         params = list(params)
@@ -86,6 +88,19 @@ class Optimizer:
         self.step_count = 0
         #: per-parameter state, e.g. ``state[0]["exp_avg"]``, named as in torch
         self.state: list[dict[str, np.ndarray]] = [{} for _ in params]
+
+    def torch_state(self, index: int) -> dict[str, np.ndarray | int] | None:
+        """``params[index]``'s state as torch.optim holds it (the same names, copied; ``"step"`` where
+        torch counts steps), to load into a torch optimizer; None before the first step, when torch's
+        fresh state is the same."""
+        if self.step_count == 0:
+            return None
+        state: dict[str, np.ndarray | int] = {
+            name: np.array(v, copy=True) for name, v in self.state[index].items()
+        }
+        if self.torch_counts_steps:
+            state["step"] = self.step_count
+        return state
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """Take one step with ``grads[i]`` the gradient of the loss with respect to ``params[i]``."""
@@ -148,6 +163,7 @@ class SGD(Optimizer):
     """
 
     reference = "torch.optim.SGD"
+    torch_counts_steps = False
 
     def __init__(
         self,

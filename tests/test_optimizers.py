@@ -97,9 +97,11 @@ def test_matches_torch_step_for_step(case):
     name, hyper = case
     problem = NoisyQuadratic(SHAPES, STEPS, seed=len(hyper))
     opt, topt, theirs = _run_both(name, hyper, problem, STEPS)
-    # the state too, under torch's names
+    # the state too, under torch's names: torch_state() has exactly torch's entries, "step" included
     for i, p in enumerate(theirs):
-        for key, value in opt.state[i].items():
+        exported = opt.torch_state(i)
+        assert exported.keys() == topt.state[p].keys()
+        for key, value in exported.items():
             expected = topt.state[p][key]
             np.testing.assert_allclose(value, expected.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=key)
 
