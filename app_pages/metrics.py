@@ -35,7 +35,7 @@ from ui.charts import show_chart
 from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.metrics_report import html_report
-from ui.state import mirror_into_url, seed_from_url, session_memo, url_choice
+from ui.state import session_memo, url_choice
 
 NS = "metrics"
 PAIRWISE_LIMIT = 200_000_000  # pairs (~0.2 s here); above, the O(M N) method is skipped and the page says so
@@ -230,11 +230,8 @@ cis = session_memo("cis", (source_id, mapping), confidence_intervals)
 # ---------------------------------------------------------------- headline figures
 model = models[0]
 if len(models) > 1:
-    if st.session_state.get("metrics_model") not in models:  # e.g. kept from another file
-        st.session_state.pop("metrics_model", None)
-    seed_from_url("metrics_model", models[0], str, lambda v: v in models)
+    url_choice("metrics_model", models, models[0])  # a model kept from another file is not an option
     model = st.selectbox(tr("model"), options=models, key="metrics_model")
-    mirror_into_url("metrics_model", defaults={"metrics_model": models[0]})
 ev = evaluations[model]
 ci = cis.get(model)
 cols = st.columns(5)

@@ -80,7 +80,7 @@ def mirror_into_url(*keys: str, defaults: Mapping[str, object] | None = None) ->
         st.session_state[_KEPT + key] = value
         if defaults is not None and key in defaults and value == defaults[key]:
             st.query_params.pop(key, None)
-        else:
+        elif st.query_params.get(key) != str(value):  # each write sends the whole URL to the browser
             st.query_params[key] = str(value)
 
 
