@@ -12,8 +12,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.attention_by_hand import HandWorking, Matrix
-from core.seq2seq import VARIANTS, DateTask, Example, Explanation, Seq2Seq, SequenceTask, explain, load_model
+from core.attention import (
+    VARIANTS,
+    DateTask,
+    Example,
+    Explanation,
+    HandWorking,
+    Matrix,
+    Seq2Seq,
+    SequenceTask,
+    explain,
+    load_model,
+)
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +73,7 @@ def shipped_results() -> dict:
 def explain_shipped(
     task: str, variant: str, source: str, hard: str | None = None, seed: int = 0, window: int | None = None
 ) -> Explanation:
-    """:func:`core.seq2seq.explain` on a shipped model (``task`` "dates", "reverse" or "copy"), cached."""
+    """:func:`core.attention.explain` on a shipped model (``task`` "dates", "reverse" or "copy"), cached."""
     if task == "dates":
         return explain(
             date_models()[variant],

@@ -15,11 +15,26 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import optim_experiments as experiments
-from core.optim_batch import RunSpec, full_hyperparameters
-from core.optim_reference import replay_check
-from core.optimizers import OPTIMIZERS
-from core.surfaces import SURFACES, decimate_indices, grid_values, run_trajectories
+from core.optimizers import (
+    OPTIMIZERS,
+    SURFACES,
+    EffectiveRates,
+    RunSpec,
+    Tuning,
+    adam_bias_correction,
+    adam_counterexample,
+    decimate_indices,
+    effective_learning_rates,
+    full_hyperparameters,
+    grid_values,
+    logistic_regression,
+    momentum_forms,
+    nesterov_forms,
+    replay_check,
+    run_trajectories,
+    tune_learning_rates,
+    weight_decay_forms,
+)
 from ui.charts import MAX_BROWSER_POINTS
 from ui.i18n import t
 
@@ -430,8 +445,8 @@ def cached_run(surface: str, key: SpecKey, steps: int, start: tuple[float, float
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_tuning(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> experiments.Tuning:
-    return experiments.tune_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
+def cached_tuning(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> Tuning:
+    return tune_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -454,39 +469,37 @@ def cached_grid(surface: str) -> pd.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_momentum(surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]):
-    return experiments.momentum_forms(SURFACES[surface], alpha, beta, steps, start)
+    return momentum_forms(SURFACES[surface], alpha, beta, steps, start)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_nesterov(surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]):
-    return experiments.nesterov_forms(SURFACES[surface], alpha, beta, steps, start)
+    return nesterov_forms(SURFACES[surface], alpha, beta, steps, start)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_bias(surface: str, lr: float, betas: tuple[float, float], eps: float, steps: int, start):
-    return experiments.adam_bias_correction(SURFACES[surface], lr, betas, eps, steps, start)
+    return adam_bias_correction(SURFACES[surface], lr, betas, eps, steps, start)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_effective_lr(
-    surface: str, key: SpecKey, steps: int, start: tuple[float, float]
-) -> experiments.EffectiveRates:
-    return experiments.effective_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
+def cached_effective_lr(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> EffectiveRates:
+    return effective_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_counterexample(c: float, lr: float, steps: int):
-    return experiments.adam_counterexample(c, lr, steps)
+    return adam_counterexample(c, lr, steps)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_weight_decay(surface: str, lr: float, weight_decay: float, steps: int, start: tuple[float, float]):
-    return experiments.weight_decay_forms(SURFACES[surface], lr, weight_decay, steps, start)
+    return weight_decay_forms(SURFACES[surface], lr, weight_decay, steps, start)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_logistic(key: SpecKey, epochs: int, batch_size: int):
-    return experiments.logistic_regression(specs_from_key(key), epochs=epochs, batch_size=batch_size)
+    return logistic_regression(specs_from_key(key), epochs=epochs, batch_size=batch_size)
 
 
 # --- charts ----------------------------------------------------------------------------------------------

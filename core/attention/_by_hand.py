@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.attention import AdditiveAttention, LuongAttention
+from core.attention._modules import AdditiveAttention, LuongAttention
 
 PLAYGROUND_SCORES: tuple[str, ...] = ("additive", "dot", "general", "concat")
 

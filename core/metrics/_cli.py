@@ -1,13 +1,13 @@
 """Command line: evaluate a score file and print the report as one JSON object.
 
-Usage (``core/metrics.py`` hands ``python -m core.metrics`` over to :func:`main`)::
+Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :func:`main`)::
 
     python -m core.metrics scores.csv [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
                            [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
 
 The report has the file's mapping (label, positive value, weight, rows, dropped rows), one entry per
-score column under ``"models"`` (``core.report.model_entry``: ``Evaluation.to_dict()``, plus ``"ci"`` with
+score column under ``"models"`` (``core.metrics.model_entry``: ``Evaluation.to_dict()``, plus ``"ci"`` with
 ``--ci``; the same schema as the page's JSON download), and with several score columns a DeLong
 comparison of each pair under ``"comparisons"``. A bad file
 prints one line ``error: <what is wrong and what to do>`` on stderr and exits with status 2.
@@ -28,7 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from core.scores import ScoreFileError, ScoreTable, load_scores
+from core.metrics._confidence import auc_confidence_interval
+from core.metrics._evaluation import evaluate
+from core.metrics._report import comparison_frame, file_fields, model_entry, report_document
+from core.metrics._scores import ScoreFileError, ScoreTable, load_scores
 
 __all__ = ["main"]
 
@@ -103,10 +106,6 @@ def _fail(message: str) -> int:
 
 
 def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
-    # here, not at import time: `python -m core.metrics` imports this module
-    from core.metrics import auc_confidence_interval, evaluate
-    from core.report import comparison_frame, file_fields, model_entry, report_document
-
     notes: list[str] = []
     needs_rows = args.ci is not None or len(table.scores) > 1
     y_rows, repeats = _unweighted_rows(table, notes) if needs_rows else (None, None)

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.metrics import Confusion, Evaluation, decimate_curve, delong_test
-from core.scores import ScoreTable
+from core.metrics._confidence import delong_test
+from core.metrics._evaluation import Confusion, Evaluation, decimate_curve
+from core.metrics._scores import ScoreTable
 
 MAX_POINTS = 2_000
 

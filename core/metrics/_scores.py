@@ -63,7 +63,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------------
 # Bundled examples (made by scripts/make_examples.py; see data/examples/README.md)
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "examples"
 EXAMPLES: dict[str, Path] = {
     "balanced": EXAMPLES_DIR / "balanced.csv",
     "imbalanced": EXAMPLES_DIR / "imbalanced.csv",

@@ -12,7 +12,7 @@ same numbers as the torch.optim optimizer of the same name, step for step, in fl
 the floating-point operations follows torch's single-tensor CPU code (``torch/optim/*.py``,
 torch 2.13), so differences stay at the level of rounding (the tests hold them under 1e-10 relative).
 
-These classes are the readable reference. :mod:`core.optim_batch` runs the same formulas for many
+These classes are the readable reference. ``core.optimizers._batched`` runs the same formulas for many
 optimizers at once on stacked rows (what the 2-D surfaces need to be fast); the tests hold it to these.
 """
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from core.optimizers import OPTIMIZERS
+from core.optimizers._algorithms import OPTIMIZERS
 
 __all__ = ["BatchedOptimizers", "RunSpec", "full_hyperparameters"]
 

@@ -15,7 +15,7 @@ r"""The optimizers page's experiments: the notes' formulas run beside torch.opti
 - :func:`logistic_regression`: our optimizers training a real model on scikit-learn's bundled
   breast-cancer data.
 
-Everything here is numpy; the torch runs use :mod:`core.optim_reference`.
+Everything here is numpy; the torch runs use :mod:`core.optimizers`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ import numpy as np
 import torch
 from scipy.optimize import minimize
 
-from core.optim_batch import RunSpec, full_hyperparameters
-from core.optim_reference import (
+from core.optimizers._algorithms import OPTIMIZERS, Adam
+from core.optimizers._batched import RunSpec, full_hyperparameters
+from core.optimizers._surfaces import Surface, run_trajectories
+from core.optimizers._torch_reference import (
     compare_paths,
     divergence_step,
     load_state,
@@ -37,8 +39,6 @@ from core.optim_reference import (
     torch_optimizer,
     torch_trajectory,
 )
-from core.optimizers import OPTIMIZERS, Adam
-from core.surfaces import Surface, run_trajectories
 
 __all__ = [
     "FRAMEWORK",
@@ -181,7 +181,7 @@ def momentum_forms(
     step is :math:`1/(1-\beta)` times the notes' and the paths separate from there.
 
     Runs that diverge are compared only up to the step before they do
-    (:func:`core.optim_reference.compare_paths`); ``diverged`` says where each one did.
+    (:func:`core.optimizers.compare_paths`); ``diverged`` says where each one did.
     """
     _check_lr("alpha", alpha)
     _check_unit("beta", beta)
@@ -462,7 +462,7 @@ def effective_learning_rates(
     Adagrad: :math:`\gamma_t / (\sqrt{V_t} + \epsilon)` with :math:`V_t = V_0 + \sum g_i^2` (it can
     only shrink); RMSprop: :math:`\gamma / (\sqrt{v_t} + \epsilon)` with an average that forgets.
     ``rates`` has shape ``(steps, runs, 2)``; the runs are checked against torch.optim by
-    :func:`core.optim_reference.replay_check` (our parameters and state, one torch step, same point).
+    :func:`core.optimizers.replay_check` (our parameters and state, one torch step, same point).
     """
     for spec in specs:
         if spec.optimizer not in ("Adagrad", "RMSprop") or full_hyperparameters(
@@ -581,7 +581,7 @@ def weight_decay_forms(
     and how much it still moves. AdamW shrinks :math:`w` by :math:`\gamma\lambda w` outside the
     adaptive normalisation: it is not minimising :math:`F`, and ends elsewhere. For plain SGD the two
     forms are the same update. Both runs are replayed through torch.optim
-    (:func:`core.optim_reference.replay_check`).
+    (:func:`core.optimizers.replay_check`).
     """
     _check_lr("lr", lr)
     if not (np.isfinite(weight_decay) and weight_decay > 0):

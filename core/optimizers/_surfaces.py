@@ -3,7 +3,7 @@ r"""Two-dimensional test functions with exact gradients, and a vectorised runner
 Each :class:`Surface` knows its formula (``latex``), value, gradient, minima, a start point that shows
 something interesting, and a plot range. :func:`run_trajectories` moves many optimizer runs across a
 surface at once: all runs share one gradient evaluation per step on a stacked ``(runs, 2)`` array, and
-one :class:`core.optim_batch.BatchedOptimizers` moves every row with its own optimizer. The per-step
+one :class:`core.optimizers.BatchedOptimizers` moves every row with its own optimizer. The per-step
 Python work is one gradient call plus one batched step, however many runs and kinds there are.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from core.optim_batch import BatchedOptimizers, RunSpec
+from core.optimizers._batched import BatchedOptimizers, RunSpec
 
 __all__ = [
     "SURFACES",
@@ -53,7 +53,7 @@ class Surface:
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     #: a learning rate per optimizer that shows its behaviour here (about 1/3 of the best one found by
-    #: core.optim_experiments.tune_learning_rates over 500 steps, so paths are not at the edge of chaos)
+    #: core.optimizers.tune_learning_rates over 500 steps, so paths are not at the edge of chaos)
     learning_rates: dict[str, float] = field(default_factory=dict)
     #: points per axis for a plotted grid: enough to resolve the function's wiggles
     grid_points: int = 60
@@ -369,10 +369,10 @@ def run_trajectories(
     r"""Run every spec for ``steps`` steps from ``start`` (default: the surface's start point).
 
     All runs are stacked into one ``(runs, 2)`` array ``X``; each step evaluates
-    :math:`\nabla f(X)` once and :class:`~core.optim_batch.BatchedOptimizers` updates every row in place.
+    :math:`\nabla f(X)` once and :class:`~core.optimizers.BatchedOptimizers` updates every row in place.
     A run whose position leaves :math:`[-10^4, 10^4]^2` or becomes NaN is reported as diverged: its
     positions and gaps are NaN from that step on. ``record_states`` keeps every step's optimizer
-    state (for replaying steps through torch.optim, see :mod:`core.optim_reference`).
+    state (for replaying steps through torch.optim, see :mod:`core.optimizers`).
     """
     if not specs:
         raise ValueError("No optimizer runs given: choose at least one optimizer.")

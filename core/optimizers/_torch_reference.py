@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from core.optim_batch import RunSpec, full_hyperparameters
-from core.surfaces import DIVERGENCE_BOUND, Surface, Trajectories
+from core.optimizers._batched import RunSpec, full_hyperparameters
+from core.optimizers._surfaces import DIVERGENCE_BOUND, Surface, Trajectories
 
 __all__ = [
     "DIVERGENCE_BOUND",
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 # a run counts as diverged from the first step where a coordinate is not a number or larger than
-# DIVERGENCE_BOUND (1e4) in size: the same bound as core.surfaces.run_trajectories
+# DIVERGENCE_BOUND (1e4) in size: the same bound as core.optimizers.run_trajectories
 
 
 def divergence_step(path: np.ndarray, bound: float = DIVERGENCE_BOUND) -> int | None:
@@ -163,7 +163,7 @@ def replay_check(
 ) -> tuple[np.ndarray, int]:
     r"""Replay steps of every run through torch.optim from our state; the largest difference per run.
 
-    ``trajectories`` must come from :func:`core.surfaces.run_trajectories` with ``record_states=True``.
+    ``trajectories`` must come from :func:`core.optimizers.run_trajectories` with ``record_states=True``.
     For each checked step :math:`t` of run :math:`r`: load our :math:`\theta_t` and optimizer state into a
     fresh ``torch.optim`` optimizer, give it :math:`\nabla f(\theta_t)`, step, and measure
     :math:`\max |\theta^{torch}_{t+1} - \theta_{t+1}|`. Steps from the one where a run diverged on

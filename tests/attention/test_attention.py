@@ -321,7 +321,7 @@ def test_forward_errors_name_the_shape(data):
 @pytest.mark.parametrize("score", ["additive", "dot", "general", "concat"])
 @pytest.mark.parametrize("seed", [0, 3, 11])
 def test_hand_working_equals_the_module(score, seed):
-    from core.attention_by_hand import (
+    from core.attention import (
         attend_by_hand,
         attend_with_module,
         max_difference,
@@ -341,7 +341,7 @@ def test_hand_working_equals_the_module(score, seed):
 
 
 def test_additive_and_concat_are_the_same_function_with_the_same_parameters():
-    from core.attention_by_hand import attend_by_hand, playground_parameters
+    from core.attention import attend_by_hand, playground_parameters
 
     params = playground_parameters(5)
     q, keys = [1.0, -2.0, 0.5], [[0.0, 1.0, 2.0], [3.0, -1.0, 0.0]]
@@ -351,7 +351,7 @@ def test_additive_and_concat_are_the_same_function_with_the_same_parameters():
 
 
 def test_playground_inputs_are_validated():
-    from core.attention_by_hand import attend_by_hand, parse_vector, playground_parameters, vector_problem
+    from core.attention import attend_by_hand, parse_vector, playground_parameters, vector_problem
 
     assert parse_vector("1, -0.5 2", 3) == [1.0, -0.5, 2.0]
     assert vector_problem("1, x, 2", 3) == ("not_numbers", {"text": "1, x, 2"})

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.attention_widgets import heldout_subset
+from ui.attention import heldout_subset
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/attention.py"
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from core.seq2seq import VARIANTS, DateTask, SequenceTask, accuracy_by_length, evaluate, load_model
+from core.attention import VARIANTS, DateTask, SequenceTask, accuracy_by_length, evaluate, load_model
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 RESULTS = json.loads((DATA / "attention_results.json").read_text(encoding="utf-8"))
 TASK = DateTask()
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from core.seq2seq import (
+from core.attention import (
     DATE_FORMATS,
     DATE_INPUT_CHARS,
     MAX_DATE_INPUT,

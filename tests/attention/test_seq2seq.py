@@ -1,17 +1,17 @@
-"""core.seq2seq: batches, the decoders' equations, decoding, training and checkpoints."""
+"""core.attention: batches, the decoders' equations, decoding, training and checkpoints."""
 
 import numpy as np
 import pytest
 import torch
 
-from core.attention import LocalAttention
-from core.seq2seq import (
+from core.attention import (
     BOS,
     EOS,
     PAD,
     VARIANTS,
     DateTask,
     Example,
+    LocalAttention,
     ModelConfig,
     SequenceTask,
     Vocab,

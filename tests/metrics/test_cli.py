@@ -1,4 +1,4 @@
-"""core.cli: `python -m core.metrics FILE.csv` prints the report as JSON; bad files exit 2 with one line.
+"""python -m core.metrics FILE.csv prints the report as JSON; bad files exit 2 with one line.
 
 The end-to-end tests run the real command in a subprocess and compare its ROC AUCs with
 scikit-learn's roc_auc_score on the same file; the error-path tests call main() directly.
@@ -14,12 +14,11 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from core.cli import main
-from core.metrics import evaluate
-from core.report import comparison_frame, file_fields, model_entry, report_json
+from core.metrics import comparison_frame, evaluate, file_fields, model_entry, report_json
+from core.metrics._cli import main
 from core.scores import EXAMPLES, load_scores
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -67,7 +66,7 @@ def test_two_models_with_confidence_intervals_and_delong():
 
 
 def test_the_command_line_and_the_page_download_share_one_json_schema():
-    """The page's JSON download is built by core.report.model_entry / report_document; so is this."""
+    """The page's JSON download is built by core.metrics.model_entry / report_document; so is this."""
     result = _run(str(EXAMPLES["two_models"]), "--ci", "delong")
     report = json.loads(result.stdout)
     table = load_scores(EXAMPLES["two_models"])

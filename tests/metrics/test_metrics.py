@@ -17,10 +17,13 @@ import pytest
 import sklearn.metrics as skm
 from scipy import stats
 
-from core import metrics
 from core.metrics import (
     Confusion,
     Evaluation,
+    _confidence,
+    _evaluation,
+    _ranking,
+    _validation,
     auc_confidence_interval,
     auc_pairwise,
     auc_rank,
@@ -108,9 +111,12 @@ def test_four_sample_example_by_hand():
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(metrics, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 10
-    assert result.failed == 0
+    results = [
+        doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        for module in (_validation, _ranking, _confidence, _evaluation)
+    ]
+    assert sum(r.attempted for r in results) >= 10
+    assert sum(r.failed for r in results) == 0
 
 
 # ------------------------------------------------------------------ curves and scores vs scikit-learn
@@ -173,7 +179,7 @@ def test_chunked_scans_cross_chunk_boundaries(monkeypatch, kind):
     # the O(U) scans (AP, KS, best F1, ROC turning points) run in slices: make the slices tiny
     y, s, w = make_data(kind, n=2000)
     whole = evaluate(y, s, sample_weight=w)
-    monkeypatch.setattr(metrics, "_CHUNK", 7)
+    monkeypatch.setattr(_ranking, "_CHUNK", 7)
     chunked = evaluate(y, s, sample_weight=w)
     assert_curves_equal(
         (chunked.roc.x, chunked.roc.y, chunked.roc.thresholds), skm.roc_curve(y, s, sample_weight=w)
@@ -264,12 +270,12 @@ def test_auc_pairwise_blocks_cover_every_pair(monkeypatch):
     # tiny blocks force the double loop over row and column blocks, with ragged last blocks
     y, s, _ = make_data("tied2", n=700)
     expected = auc_pairwise(y, s)
-    monkeypatch.setattr(metrics, "PAIRWISE_BLOCK_PAIRS", 37)
+    monkeypatch.setattr(_ranking, "PAIRWISE_BLOCK_PAIRS", 37)
     np.testing.assert_allclose(auc_pairwise(y, s), expected, rtol=RTOL)
 
 
 def test_auc_pairwise_refuses_too_many_pairs(monkeypatch):
-    monkeypatch.setattr(metrics, "MAX_PAIRWISE_PAIRS", 1000)
+    monkeypatch.setattr(_ranking, "MAX_PAIRWISE_PAIRS", 1000)
     y = np.arange(100) % 2 == 0
     with pytest.raises(ValueError, match=r"50 positives with 50 negatives .* use auc_rank"):
         auc_pairwise(y, np.arange(100.0))
@@ -278,7 +284,7 @@ def test_auc_pairwise_refuses_too_many_pairs(monkeypatch):
 @pytest.mark.parametrize("kind", ["random", "tied1"])
 def test_midranks_equal_scipy_rankdata(kind):
     _, s, _ = make_data(kind, n=1000)
-    np.testing.assert_array_equal(metrics._midranks(s), stats.rankdata(s))
+    np.testing.assert_array_equal(_ranking._midranks(s), stats.rankdata(s))
 
 
 # ------------------------------------------------------------------ KS
@@ -419,12 +425,12 @@ def test_evaluate_equals_the_separate_functions_and_sklearn(kind):
 
 @pytest.mark.parametrize("prevalence", [0.02, 0.5, 0.98])
 @pytest.mark.parametrize("levels", [3, 50, 100_000])
-@pytest.mark.parametrize("chunk", [7, metrics._CHUNK])
+@pytest.mark.parametrize("chunk", [7, _ranking._CHUNK])
 def test_unweighted_counts_merge_either_class_into_the_other(monkeypatch, prevalence, levels, chunk):
     """The unweighted sort merges the smaller class into the larger by binary search (positives before
     negatives among equal scores): every tie pattern and either class the smaller one, against sklearn;
     with tiny chunks too, so that the chunked loops run many times (and auc_rank's with them)."""
-    monkeypatch.setattr(metrics, "_CHUNK", chunk)
+    monkeypatch.setattr(_ranking, "_CHUNK", chunk)
     rng = np.random.default_rng(levels)
     y = rng.random(20_000) < prevalence
     s = rng.integers(0, levels, y.size) / levels + 0.1 * y  # ties within and across the classes
@@ -645,13 +651,13 @@ def test_bootstrap_replicate_equals_the_pairwise_auc():
     y, s, _ = make_data("tied1", n=300)
     pos, neg = s[y], np.sort(s[~y])
     np.testing.assert_allclose(
-        metrics._pairwise_auc_sorted_negatives(pos, neg), roc_auc_score(y, s), rtol=RTOL
+        _confidence._pairwise_auc_sorted_negatives(pos, neg), roc_auc_score(y, s), rtol=RTOL
     )
 
 
 def test_bootstrap_work_cap_rescales_to_the_full_sample(monkeypatch):
     y, s, _ = make_data("random", n=4000)
-    monkeypatch.setattr(metrics, "MAX_BOOTSTRAP_DRAWS", 200 * 400)  # 400 rows per replicate, not 4000
+    monkeypatch.setattr(_confidence, "MAX_BOOTSTRAP_DRAWS", 200 * 400)  # 400 rows per replicate, not 4000
     low, high, se = auc_confidence_interval(y, s, method="bootstrap", n_bootstraps=200)
     delong = auc_confidence_interval(y, s, method="delong")
     np.testing.assert_allclose(se, delong[2], rtol=0.25)  # corrected to the full sample size
@@ -756,7 +762,7 @@ def test_confusion_is_frozen():
 
 @pytest.mark.parametrize("decimals", [None, 1, 2])
 def test_grouped_delong_variance_equals_the_structural_components(decimals):
-    from core.metrics import _delong_components, _delong_covariance
+    from core.metrics._confidence import _delong_components, _delong_covariance
 
     rng = np.random.default_rng(11)
     y = rng.random(3_000) < 0.35

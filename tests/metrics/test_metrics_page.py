@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core.scores import EXAMPLES, load_scores
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/metrics.py"
 EN = load_strings("en")
 

@@ -1,4 +1,4 @@
-"""core.report (display tables) and ui.metrics_report (the HTML report) against core.metrics and sklearn."""
+"""core.metrics' display tables and ui.metrics.report (the HTML report) against core.metrics and sklearn."""
 
 import json
 
@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from core.metrics import evaluate
-from core.report import (
+from core.metrics import (
     MAX_POINTS,
     comparison_frame,
     confusion_frame,
     curve_frame,
+    evaluate,
     gains_frame,
     histogram_frame,
     ks_frame,
@@ -22,7 +22,7 @@ from core.report import (
     report_json,
     summary_row,
 )
-from ui.metrics_report import html_report
+from ui.metrics.report import html_report
 
 LABELS = {"actual_pos": "A1", "actual_neg": "A0", "predicted_pos": "P1", "predicted_neg": "P0"}
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import scores as scores_module
+from core.metrics import _scores as scores_module
 from core.scores import EXAMPLES, ScoreFileError, ScoreTable, detect_columns, load_scores
 
 

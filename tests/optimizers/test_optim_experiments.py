@@ -6,24 +6,30 @@ import numpy as np
 import pytest
 import torch
 
-from core.optim_experiments import (
+from core.optimizers import (
+    DIVERGENCE_BOUND,
     LEARNING_RATE_GRID,
+    OPTIMIZERS,
     SETTLED_DISTANCE,
-    _weight_difference,
+    SURFACES,
+    Adagrad,
+    RunSpec,
     adam_bias_correction,
     adam_counterexample,
     classical_nesterov_path,
+    compare_paths,
+    divergence_step,
     effective_learning_rates,
     ema_momentum_path,
     logistic_regression,
     momentum_forms,
     nesterov_forms,
+    run_trajectories,
+    torch_trajectory,
     tune_learning_rates,
     weight_decay_forms,
 )
-from core.optim_reference import DIVERGENCE_BOUND, compare_paths, divergence_step, torch_trajectory
-from core.optimizers import OPTIMIZERS, Adagrad
-from core.surfaces import SURFACES, RunSpec, run_trajectories
+from core.optimizers._experiments import _weight_difference
 
 QUAD = SURFACES["quadratic"]
 ROSEN = SURFACES["rosenbrock"]
@@ -366,7 +372,7 @@ def test_logistic_torch_check_replays_steps_so_large_learning_rates_do_not_fail_
 
 
 def test_logistic_test_loss_has_no_penalty():
-    from core.optim_experiments import _load_breast_cancer, _logistic_loss
+    from core.optimizers._experiments import _load_breast_cancer, _logistic_loss
 
     _, x_test, _, y_test = _load_breast_cancer(0)
     w, b = np.full(30, 0.05), np.array([0.1])

@@ -1,4 +1,4 @@
-"""core.optimizers and core.optim_batch against torch.optim, step for step, in float64."""
+"""core.optimizers and core.optimizers against torch.optim, step for step, in float64."""
 
 from __future__ import annotations
 
@@ -6,10 +6,23 @@ import numpy as np
 import pytest
 import torch
 
-from core.optim_batch import BatchedOptimizers, RunSpec, full_hyperparameters
-from core.optim_reference import replay_check, torch_optimizer
-from core.optimizers import OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, AdamW, NAdam, RMSprop
-from core.surfaces import SURFACES, run_trajectories
+from core.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    SURFACES,
+    Adadelta,
+    Adagrad,
+    Adam,
+    AdamW,
+    BatchedOptimizers,
+    NAdam,
+    RMSprop,
+    RunSpec,
+    full_hyperparameters,
+    replay_check,
+    run_trajectories,
+    torch_optimizer,
+)
 
 RTOL, ATOL = 1e-10, 1e-12
 STEPS = 300

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.surfaces import SURFACES
+from core.optimizers import SURFACES
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/optimizers.py"
 
 

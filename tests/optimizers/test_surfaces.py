@@ -1,4 +1,4 @@
-"""core.surfaces: exact gradients (against torch autograd), minima, grids and the trajectory runner."""
+"""core.optimizers: exact gradients (against torch autograd), minima, grids and the trajectory runner."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.optimizers import OPTIMIZERS
-from core.surfaces import SURFACES, RunSpec, decimate_indices, grid_values, run_trajectories
+from core.optimizers import OPTIMIZERS, SURFACES, RunSpec, decimate_indices, grid_values, run_trajectories
 
 
 @pytest.mark.parametrize("key", sorted(SURFACES))
