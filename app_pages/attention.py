@@ -9,37 +9,36 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core.attention import LuongAttention, count_parameters
-from core.attention_by_hand import (
-    PLAYGROUND_SCORES,
-    attend_by_hand,
-    attend_with_module,
-    max_difference,
-    parse_vector,
-    playground_parameters,
-    vector_problem,
-)
-from core.seq2seq import (
+from core.attention import (
     DATE_FORMATS,
     DATE_PLAN,
     FIRST_DATE,
     LAST_DATE,
     LONG_LENGTHS,
     LONG_PLAN,
+    PLAYGROUND_SCORES,
     DateTask,
     Explanation,
+    LuongAttention,
     ModelConfig,
     accuracy_by_length,
+    attend_by_hand,
+    attend_with_module,
     build_model,
+    count_parameters,
     date_input_problem,
     evaluate,
     explain,
     is_heldout,
+    max_difference,
     normalize_text,
+    parse_vector,
+    playground_parameters,
     read_date,
     train_model,
+    vector_problem,
 )
-from ui.attention_widgets import (
+from ui.attention import (
     LONG_KINDS,
     LONG_VARIANTS,
     attention_heatmap,

@@ -1,6 +1,6 @@
 """Metrics: evaluate a binary classifier's scores (confusion matrix, ROC/AUC, PR, KS, F1, lift).
 
-Thin page: widgets -> core.scores / core.metrics / core.report -> ui.metrics_charts.
+Thin page: widgets -> core.metrics -> ui.metrics.
 Heavy results (the loaded table, one sort per model) are memoised in the session; the threshold
 explorer is a fragment, so moving the threshold costs a binary search, not a re-sort.
 """
@@ -13,28 +13,34 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.metrics import auc_pairwise, auc_rank, evaluate, roc_auc_score
-from core.report import (
+from core.metrics import (
+    EXAMPLES,
     AucThreeWays,
+    ScoreFileError,
+    auc_pairwise,
+    auc_rank,
     comparison_frame,
     confusion_frame,
     curve_frame,
+    detect_columns,
+    evaluate,
     file_fields,
     gains_frame,
     histogram_frame,
     ks_frame,
     ks_gap,
+    load_scores,
     metrics_frame,
     model_entry,
     report_json,
+    roc_auc_score,
     summary_row,
 )
-from core.scores import EXAMPLES, ScoreFileError, detect_columns, load_scores
-from ui import metrics_charts as charts
 from ui.charts import show_chart
 from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
-from ui.metrics_report import html_report
+from ui.metrics import charts
+from ui.metrics.report import html_report
 from ui.state import session_memo, url_choice
 
 NS = "metrics"

@@ -4,10 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.optim_batch import RunSpec, full_hyperparameters
-from core.optim_experiments import FRAMEWORK
-from core.surfaces import SURFACES
-from ui import optimizers_widgets as w
+from core.optimizers import FRAMEWORK, SURFACES, RunSpec, full_hyperparameters
+from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import t
 from ui.layout import about_the_notes, page_header, reference_check

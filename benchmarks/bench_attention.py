@@ -22,13 +22,13 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.attention import LuongAttention
-from core.seq2seq import (
+from core.attention import (
     DATE_PLAN,
     LONG_LENGTHS,
     LONG_PLAN,
     VARIANTS,
     DateTask,
+    LuongAttention,
     ModelConfig,
     SequenceTask,
     accuracy_by_length,

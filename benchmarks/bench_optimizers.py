@@ -2,7 +2,7 @@
 
 Run with ``python benchmarks/bench_optimizers.py``. For every surface it times, in the same run:
 
-- ``batched``: core.surfaces.run_trajectories (one BatchedOptimizers moving all seven runs), best of 9;
+- ``batched``: core.optimizers.run_trajectories (one BatchedOptimizers moving all seven runs), best of 9;
 - ``classes``: the reference classes of core.optimizers, one object per run, stepped one run at a time;
 - ``torch``: torch.optim, one optimizer per run, fed the same analytic gradient (so the comparison is
   the optimizer machinery, not autograd).
@@ -23,9 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.optim_experiments import LEARNING_RATE_GRID
-from core.optimizers import OPTIMIZERS
-from core.surfaces import SURFACES, RunSpec, run_trajectories
+from core.optimizers import LEARNING_RATE_GRID, OPTIMIZERS, SURFACES, RunSpec, run_trajectories
 
 STEPS = 2000
 TARGET = 0.1

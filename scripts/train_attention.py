@@ -5,7 +5,7 @@
 
 Writes ``data/weights/<task>-<variant>.pt`` (float16 state_dicts, about 120 KB each) and
 ``data/attention_results.json`` with the accuracies measured on the weights as shipped (after the
-float16 round trip), which the attention page shows and ``tests/test_attention_shipped.py`` checks.
+float16 round trip), which the attention page shows and ``tests/attention/test_attention_shipped.py`` checks.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.attention import count_parameters  # noqa: E402
-from core.seq2seq import (  # noqa: E402
+from core.attention import (  # noqa: E402
     DATE_PLAN,
     LONG_LENGTHS,
     LONG_PLAN,
@@ -34,6 +33,7 @@ from core.seq2seq import (  # noqa: E402
     SequenceTask,
     accuracy_by_length,
     build_model,
+    count_parameters,
     evaluate,
     load_model,
     save_model,

@@ -1,0 +1,142 @@
+r"""Binary-classification metrics in numpy: ROC, PR, AUC, KS, Gini, confusion matrix, confidence intervals,
+the score-file reader, the report schema and the command line (``python -m core.metrics FILE``).
+
+The notes' chapter on the confusion matrix, made exact and fast. Every function takes
+
+* ``y_true``: binary labels, ``0/1``, ``False/True`` or ``-1/1`` (the positive class is ``1``/``True``);
+* ``y_score``: one finite real score per row, higher meaning "more likely positive";
+* ``sample_weight`` (where offered): one non-negative weight per row.
+
+and validates them at the door (``_validation._validate``), which raises :class:`ValueError` with a sentence
+naming the problem.
+
+One building block serves everything, as in scikit-learn's ``_ranking.py``: the distinct scores in
+descending order :math:`t_1 > t_2 > \dots > t_U` and the cumulative (weighted) counts
+
+.. math::
+
+    \mathrm{TP}_k = \sum_{i:\, s_i \ge t_k} w_i\, [y_i = 1], \qquad
+    \mathrm{FP}_k = \sum_{i:\, s_i \ge t_k} w_i\, [y_i = 0],
+
+i.e. the confusion matrix of the rule "predict positive where ``score >= t_k``" at every distinct
+threshold at once (``_ranking._threshold_counts``). ROC, PR, AUC, AP, KS, the best thresholds, gains and the
+threshold table are all arithmetic on these arrays. :func:`evaluate` sorts once and returns an
+:class:`Evaluation` holding them, so a threshold slider only does a binary search.
+
+Conventions (the same as scikit-learn's where it has the metric):
+
+* a ratio that is undefined (0/0) is reported as ``0.0``, as scikit-learn's default ``zero_division``;
+* ``roc_curve`` starts at the threshold ``inf`` (nothing predicted positive) and drops collinear points
+  by scikit-learn's rule; ``precision_recall_curve`` ends at ``precision=1, recall=0``;
+* KS is the *signed* maximum :math:`\max_t (\mathrm{TPR}(t) - \mathrm{FPR}(t))` (Youden's J), which
+  equals the two-sample Kolmogorov-Smirnov statistic when the ROC curve's largest distance from the
+  diagonal lies above it (any useful model).
+
+Where each part lives (this package's public API is this module; the modules behind it are private):
+
+* ``_validation``: labels, scores, weights and thresholds checked at the door;
+* ``_ranking``: the cumulative counts and everything computed from them (curves, AUC, AP, KS, Gini) and
+  the notes' two AUC methods (``auc_pairwise``, ``auc_rank``);
+* ``_confidence``: AUC confidence intervals and DeLong's test;
+* ``_evaluation``: the confusion matrix, display helpers and :func:`evaluate`;
+* ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path);
+* ``_report``: display tables and the JSON/HTML report schema shared by the page and the command line;
+* ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
+"""
+
+from core.metrics._confidence import MAX_BOOTSTRAP_DRAWS, DeLongTest, auc_confidence_interval, delong_test
+from core.metrics._evaluation import (
+    Confusion,
+    Curve,
+    Evaluation,
+    confusion_at,
+    decimate_curve,
+    evaluate,
+    score_histogram,
+)
+from core.metrics._ranking import (
+    MAX_PAIRWISE_PAIRS,
+    PAIRWISE_BLOCK_PAIRS,
+    auc_pairwise,
+    auc_rank,
+    average_precision_score,
+    gini,
+    ks_statistic,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
+from core.metrics._report import (
+    MAX_POINTS,
+    METRIC_CURVES,
+    AucThreeWays,
+    comparison_frame,
+    confusion_frame,
+    curve_frame,
+    file_fields,
+    gains_frame,
+    histogram_frame,
+    jsonable,
+    ks_frame,
+    ks_gap,
+    metrics_frame,
+    model_entry,
+    report_document,
+    report_json,
+    summary_row,
+)
+from core.metrics._scores import (
+    EXAMPLES,
+    ColumnGuess,
+    ScoreFileError,
+    ScoreTable,
+    detect_columns,
+    load_scores,
+)
+
+__all__ = [
+    "EXAMPLES",
+    "MAX_BOOTSTRAP_DRAWS",
+    "MAX_PAIRWISE_PAIRS",
+    "MAX_POINTS",
+    "METRIC_CURVES",
+    "PAIRWISE_BLOCK_PAIRS",
+    "AucThreeWays",
+    "ColumnGuess",
+    "Confusion",
+    "Curve",
+    "DeLongTest",
+    "Evaluation",
+    "ScoreFileError",
+    "ScoreTable",
+    "auc_confidence_interval",
+    "auc_pairwise",
+    "auc_rank",
+    "average_precision_score",
+    "comparison_frame",
+    "confusion_at",
+    "confusion_frame",
+    "curve_frame",
+    "decimate_curve",
+    "delong_test",
+    "detect_columns",
+    "evaluate",
+    "file_fields",
+    "gains_frame",
+    "gini",
+    "histogram_frame",
+    "jsonable",
+    "ks_frame",
+    "ks_gap",
+    "ks_statistic",
+    "load_scores",
+    "metrics_frame",
+    "model_entry",
+    "precision_recall_curve",
+    "report_document",
+    "report_json",
+    "roc_auc_score",
+    "roc_curve",
+    "score_histogram",
+    "summary_row",
+]

@@ -1,0 +1,178 @@
+"""AppTest of the metrics page: examples, upload, bad files, threshold controls, several models."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+from streamlit.testing.v1 import AppTest
+
+from core.scores import EXAMPLES, load_scores
+from ui.i18n import load_strings
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "app_pages/metrics.py"
+EN = load_strings("en")
+
+
+def open_page(lang: str = "en", example: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(PAGE).run()
+    if example is not None:
+        at.selectbox(key="metrics_example").set_value(example).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_value(at: AppTest, label_key: str) -> str:
+    label = EN[f"metrics.{label_key}"]
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.segmented_control(key="metrics_source").set_value("upload").run()
+    at.file_uploader(key="metrics_upload").upload(name, data, "text/csv").run()
+    return at
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_each_example_shows_sklearns_auc(example):
+    at = open_page()
+    at.selectbox(key="metrics_example").set_value(example).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = load_scores(EXAMPLES[example])
+    first = next(iter(table.scores.values()))
+    if len(table.scores) > 1:
+        first = table.scores[at.selectbox(key="metrics_model").value]
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(table.y_true, first), abs=5e-5)
+    assert at.success, "the live scikit-learn check is shown"
+
+
+def test_upload_csv_is_evaluated():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 500)
+    s = np.round(rng.normal(y * 0.8, 1.0), 3)
+    data = "truth,model_score\n" + "".join(f"{a},{b}\n" for a, b in zip(y, s, strict=True))
+    at = upload(open_page(), "mine.csv", data.encode())
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+
+
+def test_bad_file_gives_a_sentence_and_the_page_stays_usable():
+    at = upload(open_page(), "junk.csv", b"\x00\x01\x02binary\xff\xfe junk")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and len(at.error[0].value) > 20
+    # Back to an example: the page works again.
+    at.segmented_control(key="metrics_source").set_value("example").run()
+    assert not at.exception and not at.error
+    assert metric_value(at, "auc")
+
+
+def test_one_class_file_is_explained():
+    at = upload(open_page(), "one.csv", b"label,score\n1,0.2\n1,0.9\n1,0.4\n")
+    assert not at.exception
+    assert at.error and "class" in at.error[0].value.lower()
+
+
+def test_threshold_moves_the_confusion_matrix_and_jump_buttons_work():
+    at = open_page(example="balanced")
+    slider = at.slider(key="metrics_threshold")
+    low, high = slider.min, slider.max
+    slider.set_value(low).run()
+    assert not at.exception
+    at.button(key="metrics_jump_ks").click().run()
+    assert not at.exception
+    table = load_scores(EXAMPLES["balanced"])
+    from core.metrics import ks_statistic
+
+    _, ks_threshold = ks_statistic(table.y_true, next(iter(table.scores.values())))
+    assert at.slider(key="metrics_threshold").value == pytest.approx(ks_threshold)
+    assert low <= at.slider(key="metrics_threshold").value <= high
+
+
+def test_two_models_show_delong_comparison():
+    at = open_page(example="two_models")
+    assert not at.exception
+    models = at.selectbox(key="metrics_model").options
+    assert len(models) == 2
+    at.selectbox(key="metrics_model").set_value(models[1]).run()
+    assert not at.exception
+    assert any("p_value" in df.value.columns for df in at.dataframe)
+    assert at.query_params["metrics_model"] == models[1]
+    # kept across a visit to another page, which drops the URL's parameters
+    at.switch_page("app_pages/home.py").run()
+    for key in [k for k in at.query_params if k != "lang"]:
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="metrics_model").value == models[1]
+    # a link to a model that the file does not have falls back to the first one
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.query_params["metrics_example"] = "two_models"
+    at.query_params["metrics_model"] = "no_such_model"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="metrics_model").value == models[0]
+
+
+def test_chinese_page_runs():
+    at = open_page("zh")
+    assert at.title[0].value == load_strings("zh")["metrics.title"]
+
+
+def test_a_link_reproduces_the_view_in_any_language():
+    """The URL holds the options themselves (not their translated labels)."""
+    for lang in ("zh", "en"):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["lang"] = lang
+        at.run()
+        at.query_params["metrics_example"] = "two_models"
+        at.query_params["metrics_view"] = "ks"
+        at.switch_page(PAGE).run()
+        assert not at.exception
+        assert at.selectbox(key="metrics_example").value == "two_models"
+        assert at.segmented_control(key="metrics_view").value == "ks"
+    at.selectbox(key="metrics_example").set_value("imbalanced").run()
+    assert at.query_params["metrics_example"] in ("imbalanced", ["imbalanced"])
+    at.selectbox(key="metrics_example").set_value("balanced").run()
+    assert "metrics_example" not in at.query_params  # the default view keeps a clean URL
+
+
+def test_the_chosen_example_and_view_survive_a_visit_to_another_page():
+    at = open_page("en", example="imbalanced")
+    at.segmented_control(key="metrics_view").set_value("ks").run()
+    at.switch_page("app_pages/home.py").run()
+    # the browser drops the page's query parameters when the user goes to another page
+    for key in [k for k in at.query_params if k != "lang"]:
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="metrics_example").value == "imbalanced"
+    assert at.segmented_control(key="metrics_view").value == "ks"
+    assert at.query_params["metrics_example"] == "imbalanced"
+
+
+def test_an_upload_survives_a_visit_to_another_page_and_a_removed_one_is_forgotten():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 300)
+    s = np.round(rng.normal(y * 0.8, 1.0), 3)
+    data = "label,score\n" + "".join(f"{a},{b}\n" for a, b in zip(y, s, strict=True))
+    at = upload(open_page(), "kept.csv", data.encode())
+    at.switch_page("app_pages/home.py").run()
+    for key in [k for k in at.query_params if k != "lang"]:  # the browser drops them on a page switch
+        del at.query_params[key]
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    assert at.segmented_control(key="metrics_source").value == "upload"
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+    assert any("kept.csv" in c.value for c in at.caption)
+    # the user uploads again and removes the file: nothing is kept, the page asks for a file
+    at = upload(at, "kept.csv", data.encode())
+    at.file_uploader(key="metrics_upload").clear().run()
+    assert not at.exception
+    assert not any(m.label == EN["metrics.auc"] for m in at.metric)
+    assert any(EN["metrics.upload_hint"].split("\n")[0] in i.value for i in at.info)

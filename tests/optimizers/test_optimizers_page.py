@@ -1,0 +1,244 @@
+"""AppTest of the optimizers page: its controls, both languages, bad settings, the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.optimizers import SURFACES
+from ui.i18n import load_strings
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "app_pages/optimizers.py"
+
+
+# shorter runs for the two comparisons that have their own step counts (keeps the suite fast)
+SHORT = {"ams_steps": 300, "wd_steps": 500}
+
+
+def _open(lang: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    for key, value in SHORT.items():
+        if key not in params.get("xp", ""):  # the link's own value wins
+            at.session_state[key] = value
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _checks(at: AppTest) -> list[str]:
+    return [s.value for s in at.success]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_controls_change_the_view_without_errors(lang):
+    strings = load_strings(lang)
+    at = _open(lang)
+    assert at.title[0].value == strings["optimizers.title"]
+    assert len(_checks(at)) >= 2  # the surface runs and the model are checked against torch.optim
+
+    at.multiselect(key="opt_names").set_value(["Adam", "SGD", "AdamW", "Adadelta"]).run()
+    _ok(at)
+    assert "torch.optim.Adam, SGD, AdamW, Adadelta" in _checks(at)[0]
+
+    at.number_input(key="opt_Adam_lr").set_value(0.05).run()
+    _ok(at)
+    at.checkbox(key="opt_Adam_amsgrad").check().run()
+    _ok(at)
+
+    at.selectbox(key=f"opt_surface@{lang}").set_value("beale").run()
+    _ok(at)
+    # a new surface brings its own learning rates and start point
+    assert at.number_input(key="opt_SGD_lr").value == SURFACES["beale"].learning_rates["SGD"]
+    assert at.number_input(key="opt_x0").value == SURFACES["beale"].start[0]
+
+    at.slider(key="opt_t").set_value(100).run()
+    _ok(at)
+    assert at.query_params["t"] == "100"
+    assert at.query_params["surface"] == "beale"
+
+
+def test_every_comparison_and_the_fair_mode():
+    at = _open("en", steps="200")
+    for form in ("nesterov", "bias", "adagrad", "amsgrad", "adamw", "momentum"):
+        at.radio(key="opt_form@en").set_value(form).run()
+        _ok(at)
+        # every comparison shows its live check against torch.optim, and it passes
+        expected = {
+            "momentum": "torch.optim.SGD(lr=α(1-β)",
+            "nesterov": "torch.optim.SGD(nesterov=True)",
+            "bias": "torch.optim.Adam vs",
+            "adagrad": "torch.optim.Adagrad, torch.optim.RMSprop",
+            "amsgrad": "torch.optim.Adam (amsgrad",
+            "adamw": "torch.optim.Adam(weight_decay), torch.optim.AdamW",
+        }[form]
+        assert any(expected in c and "max |diff|" in c for c in _checks(at)), (form, _checks(at))
+    at.toggle(key="opt_fair").set_value(True).run()
+    _ok(at)
+    assert any(strings in md.value for md in at.markdown for strings in ("Best overall",))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_diverging_comparisons_say_so_and_pass_their_check(lang):
+    """α = 0.05 on Rosenbrock: all momentum paths explode within ten steps. The checks compare the steps
+    before that (no false "check failed"), and the page names the runs that diverged and where."""
+    strings = load_strings(lang)
+    at = _open(lang, steps="300", form="momentum", xp="mom_alpha:0.05")
+    assert at.number_input(key="mom_alpha").value == 0.05
+    marker = strings["optimizers.diverged_runs"].split("{items}")[0]
+    for form in ("momentum", "nesterov"):
+        at.radio(key=f"opt_form@{lang}").set_value(form).run()
+        _ok(at)  # no st.error: no failed check
+        warnings = [w.value for w in at.warning]
+        assert any(marker in w for w in warnings), warnings
+        label = strings[
+            "optimizers.label_notes_ema" if form == "momentum" else "optimizers.label_notes_lookahead"
+        ]
+        step = strings["optimizers.diverged_item"].split("{step}")[0].format(name=label)
+        assert any(step in w for w in warnings), warnings
+        assert any("torch.optim.SGD" in c for c in _checks(at))
+
+
+def test_zh_comparisons():
+    at = _open("zh", steps="150", form="amsgrad")
+    assert at.radio(key="opt_form@zh").value == "amsgrad"
+    at.number_input(key="ams_c").set_value(5.0).run()
+    _ok(at)
+    at.radio(key="opt_form@zh").set_value("adamw").run()
+    _ok(at)
+
+
+def test_a_bad_setting_is_reported_and_the_rest_still_runs():
+    at = _open("en", steps="100")
+    at.checkbox(key="opt_SGD_nesterov").check().run()  # momentum is 0
+    assert not at.exception
+    assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)
+    # the other optimizers still run and are checked
+    assert any("torch.optim.Adagrad" in c for c in _checks(at))
+
+
+def test_the_url_reproduces_the_view():
+    at = _open(
+        "en",
+        surface="himmelblau",
+        opt="Adam,SGD",
+        steps="300",
+        t="120",
+        hp="Adam.lr:0.05;SGD.momentum:0.9;Adam.amsgrad:1",
+        form="bias",
+        xp="mom_alpha:0.002;mom_beta:0.8;ams_c:5;ams_lr:0.01;ams_steps:200;wd_lr:0.02;wd_lambda:0.3;"
+        "wd_steps:400;model_epochs:5;model_batch:32;model_lr_SGD:0.2",
+    )
+    assert at.selectbox(key="opt_surface@en").value == "himmelblau"
+    assert at.multiselect(key="opt_names").value == ["Adam", "SGD"]
+    assert at.number_input(key="opt_steps").value == 300
+    assert at.slider(key="opt_t").value == 120
+    assert at.number_input(key="opt_Adam_lr").value == 0.05
+    assert at.number_input(key="opt_SGD_momentum").value == 0.9
+    assert at.checkbox(key="opt_Adam_amsgrad").value is True
+    assert at.radio(key="opt_form@en").value == "bias"
+    expected = {
+        "mom_alpha": 0.002,
+        "mom_beta": 0.8,
+        "ams_c": 5.0,
+        "ams_lr": 0.01,
+        "ams_steps": 200,
+        "wd_lr": 0.02,
+        "wd_lambda": 0.3,
+        "wd_steps": 400,
+        "model_lr_SGD": 0.2,
+    }
+    for key, value in expected.items():  # the comparisons' inputs exist only while their tab is shown
+        assert at.session_state[key] == value, key
+    assert at.number_input(key="model_lr_SGD").value == 0.2
+    assert at.slider(key="model_epochs").value == 5
+    assert at.select_slider(key="model_batch").value == 32
+    # and the page writes the same view back
+    assert at.query_params["hp"] == "SGD.momentum:0.9;Adam.lr:0.05;Adam.amsgrad:1"
+    assert at.query_params["xp"] == (
+        "mom_alpha:0.002;mom_beta:0.8;ams_c:5;ams_lr:0.01;ams_steps:200;wd_lr:0.02;wd_lambda:0.3;"
+        "wd_steps:400;model_epochs:5;model_batch:32;model_lr_SGD:0.2"
+    )
+    # a changed input goes into the link, and back to the default drops it
+    at.radio(key="opt_form@en").set_value("adamw").run()
+    assert at.number_input(key="wd_lambda").value == 0.3
+    at.number_input(key="wd_lambda").set_value(0.1).run()
+    assert "wd_lambda" not in at.query_params["xp"] and "wd_lr:0.02" in at.query_params["xp"]
+
+
+def test_a_bad_url_is_ignored_with_a_warning():
+    at = _open(
+        "en",
+        surface="moon",
+        opt="Adam,Lion",
+        hp="Adam.lr:-3;Adam.nope:1;Adam.amsgrad:yes",
+        steps="abc",
+        xp="mom_beta:1.5;ams_steps:2.5;model_batch:7;nope:1;wd_lr:nan;mom_alpha:0.01",
+    )
+    warnings = " ".join(w.value for w in at.warning)
+    for item in (
+        "surface=moon",
+        "opt=Lion",
+        "hp=Adam.lr:-3",
+        "hp=Adam.nope:1",
+        "hp=Adam.amsgrad:yes",
+        "steps=abc",
+        "xp=mom_beta:1.5",
+        "xp=ams_steps:2.5",
+        "xp=model_batch:7",
+        "xp=nope:1",
+        "xp=wd_lr:nan",
+    ):
+        assert item in warnings, item
+    assert "mom_alpha" not in warnings
+    assert at.number_input(key="mom_alpha").value == 0.01
+    assert at.checkbox(key="opt_Adam_amsgrad").value is False
+    assert at.selectbox(key="opt_surface@en").value == "rosenbrock"
+    assert at.multiselect(key="opt_names").value == ["Adam"]
+
+
+def test_choices_survive_a_language_switch():
+    """The translated choice widgets have a key per language (ui.state.translated_choice): the chosen
+    surface and comparison carry over to the other language, and a surface change still resets the
+    learning rates."""
+    at = _open("en", steps="100")
+    at.selectbox(key="opt_surface@en").set_value("himmelblau").run()
+    at.radio(key="opt_form@en").set_value("nesterov").run()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    _ok(at)
+    assert at.selectbox(key="opt_surface@zh").value == "himmelblau"
+    assert at.radio(key="opt_form@zh").value == "nesterov"
+    at.selectbox(key="opt_surface@zh").set_value("beale").run()
+    _ok(at)
+    assert at.number_input(key="opt_SGD_lr").value == SURFACES["beale"].learning_rates["SGD"]
+    at.sidebar.radio(key="lang").set_value("en").run()
+    _ok(at)
+    assert at.selectbox(key="opt_surface@en").value == "beale"
+    assert at.query_params["surface"] == "beale" and at.query_params["form"] == "nesterov"
+
+
+def test_a_link_naming_an_optimizer_twice_shows_it_once():
+    at = _open("en", opt="Adam,SGD,Adam", steps="50")
+    _ok(at)
+    assert at.multiselect(key="opt_names").value == ["Adam", "SGD"]
+
+
+def test_a_start_point_far_outside_the_plot_is_ignored_from_a_link():
+    at = _open("en", x0="1e200", y0="-3", steps="50")
+    _ok(at)
+    assert "x0=1e200" in " ".join(w.value for w in at.warning)
+    assert at.number_input(key="opt_y0").value == -3
