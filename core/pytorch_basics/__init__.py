@@ -8,7 +8,8 @@ Containers (:mod:`._containers`)
     torch), :func:`load_dataset`, :func:`train_containers` (the four models trained on scikit-learn's
     bundled digits or breast cancer; the list model's hidden layer compared bit for bit),
     :func:`parse_layers`, :func:`parse_shape`, :func:`predict_shape_flow` and
-    :func:`torch_shape_flow` (``nn.Sequential``'s chain of shapes and where it breaks).
+    :func:`torch_shape_flow` (``nn.Sequential``'s chain of shapes and where it breaks),
+    :func:`notes_sample_check` (the notes' code sample run, and its two Linear layers merged into one).
 
 Index maps (:mod:`._index_maps`; the contract path of DESIGN.md is :mod:`core.tensors`)
     :func:`repeat_map`, :func:`repeat_interleave_map`, :func:`tile_map`, :func:`expand_map`: for every
@@ -25,6 +26,7 @@ from core.pytorch_basics._containers import (
     ContainerFacts,
     Dataset,
     LayerSpec,
+    NotesSampleCheck,
     ShapeFlow,
     TrainingResult,
     TrainingRun,
@@ -32,9 +34,11 @@ from core.pytorch_basics._containers import (
     container_facts,
     hidden_layer,
     load_dataset,
+    notes_sample_check,
     parse_layers,
     parse_shape,
     predict_shape_flow,
+    shape_flow_diff,
     torch_shape_flow,
     train_containers,
 )
@@ -45,6 +49,7 @@ from core.pytorch_basics._index_maps import (
     expand_map,
     expand_strides,
     operation_map,
+    parse_sizes,
     predicted_layout,
     repeat_interleave_map,
     repeat_map,
@@ -63,6 +68,7 @@ __all__ = [
     "Dataset",
     "LayerSpec",
     "Layout",
+    "NotesSampleCheck",
     "ShapeFlow",
     "TrainingResult",
     "TrainingRun",
@@ -73,13 +79,16 @@ __all__ = [
     "expand_strides",
     "hidden_layer",
     "load_dataset",
+    "notes_sample_check",
     "operation_map",
     "parse_layers",
     "parse_shape",
+    "parse_sizes",
     "predict_shape_flow",
     "predicted_layout",
     "repeat_interleave_map",
     "repeat_map",
+    "shape_flow_diff",
     "tile_map",
     "torch_layout",
     "torch_map",

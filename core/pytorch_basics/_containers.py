@@ -551,3 +551,58 @@ def torch_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int], *,
     except Exception as error:  # torch's own exception text is what the page shows
         return ShapeFlow(tuple(input_shape), shapes, None, f"{type(error).__name__}: {error}", len(shapes))
     return ShapeFlow(tuple(input_shape), shapes, None)
+
+
+# --- the notes' code sample -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NotesSampleCheck:
+    """The notes' two ``testNet`` classes (Linear(100, 50) then Linear(50, 25), no activation)."""
+
+    sequential_vs_modulelist: float  # max |diff| of the two classes' outputs with the same weights
+    collapsed_vs_sequential: float  # max |diff| of one merged Linear against the two-layer Sequential
+
+
+def notes_sample_check(*, batch: int = 16, seed: int = 0) -> NotesSampleCheck:
+    r"""Run the notes' Sequential and ModuleList versions with the same weights, and merge the two
+    Linear layers into one (no activation between them):
+
+    .. math::
+        W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)
+    """
+    with torch.random.fork_rng(devices=[]), _one_thread():
+        torch.manual_seed(seed)
+        first, second = nn.Linear(100, 50), nn.Linear(50, 25)
+        x = torch.randn(batch, 100, dtype=torch.float64)
+    first, second = first.double(), second.double()
+    sequential = nn.Sequential(first, second)
+    modulelist = nn.ModuleList([first, second])
+    with torch.no_grad():
+        out_sequential = sequential(x)
+        out_list = x
+        for layer in modulelist:  # the ModuleList version's own forward
+            out_list = layer(out_list)
+        # W = W_2 W_1, b = W_2 b_1 + b_2
+        merged_weight = second.weight @ first.weight
+        merged_bias = second.weight @ first.bias + second.bias
+        out_merged = x @ merged_weight.T + merged_bias
+    return NotesSampleCheck(
+        sequential_vs_modulelist=float((out_sequential - out_list).abs().max()),
+        collapsed_vs_sequential=float((out_sequential - out_merged).abs().max()),
+    )
+
+
+def shape_flow_diff(predicted: ShapeFlow, measured: ShapeFlow) -> float:
+    """Max |difference| between predicted and measured shapes, layer by layer: 0 when the rules agree
+    with torch everywhere, ``inf`` when a layer count, a number of dimensions or the break differs."""
+    if len(predicted.shapes) != len(measured.shapes):
+        return math.inf
+    predicted_break = predicted.broken.index if predicted.broken is not None else None
+    if predicted_break != measured.failed_at:
+        return math.inf
+    worst = 0.0
+    for ours, theirs in zip(predicted.shapes, measured.shapes, strict=True):
+        if len(ours) != len(theirs):
+            return math.inf
+        # max_d |ours_d - theirs_d|
+        worst = max([worst, *(abs(a - b) for a, b in zip(ours, theirs, strict=True))])
+    return float(worst)

@@ -397,3 +397,23 @@ def torch_layout(
         shares = out._base is x
     allocated = 0 if shares else out.untyped_storage().nbytes()
     return Layout(operation, tuple(out.shape), tuple(out.stride()), shares, allocated)
+
+
+def parse_sizes(
+    text: str, *, name: str, minimum: int = 0, maximum: int = 8, max_items: int = 5
+) -> tuple[int, ...]:
+    """``"2, 1, 2"`` -> ``(2, 1, 2)``: 1 to ``max_items`` whole numbers in ``[minimum, maximum]``."""
+    items = [s.strip() for s in str(text).replace("(", "").replace(")", "").split(",")]
+    items = [s for s in items if s]
+    if not 1 <= len(items) <= max_items:
+        raise ValueError(f"{name} needs 1 to {max_items} whole numbers separated by commas, got {text!r}.")
+    values = []
+    for s in items:
+        try:
+            value = int(s)
+        except ValueError:
+            raise ValueError(f"{name} {text!r} has {s!r}, which is not a whole number.") from None
+        if not minimum <= value <= maximum:
+            raise ValueError(f"{name} {text!r} has {value}: use whole numbers from {minimum} to {maximum}.")
+        values.append(value)
+    return tuple(values)
