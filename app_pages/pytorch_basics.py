@@ -59,8 +59,8 @@ table = pd.DataFrame(
         {tr("col_question"): tr(q), **{w.KIND_LABELS[k]: show(facts[k]) for k in kinds}}
         for q, show in questions.items()
     ]
-)
-st.dataframe(table, hide_index=True, width="stretch")
+).set_index(tr("col_question"))
+st.table(table)  # a static table wraps torch's long error texts instead of cutting them
 st.caption(tr("facts_caption"))
 
 # --- training on real data ----------------------------------------------------------------------------------
@@ -276,7 +276,9 @@ if in_shape is not None:
             }[op]
             st.code(call, language="python")
             if op in ("repeat", "tile") and len(sizes) > ndim:
-                st.info(tr("new_leading", k=len(sizes) - ndim, sizes=str(sizes), shape=str(in_shape)))
+                extra = len(sizes) - ndim
+                padded = str((1,) * extra + in_shape)
+                st.info(tr("new_leading", k=extra, sizes=str(sizes), shape=str(in_shape), padded=padded))
             if op == "tile" and len(sizes) < ndim:
                 st.info(tr("tile_padded", k=ndim - len(sizes)))
             draw_grid(res.ours, numel, f"pb_grid_{op}")

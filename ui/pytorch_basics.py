@@ -148,7 +148,11 @@ def curve_chart(df: pd.DataFrame, y: str, y_title: str, *, log: bool = False) ->
         .encode(
             x=alt.X("epoch:Q", title=t(f"{NS}.axis_epoch")),
             y=alt.Y(f"{y}:Q", title=y_title, scale=scale),
-            color=alt.Color("container:N", sort=order, legend=alt.Legend(title=None, orient="bottom")),
+            color=alt.Color(
+                "container:N",
+                sort=order,
+                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=200),
+            ),
             strokeDash=alt.StrokeDash("container:N", sort=order, legend=None),
             tooltip=["container", "epoch", alt.Tooltip(f"{y}:Q", format=".4f")],
         )
@@ -183,13 +187,13 @@ def flow_chart(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.LayerChar
         .mark_rule(color="#888", strokeWidth=2)
         .encode(x=alt.X("min(step):O", axis=None), x2=alt.X2("max(step):O"))
     )
-    boxes = base.mark_square(size=5200, opacity=0.9).encode(
+    boxes = base.mark_square(size=7000, opacity=0.9).encode(
         color=alt.Color("state:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
         tooltip=["layer", "shape", "state"],
     )
     names = base.mark_text(dy=-10, color="white", fontWeight="bold", fontSize=11).encode(text="layer:N")
     shapes = base.mark_text(dy=10, color="white", fontSize=11).encode(text="shape:N")
-    width = max(110 * len(df), 300)
+    width = max(120 * len(df), 300)
     return (
         alt.layer(line, boxes, names, shapes)
         .properties(height=110, width=width)
@@ -216,13 +220,14 @@ def grid_frame(source: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["panel", "row", "col", "source"])
 
 
-def grid_chart(df: pd.DataFrame, numel: int, *, cell: int = 30) -> alt.Chart:
+def grid_chart(df: pd.DataFrame, numel: int, *, cell: int = 36) -> alt.Chart:
     """Each cell coloured by the flat index of the input cell it came from (same colours in every grid)."""
     n_cols = int(df["col"].max()) + 1 if len(df) else 1
     n_rows = int(df["row"].max()) + 1 if len(df) else 1
     color = alt.Color(
         "source:Q",
-        scale=alt.Scale(scheme="turbo", domain=[0, max(numel - 1, 1)]),
+        # the domain reaches past both ends: turbo's dark ends would hide the black cell numbers
+        scale=alt.Scale(scheme="turbo", domain=[-0.3 * max(numel - 1, 1), 1.3 * max(numel - 1, 1)]),
         legend=None,
     )
     base = alt.Chart().encode(
@@ -235,6 +240,4 @@ def grid_chart(df: pd.DataFrame, numel: int, *, cell: int = 30) -> alt.Chart:
     text = base.mark_text(fontSize=11, color="black").encode(text="source:Q")
     layered = alt.layer(rect, text, data=df).properties(width=cell * n_cols, height=cell * n_rows)
     panels = df["panel"].nunique()
-    if panels <= 1:
-        return layered
     return layered.facet(facet=alt.Facet("panel:N", title=None, sort=None), columns=min(panels, 4))

@@ -12,9 +12,11 @@ from core.pytorch_basics import (
     build_model,
     container_facts,
     hidden_layer,
+    notes_sample_check,
     parse_layers,
     parse_shape,
     predict_shape_flow,
+    shape_flow_diff,
     torch_shape_flow,
     train_containers,
 )
@@ -183,3 +185,25 @@ def test_parse_layers_and_shapes_explain_bad_input():
         parse_shape("")
     with pytest.raises(ValueError, match="more than 1,000,000 elements"):
         parse_shape("4096, 4096")
+
+
+def test_shape_flow_diff_is_zero_only_when_rules_and_torch_agree():
+    layers = parse_layers("Linear(4, 3)\nReLU")
+    ours, theirs = predict_shape_flow(layers, (2, 4)), torch_shape_flow(layers, (2, 4))
+    assert shape_flow_diff(ours, theirs) == 0.0
+    wrong = type(ours)(ours.input_shape, [(2, 5), (2, 3)], None)
+    assert shape_flow_diff(wrong, theirs) == 2.0
+    broken = predict_shape_flow(parse_layers("Linear(5, 3)"), (2, 4))
+    assert shape_flow_diff(broken, theirs) == float("inf")
+
+
+def test_the_notes_sample_versions_agree_and_two_linears_collapse_into_one():
+    check = notes_sample_check()
+    assert check.sequential_vs_modulelist == 0.0
+    assert check.collapsed_vs_sequential < 1e-12  # float64: W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)
+    # with an activation between them the merge would not hold: ReLU breaks linearity
+    torch.manual_seed(0)
+    first, second = nn.Linear(100, 50).double(), nn.Linear(50, 25).double()
+    x = torch.randn(16, 100, dtype=torch.float64)
+    merged = x @ (second.weight @ first.weight).T + second.weight @ first.bias + second.bias
+    assert (second(torch.relu(first(x))) - merged).abs().max() > 1e-3

@@ -14,6 +14,7 @@ from core.pytorch_basics import (
     contiguous_strides,
     expand_map,
     expand_strides,
+    parse_sizes,
     predicted_layout,
     repeat_interleave_map,
     repeat_map,
@@ -172,3 +173,15 @@ def test_bad_arguments_raise_clear_value_errors_where_torch_raises():
         expand_map((2, 3), (-1, 2, 3))
     with pytest.raises(ValueError, match="operation must be one of"):
         predicted_layout("gather", (2,), (2,))
+
+
+def test_parse_sizes_reads_commas_and_names_the_bad_item():
+    assert parse_sizes("2, 1, 2", name="sizes") == (2, 1, 2)
+    assert parse_sizes("(3,)", name="reps") == (3,)
+    assert parse_sizes("2, -1", name="sizes", minimum=-1) == (2, -1)
+    with pytest.raises(ValueError, match="sizes '2, x' has 'x', which is not a whole number"):
+        parse_sizes("2, x", name="sizes")
+    with pytest.raises(ValueError, match="has 9: use whole numbers from 0 to 8"):
+        parse_sizes("9", name="sizes")
+    with pytest.raises(ValueError, match="needs 1 to 5 whole numbers"):
+        parse_sizes("", name="sizes")
