@@ -33,8 +33,6 @@ page_header(NS)
 seed_from_url("pb_dataset", w.DATASET_DEFAULT, str, lambda v: v in ("digits", "breast_cancer"))
 seed_from_url("pb_epochs", w.EPOCHS[2], int, lambda v: w.EPOCHS[0] <= v <= w.EPOCHS[1])
 seed_from_url("pb_lr", w.LR_DEFAULT, float, lambda v: v in w.LEARNING_RATES)
-for key, default in {**w.CHAIN_DEFAULTS, **w.MAP_DEFAULTS}.items():
-    seed_from_url(key, default, str, lambda v: len(v) <= 400)
 
 # === 1. containers ========================================================================================
 st.header(tr("containers_title"))
@@ -178,20 +176,28 @@ def show_flow(chain_text: str, shape: tuple[int, ...], key: str) -> None:
     reference_check(tr("check_flow"), shape_flow_diff(predicted, measured), 0.0)
 
 
-c1, c2 = st.columns([3, 2])
-with c1:
-    chain_text = st.text_area(tr("chain"), key="pb_chain", height=170, help=tr("chain_help"))
-with c2:
-    shape_text = st.text_input(tr("chain_input"), key="pb_chain_input", help=tr("chain_input_help"))
-mirror_into_url("pb_chain", "pb_chain_input", defaults=w.CHAIN_DEFAULTS)
-try:
+@st.fragment
+def user_chain() -> None:
+    """The user's chain: a fragment, so editing it reruns this part only."""
     from core.pytorch_basics import parse_shape
 
-    chain_shape = parse_shape(shape_text, name=tr("chain_input_name"))
-except ValueError as error:
-    error_box(error)
-else:
-    show_flow(chain_text, chain_shape, "pb_flow")
+    for key, default in w.CHAIN_DEFAULTS.items():
+        seed_from_url(key, default, str, lambda v: len(v) <= 400)
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        chain_text = st.text_area(tr("chain"), key="pb_chain", height=170, help=tr("chain_help"))
+    with c2:
+        shape_text = st.text_input(tr("chain_input"), key="pb_chain_input", help=tr("chain_input_help"))
+    mirror_into_url("pb_chain", "pb_chain_input", defaults=w.CHAIN_DEFAULTS)
+    try:
+        chain_shape = parse_shape(shape_text, name=tr("chain_input_name"))
+    except ValueError as error:
+        error_box(error)
+    else:
+        show_flow(chain_text, chain_shape, "pb_flow")
+
+
+user_chain()
 
 st.subheader(tr("broken_title"))
 st.markdown(tr("broken_intro"))
@@ -201,16 +207,7 @@ show_flow(w.BROKEN_CHAIN, w.BROKEN_INPUT, "pb_flow_broken")
 # === 3. repeat / repeat_interleave / tile / expand ==========================================
 st.header(tr("maps_title"))
 st.markdown(tr("maps_intro"))
-from core.pytorch_basics import parse_sizes  # noqa: E402
-
-in_shape_text = st.text_input(tr("in_shape"), key="pb_in_shape", help=tr("in_shape_help"))
-try:
-    in_shape = parse_sizes(
-        in_shape_text, name=tr("in_shape_name"), minimum=1, maximum=w.MAX_IN_SIZE, max_items=3
-    )
-except ValueError as error:
-    error_box(error)
-    in_shape = None
+SMALLEST_SIZE = {"repeat": 0, "repeat_interleave": 0, "tile": 0, "expand": -1}  # expand: -1 keeps a size
 
 
 def draw_grid(source, numel: int, key: str) -> None:
@@ -234,73 +231,112 @@ def layout_line(layout) -> str:
     )
 
 
-summary_rows = []
-if in_shape is not None:
-    numel = math.prod(in_shape)
-    ndim = len(in_shape)
-    st.markdown(tr("input_grid", shape=str(in_shape), bytes=f"{4 * numel:,}"))
-    draw_grid(w.cached_map("repeat", in_shape, (1,) * ndim, None).ours, numel, "pb_grid_input")
+def call_text(op: str, sizes: tuple[int, ...], dim: int | None) -> str:
+    args = ", ".join(str(s) for s in sizes)
+    return {
+        "repeat": f"x.repeat({args})",
+        "tile": f"torch.tile(x, {sizes})",
+        "expand": f"x.expand({args})",
+        "repeat_interleave": f"x.repeat_interleave(torch.tensor({list(sizes)}), dim={dim})",
+    }[op]
+
+
+@st.fragment
+def maps_section() -> None:
+    """Inputs of all four operations, one colour grid at a time, and the memory table of all four.
+    A fragment: a change here reruns this section only."""
+    from core.pytorch_basics import OPERATIONS, parse_sizes
+
+    # seeded here, not only at the top: a fragment rerun does not run the top of the page
+    for key, default in w.MAP_DEFAULTS.items():
+        seed_from_url(key, default, str, lambda v: len(v) <= 400)
+    seed_from_url("pb_op", "repeat", str, lambda v: v in SMALLEST_SIZE)
+    c1, c2, c3 = st.columns([2, 2, 1])
+    in_shape_text = c1.text_input(tr("in_shape"), key="pb_in_shape", help=tr("in_shape_help"))
+    try:
+        in_shape = parse_sizes(
+            in_shape_text, name=tr("in_shape_name"), minimum=1, maximum=w.MAX_IN_SIZE, max_items=3
+        )
+    except ValueError as error:
+        in_shape, shape_error = None, error
+    # dim's options follow the input's number of dimensions (all of them while the shape is invalid)
+    ndim = len(in_shape) if in_shape is not None else 3
     dims = ["None", *(str(d) for d in range(-ndim, ndim))]
     if st.session_state.get("pb_ri_dim") not in dims:
         st.session_state["pb_ri_dim"] = "-1"
-    specs = {
-        "repeat": ("pb_repeat", 0),
-        "repeat_interleave": ("pb_ri_repeats", 0),
-        "tile": ("pb_tile", 0),
-        "expand": ("pb_expand", -1),
-    }
-    tabs = st.tabs([f"{op}" for op in specs])
-    all_checks = []
-    for tab, (op, (key, minimum)) in zip(tabs, specs.items(), strict=True):
-        with tab:
-            st.markdown(tr(f"{op}_intro"))
-            c1, c2 = st.columns([3, 1])
-            with c1:
-                text = st.text_input(tr(f"{op}_sizes"), key=key, help=tr(f"{op}_help"))
-            dim = None
-            if op == "repeat_interleave":
-                with c2:
-                    dim_text = st.selectbox("dim", dims, key="pb_ri_dim")
-                dim = None if dim_text == "None" else int(dim_text)
-            try:
-                sizes = parse_sizes(text, name=tr(f"{op}_sizes"), minimum=minimum, maximum=w.MAX_COUNT)
-                res = w.cached_map(op, in_shape, sizes, dim)
-            except ValueError as error:
-                error_box(error)
-                continue
-            call = {
-                "repeat": f"x.repeat{sizes if len(sizes) > 1 else '(' + str(sizes[0]) + ')'}",
-                "tile": f"torch.tile(x, {sizes})",
-                "expand": f"x.expand{sizes if len(sizes) > 1 else '(' + str(sizes[0]) + ')'}",
-                "repeat_interleave": f"x.repeat_interleave(torch.tensor({list(sizes)}), dim={dim})",
-            }[op]
-            st.code(call, language="python")
+    texts = {"repeat": c2.text_input(tr("repeat_sizes"), key="pb_repeat", help=tr("repeat_help"))}
+    dim_text = c3.selectbox("repeat_interleave dim", dims, key="pb_ri_dim")
+    c1, c2, c3 = st.columns([2, 2, 1])
+    texts["repeat_interleave"] = c1.text_input(
+        tr("repeat_interleave_sizes"), key="pb_ri_repeats", help=tr("repeat_interleave_help")
+    )
+    texts["tile"] = c2.text_input(tr("tile_sizes"), key="pb_tile", help=tr("tile_help"))
+    texts["expand"] = c3.text_input(tr("expand_sizes"), key="pb_expand", help=tr("expand_help"))
+    mirror_into_url(*w.MAP_DEFAULTS, defaults=w.MAP_DEFAULTS)
+    if in_shape is None:
+        error_box(shape_error)
+        return
+    numel = math.prod(in_shape)
+    dim = None if dim_text == "None" else int(dim_text)
+
+    results, sizes_of, problems = {}, {}, {}
+    for op, minimum in SMALLEST_SIZE.items():
+        try:
+            sizes_of[op] = parse_sizes(
+                texts[op], name=tr(f"{op}_sizes"), minimum=minimum, maximum=w.MAX_COUNT
+            )
+            results[op] = w.cached_map(op, in_shape, sizes_of[op], dim if op == "repeat_interleave" else None)
+        except ValueError as error:
+            problems[op] = error
+
+    left, right = st.columns([1, 3])
+    with left:
+        st.markdown(tr("input_grid", shape=str(in_shape), bytes=f"{4 * numel:,}"))
+        draw_grid(w.cached_map("repeat", in_shape, (1,) * ndim, None).ours, numel, "pb_grid_input")
+    with right:
+        op = st.radio(tr("show_op"), OPERATIONS, horizontal=True, key="pb_op")
+        mirror_into_url("pb_op", defaults={"pb_op": "repeat"})
+        st.markdown(tr(f"{op}_intro"))
+        if op in problems:
+            error_box(problems[op])
+        else:
+            sizes, res = sizes_of[op], results[op]
+            st.code(call_text(op, sizes, dim if op == "repeat_interleave" else None), language="python")
             if op in ("repeat", "tile") and len(sizes) > ndim:
                 extra = len(sizes) - ndim
                 padded = str((1,) * extra + in_shape)
                 st.info(tr("new_leading", k=extra, sizes=str(sizes), shape=str(in_shape), padded=padded))
             if op == "tile" and len(sizes) < ndim:
                 st.info(tr("tile_padded", k=ndim - len(sizes)))
-            draw_grid(res.ours, numel, f"pb_grid_{op}")
+            draw_grid(res.ours, numel, "pb_grid_output")
             st.markdown(layout_line(res.predicted))
-            reference_check(call + " (torch)", res.map_diff, 0.0)
-            if not res.layout_matches:
-                st.error(tr("layout_mismatch", torch=layout_line(res.measured)))
-            summary_rows.append(
-                {
-                    tr("col_call"): call,
-                    tr("col_shape"): str(tuple(res.predicted.shape)),
-                    tr("col_strides"): str(tuple(res.predicted.strides)),
-                    tr("col_shares"): yes_no(res.predicted.shares_memory),
-                    tr("col_bytes"): res.predicted.bytes_allocated,
-                    tr("col_torch_agrees"): yes_no(res.layout_matches),
-                }
-            )
-mirror_into_url(*w.MAP_DEFAULTS, defaults=w.MAP_DEFAULTS)
-if summary_rows:
+    for op, error in problems.items():
+        if op != st.session_state["pb_op"]:
+            st.error(f"{t('common.error_prefix')} {op}: {error}", icon=":material/error:")
+    if not results:
+        return
+    calls = {op: call_text(op, sizes_of[op], dim if op == "repeat_interleave" else None) for op in results}
     st.subheader(tr("memory_title"))
-    st.dataframe(pd.DataFrame(summary_rows), hide_index=True, width="stretch")
+    rows = [
+        {
+            tr("col_call"): calls[op],
+            tr("col_shape"): str(tuple(res.predicted.shape)),
+            tr("col_strides"): str(tuple(res.predicted.strides)),
+            tr("col_shares"): yes_no(res.predicted.shares_memory),
+            tr("col_bytes"): res.predicted.bytes_allocated,
+            tr("col_torch_agrees"): yes_no(res.layout_matches),
+        }
+        for op, res in results.items()
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(tr("memory_caption"))
+    reference_check(", ".join(calls.values()), max(res.map_diff for res in results.values()), 0.0)
+    for res in results.values():
+        if not res.layout_matches:
+            st.error(tr("layout_mismatch", torch=layout_line(res.measured)))
+
+
+maps_section()
 
 # === 4. the notes ==========================================================================================
 st.header(tr("sample_title"))

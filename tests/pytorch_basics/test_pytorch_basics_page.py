@@ -47,8 +47,8 @@ def test_page_runs_and_every_live_check_passes(lang):
     _ok(at)
     assert at.title[0].value == strings["pytorch_basics.title"]
     checks = _checks(at)
-    # training (2), chain + broken chain (2), four maps (4), the notes' sample (2), chain ok (1)
-    assert len(checks) == 11, checks
+    # training (2), chain + broken chain (2), the four maps (1), the notes' sample (2), chain ok (1)
+    assert len(checks) == 8, checks
     assert any(strings["pytorch_basics.check_frozen"] in c for c in checks)
     # the broken example is shown as a warning with torch's own error text in a code block
     assert [w.value for w in at.warning] == [
@@ -75,6 +75,21 @@ def test_maps_follow_the_controls_and_the_url():
     assert any("x.repeat_interleave(torch.tensor([2]), dim=None)" in c for c in checks)
     assert at.query_params["pb_in_shape"] == "2, 1, 3"
     assert at.query_params["pb_ri_dim"] == "None"
+    for op in ("repeat_interleave", "tile", "expand", "repeat"):
+        at.radio(key="pb_op").set_value(op).run()
+        _ok(at)
+        assert len(at.code) >= 3  # the chosen call is shown as code
+    assert "pb_op" not in at.query_params  # back at the default
+    at.radio(key="pb_op").set_value("expand").run()
+    assert at.query_params["pb_op"] == "expand"
+    assert any("x.expand(2, 2, 4, 3)" == c.value for c in at.code)
+    # an invalid shape, then a valid one again: the other inputs kept their values
+    at.text_input(key="pb_in_shape").set_value("2, 5").run()
+    _no_exception(at)
+    assert any("use whole numbers from 1 to 4" in e.value for e in at.error)
+    at.text_input(key="pb_in_shape").set_value("2, 1, 3").run()
+    _ok(at)
+    assert at.text_input(key="pb_expand").value == "2, 2, 4, 3"
     # a link reproduces the view
     linked = _open("en", pb_in_shape="3", pb_repeat="2, 2", pb_tile="3")
     _ok(linked)
