@@ -310,9 +310,9 @@ def maps_section() -> None:
                 st.info(tr("tile_padded", k=ndim - len(sizes)))
             draw_grid(res.ours, numel, "pb_grid_output")
             st.markdown(layout_line(res.predicted))
-    for op, error in problems.items():
+    for op, error in problems.items():  # the grid not shown: a warning, its row is left out below
         if op != st.session_state["pb_op"]:
-            st.error(f"{t('common.error_prefix')} {op}: {error}", icon=":material/error:")
+            st.warning(tr("other_op_problem", op=op, error=str(error)), icon=":material/warning:")
     if not results:
         return
     calls = {op: call_text(op, sizes_of[op], dim if op == "repeat_interleave" else None) for op in results}
