@@ -251,7 +251,7 @@ def maps_section() -> None:
     for key, default in w.MAP_DEFAULTS.items():
         seed_from_url(key, default, str, lambda v: len(v) <= 400)
     seed_from_url("pb_op", "repeat", str, lambda v: v in SMALLEST_SIZE)
-    c1, c2, c3 = st.columns([2, 2, 1])
+    c1, c2, c3 = st.columns([2, 2, 2])
     in_shape_text = c1.text_input(tr("in_shape"), key="pb_in_shape", help=tr("in_shape_help"))
     try:
         in_shape = parse_sizes(
@@ -265,12 +265,12 @@ def maps_section() -> None:
     if st.session_state.get("pb_ri_dim") not in dims:
         st.session_state["pb_ri_dim"] = "-1"
     texts = {"repeat": c2.text_input(tr("repeat_sizes"), key="pb_repeat", help=tr("repeat_help"))}
-    dim_text = c3.selectbox("repeat_interleave dim", dims, key="pb_ri_dim")
-    c1, c2, c3 = st.columns([2, 2, 1])
+    texts["tile"] = c3.text_input(tr("tile_sizes"), key="pb_tile", help=tr("tile_help"))
+    c1, c2, c3 = st.columns([2, 1, 2])
     texts["repeat_interleave"] = c1.text_input(
         tr("repeat_interleave_sizes"), key="pb_ri_repeats", help=tr("repeat_interleave_help")
     )
-    texts["tile"] = c2.text_input(tr("tile_sizes"), key="pb_tile", help=tr("tile_help"))
+    dim_text = c2.selectbox("repeat_interleave: dim", dims, key="pb_ri_dim")
     texts["expand"] = c3.text_input(tr("expand_sizes"), key="pb_expand", help=tr("expand_help"))
     mirror_into_url(*w.MAP_DEFAULTS, defaults=w.MAP_DEFAULTS)
     if in_shape is None:

@@ -196,7 +196,7 @@ def flow_chart(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.LayerChar
     width = max(120 * len(df), 300)
     return (
         alt.layer(line, boxes, names, shapes)
-        .properties(height=110, width=width)
+        .properties(height=150, width=width)
         .configure_view(strokeWidth=0)
     )
 
