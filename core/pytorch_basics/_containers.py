@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -145,16 +146,30 @@ class ContainerFacts:
     children: tuple[str, ...]  # names of model.named_children()
 
 
+_THREADS_LOCK = threading.Lock()
+_THREADS_STATE = {"users": 0, "saved": 1}
+
+
 @contextmanager
 def _one_thread() -> Iterator[None]:
     """Run torch on one thread, then restore: these models are tiny, and on a shared machine torch's
-    default thread pool spends far more time waiting for cores than computing (measured 20x slower)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+    default thread pool spends far more time waiting for cores than computing (measured 20x slower).
+
+    The thread count is process-wide, so concurrent users (two sessions of one server) are counted
+    and the count saved by the first is restored by the last.
+    """
+    with _THREADS_LOCK:
+        if _THREADS_STATE["users"] == 0:
+            _THREADS_STATE["saved"] = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _THREADS_STATE["users"] += 1
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        with _THREADS_LOCK:
+            _THREADS_STATE["users"] -= 1
+            if _THREADS_STATE["users"] == 0:
+                torch.set_num_threads(_THREADS_STATE["saved"])
 
 
 def _error_text(call: Callable[[], object]) -> str | None:
