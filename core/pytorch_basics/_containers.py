@@ -1,0 +1,623 @@
+r"""One model, four containers: a Python list, ``nn.ModuleList``, ``nn.Sequential``, ``nn.ModuleDict``.
+
+The model is the same everywhere: a hidden block :math:`h = \mathrm{ReLU}(W_1 x + b_1)` kept in the
+container, and an output layer :math:`\hat y = W_2 h + b_2` registered directly as ``self.head``
+(the usual shape of the bug: the head is an attribute, the hidden layers sit in a list). Built from
+the same seed, the four start with the same weights bit for bit.
+
+``nn.Module.__setattr__`` registers a value only when it is a ``Module`` (or ``Parameter``); a Python
+list is stored as a plain attribute, so everything that walks the registered children skips its
+layers: ``parameters()``, ``state_dict()``, ``.to()``, ``.train()/.eval()``, and an optimizer built
+from ``model.parameters()``. :func:`container_facts` reads each of these from torch itself, and
+:func:`train_containers` trains the four models on real data to show the consequence: the list
+model's hidden layer keeps its random initial weights.
+
+:func:`torch_shape_flow` runs an ``nn.Sequential`` described in text on an input of a given shape and
+reports the shape after every layer, or the layer where the chain breaks with torch's own error text;
+:func:`predict_shape_flow` predicts the same from each layer's shape rule, without torch.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+KINDS = ("list", "modulelist", "sequential", "moduledict")
+DATASETS = ("digits", "breast_cancer")
+MAX_LAYERS = 12
+MAX_SIZE = 4096
+MAX_ELEMENTS = 1_000_000
+
+
+# --- the four models --------------------------------------------------------------------------------------
+class ListModel(nn.Module):
+    """Hidden block in a plain Python list: torch never sees its layers."""
+
+    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
+        super().__init__()
+        self.body = [hidden, nn.ReLU()]  # a list: not registered
+        self.head = head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.body:
+            x = layer(x)
+        return self.head(x)
+
+
+class ModuleListModel(nn.Module):
+    """Hidden block in ``nn.ModuleList``: registered, but the forward loop is ours."""
+
+    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
+        super().__init__()
+        self.body = nn.ModuleList([hidden, nn.ReLU()])
+        self.head = head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.body:  # ModuleList keeps insertion order; calling it is our job
+            x = layer(x)
+        return self.head(x)
+
+
+class SequentialModel(nn.Module):
+    """Hidden block in ``nn.Sequential``: registered, and ``self.body(x)`` chains the layers."""
+
+    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
+        super().__init__()
+        self.body = nn.Sequential(hidden, nn.ReLU())
+        self.head = head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+
+class ModuleDictModel(nn.Module):
+    """Hidden block in ``nn.ModuleDict``: registered under names, the forward picks them by name."""
+
+    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
+        super().__init__()
+        self.body = nn.ModuleDict({"linear": hidden, "act": nn.ReLU()})
+        self.head = head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body["act"](self.body["linear"](x)))
+
+
+_CLASSES: dict[str, type[nn.Module]] = {
+    "list": ListModel,
+    "modulelist": ModuleListModel,
+    "sequential": SequentialModel,
+    "moduledict": ModuleDictModel,
+}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in _CLASSES:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}.")
+
+
+def build_model(kind: str, in_features: int, hidden: int, out_features: int, *, seed: int = 0) -> nn.Module:
+    """The two-layer model with its hidden block in container ``kind`` (one of :data:`KINDS`).
+
+    The layers are created in the same order from ``torch.manual_seed(seed)`` (inside a forked RNG,
+    so the caller's random state is untouched): every kind starts with the same weights.
+    """
+    _check_kind(kind)
+    for name, value in (("in_features", in_features), ("hidden", hidden), ("out_features", out_features)):
+        if not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_SIZE:
+            raise ValueError(f"{name} must be a whole number from 1 to {MAX_SIZE}, got {value!r}.")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        first = nn.Linear(int(in_features), int(hidden))
+        head = nn.Linear(int(hidden), int(out_features))
+    return _CLASSES[kind](first, head)
+
+
+def hidden_layer(model: nn.Module) -> nn.Linear:
+    """The hidden ``nn.Linear`` of a model from :func:`build_model`, whatever its container."""
+    body = model.body
+    return body["linear"] if isinstance(body, nn.ModuleDict) else body[0]
+
+
+# --- what torch sees --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ContainerFacts:
+    """What torch's machinery sees of one model (every field read from torch itself)."""
+
+    kind: str
+    parameter_tensors: int  # len(list(model.parameters()))
+    parameter_count: int  # sum of numel over model.parameters()
+    state_dict_keys: tuple[str, ...]
+    hidden_dtype_after_to: str  # hidden weight's dtype after model.to(torch.float64)
+    forward_after_to_error: str | None  # torch's error for a float64 input after .to(float64), or None
+    hidden_training_after_eval: bool  # hidden layer's .training after model.eval()
+    optimizer_tensors: int  # tensors an optimizer built from model.parameters() holds
+    hidden_in_optimizer: bool  # is the hidden weight among them
+    optimizer_error: str | None  # torch's error when the optimizer gets nothing, else None
+    container_call_error: str | None  # torch's / Python's error calling the container itself, or None
+    children: tuple[str, ...]  # names of model.named_children()
+
+
+_THREADS_LOCK = threading.Lock()
+_THREADS_STATE = {"users": 0, "saved": 1}
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run torch on one thread, then restore: these models are tiny, and on a shared machine torch's
+    default thread pool spends far more time waiting for cores than computing (measured 20x slower).
+
+    The thread count is process-wide, so concurrent users (two sessions of one server) are counted
+    and the count saved by the first is restored by the last.
+    """
+    with _THREADS_LOCK:
+        if _THREADS_STATE["users"] == 0:
+            _THREADS_STATE["saved"] = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _THREADS_STATE["users"] += 1
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            _THREADS_STATE["users"] -= 1
+            if _THREADS_STATE["users"] == 0:
+                torch.set_num_threads(_THREADS_STATE["saved"])
+
+
+def _error_text(call: Callable[[], object]) -> str | None:
+    try:
+        call()
+    except Exception as error:  # torch's own exception, shown as the user would see it
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def container_facts(
+    kind: str, in_features: int = 64, hidden: int = 32, out_features: int = 10
+) -> ContainerFacts:
+    """Ask torch what it sees of the model with its hidden block in container ``kind``."""
+    model = build_model(kind, in_features, hidden, out_features)
+    params = list(model.parameters())
+    keys = tuple(model.state_dict())
+    children = tuple(name for name, _ in model.named_children())
+    weight = hidden_layer(model).weight
+    optimizer_error = _error_text(lambda: torch.optim.SGD(model.parameters(), lr=0.1))
+    if optimizer_error is None:
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        held = [p for group in optimizer.param_groups for p in group["params"]]
+        optimizer_tensors = len(held)
+        in_optimizer = any(p is weight for p in held)
+    else:
+        optimizer_tensors, in_optimizer = 0, False
+    x = torch.zeros(2, in_features)
+    container_error = _error_text(lambda: model.body(x))
+    model.eval()
+    training_after_eval = hidden_layer(model).training
+    model.to(torch.float64)
+    dtype_after = str(hidden_layer(model).weight.dtype).removeprefix("torch.")
+    forward_error = _error_text(lambda: model(torch.zeros(2, in_features, dtype=torch.float64)))
+    return ContainerFacts(
+        kind=kind,
+        parameter_tensors=len(params),
+        parameter_count=sum(p.numel() for p in params),
+        state_dict_keys=keys,
+        hidden_dtype_after_to=dtype_after,
+        forward_after_to_error=forward_error,
+        hidden_training_after_eval=training_after_eval,
+        optimizer_tensors=optimizer_tensors,
+        hidden_in_optimizer=in_optimizer,
+        optimizer_error=optimizer_error,
+        container_call_error=container_error,
+        children=children,
+    )
+
+
+# --- training on real data --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    classes: int
+
+
+def load_dataset(name: str, *, seed: int = 0, test_fraction: float = 0.25) -> Dataset:
+    r"""scikit-learn's bundled ``digits`` (1797 x 64, 10 classes) or ``breast_cancer`` (569 x 30, 2),
+    split stratified and standardised with the training split's statistics:
+    :math:`x' = (x - \mu_{train}) / \sigma_{train}` (a constant column keeps :math:`\sigma = 1`)."""
+    from sklearn.datasets import load_breast_cancer, load_digits
+    from sklearn.model_selection import train_test_split
+
+    loaders = {"digits": load_digits, "breast_cancer": load_breast_cancer}
+    if name not in loaders:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}.")
+    x, y = loaders[name](return_X_y=True)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
+    # x' = (x - mean_train) / std_train
+    mean = x_tr.mean(axis=0)
+    std = x_tr.std(axis=0)
+    std[std == 0] = 1.0
+    as_x = lambda a: torch.tensor((a - mean) / std, dtype=torch.float32)  # noqa: E731
+    as_y = lambda a: torch.tensor(a, dtype=torch.int64)  # noqa: E731
+    return Dataset(name, as_x(x_tr), as_y(y_tr), as_x(x_te), as_y(y_te), int(y.max()) + 1)
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """One container's training: losses and accuracies per epoch (entry 0 = before training)."""
+
+    kind: str
+    train_loss: np.ndarray
+    test_accuracy: np.ndarray
+    hidden_before: np.ndarray
+    hidden_after: np.ndarray
+    hidden_unchanged: bool  # torch.equal(before, after): bit for bit
+    hidden_max_change: float
+    head_max_change: float
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    dataset: str
+    epochs: int
+    lr: float
+    hidden: int
+    runs: dict[str, TrainingRun]
+    # the list model against a registered model whose hidden layer is frozen on purpose
+    # (requires_grad_(False), optimizer over the trainable parameters): max |diff| of the losses
+    frozen_reference_diff: float
+    # the three registered containers against one another: max |diff| of their losses
+    registered_spread: float
+    train_size: int = 0
+    test_size: int = 0
+
+
+def _train_one(
+    model: nn.Module, data: Dataset, epochs: int, lr: float, on_epoch: Callable[[], None] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch Adam on cross-entropy; returns the training loss and test accuracy per epoch."""
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    losses = np.empty(epochs + 1)
+    accuracy = np.empty(epochs + 1)
+
+    def measure(epoch: int) -> None:
+        model.eval()
+        with torch.no_grad():
+            losses[epoch] = loss_fn(model(data.x_train), data.y_train).item()
+            predicted = model(data.x_test).argmax(dim=1)
+            accuracy[epoch] = (predicted == data.y_test).double().mean().item()
+        model.train()
+
+    measure(0)
+    for epoch in range(1, epochs + 1):
+        optimizer.zero_grad()
+        loss = loss_fn(model(data.x_train), data.y_train)
+        loss.backward()
+        optimizer.step()
+        measure(epoch)
+        if on_epoch is not None:
+            on_epoch()
+    return losses, accuracy
+
+
+def train_containers(
+    dataset: str = "digits",
+    *,
+    hidden: int = 32,
+    epochs: int = 60,
+    lr: float = 0.01,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> TrainingResult:
+    r"""Train the four models (same seed, same data, full-batch Adam on cross-entropy) and compare.
+
+    The optimizer is built the way everyone builds it, ``Adam(model.parameters(), lr)``: for the list
+    model that is the head only, so its hidden layer keeps its initial weights. Each run keeps the
+    hidden weight before and after training (compared bit for bit with ``torch.equal``).
+
+    Two live references come with it: the list model equals, loss for loss, a ``ModuleList`` model
+    whose hidden layer is frozen on purpose with ``requires_grad_(False)``; and the three registered
+    containers give the same losses as one another (they compute the same thing).
+    """
+    if not isinstance(epochs, (int, np.integer)) or not 1 <= epochs <= 1000:
+        raise ValueError(f"epochs must be a whole number from 1 to 1000, got {epochs!r}.")
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and 0 < lr <= 10):
+        raise ValueError(f"lr must be a number in (0, 10], got {lr!r}.")
+    data = load_dataset(dataset, seed=seed)
+    total = (len(KINDS) + 1) * epochs
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0] / total)
+
+    runs: dict[str, TrainingRun] = {}
+    with torch.random.fork_rng(devices=[]), _one_thread():
+        for kind in KINDS:
+            model = build_model(kind, data.x_train.shape[1], hidden, data.classes, seed=seed)
+            before = hidden_layer(model).weight.detach().clone()
+            head_before = model.head.weight.detach().clone()
+            losses, accuracy = _train_one(model, data, epochs, lr, tick)
+            after = hidden_layer(model).weight.detach().clone()
+            runs[kind] = TrainingRun(
+                kind=kind,
+                train_loss=losses,
+                test_accuracy=accuracy,
+                hidden_before=before.numpy(),
+                hidden_after=after.numpy(),
+                hidden_unchanged=bool(torch.equal(before, after)),
+                hidden_max_change=float((after - before).abs().max()),
+                head_max_change=float((model.head.weight.detach() - head_before).abs().max()),
+            )
+        frozen = build_model("modulelist", data.x_train.shape[1], hidden, data.classes, seed=seed)
+        hidden_layer(frozen).requires_grad_(False)
+        frozen_losses, _ = _train_one(frozen, data, epochs, lr, tick)
+    registered = [runs[k].train_loss for k in KINDS if k != "list"]
+    spread = max(float(np.max(np.abs(a - registered[0]))) for a in registered)
+    return TrainingResult(
+        dataset=dataset,
+        epochs=int(epochs),
+        lr=float(lr),
+        hidden=int(hidden),
+        runs=runs,
+        frozen_reference_diff=float(np.max(np.abs(runs["list"].train_loss - frozen_losses))),
+        registered_spread=spread,
+        train_size=int(data.x_train.shape[0]),
+        test_size=int(data.x_test.shape[0]),
+    )
+
+
+# --- nn.Sequential: the chain of shapes -------------------------------------------------------------------
+#: layer name -> (torch class, number of required arguments, number of optional arguments)
+LAYERS: dict[str, tuple[type[nn.Module], int, int]] = {
+    "Linear": (nn.Linear, 2, 0),
+    "ReLU": (nn.ReLU, 0, 0),
+    "Tanh": (nn.Tanh, 0, 0),
+    "Sigmoid": (nn.Sigmoid, 0, 0),
+    "GELU": (nn.GELU, 0, 0),
+    "Dropout": (nn.Dropout, 0, 1),
+    "Flatten": (nn.Flatten, 0, 0),
+    "LayerNorm": (nn.LayerNorm, 1, 0),
+    "BatchNorm1d": (nn.BatchNorm1d, 1, 0),
+    "Softmax": (nn.Softmax, 1, 0),
+}
+_LAYER_RE = re.compile(r"^\s*(?:nn\.)?([A-Za-z][A-Za-z0-9]*)\s*(?:\((.*)\))?\s*$")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    name: str
+    args: tuple[float, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.name}({', '.join(_fmt_arg(a) for a in self.args)})"
+
+    def build(self) -> nn.Module:
+        cls = LAYERS[self.name][0]
+        if self.name == "Softmax":
+            return cls(dim=int(self.args[0]))
+        return cls(*self.args)
+
+
+def _fmt_arg(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def parse_layers(text: str) -> list[LayerSpec]:
+    """Layers written one per line (or separated by ``->``), e.g. ``Linear(64, 32)``, ``ReLU``.
+
+    Known layers: the keys of :data:`LAYERS`; sizes are whole numbers from 1 to 4096.
+    """
+    parts = [p for line in text.replace("->", "\n").splitlines() for p in [line.strip().rstrip(",")] if p]
+    if not parts:
+        raise ValueError("Write at least one layer, for example Linear(64, 32).")
+    if len(parts) > MAX_LAYERS:
+        raise ValueError(f"At most {MAX_LAYERS} layers, got {len(parts)}.")
+    layers = []
+    for number, part in enumerate(parts, start=1):
+        match = _LAYER_RE.match(part)
+        if not match or match.group(1) not in LAYERS:
+            known = ", ".join(LAYERS)
+            raise ValueError(f"Layer {number} ({part!r}) is not one of the known layers: {known}.")
+        name, raw = match.group(1), (match.group(2) or "").strip()
+        try:
+            args = ast.literal_eval(f"({raw},)") if raw else ()
+        except (ValueError, SyntaxError):
+            raise ValueError(f"Layer {number} ({part!r}): the arguments must be numbers.") from None
+        required, optional = LAYERS[name][1:]
+        if not required <= len(args) <= required + optional:
+            want = str(required) if not optional else f"{required} to {required + optional}"
+            raise ValueError(f"Layer {number} ({part!r}): {name} takes {want} argument(s), got {len(args)}.")
+        for a in args:
+            if isinstance(a, bool) or not isinstance(a, (int, float)):
+                raise ValueError(f"Layer {number} ({part!r}): the arguments must be numbers.")
+        if name == "Dropout":
+            if args and not 0 <= args[0] <= 1:
+                raise ValueError(f"Layer {number} ({part!r}): the dropout probability must be in [0, 1].")
+        elif name == "Softmax":
+            if not float(args[0]).is_integer() or not -4 <= args[0] <= 3:
+                raise ValueError(f"Layer {number} ({part!r}): dim must be a whole number from -4 to 3.")
+        else:
+            for a in args:
+                if not float(a).is_integer() or not 1 <= a <= MAX_SIZE:
+                    raise ValueError(
+                        f"Layer {number} ({part!r}): sizes must be whole numbers from 1 to {MAX_SIZE}."
+                    )
+        layers.append(LayerSpec(name, tuple(int(a) if float(a).is_integer() else float(a) for a in args)))
+    return layers
+
+
+def parse_shape(
+    text: str, *, name: str = "shape", max_dims: int = 4, max_size: int = MAX_SIZE
+) -> tuple[int, ...]:
+    """``"8, 64"`` -> ``(8, 64)``: 1 to ``max_dims`` whole numbers from 1 to ``max_size``."""
+    items = [s.strip() for s in text.replace("(", "").replace(")", "").replace("x", ",").split(",")]
+    items = [s for s in items if s]
+    if not 1 <= len(items) <= max_dims:
+        raise ValueError(f"The {name} needs 1 to {max_dims} sizes separated by commas, got {text!r}.")
+    sizes = []
+    for s in items:
+        if not re.fullmatch(r"\d+", s) or not 1 <= int(s) <= max_size:
+            raise ValueError(f"The {name} {text!r} has {s!r}: sizes are whole numbers from 1 to {max_size}.")
+        sizes.append(int(s))
+    if math.prod(sizes) > MAX_ELEMENTS:
+        raise ValueError(f"The {name} {text!r} has more than {MAX_ELEMENTS:,} elements.")
+    return tuple(sizes)
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where a chain of shapes breaks: layer ``index`` (0-based) wants ``expected`` of ``what`` of its
+    input (``what``: ``"features"`` = last dimension, ``"channels"`` = dimension 1, ``"ndim"`` = number of
+    dimensions) and gets ``got``."""
+
+    index: int
+    what: str
+    expected: str
+    got: str
+
+
+@dataclass(frozen=True)
+class ShapeFlow:
+    input_shape: tuple[int, ...]
+    shapes: list[tuple[int, ...]]  # output shape of each layer that ran
+    broken: Break | None  # predicted break (predict_shape_flow); None when the chain holds
+    error: str | None = None  # torch's own error text (torch_shape_flow)
+    failed_at: int | None = None  # index of the layer whose forward raised (torch_shape_flow)
+
+
+def _layer_rule(
+    layer: LayerSpec, index: int, shape: tuple[int, ...]
+) -> tuple[tuple[int, ...] | None, Break | None]:
+    """One layer's shape rule: its output shape, or why it cannot take ``shape``."""
+    ndim = len(shape)
+    if layer.name == "Linear":
+        # (*, in_features) -> (*, out_features)
+        in_f, out_f = layer.args
+        if ndim == 0 or shape[-1] != in_f:
+            return None, Break(index, "features", str(in_f), str(shape[-1]) if ndim else "0-d")
+        return (*shape[:-1], out_f), None
+    if layer.name == "LayerNorm":
+        # normalized over the last dimension: it must equal normalized_shape
+        if ndim == 0 or shape[-1] != layer.args[0]:
+            return None, Break(index, "features", str(layer.args[0]), str(shape[-1]) if ndim else "0-d")
+        return shape, None
+    if layer.name == "BatchNorm1d":
+        # (N, C) or (N, C, L) with C = num_features
+        if ndim not in (2, 3):
+            return None, Break(index, "ndim", "2 or 3", str(ndim))
+        if shape[1] != layer.args[0]:
+            return None, Break(index, "channels", str(layer.args[0]), str(shape[1]))
+        return shape, None
+    if layer.name == "Flatten":
+        # (N, d1, ..., dk) -> (N, d1 * ... * dk) (start_dim=1): needs at least 2 dimensions
+        if ndim < 2:
+            return None, Break(index, "ndim", ">= 2", str(ndim))
+        return (shape[0], math.prod(shape[1:])), None
+    if layer.name == "Softmax":
+        dim = int(layer.args[0])
+        if not -max(ndim, 1) <= dim < max(ndim, 1):
+            # dim d needs d + 1 dimensions (d >= 0) or -d dimensions (d < 0)
+            return None, Break(index, "ndim", f">= {dim + 1 if dim >= 0 else -dim}", str(ndim))
+        return shape, None
+    return shape, None  # elementwise layers keep the shape
+
+
+def predict_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int]) -> ShapeFlow:
+    """Every layer's output shape from the layers' shape rules (no torch), up to the first break."""
+    shape = tuple(int(s) for s in input_shape)
+    shapes: list[tuple[int, ...]] = []
+    for index, layer in enumerate(layers):
+        out, broken = _layer_rule(layer, index, shape)
+        if broken is not None:
+            return ShapeFlow(tuple(input_shape), shapes, broken)
+        shape = out
+        shapes.append(shape)
+    return ShapeFlow(tuple(input_shape), shapes, None)
+
+
+def torch_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int], *, seed: int = 0) -> ShapeFlow:
+    """Run ``nn.Sequential(*layers)`` (eval mode, no grad) on zeros of ``input_shape``: the shape after
+    each layer from forward hooks, and if it fails, torch's own error text and the failing layer."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = nn.Sequential(*(layer.build() for layer in layers))
+    model.eval()
+    shapes: list[tuple[int, ...]] = []
+    for module in model:
+        module.register_forward_hook(lambda _m, _i, out: shapes.append(tuple(out.shape)))
+    x = torch.zeros(tuple(input_shape))
+    try:
+        with torch.no_grad():
+            model(x)
+    except Exception as error:  # torch's own exception text is what the page shows
+        return ShapeFlow(tuple(input_shape), shapes, None, f"{type(error).__name__}: {error}", len(shapes))
+    return ShapeFlow(tuple(input_shape), shapes, None)
+
+
+# --- the notes' code sample -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NotesSampleCheck:
+    """The notes' two ``testNet`` classes (Linear(100, 50) then Linear(50, 25), no activation)."""
+
+    sequential_vs_modulelist: float  # max |diff| of the two classes' outputs with the same weights
+    collapsed_vs_sequential: float  # max |diff| of one merged Linear against the two-layer Sequential
+
+
+def notes_sample_check(*, batch: int = 16, seed: int = 0) -> NotesSampleCheck:
+    r"""Run the notes' Sequential and ModuleList versions with the same weights, and merge the two
+    Linear layers into one (no activation between them):
+
+    .. math::
+        W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)
+    """
+    with torch.random.fork_rng(devices=[]), _one_thread():
+        torch.manual_seed(seed)
+        first, second = nn.Linear(100, 50), nn.Linear(50, 25)
+        x = torch.randn(batch, 100, dtype=torch.float64)
+    first, second = first.double(), second.double()
+    sequential = nn.Sequential(first, second)
+    modulelist = nn.ModuleList([first, second])
+    with torch.no_grad():
+        out_sequential = sequential(x)
+        out_list = x
+        for layer in modulelist:  # the ModuleList version's own forward
+            out_list = layer(out_list)
+        # W = W_2 W_1, b = W_2 b_1 + b_2
+        merged_weight = second.weight @ first.weight
+        merged_bias = second.weight @ first.bias + second.bias
+        out_merged = x @ merged_weight.T + merged_bias
+    return NotesSampleCheck(
+        sequential_vs_modulelist=float((out_sequential - out_list).abs().max()),
+        collapsed_vs_sequential=float((out_sequential - out_merged).abs().max()),
+    )
+
+
+def shape_flow_diff(predicted: ShapeFlow, measured: ShapeFlow) -> float:
+    """Max |difference| between predicted and measured shapes, layer by layer: 0 when the rules agree
+    with torch everywhere, ``inf`` when a layer count, a number of dimensions or the break differs."""
+    if len(predicted.shapes) != len(measured.shapes):
+        return math.inf
+    predicted_break = predicted.broken.index if predicted.broken is not None else None
+    if predicted_break != measured.failed_at:
+        return math.inf
+    worst = 0.0
+    for ours, theirs in zip(predicted.shapes, measured.shapes, strict=True):
+        if len(ours) != len(theirs):
+            return math.inf
+        # max_d |ours_d - theirs_d|
+        worst = max([worst, *(abs(a - b) for a, b in zip(ours, theirs, strict=True))])
+    return float(worst)
