@@ -14,11 +14,12 @@ class PageSpec:
 
 HOME = PageSpec("app_pages/home.py", "home", ":material/home:")
 
+# in the notes' order: attention, PyTorch basics, normalization, fine-tuning, losses, optimizers, metrics
 TOPICS: list[PageSpec] = [
     PageSpec("app_pages/attention.py", "attention", ":material/visibility:"),
+    PageSpec("app_pages/pytorch_basics.py", "pytorch_basics", ":material/view_module:"),
     PageSpec("app_pages/optimizers.py", "optimizers", ":material/speed:"),
     PageSpec("app_pages/metrics.py", "metrics", ":material/insights:"),
-    PageSpec("app_pages/pytorch_basics.py", "pytorch_basics", ":material/view_module:"),
 ]
 
 PAGES: list[PageSpec] = [HOME, *TOPICS]
