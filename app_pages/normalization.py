@@ -7,10 +7,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.normalization import demos
-from core.normalization import experiment as xp
-from ui import normalization as w
-from ui.charts import show_chart
 from ui.i18n import t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.state import mirror_into_url, seed_from_url, translated_choice
@@ -18,7 +14,13 @@ from ui.state import mirror_into_url, seed_from_url, translated_choice
 NS = "normalization"
 TOLERANCE = 1e-10
 
-page_header(NS)
+page_header(NS)  # drawn before torch is imported (a few seconds on a cold server)
+
+from core.normalization import demos  # noqa: E402
+from core.normalization import experiment as xp  # noqa: E402
+from ui import normalization as w  # noqa: E402
+from ui.charts import show_chart  # noqa: E402
+
 labels = {k: t(f"{NS}.kind_{k}") for k in demos.KINDS}
 
 # --- the axis explorer ------------------------------------------------------------------------------------
@@ -138,10 +140,11 @@ seed_from_url("norm_momentum", 0.1, float, lambda v: 0.01 <= v <= 1.0)
 seed_from_url("norm_cumulative", False, lambda v: v == "True", lambda v: isinstance(v, bool))
 seed_from_url("norm_batch", 8, int, lambda v: 2 <= v <= 64)
 seed_from_url("norm_batches", 100, int, lambda v: 10 <= v <= 400)
-c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
-momentum = float(c1.slider(t(f"{NS}.momentum"), 0.01, 1.0, step=0.01, key="norm_momentum"))
-c2.write("")
-cumulative = c2.toggle(t(f"{NS}.cumulative"), key="norm_cumulative", help=t(f"{NS}.cumulative_help"))
+c1, c3, c4 = st.columns(3)
+cumulative = c1.toggle(t(f"{NS}.cumulative"), key="norm_cumulative", help=t(f"{NS}.cumulative_help"))
+momentum = float(
+    c1.slider(t(f"{NS}.momentum"), 0.01, 1.0, step=0.01, key="norm_momentum", disabled=cumulative)
+)
 batch_size = int(c3.slider(t(f"{NS}.batch_size"), 2, 64, key="norm_batch"))
 batches = int(c4.slider(t(f"{NS}.batches"), 10, 400, step=10, key="norm_batches"))
 mirror_into_url(
@@ -156,15 +159,20 @@ steps = np.arange(1, batches + 1)
 series = {
     t(f"{NS}.series_running_mean"): stats.running_mean,
     t(f"{NS}.series_running_var"): stats.running_var,
-    t(f"{NS}.series_batch_var"): stats.batch_var_biased,
-    t(f"{NS}.series_batch_var_unbiased"): stats.batch_var_unbiased,
+    t(f"{NS}.series_if_biased"): stats.running_var_if_biased,
 }
 run_df = pd.concat(
     [pd.DataFrame({"series": name, "batch": steps, "value": values}) for name, values in series.items()],
     ignore_index=True,
 )
+dots = pd.DataFrame({"series": t(f"{NS}.series_batch_var"), "batch": steps, "value": stats.batch_var_biased})
 truth = {t(f"{NS}.true_mean"): demos.TRUE_MEAN, t(f"{NS}.true_var"): demos.TRUE_STD**2}
-show_chart(w.running_chart(run_df, truth, t(f"{NS}.axis_batch")), run_df, key="norm_running")
+show_chart(
+    w.running_chart(run_df, truth, t(f"{NS}.axis_batch"), points=dots),
+    pd.concat([run_df, dots], ignore_index=True),
+    key="norm_running",
+)
+st.caption(t(f"{NS}.running_caption"))
 ratio = batch_size / (batch_size - 1)
 st.markdown(
     t(
@@ -172,6 +180,7 @@ st.markdown(
         mean=f"{stats.running_mean[-1]:.3f}",
         var=f"{stats.running_var[-1]:.3f}",
         biased=f"{np.mean(stats.batch_var_biased):.3f}",
+        if_biased=f"{stats.running_var_if_biased[-1]:.3f}",
         unbiased=f"{np.mean(stats.batch_var_unbiased):.3f}",
         ratio=f"{ratio:.3f}",
         n=batch_size,

@@ -114,7 +114,7 @@ def explorer_chart(df: pd.DataFrame, order: list[str]) -> alt.Chart:
             color=alt.Color("group:N", legend=None, scale=alt.Scale(scheme="tableau20")),
             tooltip=["normalization", "index", "group", "before", "after"],
         )
-        .properties(width=180, height=140)
+        .properties(width=150, height=130)
     )
     return base.facet(
         facet=alt.Facet("normalization:N", sort=order, title=None, header=alt.Header(labelFontSize=13)),
@@ -129,7 +129,7 @@ def eps_chart(df: pd.DataFrame, eps: float, x_title: str, y_title: str) -> alt.L
         .encode(
             x=alt.X("variance:Q", scale=alt.Scale(type="log"), title=x_title, axis=alt.Axis(format=".0e")),
             y=alt.Y("output_std:Q", scale=alt.Scale(type="log"), title=y_title),
-            color=alt.Color("formula:N", legend=_BOTTOM),
+            color=alt.Color("formula:N", legend=_BOTTOM, scale=alt.Scale(range=["#1f77b4", "#d62728"])),
             strokeDash=alt.StrokeDash("formula:N", legend=None),
             tooltip=[
                 "formula",
@@ -148,17 +148,30 @@ def eps_chart(df: pd.DataFrame, eps: float, x_title: str, y_title: str) -> alt.L
     return (lines + rules + text).properties(height=320)
 
 
-def running_chart(df: pd.DataFrame, truth: dict[str, float], x_title: str) -> alt.LayerChart:
+def running_chart(
+    df: pd.DataFrame, truth: dict[str, float], x_title: str, points: pd.DataFrame | None = None
+) -> alt.LayerChart:
+    """Lines of ``df`` (series, batch, value), dashed rules at ``truth``, faint dots for ``points``."""
+    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=400)
     lines = (
         alt.Chart(df)
-        .mark_line()
+        .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("batch:Q", title=x_title),
             y=alt.Y("value:Q", title=None),
-            color=alt.Color("series:N", legend=_BOTTOM),
+            color=alt.Color("series:N", legend=legend, sort=None),
             tooltip=["series", "batch", alt.Tooltip("value:Q", format=".4f")],
         )
     )
+    if points is not None:
+        lines = (
+            alt.Chart(points)
+            .mark_circle(size=14, opacity=0.35, color="gray")
+            .encode(
+                x="batch:Q", y="value:Q", tooltip=["series", "batch", alt.Tooltip("value:Q", format=".4f")]
+            )
+            + lines
+        )
     rules = (
         alt.Chart(pd.DataFrame({"value": list(truth.values()), "label": list(truth)}))
         .mark_rule(strokeDash=[4, 4], color="black")

@@ -225,6 +225,7 @@ class RunningStats:
     batch_var_unbiased: np.ndarray  # what goes into running_var
     running_mean: np.ndarray  # after each batch
     running_var: np.ndarray
+    running_var_if_biased: np.ndarray  # what running_var would be if it stored the biased variance
     torch_diff: float  # running statistics and outputs vs torch.nn.BatchNorm1d, all batches
 
 
@@ -243,6 +244,7 @@ def running_statistics(momentum: float | None, batches: int, batch_size: int, se
     twin = torch_twin(bn, 2)
     rows = []
     diff = 0.0
+    if_biased = 1.0  # running_var starts at 1
     for _ in range(batches):
         x = rng.normal(TRUE_MEAN, TRUE_STD, size=(batch_size, 1))
         y = bn(x)
@@ -254,9 +256,12 @@ def running_statistics(momentum: float | None, batches: int, batch_size: int, se
             abs(bn.running_mean[0] - float(twin.running_mean[0])),
             abs(bn.running_var[0] - float(twin.running_var[0])),
         )
-        rows.append((x.mean(), x.var(), x.var(ddof=1), bn.running_mean[0], bn.running_var[0]))
+        m = 1.0 / bn.num_batches_tracked if momentum is None else momentum
+        # the same update fed with the biased variance: (1 - m) v + m sigma_B^2
+        if_biased = (1 - m) * if_biased + m * x.var()
+        rows.append((x.mean(), x.var(), x.var(ddof=1), bn.running_mean[0], bn.running_var[0], if_biased))
     a = np.array(rows)
-    return RunningStats(a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], float(diff))
+    return RunningStats(a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], float(diff))
 
 
 @dataclass
