@@ -267,7 +267,7 @@ if st.button(t(f"{NS}.retrain_button"), key="norm_retrain", icon=":material/play
     def report(step: int, total: int) -> None:
         bar.progress(step / total, text=t(f"{NS}.training_step", step=step, total=total))
 
-    result = xp.train_cell(*cell_key, xp.TrainConfig(**config), progress=report, data=w.digits())
+    result = w.train_live(cell_key, config, report)
     bar.empty()
     held = st.session_state["norm_live_cell"] = (cell_key, result)
 if held is not None and held[0] == cell_key:

@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 
 from core.normalization import demos, experiment
 
@@ -63,6 +64,19 @@ def padding() -> demos.PaddingEffect:
 def digits() -> tuple:
     """The digits split of the experiment (torch tensors, read-only: shared by sessions)."""
     return experiment.digits_split()
+
+
+def train_live(cell: tuple[str, int, int], config: dict, progress) -> experiment.CellResult:
+    """Retrain one cell of the shipped sweep on one torch thread (the tiny model gains nothing from more,
+    and the machine is shared), with the shipped recipe."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return experiment.train_cell(
+            *cell, experiment.TrainConfig(**config), progress=progress, data=digits()
+        )
+    finally:
+        torch.set_num_threads(threads)
 
 
 @st.cache_data(show_spinner=False)
