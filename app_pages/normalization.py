@@ -48,7 +48,10 @@ seed_from_url("norm_groups", 2, int, lambda v: v >= 1)
 if st.session_state["norm_groups"] not in options:
     st.session_state["norm_groups"] = 2 if 2 in options else 1
 groups = int(columns[-1].selectbox(t(f"{NS}.groups"), options, key="norm_groups"))
-mirror_into_url("norm_layout", *sizes, "norm_groups", defaults={"norm_layout": "image", "norm_groups": 2})
+size_defaults = {key: spec[3] for key, spec in sizes.items()}
+mirror_into_url(
+    "norm_layout", *sizes, "norm_groups", defaults={"norm_layout": "image", "norm_groups": 2, **size_defaults}
+)
 st.caption(t(f"{NS}.layout_caption_{layout}"))
 
 results: dict[str, demos.Explored] = {}
