@@ -95,9 +95,11 @@ st.header(t(f"{NS}.eps_title"))
 st.markdown(t(f"{NS}.eps_intro"))
 c1, c2 = st.columns(2)
 c1.markdown(t(f"{NS}.eps_torch_label"))
-c1.latex(r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}}\,\gamma + \beta")
+c1.latex(r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] {\color{#d62728} + \epsilon}}}\,\gamma + \beta")
 c2.markdown(t(f"{NS}.eps_notes_label"))
-c2.latex(r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x]} + \epsilon}\,\gamma + \beta")
+c2.latex(
+    r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x]}\; {\color{#d62728} + \epsilon}}\,\gamma + \beta"
+)
 seed_from_url("norm_eps", 1e-5, float, lambda v: v in w.EPS_CHOICES)
 eps = float(st.select_slider("ε", w.EPS_CHOICES, key="norm_eps", format_func=lambda v: f"{v:.0e}"))
 mirror_into_url("norm_eps", defaults={"norm_eps": 1e-5})

@@ -143,8 +143,19 @@ def eps_chart(df: pd.DataFrame, eps: float, x_title: str, y_title: str) -> alt.L
         .encode(
             x=alt.X("variance:Q", scale=alt.Scale(type="log"), title=x_title, axis=alt.Axis(format=".0e")),
             y=alt.Y("output_std:Q", scale=alt.Scale(type="log"), title=y_title),
-            color=alt.Color("formula:N", legend=_BOTTOM, scale=alt.Scale(range=["#1f77b4", "#d62728"])),
-            strokeDash=alt.StrokeDash("formula:N", legend=None),
+            # torch's formula first and blue, the notes' red and dashed, in every language
+            color=alt.Color(
+                "formula:N",
+                legend=_BOTTOM,
+                sort=None,
+                scale=alt.Scale(domain=list(dict.fromkeys(df["formula"])), range=["#1f77b4", "#d62728"]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "formula:N",
+                legend=None,
+                sort=None,
+                scale=alt.Scale(domain=list(dict.fromkeys(df["formula"]))),
+            ),
             tooltip=[
                 "formula",
                 alt.Tooltip("variance:Q", format=".2e"),
@@ -156,8 +167,8 @@ def eps_chart(df: pd.DataFrame, eps: float, x_title: str, y_title: str) -> alt.L
     rules = alt.Chart(marks).mark_rule(strokeDash=[2, 3], color="gray").encode(x="variance:Q")
     text = (
         alt.Chart(marks)
-        .mark_text(align="left", dx=4, dy=-120, color="gray")
-        .encode(x="variance:Q", text="what:N")
+        .mark_text(align="left", baseline="top", dx=4, color="gray", fontSize=13)
+        .encode(x="variance:Q", y=alt.value(4), text="what:N")
     )
     return (lines + rules + text).properties(height=320)
 
@@ -227,4 +238,5 @@ def sweep_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.LayerChart:
             ],
         )
     )
-    return (band + line).properties(height=340)
+    # the line layer first: the legend takes its symbols (solid), not the pale band's
+    return (line + band).properties(height=340)
