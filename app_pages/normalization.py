@@ -84,6 +84,30 @@ if results:
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t(f"{NS}.explorer_table_caption"))
+    with st.expander(t(f"{NS}.detail_title"), icon=":material/table_view:"):
+        detail = translated_choice(
+            st.selectbox,
+            t(f"{NS}.col_norm"),
+            list(results),
+            {k: labels[k] for k in results},
+            key="norm_detail",
+        )
+        res = results[detail]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t(f"{NS}.col_group"): np.arange(res.group_mean.size),
+                    t(f"{NS}.col_mean_before"): res.group_mean_before.round(4),
+                    t(f"{NS}.col_var_before"): res.group_var_before.round(4),
+                    t(f"{NS}.col_mean_after_group"): res.group_mean.round(6),
+                    t(f"{NS}.col_var_after_group"): res.group_var.round(6),
+                    t(f"{NS}.col_ms_after_group"): res.group_mean_square.round(6),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(t(f"{NS}.detail_caption"))
     reference_check(
         "torch.nn." + ", ".join(t(f"{NS}.torch_{k}_{layout}") for k in results),
         max(r.torch_diff for r in results.values()),
@@ -228,6 +252,12 @@ table = summary.pivot(index="normalization", columns="batch_size", values="mean"
     [norm_labels[k] for k in xp.NORMS]
 )
 st.dataframe(table.map(lambda v: f"{100 * v:.1f}%"), width="stretch")
+bn_rows = summary[summary["norm"] == "batch"].set_index("batch_size").sort_index()
+mode_table = pd.DataFrame(
+    [bn_rows["mean"], bn_rows["train_mode_mean"]], index=[t(f"{NS}.row_eval_mode"), t(f"{NS}.row_train_mode")]
+)
+st.markdown(t(f"{NS}.train_mode_intro"))
+st.dataframe(mode_table.map(lambda v: f"{100 * v:.1f}%"), width="stretch")
 st.caption(
     t(
         f"{NS}.sweep_caption",
@@ -281,6 +311,7 @@ if held is not None and held[0] == cell_key:
         t(
             f"{NS}.retrain_result",
             acc=f"{100 * live.test_accuracy:.1f}",
+            train_mode=f"{100 * live.train_mode_accuracy:.1f}",
             shipped=f"{100 * shipped['test_accuracy']:.1f}",
             steps=live.steps,
             cpu=f"{live.seconds:.1f}",

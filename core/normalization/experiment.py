@@ -17,6 +17,7 @@ statistics). ``scripts/train_normalization.py`` runs the whole grid with fixed s
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -56,6 +57,9 @@ class CellResult:
     batch_size: int
     seed: int
     test_accuracy: float
+    # the same network left in train mode, fed the test set in batches of batch_size: BatchNorm then
+    # normalizes with each test batch's statistics (equal to test_accuracy for the other norms)
+    train_mode_accuracy: float
     train_loss: list[float] = field(default_factory=list)  # mean training loss of each epoch
     steps: int = 0
     seconds: float = 0.0
@@ -110,6 +114,22 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
         return float((model(x).argmax(dim=1) == y).float().mean())
 
 
+def batch_statistics_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> float:
+    """Accuracy of a copy of ``model`` in train mode (the mistake of forgetting ``model.eval()``), on
+    ``x`` split into consecutive batches of at least ``batch_size`` samples (the last one absorbs the
+    remainder, so no batch has a single sample)."""
+    probe = copy.deepcopy(model).train()  # a copy: train mode would also move the running statistics
+    correct = 0
+    with torch.no_grad():
+        for xb, yb in zip(
+            torch.tensor_split(x, max(1, len(x) // batch_size)),
+            torch.tensor_split(y, max(1, len(x) // batch_size)),
+            strict=True,
+        ):
+            correct += int((probe(xb).argmax(dim=1) == yb).sum())
+    return correct / len(x)
+
+
 def train_cell(
     norm: str,
     batch_size: int,
@@ -162,7 +182,9 @@ def train_cell(
         losses.append(epoch_loss / seen)
     model.eval()
     acc = accuracy(model, x_te, y_te)
-    return CellResult(norm, int(batch_size), int(seed), acc, losses, step, time.process_time() - start)
+    train_mode = batch_statistics_accuracy(model, x_te, y_te, batch_size)
+    seconds = time.process_time() - start
+    return CellResult(norm, int(batch_size), int(seed), acc, train_mode, losses, step, seconds)
 
 
 def run_sweep(
@@ -196,18 +218,23 @@ def run_sweep(
 
 
 def summarize(record: dict) -> list[dict]:
-    """Mean, min and max test accuracy over the seeds, per (norm, batch size)."""
-    groups: dict[tuple[str, int], list[float]] = {}
+    """Mean, min and max test accuracy over the seeds, per (norm, batch size), and the mean accuracy of
+    the same networks evaluated in train mode."""
+    groups: dict[tuple[str, int], list[dict]] = {}
     for cell in record["cells"]:
-        groups.setdefault((cell["norm"], cell["batch_size"]), []).append(cell["test_accuracy"])
-    return [
-        {
-            "norm": norm,
-            "batch_size": b,
-            "mean": float(np.mean(v)),
-            "min": min(v),
-            "max": max(v),
-            "runs": len(v),
-        }
-        for (norm, b), v in groups.items()
-    ]
+        groups.setdefault((cell["norm"], cell["batch_size"]), []).append(cell)
+    rows = []
+    for (norm, b), cells in groups.items():
+        acc = [c["test_accuracy"] for c in cells]
+        rows.append(
+            {
+                "norm": norm,
+                "batch_size": b,
+                "mean": float(np.mean(acc)),
+                "min": min(acc),
+                "max": max(acc),
+                "train_mode_mean": float(np.mean([c["train_mode_accuracy"] for c in cells])),
+                "runs": len(acc),
+            }
+        )
+    return rows

@@ -52,6 +52,32 @@ def test_train_cell_is_reproducible_and_reports_progress(data):
     assert a.steps == 2 * (1347 // 64 + 1)  # the last batch of 1347 % 64 = 3 samples is kept
     assert seen[-1] == (a.steps, a.steps)
     assert 0.5 < a.test_accuracy <= 1.0  # chance is 0.1
+    # GroupNorm has no running statistics: train mode gives the eval-mode accuracy (float32 mean vs exact)
+    assert a.train_mode_accuracy == pytest.approx(a.test_accuracy, abs=1e-6)
+
+
+def test_batch_statistics_accuracy_uses_test_batches_and_leaves_the_model_alone(data):
+    _, _, x_te, y_te = data
+    torch.manual_seed(0)
+    model = xp.build_model("batch")
+    with torch.no_grad():
+        model[1].running_mean.fill_(100.0)  # absurd running statistics: eval mode ignores the batch
+    model.eval()
+    before = model[1].running_mean.clone()
+    acc = xp.batch_statistics_accuracy(model, x_te, y_te, 8)
+    assert torch.equal(model[1].running_mean, before) and not model.training
+    # brute force: the same batches through a train-mode copy
+    probe = xp.build_model("batch")
+    probe.load_state_dict(model.state_dict())
+    probe.train()
+    parts = len(x_te) // 8
+    with torch.no_grad():
+        hits = sum(
+            int((probe(xb).argmax(1) == yb).sum())
+            for xb, yb in zip(torch.tensor_split(x_te, parts), torch.tensor_split(y_te, parts), strict=True)
+        )
+    assert acc == hits / len(x_te)
+    assert min(len(xb) for xb in torch.tensor_split(x_te, parts)) >= 8
 
 
 def test_train_cell_refuses_bad_input(data):
@@ -71,6 +97,12 @@ def test_shipped_sweep_is_complete_and_shows_the_effect():
     assert summary[("batch", 2)] < summary[("group", 2)] - 0.2
     assert summary[("batch", 2)] < summary[("layer", 2)] - 0.2
     assert summary[("batch", 32)] > 0.9
+    rows = {(r["norm"], r["batch_size"]): r for r in xp.summarize(record)}
+    # forgetting model.eval() hurts BatchNorm most at small batches, and nothing else
+    assert rows[("batch", 2)]["train_mode_mean"] < rows[("batch", 2)]["mean"] - 0.1
+    for cell in record["cells"]:
+        if cell["norm"] != "batch":
+            assert cell["train_mode_accuracy"] == pytest.approx(cell["test_accuracy"], abs=1e-6)
 
 
 def test_a_shipped_cell_is_reproduced(data):

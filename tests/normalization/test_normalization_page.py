@@ -59,6 +59,11 @@ def test_controls_change_the_view_and_the_url():
     at.selectbox(key="norm_groups").set_value(3).run()
     _ok(at)
     assert at.query_params["norm_c"] == ["6"] or at.query_params["norm_c"] == "6"
+    at.selectbox(key="norm_detail@en").set_value("instance").run()
+    _ok(at)
+    detail = at.dataframe[1].value
+    assert len(detail) == 2 * 6  # N x C groups of InstanceNorm
+    assert detail["Mean after"].abs().max() < 1e-6
     at.radio(key="norm_layout@en").set_value("sequence").run()
     _ok(at)
     assert "torch.nn.BatchNorm1d, LayerNorm, GroupNorm, InstanceNorm1d, RMSNorm" in _checks(at)[0]
