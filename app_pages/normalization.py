@@ -251,13 +251,8 @@ show_chart(
 table = summary.pivot(index="normalization", columns="batch_size", values="mean").reindex(
     [norm_labels[k] for k in xp.NORMS]
 )
+table.index.name = t(f"{NS}.col_norm")
 st.dataframe(table.map(lambda v: f"{100 * v:.1f}%"), width="stretch")
-bn_rows = summary[summary["norm"] == "batch"].set_index("batch_size").sort_index()
-mode_table = pd.DataFrame(
-    [bn_rows["mean"], bn_rows["train_mode_mean"]], index=[t(f"{NS}.row_eval_mode"), t(f"{NS}.row_train_mode")]
-)
-st.markdown(t(f"{NS}.train_mode_intro"))
-st.dataframe(mode_table.map(lambda v: f"{100 * v:.1f}%"), width="stretch")
 st.caption(
     t(
         f"{NS}.sweep_caption",
@@ -275,6 +270,13 @@ bn2 = summary[(summary["norm"] == "batch") & (summary["batch_size"] == 2)]["mean
 gn2 = summary[(summary["norm"] == "group") & (summary["batch_size"] == 2)]["mean"].iloc[0]
 bn32 = summary[(summary["norm"] == "batch") & (summary["batch_size"] == 32)]["mean"].iloc[0]
 st.markdown(t(f"{NS}.sweep_result", bn2=f"{100 * bn2:.1f}", gn2=f"{100 * gn2:.1f}", bn32=f"{100 * bn32:.1f}"))
+
+bn_rows = summary[summary["norm"] == "batch"].set_index("batch_size").sort_index()
+mode_table = pd.DataFrame(
+    [bn_rows["mean"], bn_rows["train_mode_mean"]], index=[t(f"{NS}.row_eval_mode"), t(f"{NS}.row_train_mode")]
+)
+st.markdown(t(f"{NS}.train_mode_intro"))
+st.dataframe(mode_table.map(lambda v: f"{100 * v:.1f}%"), width="stretch")
 
 st.subheader(t(f"{NS}.retrain_title"))
 seed_from_url("norm_cell_norm", "batch", str, lambda v: v in xp.NORMS)

@@ -1,6 +1,6 @@
 """Run the normalization page's batch-size experiment with fixed seeds and write the shipped results.
 
-    python scripts/train_normalization.py          # 4 norms x 6 batch sizes x 3 seeds (~2 minutes, 1 core)
+    python scripts/train_normalization.py   # 4 norms x 6 batch sizes x 3 seeds: ~2 min of CPU, 1 thread
 
 Writes ``data/normalization/batch_size_sweep.json``: the training recipe, every cell's test accuracy,
 epoch losses, steps and CPU seconds, and the sweep's total CPU time. The page draws it and retrains one
