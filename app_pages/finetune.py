@@ -238,13 +238,10 @@ st.markdown(t(f"{NS}.features_reading"))
 # --- ResNet and BERT ---------------------------------------------------------------------------------
 st.header(t(f"{NS}.big_title"))
 st.markdown(t(f"{NS}.big_intro"))
-left, right = st.columns(2)
-with left:
-    st.markdown("**ResNet-18 (torchvision)**")
-    st.code(t(f"{NS}.code_resnet"), language="python")
-with right:
-    st.markdown("**BERT (Hugging Face transformers)**")
-    st.code(t(f"{NS}.code_bert"), language="python")
+st.markdown("**ResNet-18 (torchvision)**")
+st.code(t(f"{NS}.code_resnet"), language="python")
+st.markdown("**BERT (Hugging Face transformers)**")
+st.code(t(f"{NS}.code_bert"), language="python")
 st.caption(t(f"{NS}.big_caption"))
 
 about_the_notes([(t(f"{NS}.notes_{i}_said"), t(f"{NS}.notes_{i}_verified")) for i in range(1, 4)])

@@ -36,7 +36,16 @@ DEFAULTS: dict[str, object] = {
 #: one colour per strategy in every chart
 COLORS = dict(zip(ft.STRATEGIES, ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728", "#9467bd"], strict=True))
 _SOURCE_FILL = {False: "#dbe9f6", True: "#fde0c5"}  # source layers: backbone blue, head orange
-_STRATEGY_SCALE = alt.Scale(domain=list(COLORS), range=list(COLORS.values()))
+
+
+def _strategy_color(df: pd.DataFrame) -> alt.Color:
+    """The strategy colour, same in every chart; the legend lists only the strategies drawn."""
+    shown = [s for s in COLORS if s in set(df["strategy"])]
+    return alt.Color(
+        "strategy:N",
+        scale=alt.Scale(domain=shown, range=[COLORS[s] for s in shown]),
+        legend=alt.Legend(title=None, orient="bottom", columns=3, labelLimit=200),
+    )
 
 
 def _live_list(raw: str) -> list[str]:
@@ -243,7 +252,7 @@ def sweep_chart(summary: pd.DataFrame, titles: dict[str, str]) -> alt.LayerChart
     with the seeds' min-max band."""
     base = alt.Chart(summary).encode(
         x=alt.X("size:O", sort=SIZE_OPTIONS, title=titles["x"], axis=alt.Axis(labelAngle=0)),
-        color=alt.Color("strategy:N", scale=_STRATEGY_SCALE, legend=alt.Legend(title=None, orient="bottom")),
+        color=_strategy_color(summary),
     )
     band = base.mark_area(opacity=0.12).encode(
         y=alt.Y("low:Q", title=titles["y"], scale=alt.Scale(zero=False), axis=alt.Axis(format="%")),
@@ -272,9 +281,7 @@ def curve_chart(df: pd.DataFrame, y: str, titles: dict[str, str], *, log_y: bool
         .encode(
             x=alt.X("step:Q", title=titles["x"]),
             y=alt.Y(f"{y}:Q", title=titles["y"], scale=scale, axis=axis),
-            color=alt.Color(
-                "strategy:N", scale=_STRATEGY_SCALE, legend=alt.Legend(title=None, orient="bottom")
-            ),
+            color=_strategy_color(df),
             tooltip=["strategy", "step", alt.Tooltip(f"{y}:Q", format=".4f")],
         )
         .properties(height=260)
@@ -289,9 +296,7 @@ def drift_chart(df: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
             x=alt.X("layer:N", sort=list(ft.BACKBONE_LAYERS), title=titles["x"], axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("strategy:N"),
             y=alt.Y("drift:Q", title=titles["y"]),
-            color=alt.Color(
-                "strategy:N", scale=_STRATEGY_SCALE, legend=alt.Legend(title=None, orient="bottom")
-            ),
+            color=_strategy_color(df),
             tooltip=["strategy", "layer", alt.Tooltip("drift:Q", format=".3g")],
         )
         .properties(height=260)
