@@ -34,47 +34,51 @@ def size_label(size: str) -> str:
 # --- the recipe ---------------------------------------------------------------------------------------
 st.header(t(f"{NS}.recipe_title"))
 st.markdown(t(f"{NS}.recipe_intro", source_acc=fmt_pct(results["source"]["accuracy"])))
-c1, c2, c3 = st.columns([2, 1, 1])
-with c1:
-    strategy = st.radio(
-        t(f"{NS}.strategy"), ft.STRATEGIES, horizontal=True, key="ft_strategy", help=t(f"{NS}.strategy_help")
-    )
-with c2:
+c1, c2 = st.columns(2)
+with c1:  # the rates also drive the live runs below: a change reruns the page
     lr = st.select_slider("lr η", w.LR_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_lr")
-with c3:
+with c2:
     mult = st.select_slider(
         t(f"{NS}.head_mult"), w.MULT_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_mult"
     )
-st.markdown(f"**{strategy}**: {labels[strategy]}")
-rows = w.layer_rows(strategy, float(lr), float(mult))
-dot_labels = {
-    k: t(f"{NS}.dot_{k}") for k in ("source", "target", "copy", "no_copy", "new_head", "dropped", "frozen")
-}
-st.graphviz_chart(w.recipe_dot(rows, dot_labels, strategy), width="stretch")
-trainable = sum(r.torch_count for r in rows if r.trainable)
-frozen = sum(r.torch_count for r in rows if not r.trainable)
-m1, m2, m3 = st.columns(3)
-m1.metric(t(f"{NS}.trainable"), f"{trainable:,}")
-m2.metric(t(f"{NS}.frozen"), f"{frozen:,}")
-m3.metric(t(f"{NS}.groups"), sum(r.trainable for r in rows))
-table = pd.DataFrame(
-    {
-        t(f"{NS}.col_layer"): [r.name for r in rows],
-        t(f"{NS}.col_shape"): [r.shape for r in rows],
-        t(f"{NS}.col_params"): [r.formula_count for r in rows],
-        "numel()": [r.torch_count for r in rows],
-        "requires_grad": [r.trainable for r in rows],
-        "lr": [f"{r.lr:.3g}" if r.lr is not None else "—" for r in rows],
-    }
-)
-st.dataframe(table, hide_index=True, width="stretch")
-st.latex(r"\text{conv: } c_{out}(c_{in}k^2 + 1) \qquad \text{linear: } n_{out}(n_{in} + 1)")
-reference_check(
-    "sum(p.numel() for p in layer.parameters())",
-    float(max(abs(r.formula_count - r.torch_count) for r in rows)),
-    0.0,
-)
-st.caption(t(f"{NS}.groups_caption"))
+
+
+@st.fragment
+def recipe(lr: float, mult: float) -> None:
+    """The strategy and what it trains: a fragment, so picking a strategy redraws only this part."""
+    strategy = st.radio(
+        t(f"{NS}.strategy"), ft.STRATEGIES, horizontal=True, key="ft_strategy", help=t(f"{NS}.strategy_help")
+    )
+    st.markdown(f"**{strategy}**: {labels[strategy]}")
+    rows = w.layer_rows(strategy, lr, mult)
+    names = ("source", "target", "copy", "no_copy", "new_head", "dropped", "frozen")
+    st.graphviz_chart(w.recipe_dot(rows, {k: t(f"{NS}.dot_{k}") for k in names}, strategy), width="stretch")
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t(f"{NS}.trainable"), f"{sum(r.torch_count for r in rows if r.trainable):,}")
+    m2.metric(t(f"{NS}.frozen"), f"{sum(r.torch_count for r in rows if not r.trainable):,}")
+    m3.metric(t(f"{NS}.groups"), sum(r.trainable for r in rows))
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_layer"): [r.name for r in rows],
+            t(f"{NS}.col_shape"): [r.shape for r in rows],
+            t(f"{NS}.col_params"): [r.formula_count for r in rows],
+            "numel()": [r.torch_count for r in rows],
+            "requires_grad": [r.trainable for r in rows],
+            "lr": [f"{r.lr:.3g}" if r.lr is not None else "—" for r in rows],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.latex(r"\text{conv: } c_{out}(c_{in}k^2 + 1) \qquad \text{linear: } n_{out}(n_{in} + 1)")
+    reference_check(
+        "sum(p.numel() for p in layer.parameters())",
+        float(max(abs(r.formula_count - r.torch_count) for r in rows)),
+        0.0,
+    )
+    st.caption(t(f"{NS}.groups_caption"))
+    w.write_url()  # a fragment run does not reach the end of the page
+
+
+recipe(float(lr), float(mult))
 
 # --- the comparison -----------------------------------------------------------------------------------
 st.header(t(f"{NS}.sweep_title"))
