@@ -174,6 +174,9 @@ else:
             }
         )
     st.dataframe(pd.DataFrame(rows_live), hide_index=True, width="stretch")
+    reference_check(
+        "sklearn.metrics.accuracy_score", max(run["accuracy_diff"] for run in runs.values()), 1e-12
+    )
     st.caption(t(f"{NS}.live_caption"))
 
     curves = pd.DataFrame(
@@ -207,6 +210,7 @@ else:
     show_chart(
         w.drift_chart(drift, {"x": t(f"{NS}.col_layer"), "y": t(f"{NS}.axis_drift")}), drift, key="ft_drift"
     )
+    reference_check("numpy.linalg.norm", max(run["drift_diff"] for run in runs.values()), 1e-9)
     if "linear_probe" in runs:
         moved = max(runs["linear_probe"]["drift"].values())
         st.caption(t(f"{NS}.drift_probe", value=f"{moved:g}"))

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 import torch
 from sklearn.decomposition import PCA
+from sklearn.metrics import accuracy_score
 from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
@@ -163,11 +164,27 @@ def live_run(
     if key in store:
         store.move_to_end(key)
         return store[key]
-    torch.set_num_threads(1)  # the machine is shared; one thread is also what the sweep used
-    result = ft.run_strategy(
-        pretrained(), strategy, per_class_value(size), seed, lr=lr, head_lr_mult=mult, progress=progress
-    )
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the sweep ran (tiny tensors gain nothing from more); restored after
+    try:
+        result = ft.run_strategy(
+            pretrained(), strategy, per_class_value(size), seed, lr=lr, head_lr_mult=mult, progress=progress
+        )
+    finally:
+        torch.set_num_threads(threads)
+    # the page's two figures recomputed by the reference libraries: accuracy and the drift formula
+    task = ft.target_task()
+    y_hat = ft.predict(result.model, task.x_test).numpy()
+    accuracy_diff = abs(result.accuracy - accuracy_score(task.y_test.numpy(), y_hat))
+    drift_diff = 0.0
+    for layer, value in result.drift.items():
+        now = np.concatenate([p.detach().numpy().ravel() for p in result.model.layer(layer).parameters()])
+        then = np.concatenate([p.detach().numpy().ravel() for p in pretrained().layer(layer).parameters()])
+        now, then = now.astype(np.float64), then.astype(np.float64)
+        drift_diff = max(drift_diff, abs(value - np.linalg.norm(now - then) / np.linalg.norm(then)))
     value = {
+        "accuracy_diff": accuracy_diff,
+        "drift_diff": drift_diff,
         "accuracy": result.accuracy,
         "steps": result.log.steps,
         "train_loss": result.log.train_loss,

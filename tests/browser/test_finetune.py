@@ -35,9 +35,10 @@ def test_a_link_reproduces_the_view_and_the_checks_pass(warm_app_server, page, l
     assert harness.metric_value(page, strings["finetune.trainable"]) == f"{trainable:,}"
     assert harness.metric_value(page, strings["finetune.frozen"]) == f"{frozen:,}"
     text = harness.main_text(page)
-    # the three live checks (parameter formula, PCA, nearest centroid) pass, none fails
+    # the five live checks (parameter formula, accuracy, drift, PCA, nearest centroid) pass, none fails
     assert not harness.error_texts(page)
-    assert text.count(strings["common.check"].split("`")[0].strip()) >= 3
+    check_marker = strings["common.check"].split("`")[2].split("{diff}")[0].strip()  # ": max |diff| ="
+    assert text.count(check_marker) == 5
     # the linked live runs were trained: their rows are in the live table, the probe did not move
     assert strings["finetune.drift_probe"].format(value="0") in text
     assert strings["finetune.sweep_title"] in text and strings["finetune.big_title"] in text

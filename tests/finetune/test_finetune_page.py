@@ -41,8 +41,11 @@ def test_page_opens_with_its_checks_in_both_languages(lang):
     at = _open(lang, ft_live="linear_probe", ft_size="2")
     assert at.title[0].value == strings["finetune.title"]
     checks = _checks(at)
-    # parameter formula vs numel, PCA vs sklearn, nearest centroid vs sklearn: all pass
-    assert len(checks) == 3
+    # parameter formula vs numel, live accuracy vs sklearn, drift vs numpy, PCA and nearest centroid vs
+    # sklearn: all pass
+    assert len(checks) == 5
+    assert any("sklearn.metrics.accuracy_score" in c for c in checks)
+    assert any("numpy.linalg.norm" in c for c in checks)
     assert any("sklearn.decomposition.PCA" in c for c in checks)
     headers = [h.value for h in at.header]
     assert strings["finetune.sweep_title"] in headers and strings["finetune.big_title"] in headers
