@@ -248,6 +248,8 @@ def test_bad_input_raises_clear_errors(pretrained):
             labelled_subset(target_task(), bad, seed=0)
 
 
+# dead ReLU units have zero spread within a class: sklearn warns about it, harmlessly
+@pytest.mark.filterwarnings("ignore:self.within_class_std_dev_:UserWarning")
 def test_nearest_centroid_matches_sklearn(pretrained):
     from sklearn.neighbors import NearestCentroid
 
@@ -263,3 +265,19 @@ def test_nearest_centroid_matches_sklearn(pretrained):
     ) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="one width"):
         nearest_centroid_accuracy(np.ones((2, 2)), [0, 1], np.ones((2, 3)), [0, 1])
+
+
+@pytest.mark.parametrize(
+    ("strategy", "per_class", "seed"), [("linear_probe", 2, 1), ("discriminative", 5, 3)]
+)
+def test_a_rerun_reproduces_the_shipped_sweep(pretrained, strategy, per_class, seed):
+    shipped = {(r["strategy"], str(r["per_class"]), r["seed"]): r for r in load_results()["runs"]}
+    run = shipped[(strategy, str(per_class), seed)]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the script ran
+    try:
+        result = run_strategy(pretrained, strategy, per_class, seed)
+    finally:
+        torch.set_num_threads(threads)
+    assert result.accuracy == run["accuracy"]
+    assert result.drift == pytest.approx(run["drift"], abs=1e-6)  # the file keeps 6 decimals
