@@ -193,7 +193,7 @@ else:
         show_chart(w.curve_chart(curves, "accuracy", titles), curves, key="ft_curve_acc")
     with right:
         st.subheader(t(f"{NS}.curve_loss"))
-        losses = curves[curves["step"] > 0]
+        losses = curves[(curves["step"] > 0) & (curves["loss"] > 0)]  # a log axis: no 0, no NaN
         titles = {"x": t(f"{NS}.axis_step"), "y": t(f"{NS}.axis_loss")}
         show_chart(w.curve_chart(losses, "loss", titles, log_y=True), losses, key="ft_curve_loss")
 
