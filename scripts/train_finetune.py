@@ -1,7 +1,7 @@
 """Pretrain the source model and run the shipped fine-tuning sweep (fixed seeds, one CPU thread).
 
-    python -m scripts.train_finetune            # writes data/finetune/source.pt and results.json
-    python -m scripts.train_finetune --check    # reruns everything and compares with the shipped files
+    python scripts/train_finetune.py            # writes data/finetune/source.pt and results.json
+    python scripts/train_finetune.py --check    # reruns everything and compares with the shipped files
 
 The source model is trained on digits 0-4 and stored in float16; the sweep fine-tunes it on digits
 5-9 with every strategy, at 1, 2, 5, 10, 20 and all labelled examples per class, for SEEDS seeds, and
@@ -15,9 +15,12 @@ import json
 import platform
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also runs as `python scripts/...`
 
 from core.finetune import (
     DEFAULT_HEAD_LR_MULT,
