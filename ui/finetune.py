@@ -13,12 +13,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 from sklearn.decomposition import PCA
 from sklearn.metrics import accuracy_score
 from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
+from core.torch_threads import one_torch_thread
 from ui.state import mirror_into_url, seed_from_url
 
 NS = "finetune"
@@ -164,14 +164,10 @@ def live_run(
     if key in store:
         store.move_to_end(key)
         return store[key]
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as the sweep ran (tiny tensors gain nothing from more); restored after
-    try:
+    with one_torch_thread():  # as the sweep ran (tiny tensors gain nothing from more threads)
         result = ft.run_strategy(
             pretrained(), strategy, per_class_value(size), seed, lr=lr, head_lr_mult=mult, progress=progress
         )
-    finally:
-        torch.set_num_threads(threads)
     # the page's two figures recomputed by the reference libraries: accuracy and the drift formula
     task = ft.target_task()
     y_hat = ft.predict(result.model, task.x_test).numpy()

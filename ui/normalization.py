@@ -12,9 +12,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
 from core.normalization import demos, experiment
+from core.torch_threads import one_torch_thread
 
 SWEEP_FILE = Path(__file__).resolve().parent.parent / "data" / "normalization" / "batch_size_sweep.json"
 #: the explorer's sizes: widget key -> (label, low, high, default)
@@ -69,14 +69,10 @@ def digits() -> tuple:
 def train_live(cell: tuple[str, int, int], config: dict, progress) -> experiment.CellResult:
     """Retrain one cell of the shipped sweep on one torch thread (the tiny model gains nothing from more,
     and the machine is shared), with the shipped recipe."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_torch_thread():
         return experiment.train_cell(
             *cell, experiment.TrainConfig(**config), progress=progress, data=digits()
         )
-    finally:
-        torch.set_num_threads(threads)
 
 
 @st.cache_data(show_spinner=False)

@@ -22,14 +22,14 @@ from __future__ import annotations
 import ast
 import math
 import re
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
+
+from core.torch_threads import one_torch_thread
 
 KINDS = ("list", "modulelist", "sequential", "moduledict")
 DATASETS = ("digits", "breast_cancer")
@@ -144,32 +144,6 @@ class ContainerFacts:
     optimizer_error: str | None  # torch's error when the optimizer gets nothing, else None
     container_call_error: str | None  # torch's / Python's error calling the container itself, or None
     children: tuple[str, ...]  # names of model.named_children()
-
-
-_THREADS_LOCK = threading.Lock()
-_THREADS_STATE = {"users": 0, "saved": 1}
-
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread, then restore: these models are tiny, and on a shared machine torch's
-    default thread pool spends far more time waiting for cores than computing (measured 20x slower).
-
-    The thread count is process-wide, so concurrent users (two sessions of one server) are counted
-    and the count saved by the first is restored by the last.
-    """
-    with _THREADS_LOCK:
-        if _THREADS_STATE["users"] == 0:
-            _THREADS_STATE["saved"] = torch.get_num_threads()
-            torch.set_num_threads(1)
-        _THREADS_STATE["users"] += 1
-    try:
-        yield
-    finally:
-        with _THREADS_LOCK:
-            _THREADS_STATE["users"] -= 1
-            if _THREADS_STATE["users"] == 0:
-                torch.set_num_threads(_THREADS_STATE["saved"])
 
 
 def _error_text(call: Callable[[], object]) -> str | None:
@@ -344,7 +318,7 @@ def train_containers(
             progress(done[0] / total)
 
     runs: dict[str, TrainingRun] = {}
-    with torch.random.fork_rng(devices=[]), _one_thread():
+    with torch.random.fork_rng(devices=[]), one_torch_thread():
         for kind in KINDS:
             model = build_model(kind, data.x_train.shape[1], hidden, data.classes, seed=seed)
             before = hidden_layer(model).weight.detach().clone()
@@ -584,7 +558,7 @@ def notes_sample_check(*, batch: int = 16, seed: int = 0) -> NotesSampleCheck:
     .. math::
         W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)
     """
-    with torch.random.fork_rng(devices=[]), _one_thread():
+    with torch.random.fork_rng(devices=[]), one_torch_thread():
         torch.manual_seed(seed)
         first, second = nn.Linear(100, 50), nn.Linear(50, 25)
         x = torch.randn(batch, 100, dtype=torch.float64)

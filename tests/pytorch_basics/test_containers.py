@@ -207,25 +207,3 @@ def test_the_notes_sample_versions_agree_and_two_linears_collapse_into_one():
     x = torch.randn(16, 100, dtype=torch.float64)
     merged = x @ (second.weight @ first.weight).T + second.weight @ first.bias + second.bias
     assert (second(torch.relu(first(x))) - merged).abs().max() > 1e-3
-
-
-def test_one_thread_is_restored_after_overlapping_users():
-    import threading
-
-    from core.pytorch_basics._containers import _one_thread
-
-    before = torch.get_num_threads()
-    seen = []
-
-    def work() -> None:
-        for _ in range(50):
-            with _one_thread():
-                seen.append(torch.get_num_threads())
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert set(seen) == {1}
-    assert torch.get_num_threads() == before
