@@ -28,9 +28,9 @@ Conventions (the same as scikit-learn's where it has the metric):
 * a ratio that is undefined (0/0) is reported as ``0.0``, as scikit-learn's default ``zero_division``;
 * ``roc_curve`` starts at the threshold ``inf`` (nothing predicted positive) and drops collinear points
   by scikit-learn's rule; ``precision_recall_curve`` ends at ``precision=1, recall=0``;
-* KS is the *signed* maximum :math:`\max_t (\mathrm{TPR}(t) - \mathrm{FPR}(t))` (Youden's J), which
-  equals the two-sample Kolmogorov-Smirnov statistic when the ROC curve's largest distance from the
-  diagonal lies above it (any useful model).
+* KS is two-sided, :math:`\max_t |\mathrm{TPR}(t) - \mathrm{FPR}(t)|`, equal to ``scipy.stats.ks_2samp``
+  (unweighted) for every model; ``Evaluation.ks_direction`` is ``-1`` when the negatives score higher
+  (an inverted model, AUC < 0.5) and ``+1`` otherwise.
 
 Where each part lives (this package's public API is this module; the modules behind it are private):
 
