@@ -38,13 +38,25 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_ranking``: the cumulative counts and everything computed from them (curves, AUC, AP, KS, Gini) and
   the notes' two AUC methods (``auc_pairwise``, ``auc_rank``);
 * ``_confidence``: AUC confidence intervals and DeLong's test;
+* ``_counts``: the aggregated score table (:class:`ScoreCounts`: positives and negatives per distinct
+  score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
+  exact bound on the AUC's change, and :func:`evaluate_counts` (= :func:`evaluate` on the rows);
+* ``_calibration``: reliability curve, Brier score, log loss, expected calibration error (rows or table);
+* ``_duckdb``: the out-of-core engine (``GROUP BY score, label`` in DuckDB into the table above);
 * ``_evaluation``: the confusion matrix, display helpers and :func:`evaluate`;
 * ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path);
 * ``_report``: display tables and the JSON/HTML report schema shared by the page and the command line;
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """
 
+from core.metrics._calibration import (
+    brier_score_loss,
+    calibration_curve,
+    expected_calibration_error,
+    log_loss,
+)
 from core.metrics._confidence import MAX_BOOTSTRAP_DRAWS, DeLongTest, auc_confidence_interval, delong_test
+from core.metrics._counts import ScoreCounts, counts_from_table, evaluate_counts, round_scores, score_counts
 from core.metrics._evaluation import (
     Confusion,
     Curve,
@@ -107,20 +119,26 @@ __all__ = [
     "Curve",
     "DeLongTest",
     "Evaluation",
+    "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
     "auc_confidence_interval",
     "auc_pairwise",
     "auc_rank",
     "average_precision_score",
+    "brier_score_loss",
+    "calibration_curve",
     "comparison_frame",
     "confusion_at",
     "confusion_frame",
+    "counts_from_table",
     "curve_frame",
     "decimate_curve",
     "delong_test",
     "detect_columns",
     "evaluate",
+    "evaluate_counts",
+    "expected_calibration_error",
     "file_fields",
     "gains_frame",
     "gini",
@@ -130,6 +148,7 @@ __all__ = [
     "ks_gap",
     "ks_statistic",
     "load_scores",
+    "log_loss",
     "metrics_frame",
     "model_entry",
     "precision_recall_curve",
@@ -137,6 +156,8 @@ __all__ = [
     "report_json",
     "roc_auc_score",
     "roc_curve",
+    "round_scores",
+    "score_counts",
     "score_histogram",
     "summary_row",
 ]
