@@ -29,7 +29,14 @@ from core.metrics._evaluation import Evaluation, _evaluation_from_counts
 from core.metrics._ranking import _threshold_counts
 from core.metrics._validation import _check_threshold, _validate
 
-__all__ = ["ScoreCounts", "counts_from_table", "evaluate_counts", "round_scores", "score_counts"]
+__all__ = [
+    "ScoreCounts",
+    "counts_from_table",
+    "counts_of",
+    "evaluate_counts",
+    "round_scores",
+    "score_counts",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,3 +247,12 @@ def evaluate_counts(counts: ScoreCounts, *, threshold: float = 0.5) -> Evaluatio
     return _evaluation_from_counts(
         counts.n_rows, thresholds, tps, fps, threshold=threshold, weighted=counts.weighted
     )
+
+
+def counts_of(evaluation: Evaluation) -> ScoreCounts:
+    """The aggregated table behind an :class:`Evaluation` (its per-score counts, the differences of its
+    cumulative ``tps`` / ``fps``): what a page needs to keep of a file instead of its rows."""
+    # p_k = TP_k - TP_{k-1}, n_k = FP_k - FP_{k-1}
+    positives = np.diff(evaluation.tps, prepend=0)
+    negatives = np.diff(evaluation.fps, prepend=0)
+    return ScoreCounts(evaluation.thresholds, positives, negatives, evaluation.n, evaluation.weighted)
