@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -131,18 +132,32 @@ def _pair_sum(positives: np.ndarray, negatives: np.ndarray) -> float:
 
 
 def round_scores(scores: ArrayLike, decimals: int) -> np.ndarray:
-    r"""Scores rounded to ``decimals`` places, half away from zero: ``std::round(x * 10^k) / 10^k``,
-    which is what DuckDB's ``ROUND(x, k)`` computes for a DOUBLE (so the in-memory and DuckDB engines
-    group the same rows together)."""
+    r"""Scores rounded to ``decimals`` places, half away from zero, of their exact binary values, as
+    DuckDB's ``ROUND(x, k)`` on a DOUBLE (so the in-memory and DuckDB engines group the same rows):
+    ``1.865`` (stored as 1.86499999...) becomes ``1.86``, ``0.125`` (exact) becomes ``0.13``.
+
+    :math:`x \cdot 10^k` in float64 can land exactly on a half when the true product is just below or
+    above it, so the few values whose scaled fraction is within a few ulps of 1/2 are decided exactly
+    with :class:`decimal.Decimal`; every other value is ``round_half_away(x * 10^k) / 10^k``.
+    """
     values = np.asarray(scores, dtype=np.float64)
     power = 10.0**decimals
     scaled = values * power
-    # round half away from zero: |x| -> floor(|x|) + [|x| - floor(|x|) >= 1/2] (the difference is exact,
-    # unlike |x| + 1/2, which rounds 0.49999999999999994 up), then the sign back
+    # round half away from zero: |x| -> floor(|x|) + [|x| - floor(|x|) >= 1/2], then the sign back
     magnitude = np.abs(scaled)
     whole = np.floor(magnitude)
-    whole += (magnitude - whole) >= 0.5
-    return np.copysign(whole, scaled) / power
+    fraction = magnitude - whole
+    whole += fraction >= 0.5
+    result = np.copysign(whole, scaled) / power
+    # fractions within a few ulps of 1/2: the float product may have rounded across the half
+    # (from 2^52 up every float64 is a whole number: nothing to decide)
+    near = np.flatnonzero((np.abs(fraction - 0.5) <= 4.0 * np.spacing(magnitude)) & (magnitude < 2.0**52))
+    if near.size:
+        quantum = Decimal(1).scaleb(-decimals)
+        for i in near.tolist():
+            exact = Decimal(float(values[i])).quantize(quantum, rounding=ROUND_HALF_UP)
+            result[i] = float(exact)
+    return result
 
 
 def _group(

@@ -126,7 +126,8 @@ def test_table_of_one_class_and_bad_input_raise():
 def test_round_scores_is_half_away_from_zero():
     values = np.array([0.5, 1.5, 2.5, -0.5, -2.5, 0.49999999999999994, 0.125, 1e-20])
     np.testing.assert_array_equal(round_scores(values, 0), [1.0, 2.0, 3.0, -1.0, -3.0, 0.0, 0.0, 0.0])
-    np.testing.assert_array_equal(round_scores([0.125, 0.135], 2), [0.13, 0.14])
+    # exact binary values: 0.125 is a half (away from zero), 1.865 is stored just below its half
+    np.testing.assert_array_equal(round_scores([0.125, 0.135, 1.865, -1.865], 2), [0.13, 0.14, 1.86, -1.86])
 
 
 @pytest.mark.parametrize("decimals", [0, 1, 2, 3])
