@@ -20,7 +20,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 MAGIC = b"PAR1"
-SUFFIXES = (".parquet", ".parq", ".pq")
+
+
+class ParquetError(ValueError):
+    """A file that starts like Parquet but cannot be read."""
 
 
 def is_parquet(source: Any) -> bool:
@@ -51,10 +54,9 @@ def is_parquet(source: Any) -> bool:
 def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
     """The Parquet file (or its first ``max_rows`` rows) as CSV bytes for the score reader.
 
-    Raises ``ValueError`` (the reader turns it into a ScoreFileError) when the file is not readable.
+    Raises :class:`ParquetError` (a ``ValueError``; the reader raises it as its ScoreFileError) when the
+    file is not readable.
     """
-    from core.metrics._scores import ScoreFileError
-
     if isinstance(source, bytes | bytearray | memoryview):
         handle: Any = pa.BufferReader(bytes(source))
     elif isinstance(source, str | os.PathLike):
@@ -75,7 +77,7 @@ def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
                     break
             table = pa.Table.from_batches(batches, schema=parquet.schema_arrow).slice(0, max_rows)
     except (pa.ArrowException, OSError) as exc:
-        raise ScoreFileError(f"The file starts like Parquet but cannot be read as Parquet: {exc}") from None
+        raise ParquetError(f"The file starts like Parquet but cannot be read as Parquet: {exc}") from None
     for i, field in enumerate(table.schema):
         # nested or binary columns have no CSV form: left out (they cannot be labels or scores)
         if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):

@@ -54,7 +54,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from core.metrics._parquet import is_parquet, parquet_as_csv
+from core.metrics._parquet import ParquetError, is_parquet, parquet_as_csv
 
 __all__ = [
     "EXAMPLES",
@@ -276,7 +276,7 @@ def load_scores(
     """
     _check_arguments(label, score, weight, drop_invalid)
     parquet = is_parquet(source)
-    data, text_source = (parquet_as_csv(source), False) if parquet else _read_all(source)
+    data, text_source = (_parquet_csv(source), False) if parquet else _read_all(source)
     doc = _Document.from_bytes(data, text_source=text_source)
     label_col = _pick_label(doc, label)
     weight_col = _pick_weight(doc, weight, exclude={label_col, *_explicit_scores(doc, score)})
@@ -316,7 +316,7 @@ def detect_columns(
     parquet = is_parquet(source)
     if parquet:
         # the first rows of a Parquet file, as CSV (its columns are typed: no sampling of the middle)
-        head, extras, text_source = parquet_as_csv(source, max_rows=_PARQUET_SAMPLE_ROWS), [], False
+        head, extras, text_source = _parquet_csv(source, max_rows=_PARQUET_SAMPLE_ROWS), [], False
     else:
         head, extras, text_source = _read_sample(source)
     doc = _Document.from_sample(head, extras, text_source=text_source)
@@ -358,6 +358,14 @@ def detect_columns(
 
 # ---------------------------------------------------------------------------------------------------
 # Arguments and sources
+
+
+def _parquet_csv(source: Any, max_rows: int | None = None) -> bytes:
+    """A Parquet source as CSV bytes; an unreadable one is a ScoreFileError."""
+    try:
+        return parquet_as_csv(source, max_rows=max_rows)
+    except ParquetError as exc:
+        raise ScoreFileError(str(exc)) from None
 
 
 def _check_arguments(label: Any, score: Any, weight: Any, drop_invalid: Any) -> None:
