@@ -25,17 +25,17 @@ keep the rows (no bootstrap interval, no DeLong comparison of two models, which 
 from __future__ import annotations
 
 import glob as globbing
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from core.metrics._counts import ScoreCounts, counts_from_table
 from core.metrics._parquet import is_parquet
-from core.metrics._scores import ScoreFileError, detect_columns
+from core.metrics._scores import ScoreFileError, _canonical, detect_columns
 
 __all__ = ["AggregatedScores", "aggregate_files", "expand_sources"]
 
@@ -102,19 +102,6 @@ def _quote_identifier(name: str) -> str:
 
 def _quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _label_test(column: str, value: str) -> str:
-    """SQL that is true where the label column holds ``value`` by the reader's rules."""
-    text = f"trim(CAST({column} AS VARCHAR))"
-    try:
-        number = float(value.strip())
-    except ValueError:
-        number = None
-    if number is not None and math.isfinite(number):
-        # 1 equals 1.0 (and true/false columns never hold numbers)
-        return f"(TRY_CAST({text} AS DOUBLE) = {number!r})"
-    return f"(lower({text}) = {_quote_text(value.strip().lower())})"
 
 
 def _source_sql(paths: list[str], parquet: bool, guess: Any, typed: bool) -> str:
@@ -191,32 +178,34 @@ def aggregate_files(
         raise ScoreFileError(" ".join(guess.notes) or "The label or score columns cannot be guessed.")
     y = _quote_identifier(guess.label)
     source = _source_sql(paths, parquet, guess, typed=not drop_invalid)
-    positive, negative = _label_test(y, guess.pos_label), _label_test(y, guess.neg_label)
     models = [_quote_identifier(c) for c in guess.scores]
     as_double = (lambda c: c) if parquet or not drop_invalid else (lambda c: f"TRY_CAST({c} AS DOUBLE)")
     weight_sql = as_double(_quote_identifier(guess.weight)) if guess.weight else "1.0"
     columns = ", ".join(f"CAST({as_double(c)} AS DOUBLE) AS {c}" for c in models)
     finite = " AND ".join(f"isfinite({c})" for c in models)
-    rounded = (lambda c: c) if decimals is None else (lambda c: f"round({c}, {decimals})")
-    unpivot_columns = ", ".join(models)
+    rounded = "s" if decimals is None else f"round(s, {decimals})"
+    if len(models) == 1:
+        long = f"SELECT ok, y_raw, w, {models[0]} AS s, {_quote_text(guess.scores[0])} AS model FROM checked"
+    else:
+        long = f"SELECT * FROM checked UNPIVOT INCLUDE NULLS (s FOR model IN ({', '.join(models)}))"
+    # The label is grouped by its raw value (a handful of distinct values) and mapped to positive /
+    # negative here, by the reader's rules: no string work per row in SQL.
     sql = f"""
         WITH src AS (
-            SELECT CASE WHEN {positive} THEN 1 WHEN {negative} THEN 0 END AS y,
-                   CAST({weight_sql} AS DOUBLE) AS w, {columns}
-            FROM {source}
+            SELECT {y} AS y_raw, CAST({weight_sql} AS DOUBLE) AS w, {columns} FROM {source}
         ),
         checked AS (
-            SELECT coalesce(y IS NOT NULL AND isfinite(w) AND {finite}, false) AS ok, * FROM src
+            SELECT coalesce(isfinite(w) AND {finite}, false) AS ok, * FROM src
         ),
-        long AS (
-            SELECT * FROM checked UNPIVOT INCLUDE NULLS (s FOR model IN ({unpivot_columns}))
-        )
-        SELECT model, ok, CASE WHEN ok THEN y END AS y, CASE WHEN ok THEN {rounded("s")} END AS s,
+        long AS ({long})
+        SELECT model, ok, y_raw, CASE WHEN ok THEN {rounded} END AS s,
                count(*) AS n, sum(CASE WHEN ok THEN w END) AS w, min(CASE WHEN ok THEN w END) AS min_w
         FROM long GROUP BY ALL
     """
     connection = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
     try:
+        # no progress bar: DuckDB would draw it on the terminal, into the command line's JSON
+        connection.execute("SET enable_progress_bar = false")
         if threads is not None:
             connection.execute(f"SET threads = {int(threads)}")
         result = connection.execute(sql).fetchnumpy()
@@ -229,6 +218,29 @@ def aggregate_files(
     return _tables(result, guess, paths, parquet, drop_invalid, decimals)
 
 
+def _label_codes(raw: Any, guess: Any) -> np.ndarray:
+    """1 / 0 for the positive / negative label value (the reader's rules: case, spaces, 1 = 1.0), -1 for
+    anything else or a missing label."""
+    positive = _canonical(str(guess.pos_label), guess.decimal)
+    negative = _canonical(str(guess.neg_label), guess.decimal)
+    values = np.ma.asarray(raw)
+    missing = np.ma.getmaskarray(values)
+    # one comparison per distinct raw value (pandas' hash factorisation of the groups' labels)
+    index, distinct = pd.factorize(np.asarray(values.data), use_na_sentinel=True)
+    mapped = np.array(
+        [
+            1 if text == positive else 0 if text == negative else -1
+            for text in (_canonical(str(value), guess.decimal) for value in distinct.tolist())
+        ]
+        + [-1],
+        dtype=np.int64,
+    )
+    # index -1 (a missing value) picks the appended -1
+    codes = mapped[index]
+    codes[missing] = -1
+    return codes
+
+
 def _tables(
     result: dict[str, np.ndarray],
     guess: Any,
@@ -239,8 +251,10 @@ def _tables(
 ) -> AggregatedScores:
     """Score tables from the GROUP BY's rows; the invalid rows counted (an error unless dropped)."""
     model = np.asarray(result["model"]).astype(str)
-    ok = np.asarray(result["ok"], dtype=bool)
     rows = np.asarray(result["n"], dtype=np.int64)
+    labels = _label_codes(result["y_raw"], guess)
+    # a row is valid with a finite score (every model) and weight, and a label of the two classes
+    ok = np.asarray(result["ok"], dtype=bool) & (labels >= 0)
     # the rows of one model stand for every row of the files (UNPIVOT INCLUDE NULLS keeps them all)
     first = model == guess.scores[0]
     n_total = int(rows[first].sum())
@@ -260,7 +274,6 @@ def _tables(
     n_valid = n_total - n_bad
     if n_valid == 0:
         raise ScoreFileError("No row is left to evaluate: every row has a missing or invalid value.")
-    labels = np.asarray(np.ma.filled(np.ma.asarray(result["y"]), -1), dtype=np.int64)
     scores = np.asarray(np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan), dtype=np.float64)
     weights = np.asarray(np.ma.filled(np.ma.asarray(result["w"], dtype=np.float64), 0.0), dtype=np.float64)
     keep = first & ok
