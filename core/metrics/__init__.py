@@ -51,12 +51,20 @@ Where each part lives (this package's public API is this module; the modules beh
 
 from core.metrics._calibration import (
     brier_score_loss,
+    calibration_bin_rows,
     calibration_curve,
     expected_calibration_error,
     log_loss,
 )
 from core.metrics._confidence import MAX_BOOTSTRAP_DRAWS, DeLongTest, auc_confidence_interval, delong_test
-from core.metrics._counts import ScoreCounts, counts_from_table, evaluate_counts, round_scores, score_counts
+from core.metrics._counts import (
+    ScoreCounts,
+    counts_from_table,
+    counts_of,
+    evaluate_counts,
+    round_scores,
+    score_counts,
+)
 from core.metrics._evaluation import (
     Confusion,
     Curve,
@@ -127,11 +135,13 @@ __all__ = [
     "auc_rank",
     "average_precision_score",
     "brier_score_loss",
+    "calibration_bin_rows",
     "calibration_curve",
     "comparison_frame",
     "confusion_at",
     "confusion_frame",
     "counts_from_table",
+    "counts_of",
     "curve_frame",
     "decimate_curve",
     "delong_test",

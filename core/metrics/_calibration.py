@@ -22,7 +22,13 @@ from numpy.typing import ArrayLike
 from core.metrics._counts import ScoreCounts, _group, score_counts
 from core.metrics._validation import _validate
 
-__all__ = ["brier_score_loss", "calibration_curve", "expected_calibration_error", "log_loss"]
+__all__ = [
+    "brier_score_loss",
+    "calibration_bin_rows",
+    "calibration_curve",
+    "expected_calibration_error",
+    "log_loss",
+]
 
 _STRATEGIES = ("uniform", "quantile")
 
@@ -149,6 +155,15 @@ def calibration_curve(
     bin_true, bin_sums, bin_total, _ = _bins(table, n_bins, strategy)
     nonzero = bin_total != 0
     return bin_true[nonzero] / bin_total[nonzero], bin_sums[nonzero] / bin_total[nonzero]
+
+
+def calibration_bin_rows(table: ScoreCounts, n_bins: int = 5, strategy: str = "uniform") -> np.ndarray:
+    """The (weighted) rows in each non-empty bin of :func:`calibration_curve` on the same table, aligned
+    with its output (for sizing the points of a reliability chart)."""
+    if not isinstance(table, ScoreCounts):
+        raise ValueError(f"table must be a ScoreCounts table, got {type(table).__name__}.")
+    _, _, bin_total, _ = _bins(_table(table, None, None), n_bins, strategy)
+    return bin_total[bin_total != 0]
 
 
 def expected_calibration_error(
