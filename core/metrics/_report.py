@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -181,6 +182,7 @@ def summary_row(
         "average_precision": ev.average_precision,
         "ks": ev.ks,
         "ks_threshold": ev.ks_threshold,
+        "ks_direction": ev.ks_direction,
         "gini": ev.gini,
         "threshold": c.threshold,
         "tp": c.tp,
@@ -194,6 +196,9 @@ def summary_row(
         "f1": c.f1,
         "mcc": c.mcc,
     }
+    calibration = calibration_entry(ev)
+    if calibration is not None:
+        row |= {key: calibration[key] for key in ("brier", "log_loss", "ece")}
     return row
 
 
@@ -267,6 +272,18 @@ def calibration_entry(
     Brier score, log loss, expected calibration error and the reliability curve (``n_bins`` bins)."""
     if ev.thresholds[-1] < 0.0 or ev.thresholds[0] > 1.0:
         return None
+    key = (n_bins, strategy)
+    cached = _CALIBRATION_CACHE.setdefault(ev, {})
+    if key not in cached:
+        cached[key] = _calibration_entry(ev, n_bins, strategy)
+    return dict(cached[key])
+
+
+# calibration_entry per Evaluation (O(U) each): the page's downloads ask again on every threshold move
+_CALIBRATION_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _calibration_entry(ev: Evaluation, n_bins: int, strategy: str) -> dict:
     table = counts_of(ev)
     prob_true, prob_pred = calibration_curve(table, n_bins=n_bins, strategy=strategy)
     return {
