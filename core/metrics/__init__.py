@@ -59,6 +59,7 @@ from core.metrics._calibration import (
 from core.metrics._confidence import MAX_BOOTSTRAP_DRAWS, DeLongTest, auc_confidence_interval, delong_test
 from core.metrics._counts import (
     ScoreCounts,
+    auc_three_ways,
     counts_from_table,
     counts_of,
     evaluate_counts,
@@ -133,6 +134,7 @@ __all__ = [
     "auc_confidence_interval",
     "auc_pairwise",
     "auc_rank",
+    "auc_three_ways",
     "average_precision_score",
     "brier_score_loss",
     "calibration_bin_rows",

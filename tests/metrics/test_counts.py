@@ -231,3 +231,23 @@ def test_calibration_rejects_non_probabilities():
         calibration_curve([0, 1], [0.2, 0.5], strategy="kmeans")
     with pytest.raises(ValueError, match="n_bins"):
         calibration_curve([0, 1], [0.2, 0.5], n_bins=0)
+
+
+@pytest.mark.parametrize("kind", ["continuous", "tied", "inverted", "probability"])
+def test_three_ways_from_the_table_equal_the_rows_methods(kind):
+    from core.metrics import auc_rank, auc_three_ways
+
+    y, s, _ = make(kind, n=2000)
+    table = score_counts(y, s)
+    trapezoid, rank, pairwise = auc_three_ways(table)
+    # exact integer arithmetic until one division: bit-equal to the row methods
+    assert trapezoid == evaluate(y, s).roc_auc
+    assert rank == auc_rank(y, s)
+    assert pairwise == auc_pairwise(y, s)
+    assert trapezoid == pytest.approx(skm.roc_auc_score(y, s), rel=1e-15)
+    # counts of 2^31 rows or more take the Python-integer path: the same three ratios (AUC does not
+    # change when every count is multiplied by the same factor)
+    big = ScoreCounts(table.scores, table.positives * 2**30, table.negatives * 2**30, 0)
+    assert auc_three_ways(big) == pytest.approx((trapezoid, rank, pairwise), rel=1e-15)
+    with pytest.raises(ValueError, match="unweighted"):
+        auc_three_ways(score_counts(y, s, sample_weight=np.ones(y.size)))
