@@ -202,6 +202,17 @@ def aggregate_files(
                count(*) AS n, sum(CASE WHEN ok THEN w END) AS w, min(CASE WHEN ok THEN w END) AS min_w
         FROM long GROUP BY ALL
     """
+    fast = len(models) == 1 and guess.weight is None
+    if fast:
+        # One score column and no weight (the common large file): only COUNT(*) per (label, score);
+        # a row is invalid exactly when its score is (NULL, NaN or infinite: checked on the groups).
+        score_sql = f"CAST({as_double(models[0])} AS DOUBLE)"
+        if decimals is not None:
+            score_sql = f"round({score_sql}, {decimals})"
+        sql = f"""
+            SELECT {y} AS y_raw, {score_sql} AS s, count(*) AS n
+            FROM {source} GROUP BY ALL
+        """
     connection = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
     try:
         # no progress bar: DuckDB would draw it on the terminal, into the command line's JSON
@@ -209,6 +220,8 @@ def aggregate_files(
         if threads is not None:
             connection.execute(f"SET threads = {int(threads)}")
         result = connection.execute(sql).fetchnumpy()
+        if fast:
+            result = _fast_result(result, guess.scores[0])
     except duckdb.Error as exc:
         message = " ".join(str(exc).split())
         hint = "" if drop_invalid else " (use --drop-invalid to drop rows that are not numbers)"
@@ -216,6 +229,22 @@ def aggregate_files(
     finally:
         connection.close()
     return _tables(result, guess, paths, parquet, drop_invalid, decimals)
+
+
+def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
+    """The fast query's groups in the general query's columns (model, ok, y_raw, s, n, w, min_w)."""
+    n = np.asarray(result["n"], dtype=np.int64)
+    s = np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan)
+    ok = np.isfinite(s)
+    return {
+        "model": np.full(n.size, name, dtype=object),
+        "ok": ok,
+        "y_raw": result["y_raw"],
+        "s": np.where(ok, s, np.nan),
+        "n": n,
+        "w": np.where(ok, n, 0).astype(np.float64),
+        "min_w": np.where(ok, 1.0, np.nan),
+    }
 
 
 def _label_codes(raw: Any, guess: Any) -> np.ndarray:

@@ -195,3 +195,22 @@ def test_round_scores_equals_duckdb_round(decimals):
     expected = connection.execute(f"SELECT round(x, {decimals}) AS r FROM t").df()["r"].to_numpy()
     connection.close()
     np.testing.assert_array_equal(round_scores(values, decimals), expected)
+
+
+@pytest.mark.parametrize("decimals", [None, 2])
+def test_one_score_column_fast_path_with_invalid_rows(tmp_path, capsys, decimals):
+    # one score column and no weight: DuckDB only counts (label, score) groups
+    data = frame(3000)[["target", "model_a"]].astype({"model_a": object})
+    data.loc[[3, 30], "model_a"] = ""
+    data.loc[31, "model_a"] = "inf"
+    data.loc[32, "model_a"] = "abc"
+    data.loc[50, "target"] = ""
+    path = tmp_path / "one.csv"
+    data.to_csv(path, index=False)
+    extra = [] if decimals is None else ["--decimals", str(decimals)]
+    assert main([str(path), "--engine", "duckdb", *extra]) == 2
+    assert "--drop-invalid" in capsys.readouterr().err
+    memory = report(capsys, str(path), "--engine", "memory", "--drop-invalid", *extra)
+    duck = report(capsys, str(path), "--engine", "duckdb", "--drop-invalid", *extra)
+    assert memory["dropped_rows"] == duck["dropped_rows"] == 5
+    assert duck == memory
