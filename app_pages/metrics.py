@@ -19,15 +19,18 @@ from core.metrics import (
     ScoreFileError,
     auc_pairwise,
     auc_rank,
+    auc_three_ways,
     brier_score_loss,
     calibration_bin_rows,
     calibration_curve,
     comparison_frame,
     confusion_frame,
+    counts_from_table,
     counts_of,
     curve_frame,
     detect_columns,
     evaluate,
+    evaluate_counts,
     expected_calibration_error,
     file_fields,
     gains_frame,
@@ -231,11 +234,25 @@ st.caption(
 )
 
 
+def whole_counts() -> bool:
+    """A weight column of whole numbers is a count column (an aggregated file): it stands for rows."""
+    return table.weight is not None and bool(np.array_equal(table.weight, np.round(table.weight)))
+
+
+def count_tables() -> dict:
+    """Per model, the aggregated table of a count column's rows (the rows it stands for, unweighted)."""
+    return {m: counts_from_table(table.scores[m], table.y_true, table.weight, weighted=False) for m in models}
+
+
 def confidence_intervals() -> dict[str, tuple[float, float, float]]:
-    # DeLong's variance is defined for individual rows: no interval with a weight column.
-    if table.weight is not None:
-        return {}
-    return {m: evaluations[m].delong_interval() for m in models}
+    # DeLong's variance is defined for individual rows: with whole-number counts, from the rows they
+    # stand for (the tie groups of the aggregated table); with fractional weights, none.
+    if table.weight is None:
+        return {m: evaluations[m].delong_interval() for m in models}
+    if whole_counts():
+        tables = session_memo("count_tables", (source_id, mapping), count_tables)
+        return {m: evaluate_counts(tables[m]).delong_interval() for m in models}
+    return {}
 
 
 cis = session_memo("cis", (source_id, mapping), confidence_intervals)
@@ -561,10 +578,21 @@ def three_ways() -> AucThreeWays:
     )
 
 
-if table.weight is not None:
+def three_ways_from_counts() -> AucThreeWays:
+    """The three methods on the rows a count column stands for, from its aggregated table (O(U))."""
+    counts = session_memo("count_tables", (source_id, mapping), count_tables)[model]
+    trapezoid, rank, pairwise = auc_three_ways(counts)
+    return AucThreeWays(trapezoid, rank, pairwise, int(counts.n_pos) * int(counts.n_neg))
+
+
+if table.weight is not None and not whole_counts():
     st.info(tr("three_ways_weighted"))
 else:
-    aucs = session_memo("three_ways", (source_id, mapping, model), three_ways)
+    if table.weight is None:
+        aucs = session_memo("three_ways", (source_id, mapping, model), three_ways)
+    else:
+        aucs = session_memo("three_ways", (source_id, mapping, model), three_ways_from_counts)
+        st.caption(tr("three_ways_counts", column=mapping[2]))
     left, right = st.columns([1, 1])
     with left:
         st.dataframe(

@@ -3,6 +3,7 @@
 Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :func:`main`)::
 
     python -m core.metrics FILE [FILE ...] [--engine auto|memory|duckdb] [--decimals K]
+                           [--duckdb-memory 512MB] [--duckdb-threads 1]
                            [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
                            [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
@@ -47,7 +48,7 @@ import numpy as np
 
 from core.metrics._confidence import _delong_variance_from_counts, _hanley_mcneil_se, auc_confidence_interval
 from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
-from core.metrics._duckdb import aggregate_files, expand_sources
+from core.metrics._duckdb import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, aggregate_files, expand_sources
 from core.metrics._evaluation import evaluate
 from core.metrics._report import comparison_frame, file_fields, model_entry, report_document
 from core.metrics._scores import ScoreFileError, ScoreTable, load_scores
@@ -82,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="K",
         help="round scores to K decimals before grouping; the report gives the bound on the AUC's change",
+    )
+    parser.add_argument(
+        "--duckdb-memory",
+        default=DEFAULT_MEMORY_LIMIT,
+        metavar="SIZE",
+        help=f"duckdb engine: memory limit, beyond which it spills to disk (default {DEFAULT_MEMORY_LIMIT})",
+    )
+    parser.add_argument(
+        "--duckdb-threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        metavar="N",
+        help=f"duckdb engine: threads (default {DEFAULT_THREADS}: one hash table; more need more memory)",
     )
     parser.add_argument("--label", metavar="COL", help="label column (default: guessed)")
     parser.add_argument(
@@ -119,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"--threshold must be a finite number, not {args.threshold}.")
     if args.decimals is not None and not 0 <= args.decimals <= 15:
         return _fail(f"--decimals must be a whole number from 0 to 15, not {args.decimals}.")
+    if args.duckdb_threads < 1:
+        return _fail(f"--duckdb-threads must be at least 1, not {args.duckdb_threads}.")
     if "-" in args.file and len(args.file) > 1:
         return _fail("'-' (standard input) cannot be combined with other files.")
     options = {
@@ -131,7 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         engine = _engine(args)
         if engine == "duckdb":
-            aggregated = aggregate_files(args.file, decimals=args.decimals, **options)
+            aggregated = aggregate_files(
+                args.file,
+                decimals=args.decimals,
+                memory_limit=args.duckdb_memory,
+                threads=args.duckdb_threads,
+                **options,
+            )
             report = _counts_report(args, aggregated, aggregated.counts, [])
         else:
             table = _load(args.file, options)

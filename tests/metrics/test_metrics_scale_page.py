@@ -74,6 +74,18 @@ def test_aggregated_upload_gives_the_rows_figures():
     assert metric_value(at, "auc") == pytest.approx(skm.roc_auc_score(y, p), abs=5e-5)
     assert metric_value(at, "ks") == pytest.approx(stats.ks_2samp(p[y == 1], p[y == 0]).statistic, abs=5e-5)
     assert metric_value(at, "brier") == pytest.approx(skm.brier_score_loss(y, p), abs=5e-5)
+    # whole-number counts stand for rows: DeLong's interval and the notes' three methods are those of
+    # the rows, from the table's tie groups
+    from core.metrics import auc_confidence_interval, auc_pairwise, auc_rank
+
+    low, high, se = auc_confidence_interval(y, p)
+    shown = EN["metrics.auc_ci"].format(low=f"{low:.4f}", high=f"{high:.4f}", se=f"{se:.4f}")
+    assert any(c.value == shown for c in at.caption), shown
+    assert any(c.value.startswith(EN["metrics.three_ways_counts"].split("{")[0]) for c in at.caption)
+    values = next(d.value for d in at.dataframe if EN["metrics.method"] in list(d.value.columns))[
+        EN["metrics.value"]
+    ].tolist()
+    assert values[1] == auc_rank(y, p) and values[2] == auc_pairwise(y, p)
 
 
 def test_inverted_model_gets_the_two_sided_ks_and_a_sentence():
