@@ -19,8 +19,22 @@ in-memory path is run only up to ``--memory-rows`` (default 30M rows): it holds 
 bytes, then 9 bytes a row of arrays plus the sort's temporaries), several GB at 100M rows, which a shared
 machine should not be asked for; its memory per row is printed so the 100M figure can be extrapolated.
 
-Figures from one run on the shared 2-core machine (2026-11-28, duckdb 2.0.1):
-see the report of the branch metrics_scale (they are printed, not stored).
+Figures from one run on the shared 2-core machine (2026-11-28 04:52-04:57 UTC, duckdb 2.0.1, one DuckDB
+thread, 512 MB DuckDB memory limit; load average 9-14 from other jobs, so the times are rough)::
+
+    memory engine   10M rows CSV   17.2 s  peak RSS 366 MiB      duckdb engine  10M   25.5 s  551 MiB
+    memory engine   30M rows CSV   24.6 s  peak RSS 781 MiB      duckdb engine  30M   23.6 s  598 MiB
+    duckdb engine  100M rows CSV (1.10 GB)  67.3 s  peak RSS 631 MiB
+    same JSON from both engines at 10M and 30M: True
+    10M rows: CSV 110 MB, Parquet 76 MB
+      memory engine  CSV 7.4 s 360 MiB, Parquet 19.9 s 537 MiB  (Parquet / CSV: time x2.71, RSS x1.49)
+      duckdb engine  CSV 14.3 s 553 MiB, Parquet 10.9 s 592 MiB (Parquet / CSV: time x0.77, RSS x1.07)
+      same JSON for all four: True
+    100M through DuckDB vs 30M in memory: time x2.74 for x3.3 the rows; peak RSS x0.81 (631 vs 781 MiB)
+    in-memory path: ~22 bytes per row over ~150 MiB, ~2.2 GiB at 100M rows (extrapolated)
+
+(The same 10M-row runs took 7.4 to 17.2 s for the memory engine within this one run: the noise of the
+shared machine. The memory engine reads Parquet through its CSV form, hence Parquet slower than CSV there.)
 """
 
 from __future__ import annotations
