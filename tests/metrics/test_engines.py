@@ -214,3 +214,14 @@ def test_one_score_column_fast_path_with_invalid_rows(tmp_path, capsys, decimals
     duck = report(capsys, str(path), "--engine", "duckdb", "--drop-invalid", *extra)
     assert memory["dropped_rows"] == duck["dropped_rows"] == 5
     assert duck == memory
+
+
+def test_a_broken_parquet_file_is_one_clear_error(tmp_path, capsys):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1 this is not really parquet")
+    with pytest.raises(ScoreFileError, match="cannot be read as Parquet"):
+        load_scores(path)
+    with pytest.raises(ScoreFileError, match="cannot be read as Parquet"):
+        detect_columns(path.read_bytes())
+    assert main([str(path), "--engine", "memory"]) == 2
+    assert capsys.readouterr().err.startswith("error: The file starts like Parquet")
