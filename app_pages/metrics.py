@@ -19,21 +19,31 @@ from core.metrics import (
     ScoreFileError,
     auc_pairwise,
     auc_rank,
+    auc_three_ways,
+    brier_score_loss,
+    calibration_bin_rows,
+    calibration_curve,
     comparison_frame,
     confusion_frame,
+    counts_from_table,
+    counts_of,
     curve_frame,
     detect_columns,
     evaluate,
+    evaluate_counts,
+    expected_calibration_error,
     file_fields,
     gains_frame,
     histogram_frame,
     ks_frame,
     ks_gap,
     load_scores,
+    log_loss,
     metrics_frame,
     model_entry,
     report_json,
     roc_auc_score,
+    score_counts,
     summary_row,
 )
 from ui.charts import show_chart
@@ -79,7 +89,7 @@ source_kind = st.segmented_control(
 if source_kind == "upload":
     upload = st.file_uploader(
         tr("upload"),
-        type=["csv", "tsv", "txt"],
+        type=["csv", "tsv", "txt", "parquet", "parq", "pq"],
         key="metrics_upload",
         help=tr("upload_help"),
         on_change=forget_removed_upload,
@@ -224,11 +234,25 @@ st.caption(
 )
 
 
+def whole_counts() -> bool:
+    """A weight column of whole numbers is a count column (an aggregated file): it stands for rows."""
+    return table.weight is not None and bool(np.array_equal(table.weight, np.round(table.weight)))
+
+
+def count_tables() -> dict:
+    """Per model, the aggregated table of a count column's rows (the rows it stands for, unweighted)."""
+    return {m: counts_from_table(table.scores[m], table.y_true, table.weight, weighted=False) for m in models}
+
+
 def confidence_intervals() -> dict[str, tuple[float, float, float]]:
-    # DeLong's variance is defined for individual rows: no interval with a weight column.
-    if table.weight is not None:
-        return {}
-    return {m: evaluations[m].delong_interval() for m in models}
+    # DeLong's variance is defined for individual rows: with whole-number counts, from the rows they
+    # stand for (the tie groups of the aggregated table); with fractional weights, none.
+    if table.weight is None:
+        return {m: evaluations[m].delong_interval() for m in models}
+    if whole_counts():
+        tables = session_memo("count_tables", (source_id, mapping), count_tables)
+        return {m: evaluate_counts(tables[m]).delong_interval() for m in models}
+    return {}
 
 
 cis = session_memo("cis", (source_id, mapping), confidence_intervals)
@@ -247,6 +271,18 @@ cols[2].metric(tr("ks"), _fmt(ev.ks), help=tr("ks_help", threshold=f"{ev.ks_thre
 cols[3].metric(tr("gini"), _fmt(ev.gini))
 cols[4].metric(tr("prevalence"), f"{ev.prevalence:.2%}", help=tr("prevalence_help", n=f"{ev.n:,}"))
 st.caption(tr("auc_ci", low=_fmt(ci[0]), high=_fmt(ci[1]), se=_fmt(ci[2])) if ci else tr("auc_ci_weighted"))
+if ev.ks_direction < 0:
+    # KS is two-sided: an inverted model separates the classes, with the negatives on top
+    st.warning(
+        tr(
+            "ks_inverted",
+            auc=_fmt(ev.roc_auc),
+            flipped=_fmt(1.0 - ev.roc_auc),
+            ks=_fmt(ev.ks),
+            threshold=f"{ev.ks_threshold:.4g}",
+        ),
+        icon=":material/swap_vert:",
+    )
 
 
 def display_frames() -> dict[str, pd.DataFrame]:
@@ -542,10 +578,21 @@ def three_ways() -> AucThreeWays:
     )
 
 
-if table.weight is not None:
+def three_ways_from_counts() -> AucThreeWays:
+    """The three methods on the rows a count column stands for, from its aggregated table (O(U))."""
+    counts = session_memo("count_tables", (source_id, mapping), count_tables)[model]
+    trapezoid, rank, pairwise = auc_three_ways(counts)
+    return AucThreeWays(trapezoid, rank, pairwise, int(counts.n_pos) * int(counts.n_neg))
+
+
+if table.weight is not None and not whole_counts():
     st.info(tr("three_ways_weighted"))
 else:
-    aucs = session_memo("three_ways", (source_id, mapping, model), three_ways)
+    if table.weight is None:
+        aucs = session_memo("three_ways", (source_id, mapping, model), three_ways)
+    else:
+        aucs = session_memo("three_ways", (source_id, mapping, model), three_ways_from_counts)
+        st.caption(tr("three_ways_counts", column=mapping[2]))
     left, right = st.columns([1, 1])
     with left:
         st.dataframe(
@@ -571,7 +618,7 @@ else:
             r"\mathrm{AUC}=\frac{1}{MN}\sum_{p\in pos}\sum_{n\in neg}"
             r"\Big[\mathbb 1(s_p>s_n)+\tfrac12\mathbb 1(s_p=s_n)\Big]"
         )
-        st.latex(r"\mathrm{Gini}=2\,\mathrm{AUC}-1,\qquad \mathrm{KS}=\max_t\big(TPR(t)-FPR(t)\big)")
+        st.latex(r"\mathrm{Gini}=2\,\mathrm{AUC}-1,\qquad \mathrm{KS}=\max_t\big|TPR(t)-FPR(t)\big|")
 
 
 def sklearn_check() -> tuple[float, int]:
@@ -599,6 +646,51 @@ reference_check(
     1e-10,
 )
 
+CALIBRATION_STRATEGIES = ("uniform", "quantile")
+CALIBRATION_BINS = ("5", "10", "20")
+
+
+def calibration_figures(evaluation, n_bins: int, strategy: str) -> dict:
+    """Brier, log loss, ECE and the reliability curve from the model's aggregated table (no rows)."""
+    table = counts_of(evaluation)
+    prob_true, prob_pred = calibration_curve(table, n_bins=n_bins, strategy=strategy)
+    totals = calibration_bin_rows(table, n_bins, strategy)
+    return {
+        "brier": brier_score_loss(table),
+        "log_loss": log_loss(table),
+        "ece": expected_calibration_error(table, n_bins=n_bins, strategy=strategy),
+        "curve": pd.DataFrame({"predicted": prob_pred, "observed": prob_true, "rows": totals}),
+    }
+
+
+def calibration_check(n_bins: int, strategy: str) -> tuple[float, int]:
+    """Our calibration figures from the table against scikit-learn's on the rows (a fixed sample of big
+    files: there, both are computed on the sample)."""
+    from sklearn.calibration import calibration_curve as sk_curve
+    from sklearn.metrics import brier_score_loss as sk_brier
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    y, s, w = table.y_true, table.scores[model], table.weight
+    if len(y) > CHECK_SAMPLE:
+        idx = np.random.default_rng(0).choice(len(y), CHECK_SAMPLE, replace=False)
+        y, s, w = y[idx], s[idx], None if w is None else w[idx]
+    ours = score_counts(y, s, sample_weight=w) if y.any() and not y.all() else None
+    if ours is None:
+        return 0.0, len(y)
+    diffs = [
+        abs(brier_score_loss(ours) - sk_brier(y, s, sample_weight=w)),
+        abs(log_loss(ours) - sk_log_loss(y, s, sample_weight=w, labels=[False, True])),
+    ]
+    if w is None:  # scikit-learn's calibration_curve takes no weights
+        for a, b in zip(
+            calibration_curve(ours, n_bins=n_bins, strategy=strategy),
+            sk_curve(y, s, n_bins=n_bins, strategy=strategy),
+            strict=True,
+        ):
+            diffs.append(float(np.max(np.abs(a - b))) if a.shape == b.shape else float("inf"))
+    return max(diffs), len(y)
+
+
 # ---------------------------------------------------------------- gains and lift
 st.subheader(tr("gains"))
 gains = frames["gains"]
@@ -618,6 +710,61 @@ show_chart(
     key="gains",
 )
 st.caption(tr("gains_caption"))
+
+# ---------------------------------------------------------------- calibration
+st.subheader(tr("calibration"))
+if ev.thresholds[-1] < 0.0 or ev.thresholds[0] > 1.0:
+    st.info(
+        tr("calibration_not_probabilities", low=f"{ev.thresholds[-1]:.4g}", high=f"{ev.thresholds[0]:.4g}")
+    )
+else:
+    st.markdown(tr("calibration_intro"))
+    k1, k2 = st.columns(2)
+    url_choice("metrics_calibration_strategy", list(CALIBRATION_STRATEGIES), "uniform")
+    strategy = k1.segmented_control(
+        tr("calibration_strategy"),
+        options=list(CALIBRATION_STRATEGIES),
+        format_func=lambda v: tr(f"strategy_{v}"),
+        key="metrics_calibration_strategy",
+    )
+    url_choice("metrics_calibration_bins", list(CALIBRATION_BINS), "10")
+    n_bins = int(
+        k2.segmented_control(
+            tr("calibration_bins"), options=list(CALIBRATION_BINS), key="metrics_calibration_bins"
+        )
+        or 10
+    )
+    strategy = strategy or "uniform"
+    calibration = session_memo(
+        "calibration",
+        (source_id, mapping, model, strategy, n_bins),
+        lambda: calibration_figures(ev, n_bins, strategy),
+    )
+    m1, m2, m3 = st.columns(3)
+    m1.metric(tr("brier"), _fmt(calibration["brier"]), help=tr("brier_help"))
+    m2.metric(tr("log_loss"), _fmt(calibration["log_loss"]), help=tr("log_loss_help"))
+    m3.metric(tr("ece"), _fmt(calibration["ece"]), help=tr("ece_help"))
+    reliability = calibration["curve"]
+    show_chart(
+        charts.calibration_chart(
+            reliability,
+            titles={
+                "x": tr("mean_predicted"),
+                "y": tr("fraction_positive"),
+                "diagonal": tr("perfectly_calibrated"),
+                "rows": tr("bin_rows"),
+            },
+        ),
+        reliability,
+        key="calibration",
+    )
+    st.caption(tr("calibration_caption"))
+    diff, n_checked = session_memo(
+        "calibration_check",
+        (source_id, mapping, model, strategy, n_bins),
+        lambda: calibration_check(n_bins, strategy),
+    )
+    reference_check(tr("calibration_reference", n=f"{n_checked:,}"), diff, 1e-10)
 
 # ---------------------------------------------------------------- several models
 if len(models) > 1:

@@ -28,9 +28,9 @@ Conventions (the same as scikit-learn's where it has the metric):
 * a ratio that is undefined (0/0) is reported as ``0.0``, as scikit-learn's default ``zero_division``;
 * ``roc_curve`` starts at the threshold ``inf`` (nothing predicted positive) and drops collinear points
   by scikit-learn's rule; ``precision_recall_curve`` ends at ``precision=1, recall=0``;
-* KS is the *signed* maximum :math:`\max_t (\mathrm{TPR}(t) - \mathrm{FPR}(t))` (Youden's J), which
-  equals the two-sample Kolmogorov-Smirnov statistic when the ROC curve's largest distance from the
-  diagonal lies above it (any useful model).
+* KS is two-sided, :math:`\max_t |\mathrm{TPR}(t) - \mathrm{FPR}(t)|`, equal to ``scipy.stats.ks_2samp``
+  (unweighted) for every model; ``Evaluation.ks_direction`` is ``-1`` when the negatives score higher
+  (an inverted model, AUC < 0.5) and ``+1`` otherwise.
 
 Where each part lives (this package's public API is this module; the modules behind it are private):
 
@@ -38,13 +38,34 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_ranking``: the cumulative counts and everything computed from them (curves, AUC, AP, KS, Gini) and
   the notes' two AUC methods (``auc_pairwise``, ``auc_rank``);
 * ``_confidence``: AUC confidence intervals and DeLong's test;
+* ``_counts``: the aggregated score table (:class:`ScoreCounts`: positives and negatives per distinct
+  score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
+  exact bound on the AUC's change, and :func:`evaluate_counts` (= :func:`evaluate` on the rows);
+* ``_calibration``: reliability curve, Brier score, log loss, expected calibration error (rows or table);
+* ``_duckdb``: the out-of-core engine (``GROUP BY score, label`` in DuckDB into the table above);
 * ``_evaluation``: the confusion matrix, display helpers and :func:`evaluate`;
 * ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path);
 * ``_report``: display tables and the JSON/HTML report schema shared by the page and the command line;
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """
 
+from core.metrics._calibration import (
+    brier_score_loss,
+    calibration_bin_rows,
+    calibration_curve,
+    expected_calibration_error,
+    log_loss,
+)
 from core.metrics._confidence import MAX_BOOTSTRAP_DRAWS, DeLongTest, auc_confidence_interval, delong_test
+from core.metrics._counts import (
+    ScoreCounts,
+    auc_three_ways,
+    counts_from_table,
+    counts_of,
+    evaluate_counts,
+    round_scores,
+    score_counts,
+)
 from core.metrics._evaluation import (
     Confusion,
     Curve,
@@ -107,20 +128,29 @@ __all__ = [
     "Curve",
     "DeLongTest",
     "Evaluation",
+    "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
     "auc_confidence_interval",
     "auc_pairwise",
     "auc_rank",
+    "auc_three_ways",
     "average_precision_score",
+    "brier_score_loss",
+    "calibration_bin_rows",
+    "calibration_curve",
     "comparison_frame",
     "confusion_at",
     "confusion_frame",
+    "counts_from_table",
+    "counts_of",
     "curve_frame",
     "decimate_curve",
     "delong_test",
     "detect_columns",
     "evaluate",
+    "evaluate_counts",
+    "expected_calibration_error",
     "file_fields",
     "gains_frame",
     "gini",
@@ -130,6 +160,7 @@ __all__ = [
     "ks_gap",
     "ks_statistic",
     "load_scores",
+    "log_loss",
     "metrics_frame",
     "model_entry",
     "precision_recall_curve",
@@ -137,6 +168,8 @@ __all__ = [
     "report_json",
     "roc_auc_score",
     "roc_curve",
+    "round_scores",
+    "score_counts",
     "score_histogram",
     "summary_row",
 ]

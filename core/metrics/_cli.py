@@ -1,16 +1,31 @@
-"""Command line: evaluate a score file and print the report as one JSON object.
+"""Command line: evaluate score files and print the report as one JSON object.
 
 Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :func:`main`)::
 
-    python -m core.metrics scores.csv [--label COL] [--score COL ...] [--weight COL]
+    python -m core.metrics FILE [FILE ...] [--engine auto|memory|duckdb] [--decimals K]
+                           [--duckdb-memory 512MB] [--duckdb-threads 1]
+                           [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
                            [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
 
-The report has the file's mapping (label, positive value, weight, rows, dropped rows), one entry per
-score column under ``"models"`` (``core.metrics.model_entry``: ``Evaluation.to_dict()``, plus ``"ci"`` with
-``--ci``; the same schema as the page's JSON download), and with several score columns a DeLong
-comparison of each pair under ``"comparisons"``. A bad file
-prints one line ``error: <what is wrong and what to do>`` on stderr and exits with status 2.
+``FILE`` is a CSV or Parquet file (recognised by its content), a glob pattern (quoted, so the shell leaves
+it alone: ``'scores/part-*.parquet'``), or ``-`` for standard input; several files are read as one table
+(same columns). Engines:
+
+* ``memory``: the rows are read into this process (``core.scores.load_scores``) and evaluated;
+* ``duckdb``: DuckDB aggregates the files out of core (``GROUP BY score, label``) and every figure is
+  computed from the aggregated table (``core.metrics.evaluate_counts``); memory is O(distinct scores);
+* ``auto`` (default): ``duckdb`` for several files or more than 256 MB, ``memory`` otherwise.
+
+The JSON schema is the same for every engine: the file's mapping (label, positive value, weight, rows,
+dropped rows), one entry per score column under ``"models"`` (``core.metrics.model_entry``:
+``Evaluation.to_dict()``, ``"calibration"`` when the scores are probabilities, ``"ci"`` with ``--ci``;
+the same schema as the page's JSON download), and with several score columns a DeLong comparison of
+each pair under ``"comparisons"`` (it pairs rows: the memory engine without ``--decimals`` only).
+``--decimals K`` rounds the scores to K places before grouping (for files with too many distinct
+scores) and adds ``"decimals"`` and ``"auc_bound"`` (the largest change of the AUC the rounding can
+have caused) to each model. A bad file prints one line ``error: <what is wrong and what to do>`` on
+stderr and exits with status 2.
 
 Confidence intervals and DeLong tests take unweighted rows. A weight column of whole numbers is a
 count column (a pre-aggregated table), so its rows are repeated that many times for them; with
@@ -20,15 +35,20 @@ fractional weights they are left out and ``"notes"`` says why.
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-from core.metrics._confidence import auc_confidence_interval
+from core.metrics._confidence import _delong_variance_from_counts, _hanley_mcneil_se, auc_confidence_interval
+from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
+from core.metrics._duckdb import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, aggregate_files, expand_sources
 from core.metrics._evaluation import evaluate
 from core.metrics._report import comparison_frame, file_fields, model_entry, report_document
 from core.metrics._scores import ScoreFileError, ScoreTable, load_scores
@@ -38,14 +58,45 @@ __all__ = ["main"]
 # Counts expanded into rows for DeLong / CI only up to this many rows (memory: 9 bytes per row).
 _MAX_EXPANDED_ROWS = 50_000_000
 _CI_METHODS = ("delong", "hanley-mcneil", "bootstrap")
+_ENGINES = ("auto", "memory", "duckdb")
+# --engine auto reads files larger than this (in all) with DuckDB
+AUTO_DUCKDB_BYTES = 256 * 1024 * 1024
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m core.metrics",
-        description="Evaluate a CSV of labels and model scores; print the report as JSON.",
+        description="Evaluate CSV or Parquet files of labels and model scores; print the report as JSON.",
     )
-    parser.add_argument("file", help="the score file (CSV); '-' reads standard input")
+    parser.add_argument(
+        "file", nargs="+", help="score file(s): CSV or Parquet, a glob pattern, or '-' for standard input"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=_ENGINES,
+        default="auto",
+        help="memory: read the rows; duckdb: aggregate out of core; auto (default): duckdb for several "
+        "files or more than 256 MB",
+    )
+    parser.add_argument(
+        "--decimals",
+        type=int,
+        metavar="K",
+        help="round scores to K decimals before grouping; the report gives the bound on the AUC's change",
+    )
+    parser.add_argument(
+        "--duckdb-memory",
+        default=DEFAULT_MEMORY_LIMIT,
+        metavar="SIZE",
+        help=f"duckdb engine: memory limit, beyond which it spills to disk (default {DEFAULT_MEMORY_LIMIT})",
+    )
+    parser.add_argument(
+        "--duckdb-threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        metavar="N",
+        help=f"duckdb engine: threads (default {DEFAULT_THREADS}: one hash table; more need more memory)",
+    )
     parser.add_argument("--label", metavar="COL", help="label column (default: guessed)")
     parser.add_argument(
         "--score",
@@ -80,29 +131,95 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"--level must be between 0 and 1, not {args.level}.")
     if not math.isfinite(args.threshold):
         return _fail(f"--threshold must be a finite number, not {args.threshold}.")
+    if args.decimals is not None and not 0 <= args.decimals <= 15:
+        return _fail(f"--decimals must be a whole number from 0 to 15, not {args.decimals}.")
+    if args.duckdb_threads < 1:
+        return _fail(f"--duckdb-threads must be at least 1, not {args.duckdb_threads}.")
+    if "-" in args.file and len(args.file) > 1:
+        return _fail("'-' (standard input) cannot be combined with other files.")
+    options = {
+        "label": args.label,
+        "score": args.score,
+        "weight": args.weight,
+        "pos_label": args.pos_label,
+        "drop_invalid": args.drop_invalid,
+    }
     try:
-        source = sys.stdin.buffer if args.file == "-" else args.file
-        table = load_scores(
-            source,
-            label=args.label,
-            score=args.score,
-            weight=args.weight,
-            pos_label=args.pos_label,
-            drop_invalid=args.drop_invalid,
-        )
-        report = _report(args, table)
+        engine = _engine(args)
+        if engine == "duckdb":
+            aggregated = aggregate_files(
+                args.file,
+                decimals=args.decimals,
+                memory_limit=args.duckdb_memory,
+                threads=args.duckdb_threads,
+                **options,
+            )
+            report = _counts_report(args, aggregated, aggregated.counts, [])
+        else:
+            table = _load(args.file, options)
+            if args.decimals is None:
+                report = _report(args, table)
+            else:
+                counts = {
+                    name: score_counts(table.y_true, score, sample_weight=table.weight).rounded(args.decimals)
+                    for name, score in table.scores.items()
+                }
+                report = _counts_report(args, table, counts, [])
     except (ScoreFileError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
-        return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+        return _fail(f"cannot read {' '.join(args.file)}: {exc.strerror or exc}")
     ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
     sys.stdout.write(json.dumps(report, ensure_ascii=ascii_only, indent=2) + "\n")
     return 0
 
 
+def _engine(args: argparse.Namespace) -> str:
+    """The engine to use: ``--engine``, or for ``auto`` duckdb with several files or > 256 MB."""
+    if args.engine != "auto":
+        if args.engine == "duckdb" and args.file == ["-"]:
+            raise ScoreFileError("The duckdb engine reads files, not standard input: give a path.")
+        return args.engine
+    if args.file == ["-"]:
+        return "memory"
+    paths = expand_sources(args.file)
+    if len(paths) > 1 or sum(os.path.getsize(p) for p in paths) > AUTO_DUCKDB_BYTES:
+        return "duckdb"
+    return "memory"
+
+
+def _load(files: list[str], options: dict[str, Any]) -> ScoreTable:
+    """The rows of one file, or of several (same mapping) stacked into one table."""
+    if files == ["-"]:
+        return load_scores(sys.stdin.buffer, **options)
+    paths = expand_sources(files) if len(files) > 1 or glob.has_magic(files[0]) else files
+    tables = [load_scores(path, **options) for path in paths]
+    first = tables[0]
+    for path, table in zip(paths[1:], tables[1:], strict=True):
+        mapping = (table.label_column, table.pos_label, table.weight_column, table.score_columns)
+        if mapping != (first.label_column, first.pos_label, first.weight_column, first.score_columns):
+            raise ScoreFileError(
+                f"{path} does not have the columns of {paths[0]} (label {first.label_column!r} = "
+                f"{first.pos_label!r}, scores {first.score_columns}): give files of one layout."
+            )
+    if len(tables) == 1:
+        return first
+    first.y_true = np.concatenate([t.y_true for t in tables])
+    first.scores = {name: np.concatenate([t.scores[name] for t in tables]) for name in first.scores}
+    if first.weight is not None:
+        first.weight = np.concatenate([t.weight for t in tables])
+    first.n_rows = sum(t.n_rows for t in tables)
+    first.n_dropped = sum(t.n_dropped for t in tables)
+    return first
+
+
 def _fail(message: str) -> int:
     print("error: " + " ".join(message.split()), file=sys.stderr)
     return 2
+
+
+def _file_name(args: argparse.Namespace) -> str:
+    return args.file[0] if len(args.file) == 1 else ", ".join(args.file)
 
 
 def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
@@ -119,10 +236,73 @@ def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
     comparison = None
     if len(table.scores) > 1 and y_rows is not None:
         comparison = comparison_frame(y_rows, {n: _expand(s, repeats) for n, s in table.scores.items()})
-    report = report_document(models, comparison, **file_fields(table, args.file, args.threshold))
+    report = report_document(models, comparison, **file_fields(table, _file_name(args), args.threshold))
     if notes:
         report["notes"] = notes
     return report
+
+
+def _counts_report(
+    args: argparse.Namespace, source: Any, counts: dict[str, ScoreCounts], notes: list[str]
+) -> dict[str, Any]:
+    """The report from aggregated tables (the duckdb engine, or --decimals): the same schema."""
+    models = {}
+    for name, table in counts.items():
+        evaluation = evaluate_counts(table, threshold=args.threshold)
+        ci = _interval_from_counts(table, evaluation.roc_auc, args, notes) if args.ci is not None else None
+        entry = model_entry(evaluation, ci=ci, ci_method=args.ci or "delong", level=args.level)
+        if table.decimals is not None:
+            entry["decimals"] = table.decimals
+            entry["auc_bound"] = table.auc_bound
+        models[name] = entry
+    if len(counts) > 1:
+        notes.append(
+            "DeLong comparisons of two models pair their rows: they need the memory engine without "
+            "--decimals, so they are left out."
+        )
+    report = report_document(models, None, **file_fields(source, _file_name(args), args.threshold))
+    if notes:
+        report["notes"] = list(dict.fromkeys(notes))
+    return report
+
+
+def _interval_from_counts(
+    table: ScoreCounts, auc: float, args: argparse.Namespace, notes: list[str]
+) -> tuple[float, float, float] | None:
+    """The AUC interval from the tie groups (DeLong, Hanley-McNeil) or from the rows the counts stand
+    for (bootstrap, up to _MAX_EXPANDED_ROWS rows); weighted tables need whole-number weights."""
+    positives, negatives = table.positives, table.negatives
+    if table.weighted:
+        whole = np.array_equal(positives, np.round(positives)) and np.array_equal(
+            negatives, np.round(negatives)
+        )
+        if not whole:
+            notes.append(
+                "The weights are fractional: confidence intervals need unweighted rows (or whole-number "
+                "counts), so they are left out."
+            )
+            return None
+        positives, negatives = positives.astype(np.int64), negatives.astype(np.int64)
+    # z_{(1 + level) / 2}
+    z = NormalDist().inv_cdf(0.5 + args.level / 2.0)
+    tps, fps = np.cumsum(positives), np.cumsum(negatives)
+    m, n = int(tps[-1]), int(fps[-1])
+    if args.ci == "delong":
+        se = math.sqrt(max(_delong_variance_from_counts(tps, fps, auc), 0.0))
+    elif args.ci == "hanley-mcneil":
+        se = _hanley_mcneil_se(auc, m, n)
+    else:
+        if m + n > _MAX_EXPANDED_ROWS:
+            notes.append(
+                f"The table stands for {m + n:,} rows, more than {_MAX_EXPANDED_ROWS:,}: the bootstrap "
+                "interval is left out (--ci delong needs only the table)."
+            )
+            return None
+        scores = np.concatenate((np.repeat(table.scores, positives), np.repeat(table.scores, negatives)))
+        labels = np.concatenate((np.ones(m, dtype=bool), np.zeros(n, dtype=bool)))
+        return auc_confidence_interval(labels, scores, level=args.level, method="bootstrap")
+    # AUC +- z SE, clipped to [0, 1]
+    return max(0.0, auc - z * se), min(1.0, auc + z * se), se
 
 
 def _unweighted_rows(table: ScoreTable, notes: list[str]) -> tuple[np.ndarray | None, np.ndarray | None]:

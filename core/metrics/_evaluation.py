@@ -22,6 +22,7 @@ from core.metrics._ranking import (
     _pr_from_counts,
     _roc_from_counts,
     _threshold_counts,
+    _youden_from_counts,
 )
 from core.metrics._validation import _check_probability, _check_threshold, _validate
 
@@ -271,7 +272,7 @@ class Evaluation:
     prevalence: float  # P / (P + N)
     roc_auc: float
     average_precision: float
-    ks: float  # max (TPR - FPR)
+    ks: float  # two-sided: max |TPR - FPR|
     ks_threshold: float  # where KS is reached (score >= threshold)
     gini: float  # 2 AUC - 1
     confusion: Confusion  # at the threshold passed to evaluate
@@ -280,6 +281,9 @@ class Evaluation:
     fps: np.ndarray = field(repr=False)  # cumulative false positives at each threshold
     best_thresholds: dict[str, float] = field(default_factory=dict)  # "f1", "youden", "ks"
     weighted: bool = False
+    # +1: at the KS threshold TPR - FPR = KS (positives score higher); -1: FPR - TPR = KS (negatives
+    # score higher, an inverted model)
+    ks_direction: int = 1
 
     @cached_property
     def roc(self) -> Curve:
@@ -437,6 +441,7 @@ class Evaluation:
             "average_precision": float(self.average_precision),
             "ks": float(self.ks),
             "ks_threshold": float(self.ks_threshold),
+            "ks_direction": int(self.ks_direction),
             "gini": float(self.gini),
             "confusion": self.confusion.to_dict(),
             "best_thresholds": {name: float(value) for name, value in self.best_thresholds.items()},
@@ -454,8 +459,9 @@ def evaluate(
 
     Sorts once (:func:`_threshold_counts`: cumulative TP / FP at the distinct scores) and derives
     ROC AUC, average precision, KS, Gini, the confusion matrix at ``threshold``, and the best
-    thresholds for F1 and Youden's J = TPR - FPR (the KS threshold) from those counts. Every figure
-    equals its scikit-learn / scipy counterpart (see the module docstring). The returned
+    thresholds for F1 and Youden's J = TPR - FPR (the KS threshold unless the model is inverted) from
+    those counts. KS is two-sided; ``ks_direction`` says which class scores higher at its threshold.
+    Every figure equals its scikit-learn / scipy counterpart (see the module docstring). The returned
     :class:`Evaluation` answers other thresholds in O(log U), with no further sort.
 
     Parameters
@@ -482,13 +488,23 @@ def evaluate(
         raise ValueError(f"threshold must be a finite number, got {threshold!r}.")
     labels, scores, weights = _validate(y_true, y_score, sample_weight)
     thresholds, tps, fps = _threshold_counts(labels, scores, weights)
+    return _evaluation_from_counts(
+        int(labels.size), thresholds, tps, fps, threshold=threshold, weighted=weights is not None
+    )
+
+
+def _evaluation_from_counts(
+    n: int, thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray, *, threshold: float, weighted: bool
+) -> Evaluation:
+    """Every figure of :class:`Evaluation` from the cumulative counts at the distinct thresholds (shared by
+    :func:`evaluate` on rows and ``evaluate_counts`` on an aggregated table, so both give the same)."""
     # P and N: the last cumulative counts
     n_pos, n_neg = float(tps[-1]), float(fps[-1])
     roc_auc = _auc_from_counts(tps, fps)
     average_precision = _average_precision(tps, fps)
-    ks, ks_threshold = _ks_from_counts(thresholds, tps, fps)
+    ks, ks_threshold, ks_direction = _ks_from_counts(thresholds, tps, fps)
     return Evaluation(
-        n=int(labels.size),
+        n=n,
         n_pos=n_pos,
         n_neg=n_neg,
         # prevalence = P / (P + N)
@@ -505,8 +521,9 @@ def evaluate(
         fps=fps,
         best_thresholds={
             "f1": _best_f1_threshold(thresholds, tps, fps),
-            "youden": ks_threshold,
+            "youden": _youden_from_counts(thresholds, tps, fps),
             "ks": ks_threshold,
         },
-        weighted=weights is not None,
+        weighted=weighted,
+        ks_direction=ks_direction,
     )

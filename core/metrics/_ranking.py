@@ -277,11 +277,37 @@ def _average_precision(tps: np.ndarray, fps: np.ndarray) -> float:
     return max(0.0, total / float(tps[-1]))
 
 
-def _ks_from_counts(thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray) -> tuple[float, float]:
-    r"""KS and its threshold: :math:`\max_k (\mathrm{TPR}_k - \mathrm{FPR}_k)`, the first (highest) arg max.
+def _ks_from_counts(thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray) -> tuple[float, float, int]:
+    r"""Two-sided KS, its threshold and its direction: :math:`\max_k |\mathrm{TPR}_k - \mathrm{FPR}_k|`.
 
-    The lowest threshold gives TPR = FPR = 1, so the maximum is >= 0 and always at a finite threshold.
+    Returns ``(statistic, threshold, direction)`` with ``direction`` = ``+1`` when the gap is
+    :math:`\mathrm{TPR} - \mathrm{FPR} > 0` there (positives score higher) and ``-1`` when it is
+    :math:`\mathrm{FPR} - \mathrm{TPR} > 0` (negatives score higher: an inverted model). The first
+    (highest) threshold reaching the maximum wins a tie, the positive direction before the negative one
+    at the same threshold. All classes at one score give TPR = FPR = 1 at the lowest threshold, so
+    the maximum is >= 0 and always at a finite threshold.
     """
+    best, best_value, best_sign = 0, -np.inf, 1
+    for part in _chunks(tps.size):
+        # J_k = TP_k / P - FP_k / N
+        separation = tps[part] / tps[-1]
+        separation -= fps[part] / fps[-1]
+        for sign in (1, -1):
+            # |J_k| on the side of this sign: +J_k or -J_k
+            k = int(np.argmax(sign * separation))
+            value = float(sign * separation[k])
+            index = part.start + k
+            # strictly larger wins; an equal value wins only at a higher threshold (smaller index)
+            if value > best_value or (value == best_value and index < best):
+                best, best_value, best_sign = index, value, sign
+    if best_value == 0.0:
+        best_sign = 1  # no separation at all: no direction to report
+    return best_value, float(thresholds[best]), best_sign
+
+
+def _youden_from_counts(thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray) -> float:
+    r"""The threshold maximising Youden's :math:`J = \mathrm{TPR} - \mathrm{FPR}` (signed; the first,
+    highest, arg max): the best cut-off of the rule ``score >= threshold``."""
     best, best_value = 0, -np.inf
     for part in _chunks(tps.size):
         # J_k = TP_k / P - FP_k / N
@@ -290,7 +316,7 @@ def _ks_from_counts(thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray) ->
         k = int(np.argmax(separation))
         if separation[k] > best_value:  # strictly: the first (highest) threshold wins a tie
             best, best_value = part.start + k, float(separation[k])
-    return best_value, float(thresholds[best])
+    return float(thresholds[best])
 
 
 def _best_f1_threshold(thresholds: np.ndarray, tps: np.ndarray, fps: np.ndarray) -> float:
@@ -448,22 +474,20 @@ def average_precision_score(
 def ks_statistic(
     y_true: ArrayLike, y_score: ArrayLike, *, sample_weight: ArrayLike | None = None
 ) -> tuple[float, float]:
-    r"""Kolmogorov-Smirnov statistic of the two classes' scores and the threshold where it is reached.
+    r"""Two-sided Kolmogorov-Smirnov statistic of the two classes' scores and the threshold where it is
+    reached.
 
     .. math::
 
-        \mathrm{KS} = \max_t \big(\mathrm{TPR}(t) - \mathrm{FPR}(t)\big)
-                    = \max_x \big(F_-(x) - F_+(x)\big),
+        \mathrm{KS} = \max_t \big|\mathrm{TPR}(t) - \mathrm{FPR}(t)\big|
+                    = \max_x \big|F_-(x) - F_+(x)\big|,
 
-    the largest vertical gap between the ROC curve and the diagonal, i.e. between the empirical score
-    distributions of negatives :math:`F_-` and positives :math:`F_+` (the notes list KS without
-    defining it). The threshold is the highest one reaching the maximum; the rule is
-    ``score >= threshold`` (it is also the Youden-optimal threshold).
-
-    Unweighted, this equals ``scipy.stats.ks_2samp(pos, neg, alternative="less").statistic``, and the
-    usual two-sided statistic whenever the ROC curve's largest distance from the diagonal lies above it
-    (any useful model); for a model worse than chance the two-sided statistic is the gap below the
-    diagonal, which this signed KS does not report.
+    the largest vertical distance between the ROC curve and the diagonal, on either side, i.e. between
+    the empirical score distributions of negatives :math:`F_-` and positives :math:`F_+` (the notes
+    list KS without defining it). Unweighted, this equals ``scipy.stats.ks_2samp(pos, neg).statistic``
+    for every model, an inverted one (high score = negative) included. The threshold is the highest
+    one reaching the maximum, for the rule ``score >= threshold``; whether positives or negatives lie
+    above it is :attr:`Evaluation.ks_direction` (``evaluate``).
 
     Returns
     -------
@@ -476,9 +500,12 @@ def ks_statistic(
     --------
     >>> ks_statistic([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     (0.5, 0.8)
+    >>> ks_statistic([1, 1, 0, 0], [0.1, 0.2, 0.3, 0.4])  # inverted: negatives score higher
+    (1.0, 0.3)
     """
     labels, scores, weights = _validate(y_true, y_score, sample_weight, metric="KS")
-    return _ks_from_counts(*_threshold_counts(labels, scores, weights))
+    statistic, threshold, _ = _ks_from_counts(*_threshold_counts(labels, scores, weights))
+    return statistic, threshold
 
 
 def gini(y_true: ArrayLike, y_score: ArrayLike, *, sample_weight: ArrayLike | None = None) -> float:

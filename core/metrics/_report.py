@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +18,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.metrics._calibration import (
+    brier_score_loss,
+    calibration_curve,
+    expected_calibration_error,
+    log_loss,
+)
 from core.metrics._confidence import delong_test
+from core.metrics._counts import counts_of
 from core.metrics._evaluation import Confusion, Evaluation, decimate_curve
 from core.metrics._scores import ScoreTable
 
 MAX_POINTS = 2_000
+# bins of the reliability curve and the ECE in the reports
+CALIBRATION_BINS = 10
 
 
 def _finite_thresholds(thresholds: np.ndarray) -> np.ndarray:
@@ -172,6 +182,7 @@ def summary_row(
         "average_precision": ev.average_precision,
         "ks": ev.ks,
         "ks_threshold": ev.ks_threshold,
+        "ks_direction": ev.ks_direction,
         "gini": ev.gini,
         "threshold": c.threshold,
         "tp": c.tp,
@@ -185,6 +196,9 @@ def summary_row(
         "f1": c.f1,
         "mcc": c.mcc,
     }
+    calibration = calibration_entry(ev)
+    if calibration is not None:
+        row |= {key: calibration[key] for key in ("brier", "log_loss", "ece")}
     return row
 
 
@@ -237,8 +251,12 @@ def model_entry(
 ) -> dict[str, Any]:
     """One model in the JSON schema shared by the page's download and ``python -m core.metrics``:
     :meth:`Evaluation.to_dict`, with ``"confusion"`` at the chosen threshold (``confusion``; default:
-    the evaluation's own) and ``"ci"`` = {method, level, low, high, se} when an interval was computed."""
+    the evaluation's own), ``"ci"`` = {method, level, low, high, se} when an interval was computed, and
+    ``"calibration"`` (:func:`calibration_entry`) when the scores are probabilities."""
     entry = ev.to_dict()
+    calibration = calibration_entry(ev)
+    if calibration is not None:
+        entry["calibration"] = calibration
     if confusion is not None:
         entry["confusion"] = confusion.to_dict()
     if ci is not None:
@@ -247,7 +265,39 @@ def model_entry(
     return entry
 
 
-def file_fields(table: ScoreTable, file: str, threshold: float) -> dict[str, Any]:
+def calibration_entry(
+    ev: Evaluation, n_bins: int = CALIBRATION_BINS, strategy: str = "uniform"
+) -> dict | None:
+    """Calibration of an evaluation whose scores all lie in [0, 1] (else None), from its counts:
+    Brier score, log loss, expected calibration error and the reliability curve (``n_bins`` bins)."""
+    if ev.thresholds[-1] < 0.0 or ev.thresholds[0] > 1.0:
+        return None
+    key = (n_bins, strategy)
+    cached = _CALIBRATION_CACHE.setdefault(ev, {})
+    if key not in cached:
+        cached[key] = _calibration_entry(ev, n_bins, strategy)
+    return dict(cached[key])
+
+
+# calibration_entry per Evaluation (O(U) each): the page's downloads ask again on every threshold move
+_CALIBRATION_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _calibration_entry(ev: Evaluation, n_bins: int, strategy: str) -> dict:
+    table = counts_of(ev)
+    prob_true, prob_pred = calibration_curve(table, n_bins=n_bins, strategy=strategy)
+    return {
+        "brier": brier_score_loss(table),
+        "log_loss": log_loss(table),
+        "ece": expected_calibration_error(table, n_bins=n_bins, strategy=strategy),
+        "n_bins": n_bins,
+        "strategy": strategy,
+        "prob_true": prob_true.tolist(),
+        "prob_pred": prob_pred.tolist(),
+    }
+
+
+def file_fields(table: ScoreTable | Any, file: str, threshold: float) -> dict[str, Any]:
     """The report's header: the file, how it was read (mapping, encoding, delimiter), its rows and the
     threshold of the confusion matrices."""
     return {

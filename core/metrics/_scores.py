@@ -1,4 +1,5 @@
-r"""Reading and validating score files: a CSV of labels and model scores -> :class:`ScoreTable`.
+r"""Reading and validating score files: a CSV (or Parquet) file of labels and model scores ->
+:class:`ScoreTable`.
 
 A score file has one row per scored example: the true label, one or more model scores, and optionally
 a weight (or count, for a table pre-aggregated by ``GROUP BY label, score``)::
@@ -9,6 +10,8 @@ a weight (or count, for a table pre-aggregated by ``GROUP BY label, score``)::
 
 What is accepted, and how it is guessed:
 
+- **Parquet**: recognised by its magic bytes ``PAR1`` (whatever the name) and read through its CSV form
+  (``core.metrics._parquet``), so every rule below applies to its columns; ``encoding`` is ``"parquet"``.
 - **Encoding**: UTF-8 with or without a byte-order mark, GBK (Excel on Chinese Windows), UTF-16 with a
   byte-order mark (Excel's "Unicode text"). Anything else, or binary data, is refused.
 - **Delimiter**: comma, semicolon, tab or ``|``, sniffed from the header and the first lines (an Excel
@@ -50,6 +53,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from core.metrics._parquet import ParquetError, is_parquet, parquet_as_csv
 
 __all__ = [
     "EXAMPLES",
@@ -133,6 +138,10 @@ _NOT_CSV = "This does not look like a CSV text file"
 _SAVE_AS = "save it from your spreadsheet or database as CSV (UTF-8) and try again"
 
 
+# rows of a Parquet file that detect_columns looks at
+_PARQUET_SAMPLE_ROWS = 20_000
+
+
 class ScoreFileError(ValueError):
     """A score file that cannot be used as it is; the message says where and what to do."""
 
@@ -159,8 +168,8 @@ class ScoreTable:
         Rows dropped by ``drop_invalid=True`` (missing label, or missing/non-numeric/infinite score or
         weight).
     encoding : str
-        ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"gbk"``, ``"utf-16"``, or
-        ``"text"`` when the source was an already decoded text stream.
+        ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"gbk"``, ``"utf-16"``, ``"text"``
+        when the source was an already decoded text stream, or ``"parquet"`` for a Parquet file.
     delimiter, decimal : str
         Field separator and decimal mark found in the file.
     columns : list[str]
@@ -266,12 +275,16 @@ def load_scores(
         For every problem with the file, naming the column and the first bad row.
     """
     _check_arguments(label, score, weight, drop_invalid)
-    data, text_source = _read_all(source)
+    parquet = is_parquet(source)
+    data, text_source = (_parquet_csv(source), False) if parquet else _read_all(source)
     doc = _Document.from_bytes(data, text_source=text_source)
     label_col = _pick_label(doc, label)
     weight_col = _pick_weight(doc, weight, exclude={label_col, *_explicit_scores(doc, score)})
     score_cols = _pick_scores(doc, score, label_col, weight_col)
-    return _Parser(doc, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
+    table = _Parser(doc, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
+    if parquet:
+        table.encoding = "parquet"
+    return table
 
 
 def detect_columns(
@@ -300,7 +313,12 @@ def detect_columns(
         it is None in the result, with a note.
     """
     _check_arguments(label, score, weight, False)
-    head, extras, text_source = _read_sample(source)
+    parquet = is_parquet(source)
+    if parquet:
+        # the first rows of a Parquet file, as CSV (its columns are typed: no sampling of the middle)
+        head, extras, text_source = _parquet_csv(source, max_rows=_PARQUET_SAMPLE_ROWS), [], False
+    else:
+        head, extras, text_source = _read_sample(source)
     doc = _Document.from_sample(head, extras, text_source=text_source)
     notes: list[str] = []
     label_col: str | None
@@ -331,7 +349,7 @@ def detect_columns(
         label_values=values,
         pos_label=pos,
         neg_label=neg,
-        encoding=doc.encoding,
+        encoding="parquet" if parquet else doc.encoding,
         delimiter=doc.delimiter,
         decimal=doc.decimal,
         notes=tuple(notes),
@@ -340,6 +358,14 @@ def detect_columns(
 
 # ---------------------------------------------------------------------------------------------------
 # Arguments and sources
+
+
+def _parquet_csv(source: Any, max_rows: int | None = None) -> bytes:
+    """A Parquet source as CSV bytes; an unreadable one is a ScoreFileError."""
+    try:
+        return parquet_as_csv(source, max_rows=max_rows)
+    except ParquetError as exc:
+        raise ScoreFileError(str(exc)) from None
 
 
 def _check_arguments(label: Any, score: Any, weight: Any, drop_invalid: Any) -> None:

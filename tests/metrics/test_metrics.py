@@ -301,13 +301,29 @@ def test_ks_equals_scipy_ks_2samp(kind):
     np.testing.assert_allclose(c.tpr - c.fpr, statistic, rtol=0, atol=1e-12)
 
 
-def test_ks_is_the_signed_statistic_for_a_worse_than_random_model():
-    y, s, _ = make_data("random")
-    statistic, _ = ks_statistic(y, -s)  # inverted model
-    less = stats.ks_2samp(-s[y], -s[~y], alternative="less", method="asymp").statistic
+@pytest.mark.parametrize("kind", ["random", "tied1", "tied2", "imbalanced"])
+def test_ks_is_two_sided_for_an_inverted_model(kind):
+    # issue 14: an inverted model (high score = negative) is separated as well as the original one;
+    # KS is scipy's two-sided statistic, and the direction says the negatives score higher
+    y, s, _ = make_data(kind)
+    statistic, threshold = ks_statistic(y, -s)
     two_sided = stats.ks_2samp(-s[y], -s[~y], method="asymp").statistic
-    np.testing.assert_allclose(statistic, less, rtol=0, atol=1e-12)
-    assert statistic < two_sided
+    np.testing.assert_allclose(statistic, two_sided, rtol=0, atol=1e-12)
+    c = confusion_at(y, -s, threshold)
+    np.testing.assert_allclose(c.fpr - c.tpr, statistic, rtol=0, atol=1e-12)
+    ev = evaluate(y, -s)
+    assert (ev.ks, ev.ks_threshold, ev.ks_direction) == (statistic, threshold, -1)
+    assert evaluate(y, s).ks_direction == 1
+    # Youden's J stays the signed best cut-off of "score >= t"
+    assert ev.best_thresholds["youden"] != ev.ks_threshold
+
+
+def test_ks_of_perfectly_inverted_scores_is_one():
+    y = np.array([1, 1, 1, 0, 0])
+    s = np.array([0.1, 0.2, 0.3, 0.8, 0.9])
+    assert ks_statistic(y, s) == (1.0, 0.8)
+    assert stats.ks_2samp(s[y == 1], s[y == 0]).statistic == 1.0
+    assert evaluate(y, s).ks_direction == -1
 
 
 def test_weighted_ks_against_a_brute_force_scan():

@@ -210,3 +210,27 @@ def gains_chart(data: pd.DataFrame, *, titles: dict[str, str]) -> alt.HConcatCha
     )
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y="y:Q")
     return alt.hconcat(gains, lift + one)
+
+
+def calibration_chart(data: pd.DataFrame, *, titles: dict[str, str]) -> alt.LayerChart:
+    """Reliability diagram: observed share of positives against the mean score per bin, the diagonal of
+    perfect calibration dashed. ``data`` has columns predicted, observed, rows (one row per bin)."""
+    diagonal = (
+        alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "label": [titles["diagonal"]] * 2}))
+        .mark_line(color="#999999", strokeDash=[5, 4])
+        .encode(x="x:Q", y="y:Q", tooltip=["label:N"])
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("predicted:Q", title=titles["x"], scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("observed:Q", title=titles["y"], scale=alt.Scale(domain=[0, 1])),
+        tooltip=[
+            alt.Tooltip("predicted:Q", format=".4f", title=titles["x"]),
+            alt.Tooltip("observed:Q", format=".4f", title=titles["y"]),
+            alt.Tooltip("rows:Q", format=",.0f", title=titles["rows"]),
+        ],
+    )
+    line = base.mark_line(color=POSITIVE_COLOUR)
+    points = base.mark_circle(color=POSITIVE_COLOUR, opacity=0.8).encode(
+        size=alt.Size("rows:Q", title=titles["rows"], legend=None, scale=alt.Scale(range=[30, 300]))
+    )
+    return alt.layer(diagonal, line, points).properties(height=HEIGHT)

@@ -1,0 +1,208 @@
+"""The metrics tool at scale: the DuckDB engine on a 100M-row CSV against the in-memory path, and Parquet
+against CSV at 10M rows, each run in a fresh process (time and peak RSS of that process).
+
+    python benchmarks/bench_scale.py [--big-rows 100000000] [--memory-rows 10000000 30000000]
+                                     [--parquet-rows 10000000] [--folder /tmp/bench_scale]
+
+Files are written once to ``--folder`` (kept for reruns: the 100M-row CSV is 1.1 GB and takes a minute or
+two to write): ``label,score`` rows with 6-decimal scores ("1,0.731050", 11 bytes a row), so every engine
+sees the same distinct scores and the AUC / AP / KS must be equal exactly.
+
+Each measurement is ``python -m core.metrics FILE --engine E`` in a child process that reports its own
+wall time and peak RSS (``ru_maxrss``: the kernel's high-water mark of resident memory, the Python
+interpreter and imported libraries included, ~150 MB). Printed: one line per run, then the ratios. The
+JSON of the two engines on the same file is compared (everything but the file name); at the sizes both
+run, they must be identical.
+
+The machine is shared by other jobs (2 cores): timings are noisy, take them as rough figures. The
+in-memory path is run only up to ``--memory-rows`` (default 30M rows): it holds every row (the file's
+bytes, then 9 bytes a row of arrays plus the sort's temporaries), several GB at 100M rows, which a shared
+machine should not be asked for; its memory per row is printed so the 100M figure can be extrapolated.
+
+Figures from one run on the shared 2-core machine (2026-11-28 04:52-04:57 UTC, duckdb 2.0.1, one DuckDB
+thread, 512 MB DuckDB memory limit; load average 9-14 from other jobs, so the times are rough)::
+
+    memory engine   10M rows CSV   17.2 s  peak RSS 366 MiB      duckdb engine  10M   25.5 s  551 MiB
+    memory engine   30M rows CSV   24.6 s  peak RSS 781 MiB      duckdb engine  30M   23.6 s  598 MiB
+    duckdb engine  100M rows CSV (1.10 GB)  67.3 s  peak RSS 631 MiB
+    same JSON from both engines at 10M and 30M: True
+    10M rows: CSV 110 MB, Parquet 76 MB
+      memory engine  CSV 7.4 s 360 MiB, Parquet 19.9 s 537 MiB  (Parquet / CSV: time x2.71, RSS x1.49)
+      duckdb engine  CSV 14.3 s 553 MiB, Parquet 10.9 s 592 MiB (Parquet / CSV: time x0.77, RSS x1.07)
+      same JSON for all four: True
+    100M through DuckDB vs 30M in memory: time x2.74 for x3.3 the rows; peak RSS x0.81 (631 vs 781 MiB)
+    in-memory path: ~22 bytes per row over ~150 MiB, ~2.2 GiB at 100M rows (extrapolated)
+
+(The same 10M-row runs took 7.4 to 17.2 s for the memory engine within this one run: the noise of the
+shared machine. The memory engine reads Parquet through its CSV form, hence Parquet slower than CSV there.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHUNK = 5_000_000
+ROW_BYTES = 11
+
+
+def write_csv(path: Path, rows: int, seed: int = 0) -> None:
+    """``label,score`` rows of fixed width ("1,0.731050\\n"), written in chunks: 11 bytes a row."""
+    if path.exists() and path.stat().st_size == len(b"label,score\n") + ROW_BYTES * rows:
+        return
+    rng = np.random.default_rng(seed)
+    tmp = path.with_suffix(".partial")
+    with open(tmp, "wb") as handle:
+        handle.write(b"label,score\n")
+        for start in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - start)
+            label = rng.random(n) < 0.3
+            score = np.clip(rng.normal(0.35 + 0.3 * label, 0.2), 0, 0.999999)
+            digits = np.round(score * 1_000_000).astype(np.int64).clip(0, 999_999)
+            table = np.empty((n, ROW_BYTES), dtype=np.uint8)
+            table[:, 0] = ord("0") + label
+            table[:, 1:4] = np.frombuffer(b",0.", dtype=np.uint8)
+            for k in range(6):  # the six decimals, most significant first
+                table[:, 9 - k] = ord("0") + (digits // 10**k) % 10
+            table[:, 10] = ord("\n")
+            handle.write(table.tobytes())
+    tmp.rename(path)
+
+
+def write_parquet(csv: Path, path: Path) -> None:
+    """The same rows as Parquet (label int8, score double), converted by DuckDB out of core."""
+    if path.exists():
+        return
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute(
+        f"COPY (SELECT label::TINYINT AS label, score FROM read_csv('{csv}', header = true, "
+        f"types = {{'label': 'INTEGER', 'score': 'DOUBLE'}})) TO '{path}.partial' (FORMAT parquet)"
+    )
+    connection.close()
+    Path(f"{path}.partial").rename(path)
+
+
+CHILD = textwrap.dedent(
+    """
+    import io, json, resource, sys, time
+    from contextlib import redirect_stdout
+    sys.path.insert(0, {root!r})
+    start = time.perf_counter()
+    from core.metrics._cli import main
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main({args!r})
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
+    print(json.dumps({{"status": status, "seconds": seconds, "peak_mib": peak, "report": out.getvalue()}}))
+    """
+)
+
+
+def measure(path: Path, engine: str) -> dict:
+    """``python -m core.metrics path --engine engine`` in a fresh process: time, peak RSS, the report."""
+    code = CHILD.format(root=str(ROOT), args=[str(path), "--engine", engine])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{engine} on {path} failed:\n{result.stderr}")
+    run = json.loads(result.stdout.strip().splitlines()[-1])
+    if run["status"] != 0:
+        raise SystemExit(f"{engine} on {path} exited {run['status']}:\n{result.stderr}")
+    run["report"] = json.loads(run["report"])
+    return run
+
+
+def show(label: str, rows: int, run: dict) -> None:
+    auc = run["report"]["models"]["score"]["roc_auc"]
+    print(
+        f"  {label:<34} {rows / 1e6:>6.0f}M rows  {run['seconds']:7.1f} s  "
+        f"peak RSS {run['peak_mib']:7.0f} MiB  ({rows / run['seconds'] / 1e6:5.2f} M rows/s)  AUC {auc:.12f}"
+    )
+
+
+def same_report(a: dict, b: dict) -> bool:
+    strip = ("file", "encoding", "delimiter", "notes")
+    return {k: v for k, v in a.items() if k not in strip} == {k: v for k, v in b.items() if k not in strip}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big-rows", type=int, default=100_000_000)
+    parser.add_argument("--memory-rows", type=int, nargs="+", default=[10_000_000, 30_000_000])
+    parser.add_argument("--parquet-rows", type=int, default=10_000_000)
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/bench_scale"))
+    args = parser.parse_args()
+    args.folder.mkdir(parents=True, exist_ok=True)
+    import duckdb
+
+    print(f"duckdb {duckdb.__version__}; files in {args.folder} (written once, kept)")
+
+    def csv_of(rows: int) -> Path:
+        path = args.folder / f"scores_{rows // 1_000_000}M.csv"
+        write_csv(path, rows)
+        return path
+
+    print("\nCSV through both engines (fresh process each):")
+    memory_runs = {}
+    for rows in args.memory_rows:
+        path = csv_of(rows)
+        memory_runs[rows] = memory = measure(path, "memory")
+        duck = measure(path, "duckdb")
+        show("memory engine", rows, memory)
+        show("duckdb engine", rows, duck)
+        print(f"    same JSON from both engines: {same_report(memory['report'], duck['report'])}")
+    largest = max(args.memory_rows)
+    big = csv_of(args.big_rows)
+    big_run = measure(big, "duckdb")
+    show(f"duckdb engine ({big.stat().st_size / 1e9:.2f} GB CSV)", args.big_rows, big_run)
+
+    print(f"\nParquet vs CSV at {args.parquet_rows / 1e6:.0f}M rows:")
+    csv = csv_of(args.parquet_rows)
+    parquet = args.folder / f"scores_{args.parquet_rows // 1_000_000}M.parquet"
+    write_parquet(csv, parquet)
+    print(f"  sizes: CSV {csv.stat().st_size / 1e6:.0f} MB, Parquet {parquet.stat().st_size / 1e6:.0f} MB")
+    runs = {}
+    for engine in ("memory", "duckdb"):
+        for kind, path in (("CSV", csv), ("Parquet", parquet)):
+            runs[engine, kind] = run = measure(path, engine)
+            show(f"{engine} engine, {kind}", args.parquet_rows, run)
+    reports = [run["report"] for run in runs.values()]
+    print(f"  same JSON for all four: {all(same_report(reports[0], r) for r in reports[1:])}")
+
+    print("\nRatios:")
+    memory = memory_runs[largest]
+    per_row = (memory["peak_mib"] - 150) * 2**20 / largest
+    print(
+        f"  100M rows through DuckDB vs {largest / 1e6:.0f}M rows in memory (the largest run here): "
+        f"time x{big_run['seconds'] / memory['seconds']:.2f} for x{args.big_rows / largest:.1f} the rows; "
+        f"peak RSS x{big_run['peak_mib'] / memory['peak_mib']:.2f} "
+        f"({big_run['peak_mib']:.0f} vs {memory['peak_mib']:.0f} MiB)"
+    )
+    extrapolated = (per_row * args.big_rows + 150 * 2**20) / 2**30
+    print(
+        f"  in-memory path: ~{per_row:.0f} bytes per row over the interpreter's ~150 MiB, so ~"
+        f"{extrapolated:.1f} GiB at {args.big_rows / 1e6:.0f}M rows (extrapolated)"
+    )
+    print(f"  100M-row CSV through DuckDB: peak RSS under 1 GiB: {big_run['peak_mib'] < 1024}")
+    for engine in ("memory", "duckdb"):
+        csv_run, parquet_run = runs[engine, "CSV"], runs[engine, "Parquet"]
+        print(
+            f"  {engine} engine, Parquet / CSV at {args.parquet_rows / 1e6:.0f}M rows: time "
+            f"x{parquet_run['seconds'] / csv_run['seconds']:.2f}, peak RSS "
+            f"x{parquet_run['peak_mib'] / csv_run['peak_mib']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,351 @@
+r"""Out of core: a CSV or Parquet file (or several, or a glob) aggregated in DuckDB into score tables.
+
+Every ranking figure needs only the (weighted) positives and negatives at each distinct score
+(``core.metrics._counts``), so the rows never have to be in this process at once: DuckDB (embedded, no
+server) streams the files and runs, in one scan for every score column,
+
+.. code-block:: sql
+
+    SELECT model, score, label, COUNT(*) AS rows, SUM(weight) AS weight
+    FROM (UNPIVOT (SELECT label, score_a, score_b, ... FROM read_csv([...])) ON score_a, score_b, ...)
+    GROUP BY ALL
+
+(``ROUND(score, k)`` with ``decimals=k``), memory bounded by its ``memory_limit`` (it spills to disk
+beyond it). Memory in this process is O(distinct scores): the result of the ``GROUP BY``.
+
+The mapping (label column, positive value, weight and score columns) is decided as the in-memory reader
+decides it, by :func:`core.scores.detect_columns` on samples of the first file, and the labels are then
+matched in SQL by the reader's rules (case and spaces ignored, ``1`` equals ``1.0``). Rows with a missing
+or unexpected label, or a missing, non-numeric or infinite score or weight, make an error (counted, with
+what to do) unless ``drop_invalid`` is set, when they are dropped and counted in ``n_dropped``. What this
+engine does not do that the in-memory reader does: name the first bad row, read GBK-encoded files, and
+keep the rows (no bootstrap interval, no DeLong comparison of two models, which pair rows).
+"""
+
+from __future__ import annotations
+
+import glob as globbing
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.metrics._counts import ScoreCounts, counts_from_table
+from core.metrics._parquet import is_parquet
+from core.metrics._scores import ScoreFileError, _canonical, detect_columns
+
+__all__ = ["AggregatedScores", "aggregate_files", "expand_sources"]
+
+# DuckDB's own memory cap for the GROUP BY (it spills to its temp directory beyond it)
+DEFAULT_MEMORY_LIMIT = "512MB"
+# one thread: one hash table of the groups (see aggregate_files)
+DEFAULT_THREADS = 1
+# the encodings DuckDB's CSV reader decodes itself (the reader's other one, GBK, is not among them)
+_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16"}
+
+
+@dataclass
+class AggregatedScores:
+    """What :func:`aggregate_files` read: one :class:`ScoreCounts` per score column and the file's mapping.
+
+    The attributes a report header needs have the names of :class:`core.scores.ScoreTable`'s
+    (``n_rows``, ``n_dropped``, ``n_positive``, ``n_negative``, ``label_column`` ...), so
+    ``core.metrics.file_fields`` takes either.
+    """
+
+    counts: dict[str, ScoreCounts]
+    label_column: str
+    weight_column: str | None
+    pos_label: str
+    neg_label: str
+    n_rows: int
+    n_dropped: int
+    n_positive: int
+    n_negative: int
+    encoding: str
+    delimiter: str
+    decimal: str
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def score_columns(self) -> list[str]:
+        """Names of the score columns (the models), in file order."""
+        return list(self.counts)
+
+
+def expand_sources(sources: str | Sequence[str]) -> list[str]:
+    """Paths from paths and glob patterns (``*``, ``?``, ``[...]``, ``**``), sorted per pattern; a
+    pattern that matches nothing, or a missing path, is a :class:`ScoreFileError`."""
+    if isinstance(sources, str | os.PathLike):
+        sources = [os.fspath(sources)]
+    paths: list[str] = []
+    for source in sources:
+        source = os.fspath(source)
+        if globbing.has_magic(source):
+            matched = sorted(p for p in globbing.glob(source, recursive=True) if os.path.isfile(p))
+            if not matched:
+                raise ScoreFileError(f"No file matches {source!r}.")
+            paths.extend(matched)
+        elif not os.path.isfile(source):
+            raise ScoreFileError(f"Cannot read the file '{source}': no such file.")
+        else:
+            paths.append(source)
+    if not paths:
+        raise ScoreFileError("No file given: name a CSV or Parquet file, several, or a glob pattern.")
+    return paths
+
+
+def _quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _source_sql(paths: list[str], parquet: bool, guess: Any, typed: bool) -> str:
+    """``read_parquet([...])`` or ``read_csv([...], ...)`` with the reader's delimiter and decimal mark.
+
+    ``typed``: score and weight columns read as DOUBLE by DuckDB (fast; a non-numeric value is an
+    error); otherwise as text and cast with TRY_CAST (to drop invalid rows)."""
+    files = "[" + ", ".join(_quote_text(p) for p in paths) + "]"
+    if parquet:
+        return f"read_parquet({files}, union_by_name = true)"
+    encoding = _DUCKDB_ENCODINGS.get(guess.encoding)
+    if encoding is None:
+        raise ScoreFileError(
+            f"The file is encoded as {guess.encoding}, which the DuckDB engine cannot decode: convert it to "
+            "UTF-8 or use --engine memory."
+        )
+    numeric = [*guess.scores, *([guess.weight] if guess.weight else [])]
+    kind = "DOUBLE" if typed else "VARCHAR"
+    types = (
+        "{"
+        + ", ".join(f"{_quote_text(c)}: '{kind}'" for c in numeric)
+        + f", {_quote_text(guess.label)}: 'VARCHAR'}}"
+    )
+    options = [
+        "header = true",
+        f"delim = {_quote_text(guess.delimiter)}",
+        "quote = '\"'",
+        f"types = {types}",
+        f"encoding = {_quote_text(encoding)}",
+        "union_by_name = true",
+    ]
+    if guess.decimal != ".":
+        options.append(f"decimal_separator = {_quote_text(guess.decimal)}")
+    return f"read_csv({files}, {', '.join(options)})"
+
+
+def aggregate_files(
+    sources: str | Sequence[str],
+    *,
+    label: str | None = None,
+    score: str | Sequence[str] | None = None,
+    weight: str | None = None,
+    pos_label: Any = None,
+    drop_invalid: bool = False,
+    decimals: int | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int | None = DEFAULT_THREADS,
+) -> AggregatedScores:
+    """Aggregate score files in DuckDB, out of core, into one :class:`ScoreCounts` per score column.
+
+    ``sources``: a path, a glob, or a list of them; all CSV or all Parquet, with the same columns.
+    ``label``, ``score``, ``weight``, ``pos_label``, ``drop_invalid``: as :func:`core.scores.load_scores`.
+    ``decimals``: round the scores to this many places in SQL (``ROUND``, half away from zero) before
+    grouping, for files with too many distinct scores; each table then carries the AUC bound
+    (:meth:`ScoreCounts.rounded`). ``memory_limit`` caps DuckDB's memory (it spills the GROUP BY to a
+    temporary folder beyond it). ``threads``: 1 by default, because each thread builds its own hash
+    table of the groups before they are merged: a 100M-row CSV with a million distinct scores runs out
+    of 512 MB with two threads and fits with one (peak RSS 630 MiB here); with more memory, more
+    threads (``None``: DuckDB's choice, the cores) are faster on an idle machine.
+
+    Unweighted, ``evaluate_counts`` on the result equals ``evaluate`` on the rows (the same counts);
+    with a weight column the sums are DuckDB's, equal to float64 rounding.
+    """
+    import duckdb
+
+    if decimals is not None and (
+        isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 15
+    ):
+        raise ValueError(f"decimals must be a whole number from 0 to 15, got {decimals!r}.")
+    paths = expand_sources(sources)
+    kinds = {is_parquet(p) for p in paths}
+    if len(kinds) > 1:
+        raise ScoreFileError("The files mix CSV and Parquet: give files of one kind.")
+    parquet = kinds.pop()
+    guess = detect_columns(paths[0], label=label, score=score, weight=weight, pos_label=pos_label)
+    if guess.label is None or guess.pos_label is None or not guess.scores:
+        raise ScoreFileError(" ".join(guess.notes) or "The label or score columns cannot be guessed.")
+    y = _quote_identifier(guess.label)
+    source = _source_sql(paths, parquet, guess, typed=not drop_invalid)
+    models = [_quote_identifier(c) for c in guess.scores]
+    as_double = (lambda c: c) if parquet or not drop_invalid else (lambda c: f"TRY_CAST({c} AS DOUBLE)")
+    weight_sql = as_double(_quote_identifier(guess.weight)) if guess.weight else "1.0"
+    columns = ", ".join(f"CAST({as_double(c)} AS DOUBLE) AS {c}" for c in models)
+    finite = " AND ".join(f"isfinite({c})" for c in models)
+    rounded = "s" if decimals is None else f"round(s, {decimals})"
+    if len(models) == 1:
+        long = f"SELECT ok, y_raw, w, {models[0]} AS s, {_quote_text(guess.scores[0])} AS model FROM checked"
+    else:
+        long = f"SELECT * FROM checked UNPIVOT INCLUDE NULLS (s FOR model IN ({', '.join(models)}))"
+    # The label is grouped by its raw value (a handful of distinct values) and mapped to positive /
+    # negative here, by the reader's rules: no string work per row in SQL.
+    sql = f"""
+        WITH src AS (
+            SELECT {y} AS y_raw, CAST({weight_sql} AS DOUBLE) AS w, {columns} FROM {source}
+        ),
+        checked AS (
+            SELECT coalesce(isfinite(w) AND {finite}, false) AS ok, * FROM src
+        ),
+        long AS ({long})
+        SELECT model, ok, y_raw, CASE WHEN ok THEN {rounded} END AS s,
+               count(*) AS n, sum(CASE WHEN ok THEN w END) AS w, min(CASE WHEN ok THEN w END) AS min_w
+        FROM long GROUP BY ALL
+    """
+    fast = len(models) == 1 and guess.weight is None
+    if fast:
+        # One score column and no weight (the common large file): only COUNT(*) per (label, score);
+        # a row is invalid exactly when its score is (NULL, NaN or infinite: checked on the groups).
+        score_sql = f"CAST({as_double(models[0])} AS DOUBLE)"
+        if decimals is not None:
+            score_sql = f"round({score_sql}, {decimals})"
+        sql = f"""
+            SELECT {y} AS y_raw, {score_sql} AS s, count(*) AS n
+            FROM {source} GROUP BY ALL
+        """
+    # DuckDB spills its GROUP BY to disk beyond memory_limit, into a temporary folder of our own
+    spill = tempfile.mkdtemp(prefix="metrics-duckdb-")
+    connection = duckdb.connect(
+        config={"memory_limit": memory_limit, "preserve_insertion_order": False, "temp_directory": spill}
+    )
+    try:
+        # no progress bar: DuckDB would draw it on the terminal, into the command line's JSON
+        connection.execute("SET enable_progress_bar = false")
+        if threads is not None:
+            connection.execute(f"SET threads = {int(threads)}")
+        result = connection.execute(sql).fetchnumpy()
+        if fast:
+            result = _fast_result(result, guess.scores[0])
+    except duckdb.Error as exc:
+        message = " ".join(str(exc).split())
+        if "Out of Memory" in message:
+            hint = " (raise --duckdb-memory, or group fewer distinct scores with --decimals)"
+        elif "Conversion Error" in message and not drop_invalid:
+            hint = " (use --drop-invalid to drop rows that are not numbers)"
+        else:
+            hint = ""
+        raise ScoreFileError(f"DuckDB cannot read the files: {message}{hint}") from None
+    finally:
+        connection.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    return _tables(result, guess, paths, parquet, drop_invalid, decimals)
+
+
+def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
+    """The fast query's groups in the general query's columns (model, ok, y_raw, s, n, w, min_w)."""
+    n = np.asarray(result["n"], dtype=np.int64)
+    s = np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan)
+    ok = np.isfinite(s)
+    return {
+        "model": np.full(n.size, name, dtype=object),
+        "ok": ok,
+        "y_raw": result["y_raw"],
+        "s": np.where(ok, s, np.nan),
+        "n": n,
+        "w": np.where(ok, n, 0).astype(np.float64),
+        "min_w": np.where(ok, 1.0, np.nan),
+    }
+
+
+def _label_codes(raw: Any, guess: Any) -> np.ndarray:
+    """1 / 0 for the positive / negative label value (the reader's rules: case, spaces, 1 = 1.0), -1 for
+    anything else or a missing label."""
+    positive = _canonical(str(guess.pos_label), guess.decimal)
+    negative = _canonical(str(guess.neg_label), guess.decimal)
+    values = np.ma.asarray(raw)
+    missing = np.ma.getmaskarray(values)
+    # one comparison per distinct raw value (pandas' hash factorisation of the groups' labels)
+    index, distinct = pd.factorize(np.asarray(values.data), use_na_sentinel=True)
+    mapped = np.array(
+        [
+            1 if text == positive else 0 if text == negative else -1
+            for text in (_canonical(str(value), guess.decimal) for value in distinct.tolist())
+        ]
+        + [-1],
+        dtype=np.int64,
+    )
+    # index -1 (a missing value) picks the appended -1
+    codes = mapped[index]
+    codes[missing] = -1
+    return codes
+
+
+def _tables(
+    result: dict[str, np.ndarray],
+    guess: Any,
+    paths: list[str],
+    parquet: bool,
+    drop_invalid: bool,
+    decimals: int | None,
+) -> AggregatedScores:
+    """Score tables from the GROUP BY's rows; the invalid rows counted (an error unless dropped)."""
+    model = np.asarray(result["model"]).astype(str)
+    rows = np.asarray(result["n"], dtype=np.int64)
+    labels = _label_codes(result["y_raw"], guess)
+    # a row is valid with a finite score (every model) and weight, and a label of the two classes
+    ok = np.asarray(result["ok"], dtype=bool) & (labels >= 0)
+    # the rows of one model stand for every row of the files (UNPIVOT INCLUDE NULLS keeps them all)
+    first = model == guess.scores[0]
+    n_total = int(rows[first].sum())
+    n_bad = int(rows[first & ~ok].sum())
+    if n_bad and not drop_invalid:
+        raise ScoreFileError(
+            f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
+            f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop them with "
+            "--drop-invalid (drop_invalid=True)."
+        )
+    min_weight = np.ma.masked_invalid(np.ma.asarray(result["min_w"], dtype=np.float64)).min()
+    if guess.weight is not None and min_weight is not np.ma.masked and float(min_weight) < 0:
+        raise ScoreFileError(
+            f"The weight column {guess.weight!r} has negative values (the smallest is "
+            f"{float(min_weight):g}): weights and counts must be zero or more."
+        )
+    n_valid = n_total - n_bad
+    if n_valid == 0:
+        raise ScoreFileError("No row is left to evaluate: every row has a missing or invalid value.")
+    scores = np.asarray(np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan), dtype=np.float64)
+    weights = np.asarray(np.ma.filled(np.ma.asarray(result["w"], dtype=np.float64), 0.0), dtype=np.float64)
+    keep = first & ok
+    n_positive = int(rows[keep & (labels == 1)].sum())
+    counts = {}
+    for name in guess.scores:
+        mine = (model == name) & ok
+        if guess.weight is None:
+            table = counts_from_table(scores[mine], labels[mine], rows[mine], weighted=False)
+        else:
+            table = counts_from_table(
+                scores[mine], labels[mine], weights[mine], weighted=True, n_rows=n_valid
+            )
+        counts[name] = table.rounded(decimals) if decimals is not None else table
+    return AggregatedScores(
+        counts=counts,
+        label_column=guess.label,
+        weight_column=guess.weight,
+        pos_label=guess.pos_label,
+        neg_label=guess.neg_label,
+        n_rows=n_valid,
+        n_dropped=n_bad,
+        n_positive=n_positive,
+        n_negative=n_valid - n_positive,
+        encoding="parquet" if parquet else guess.encoding,
+        delimiter=guess.delimiter,
+        decimal=guess.decimal,
+        files=paths,
+    )

@@ -1,0 +1,87 @@
+"""Parquet score files: recognised by their magic bytes and handed to the CSV reader as CSV text.
+
+A Parquet file holds typed columns, so reading it is a matter of turning it into what the reader already
+validates: ``pyarrow.csv.write_csv`` writes every double in its shortest round-trip form (the same float64
+comes back), booleans as ``true``/``false`` (an obvious label pair) and nulls as empty fields (missing
+values, refused or dropped as in a CSV). The column guessing, label decision and every error message are
+therefore the CSV reader's. This holds the whole file in memory; a file too large for that goes through
+the DuckDB engine (``core.metrics._duckdb``), which reads Parquet column by column out of core.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+MAGIC = b"PAR1"
+
+
+class ParquetError(ValueError):
+    """A file that starts like Parquet but cannot be read."""
+
+
+def is_parquet(source: Any) -> bool:
+    """Whether ``source`` (path, bytes or binary file object) starts with Parquet's magic ``PAR1``.
+
+    A file object's position is left where it was."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source[:4]) == MAGIC
+    if isinstance(source, str | os.PathLike):
+        try:
+            with open(source, "rb") as handle:
+                return handle.read(4) == MAGIC
+        except OSError:
+            return False  # the reader reports the error in its own words
+    if isinstance(source, io.BytesIO):
+        return source.getbuffer()[source.tell() : source.tell() + 4].tobytes() == MAGIC
+    if hasattr(source, "read") and hasattr(source, "seek") and not isinstance(source, io.TextIOBase):
+        try:
+            start = source.tell()
+            head = source.read(4)
+            source.seek(start)
+        except (OSError, ValueError):
+            return False
+        return isinstance(head, bytes) and head == MAGIC
+    return False
+
+
+def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
+    """The Parquet file (or its first ``max_rows`` rows) as CSV bytes for the score reader.
+
+    Raises :class:`ParquetError` (a ``ValueError``; the reader raises it as its ScoreFileError) when the
+    file is not readable.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        handle: Any = pa.BufferReader(bytes(source))
+    elif isinstance(source, str | os.PathLike):
+        handle = str(Path(source))
+    else:
+        handle = source
+    try:
+        parquet = pq.ParquetFile(handle)
+        if max_rows is None:
+            table = parquet.read()
+        else:
+            batches = []
+            taken = 0
+            for batch in parquet.iter_batches(batch_size=min(max_rows, 65_536)):
+                batches.append(batch)
+                taken += batch.num_rows
+                if taken >= max_rows:
+                    break
+            table = pa.Table.from_batches(batches, schema=parquet.schema_arrow).slice(0, max_rows)
+    except (pa.ArrowException, OSError) as exc:
+        raise ParquetError(f"The file starts like Parquet but cannot be read as Parquet: {exc}") from None
+    for i, field in enumerate(table.schema):
+        # nested or binary columns have no CSV form: left out (they cannot be labels or scores)
+        if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):
+            table = table.set_column(i, field.name, pa.nulls(table.num_rows, pa.string()))
+    out = io.BytesIO()
+    pacsv.write_csv(table, out)
+    return out.getvalue()
