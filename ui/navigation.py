@@ -18,6 +18,7 @@ TOPICS: list[PageSpec] = [
     PageSpec("app_pages/attention.py", "attention", ":material/visibility:"),
     PageSpec("app_pages/optimizers.py", "optimizers", ":material/speed:"),
     PageSpec("app_pages/metrics.py", "metrics", ":material/insights:"),
+    PageSpec("app_pages/losses.py", "losses", ":material/functions:"),
 ]
 
 PAGES: list[PageSpec] = [HOME, *TOPICS]
