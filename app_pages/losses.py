@@ -12,6 +12,7 @@ from ui.i18n import t
 from ui.layout import about_the_notes, page_header, reference_check
 
 NS = "losses"
+SVM_TOLERANCE = 1e-2  # relative gap of the structural risk: subgradient descent converges slowly
 page_header(NS)
 w.seed_state()
 
@@ -110,7 +111,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 st.caption(t(f"{NS}.fits_caption", n=len(data.y_train), n_test=len(data.y_test)))
 reference_check("sklearn LogisticRegression (logistic), Ridge (squared): w, b", fits.check_sklearn, 1e-6)
 reference_check(t(f"{NS}.exp_check"), fits.check_torch, 1e-8)
-reference_check(t(f"{NS}.svc_check"), fits.check_svc, 5e-2)
+reference_check(t(f"{NS}.svc_check"), fits.check_svc, SVM_TOLERANCE)
 st.markdown(t(f"{NS}.fits_read"))
 if st.button(t(f"{NS}.open_metrics"), key="ls_open_metrics", icon=":material/insights:"):
     w.open_in_metrics(fits, noise, outliers)
@@ -180,9 +181,17 @@ values = {
     "test": w.fmt(svm.test_risk, 5),
 }
 st.markdown(t(f"{NS}.svm_result", **values))
-diff = float(max(np.abs(svm.fit.w - ref_w).max(), abs(svm.fit.b - ref_b)))
-reference_check(t(f"{NS}.svc_check"), diff, 5e-2)
-st.caption(t(f"{NS}.svm_caption", steps=svm.fit.iterations))
+gap = (svm.fit.objective - svm.reference_objective) / svm.reference_objective
+reference_check(t(f"{NS}.svc_check"), gap, SVM_TOLERANCE)
+w_diff = float(np.abs(svm.fit.w - ref_w).max())
+st.caption(
+    t(
+        f"{NS}.svm_caption",
+        steps=svm.fit.iterations,
+        w_diff=f"{w_diff:.1e}",
+        b_diff=f"{abs(svm.fit.b - ref_b):.1e}",
+    )
+)
 
 # --- 5. cross-entropy taken apart ---------------------------------------------------------------------
 st.header(t(f"{NS}.ce_title"))
@@ -229,17 +238,16 @@ if batch is not None:
         st.markdown(t(f"{NS}.ce_plain_mean", mean=w.fmt(steps["mean"], 6)))
     shown_result = w.row_text(np.asarray(result), 5) if reduction == "none" else w.fmt(float(result), 8)
     st.markdown(t(f"{NS}.ce_result", reduction=reduction, value=shown_result))
-    ref = w.torch_cross_entropy(logits, target, reduction, weight, ignore_index, smoothing)
-    with np.errstate(invalid="ignore"):
-        ce_diff = float(np.nanmax(np.abs(np.asarray(result) - ref))) if np.size(ref) else 0.0
-    both_nan = np.isnan(np.asarray(result)).all() and np.isnan(np.asarray(ref)).all()
-    if both_nan:
+    ours_arr = np.asarray(result, dtype=np.float64)
+    ref_arr = np.asarray(w.torch_cross_entropy(logits, target, reduction, weight, ignore_index, smoothing))
+    nan = np.isnan(ours_arr)
+    if (nan != np.isnan(ref_arr)).any():
+        ce_diff = np.inf  # NaN in one and not the other
+    else:
+        ce_diff = float(np.abs(ours_arr[~nan] - ref_arr[~nan]).max()) if (~nan).any() else 0.0
+    if nan.all():
         st.warning(t(f"{NS}.ce_all_ignored"))
-    reference_check(
-        "torch.nn.functional.cross_entropy",
-        0.0 if both_nan else (ce_diff if np.isfinite(ce_diff) else np.inf),
-        1e-12,
-    )
+    reference_check("torch.nn.functional.cross_entropy", ce_diff, 1e-12)
 
     st.subheader(t(f"{NS}.mistake_title"))
     probs = L.softmax(logits, axis=1)

@@ -63,12 +63,17 @@ def test_exponential_fit_is_the_minimum_of_torchs_objective(data):
 
 def test_svm_by_subgradient_descent_matches_svc(data):
     n = len(data.y_train)
-    fit = L.fit_svm(data.x_train, data.y_train, lam=LAM)
     ref = SVC(kernel="linear", C=1 / (LAM * n), tol=1e-10).fit(data.x_train, data.y_train)
     w, b = ref.coef_[0], ref.intercept_[0]
     ref_objective = L.structural_risk(data.x_train, data.y_train, w, b, "hinge", LAM)
-    # the same strongly convex problem: the objective within 0.2%, the weights within 0.02
-    assert fit.objective >= ref_objective - 1e-9
+    # the page's default run (1000 steps at this lambda): the structural risk within 0.2%
+    fit = L.fit_svm(data.x_train, data.y_train, lam=LAM)
+    assert (fit.objective - ref_objective) / ref_objective < 2e-3
+    # a longer run: the weights too
+    fit = L.fit_svm(data.x_train, data.y_train, lam=LAM, steps=3000)
+    # the same strongly convex problem: the objective within 0.2% (and not below SVC's by more than its
+    # own accuracy), the weights within 0.02
+    assert fit.objective >= ref_objective - 1e-6
     assert (fit.objective - ref_objective) / ref_objective < 2e-3
     np.testing.assert_allclose(fit.w, ref.coef_[0], atol=2e-2)
 
@@ -147,3 +152,25 @@ def test_softmax_training_equals_torch_and_the_mistake_trains_worse():
     assert lowest <= run.reported_mistake.min() and run.reported_mistake.max() <= uniform + 1e-12
     assert run.loss_mistake[-1] > run.loss_right[-1]
     assert run.accuracy_right[-1] > run.accuracy_mistake[-1]
+
+
+def test_best_intercept_is_the_exact_minimum_in_b():
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        y = np.where(rng.random(31) < 0.4, 1.0, -1.0)
+        s = rng.normal(size=31) * 2
+        b = L.best_intercept(s, y)
+        grid = np.linspace(-8, 8, 20001)
+        risks = np.maximum(0, 1 - y * (s + grid[:, None])).sum(1)
+        assert np.maximum(0, 1 - y * (s + b)).sum() <= risks.min() + 1e-12
+
+
+@pytest.mark.parametrize("lam", [1e-3, 0.1, 1.0, 3.0])
+def test_svm_matches_svc_across_lambda_on_noisy_data(lam):
+    d = L.classification_data(label_noise=0.3, n_outliers=12, seed=0)
+    n = len(d.y_train)
+    fit = L.fit_svm(d.x_train, d.y_train, lam=lam)
+    ref = SVC(kernel="linear", C=1 / (lam * n), tol=1e-10).fit(d.x_train, d.y_train)
+    ref_objective = L.structural_risk(d.x_train, d.y_train, ref.coef_[0], ref.intercept_[0], "hinge", lam)
+    assert (fit.objective - ref_objective) / ref_objective < 2e-3
+    np.testing.assert_allclose(fit.w, ref.coef_[0], atol=2e-2)
