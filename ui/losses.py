@@ -198,7 +198,7 @@ def readout(m: float, delta: float) -> pd.DataFrame:
         )
     return pd.DataFrame(
         [
-            {t(f"{NS}.col_kind"): k, t(f"{NS}.col_loss"): n, "L": fmt(v), "∂L/∂f": fmt(g)}
+            {t(f"{NS}.col_kind"): k, t(f"{NS}.col_loss"): n, "L": fmt(v), t(f"{NS}.col_grad"): fmt(g)}
             for k, n, v, g in rows
         ]
     )
@@ -549,10 +549,10 @@ def plane_chart(points: pd.DataFrame, lines: pd.DataFrame, line_colours: dict[st
     dash per ``dash`` column)."""
     pts = (
         alt.Chart(points)
-        .mark_point(filled=True, opacity=0.65, size=36)
+        .mark_point(filled=True, opacity=0.65, size=36, clip=True)
         .encode(
-            x=alt.X("x1:Q", scale=alt.Scale(domain=list(BOX)), title="x₁"),
-            y=alt.Y("x2:Q", scale=alt.Scale(domain=list(BOX)), title="x₂"),
+            x=alt.X("x1:Q", scale=alt.Scale(domain=list(BOX), nice=False), title="x₁"),
+            y=alt.Y("x2:Q", scale=alt.Scale(domain=list(BOX), nice=False), title="x₂"),
             color=alt.Color(
                 "label:N",
                 scale=alt.Scale(domain=["+1", "-1"], range=["#4c78a8", "#e45756"]),
@@ -578,7 +578,7 @@ def plane_chart(points: pd.DataFrame, lines: pd.DataFrame, line_colours: dict[st
             color=alt.Color(
                 "model:N",
                 scale=alt.Scale(domain=names, range=list(line_colours.values())),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=320),
             ),
             strokeDash=alt.StrokeDash("dash:N", legend=None),
             order="s:Q",
