@@ -74,7 +74,7 @@ def torch_softmax(x, y, epochs: int) -> None:
 
 
 def line(name: str, ours: float, ref: float | None = None, ref_name: str = "") -> str:
-    text = f"  {name:<13}ours {ours * 1e3:7.1f} ms"
+    text = f"  {name:<15}ours {ours * 1e3:7.1f} ms"
     if ref is not None:
         text += f"   {ref_name} {ref * 1e3:7.1f} ms   ratio {ref / ours:5.2f}x"
     return text
