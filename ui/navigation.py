@@ -20,6 +20,7 @@ TOPICS: list[PageSpec] = [
     PageSpec("app_pages/pytorch_basics.py", "pytorch_basics", ":material/view_module:"),
     PageSpec("app_pages/normalization.py", "normalization", ":material/equalizer:"),
     PageSpec("app_pages/finetune.py", "finetune", ":material/transfer_within_a_station:"),
+    PageSpec("app_pages/losses.py", "losses", ":material/functions:"),
     PageSpec("app_pages/optimizers.py", "optimizers", ":material/speed:"),
     PageSpec("app_pages/metrics.py", "metrics", ":material/insights:"),
 ]
