@@ -1,0 +1,253 @@
+"""What a session keeps of a score file: its name and summary, never its rows.
+
+A visitor's upload is read once. Everything the metrics page draws afterwards is computed then, from
+the rows, and kept in a :class:`KeptSource`: one :class:`core.metrics.Evaluation` per model (O(distinct
+scores) arrays), the DeLong intervals, the comparison of models (DeLong's test needs the rows), the
+notes' three AUC computations and the live scikit-learn check of every model. The rows, the file's
+bytes and Streamlit's own copy of the upload are then let go (:func:`forget_upload`,
+:func:`release_memory`), so a session costs a small fraction of its file, and the memory comes back to
+the process (and to the system) for the next visitor.
+
+Measured causes of memory held per session before this (``benchmarks/bench_visitors.py``):
+
+- session state kept the ``ScoreTable`` (the rows) and the ``UploadedFile`` (the file's bytes, kept so
+  that an upload survives a visit to another page);
+- Streamlit's uploaded-file store keeps its own copy of every upload until the session is shut down,
+  and a session whose tab closed is never shut down: it only expires from Streamlit's
+  disconnected-session store (streamlit/streamlit#9218, #12506). :func:`forget_upload` removes the
+  session's file from the store as soon as it is read;
+- freed memory that glibc's malloc keeps in its per-thread heaps instead of giving it back:
+  :func:`tune_allocators` and :func:`release_memory` (after a file is read). Arrow's memory pool is
+  not a cause here: the score reader allocates through Arrow's system pool, i.e. glibc's malloc.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.metrics import (
+    AucThreeWays,
+    ColumnGuess,
+    Evaluation,
+    ScoreTable,
+    auc_pairwise,
+    auc_rank,
+    average_precision_score,
+    comparison_frame,
+    detect_columns,
+    evaluate,
+    file_fields,
+    load_scores,
+    roc_auc_score,
+)
+
+PAIRWISE_LIMIT = 200_000_000  # pairs (~0.2 s here); above, the O(M N) method is skipped and the page says so
+CHECK_SAMPLE = 200_000  # rows on which the live scikit-learn check runs (all rows below that)
+
+
+@dataclass(frozen=True)
+class KeptSource:
+    """Everything the metrics page shows about one score source, computed from its rows at load time.
+
+    ``source_id`` names the source (``upload:<file id>``, ``example:<name>``, ``incoming:<n>``) and
+    ``mapping`` the columns it was read with (label, scores, weight, positive label, drop invalid);
+    ``guess`` is the automatic column detection (None for a table handed over by another page).
+    """
+
+    source_id: str
+    name: str
+    mapping: tuple[Any, ...]
+    guess: ColumnGuess | None
+    fields: dict[str, Any]  # core.metrics.file_fields without the threshold
+    n_rows: int
+    n_dropped: int
+    pos_label: str
+    weighted: bool
+    evaluations: dict[str, Evaluation]
+    cis: dict[str, tuple[float, float, float]]  # DeLong's interval per model (unweighted only)
+    comparison: pd.DataFrame  # DeLong's test of every pair of models (unweighted, several models)
+    three_ways: dict[str, AucThreeWays]  # per model (unweighted only)
+    checks: dict[str, tuple[float, int]]  # per model: max |diff| against scikit-learn, rows checked
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.evaluations)
+
+    def nbytes(self) -> int:
+        """Bytes of the arrays kept (the Evaluations' counts and the curves computed from them)."""
+        total = 0
+        for ev in self.evaluations.values():
+            total += ev.thresholds.nbytes + ev.tps.nbytes + ev.fps.nbytes
+            for curve in ("roc", "pr"):
+                if curve in ev.__dict__:  # computed (cached_property)
+                    c = ev.__dict__[curve]
+                    total += c.x.nbytes + c.y.nbytes + c.thresholds.nbytes
+        return total
+
+
+def _three_ways(ev: Evaluation, y: np.ndarray, s: np.ndarray) -> AucThreeWays:
+    n_pos = int(y.sum())
+    pairs = n_pos * (len(y) - n_pos)
+    return AucThreeWays(
+        trapezoid=ev.roc_auc,
+        rank=auc_rank(y, s),
+        pairwise=auc_pairwise(y, s) if pairs <= PAIRWISE_LIMIT else None,
+        pairs=pairs,
+    )
+
+
+def _sklearn_check(y: np.ndarray, s: np.ndarray, w: np.ndarray | None) -> tuple[float, int]:
+    """Our AUC and AP against scikit-learn's on the same rows (a fixed sample of big files)."""
+    from sklearn.metrics import average_precision_score as sk_ap
+    from sklearn.metrics import roc_auc_score as sk_auc
+
+    if len(y) > CHECK_SAMPLE:
+        idx = np.random.default_rng(0).choice(len(y), CHECK_SAMPLE, replace=False)
+        y, s, w = y[idx], s[idx], None if w is None else w[idx]
+    diff = max(
+        abs(roc_auc_score(y, s, sample_weight=w) - sk_auc(y, s, sample_weight=w)),
+        abs(average_precision_score(y, s, sample_weight=w) - sk_ap(y, s, sample_weight=w)),
+    )
+    return diff, len(y)
+
+
+def summarize(
+    table: ScoreTable,
+    *,
+    source_id: str,
+    name: str,
+    mapping: tuple[Any, ...],
+    guess: ColumnGuess | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> KeptSource:
+    """Compute from ``table``'s rows everything the page shows; the result holds no row.
+
+    ``progress(fraction, model)`` is called after each model. One sort per model gives its Evaluation;
+    the rank-sum AUC, the pairwise AUC (small files) and the scikit-learn check read the rows once more.
+    Raises ValueError (one class only, ...) as :func:`core.metrics.evaluate` does.
+    """
+    y, w = table.y_true, table.weight
+    evaluations, three_ways, checks = {}, {}, {}
+    for i, (model, s) in enumerate(table.scores.items()):
+        ev = evaluations[model] = evaluate(y, s, threshold=0.5, sample_weight=w)
+        if w is None:  # the notes' methods count rows: no weights
+            three_ways[model] = _three_ways(ev, y, s)
+        checks[model] = _sklearn_check(y, s, w)
+        if progress is not None:
+            progress((i + 1) / len(table.scores), model)
+    # DeLong's variance is defined for individual rows: no interval, no test with a weight column.
+    cis = {m: ev.delong_interval() for m, ev in evaluations.items()} if w is None else {}
+    several = len(evaluations) > 1 and w is None
+    comparison = comparison_frame(y, table.scores) if several else pd.DataFrame()
+    fields = file_fields(table, name, 0.0)
+    del fields["threshold"]
+    return KeptSource(
+        source_id=source_id,
+        name=name,
+        mapping=mapping,
+        guess=guess,
+        fields=fields,
+        n_rows=table.n_rows,
+        n_dropped=table.n_dropped,
+        pos_label=table.pos_label,
+        weighted=w is not None,
+        evaluations=evaluations,
+        cis=cis,
+        comparison=comparison,
+        three_ways=three_ways,
+        checks=checks,
+    )
+
+
+def forget_upload(file_id: str) -> None:
+    """Remove this session's uploaded file ``file_id`` from Streamlit's uploaded-file store.
+
+    The store holds a copy of every upload until its session is shut down, and a session whose tab
+    was closed is never shut down, only dropped from the disconnected-session store after its TTL
+    (streamlit/streamlit#9218): without this, every file ever uploaded stays in the server's memory.
+    After it the uploader widget hands back a ``DeletedFile`` (same ``file_id``) instead of the file.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+MMAP_THRESHOLD = 4 << 20  # bytes: blocks at least this big get their own mapping, unmapped when freed
+
+
+def tune_allocators() -> None:
+    """Make big freed blocks go back to the system at once (glibc; once per process).
+
+    glibc gives a block of 4 MB or more its own mapping, returned when it is freed. By default the
+    threshold moves up to the largest block freed so far (up to 32 MB): after one big file, every
+    array of the next ones came from the heaps, where it stayed. Measured on four loads + evaluations
+    of a 20 MB file, each in a new thread as Streamlit runs scripts (kept: four Evaluations, ~10 MB):
+    RSS +88 MB as it was, +17 MB with :func:`release_memory`, +8 MB with both.
+    """
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+tune_allocators()
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system: glibc's heaps, and Arrow's default pool.
+
+    Both allocators keep freed memory for reuse. (The score reader already allocates through Arrow's
+    system pool, i.e. glibc; the default pool is asked too for whatever else used it.) Streamlit runs
+    each session's script in its own thread, and glibc gives threads their own heaps (arenas), so
+    memory freed in one session's thread was not reused by the next session's and the process grew
+    with every upload. ``malloc_trim(0)``
+    returns the free pages of every arena. Not glibc (macOS, musl): only Arrow's pool is asked.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bundled examples: the same for every visitor, so read and summarised once per server process.
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def example_guess(path: Path) -> ColumnGuess:
+    """The column detection of a bundled example, shared by every session."""
+    return detect_columns(path)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def example_summary(path: Path, mapping: tuple[Any, ...]) -> KeptSource:
+    """A bundled example read with ``mapping`` (label, scores, weight, positive label, drop invalid) and
+    summarised, once per server for every session (read-only: sessions only read it)."""
+    table = load_scores(
+        path, label=mapping[0], score=list(mapping[1]), weight=mapping[2], pos_label=mapping[3],
+        drop_invalid=mapping[4],
+    )  # fmt: skip
+    return summarize(
+        table, source_id=f"example:{path.stem}", name=path.name, mapping=mapping, guess=example_guess(path)
+    )
