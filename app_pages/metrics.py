@@ -38,9 +38,11 @@ from ui.metrics import charts
 from ui.metrics.kept import (
     PAIRWISE_LIMIT,
     KeptSource,
+    drop_curves,
     example_guess,
     example_summary,
     forget_upload,
+    reap_expired_sessions,
     release_memory,
     summarize,
 )
@@ -92,6 +94,7 @@ def keep(compute) -> None:
         release_memory()
 
 
+reap_expired_sessions()  # closed tabs' sessions past their TTL: released now, not at the next disconnect
 incoming = st.session_state.pop(INCOMING, None)  # read once, then gone
 if incoming is not None:
     st.session_state["metrics_source"] = "upload"  # the user's own data
@@ -140,12 +143,7 @@ if source_kind == "upload":
         # keep a copy for as long as the server runs); the uploader then hands back a DeletedFile.
         st.session_state[PENDING] = (upload.file_id, upload.name, upload.getvalue())
         st.session_state.pop(KEPT, None)
-        forget_upload(upload.file_id)
-        # Streamlit's widget state keeps its own UploadedFile (another object over the same bytes) until
-        # the session's next run, or for good once its tab is closed: close both, the bytes go with them.
-        for handle in (upload, st.session_state.get("metrics_upload")):
-            if isinstance(handle, io.BytesIO):
-                handle.close()
+        forget_upload(upload.file_id, upload, st.session_state.get("metrics_upload"))
     del upload
     pending = st.session_state.get(PENDING)
     kept = st.session_state.get(KEPT)
@@ -337,6 +335,7 @@ def display_frames() -> dict[str, pd.DataFrame]:
 
 
 frames = session_memo("frames", (source_id, mapping, model, t("common.app_title")), display_frames)
+drop_curves(evaluations)  # the frames hold the curves, decimated
 summaries_at = {}  # filled by the explorer: the summary rows at the current threshold
 comparison = kept.comparison  # DeLong's test of the models (several models, no weights)
 

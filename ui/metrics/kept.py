@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +152,7 @@ def summarize(
     comparison = comparison_frame(y, table.scores) if several else pd.DataFrame()
     fields = file_fields(table, name, 0.0)
     del fields["threshold"]
+    drop_curves(evaluations)
     return KeptSource(
         source_id=source_id,
         name=name,
@@ -168,19 +171,31 @@ def summarize(
     )
 
 
-def forget_upload(file_id: str) -> None:
-    """Remove this session's uploaded file ``file_id`` from Streamlit's uploaded-file store.
+def forget_upload(file_id: str, *handles: object) -> None:
+    """Let go of this session's uploaded file ``file_id`` once its bytes have been taken: remove it from
+    Streamlit's uploaded-file store and close the ``UploadedFile`` objects in ``handles``.
 
     The store holds a copy of every upload until its session is shut down, and a session whose tab
-    was closed is never shut down, only dropped from the disconnected-session store after its TTL
-    (streamlit/streamlit#9218): without this, every file ever uploaded stays in the server's memory.
-    After it the uploader widget hands back a ``DeletedFile`` (same ``file_id``) instead of the file.
+    was closed is not shut down (streamlit/streamlit#9218): without this, every file ever uploaded
+    stays in the server's memory. After it the uploader widget hands back a ``DeletedFile`` (same
+    ``file_id``) instead of the file. The widget's state also keeps an ``UploadedFile`` of its own
+    (another object over the same bytes) until the session's next run, or for good once the tab is
+    closed: pass it (``st.session_state[<uploader key>]``) with the one the widget returned; closing
+    them drops their hold on the bytes. Under AppTest, which uploads the widget's file again from
+    that object before every run, they are left open.
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    if ctx is not None:
-        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+    if ctx is None:
+        return
+    manager = ctx.uploaded_file_mgr
+    manager.remove_file(ctx.session_id, file_id)
+    if str(getattr(manager, "endpoint", "")).startswith("/mock"):  # AppTest's LocalScriptRunner
+        return
+    for handle in handles:
+        if isinstance(handle, io.BytesIO):
+            handle.close()
 
 
 def _libc() -> Any:
@@ -251,3 +266,41 @@ def example_summary(path: Path, mapping: tuple[Any, ...]) -> KeptSource:
     return summarize(
         table, source_id=f"example:{path.stem}", name=path.name, mapping=mapping, guess=example_guess(path)
     )
+
+
+def drop_curves(evaluations: dict[str, Evaluation]) -> None:
+    """Forget the full-resolution ROC and PR curves an Evaluation computed on first use (its
+    ``cached_property``): twice the size of its counts, and only needed to draw the display frames,
+    which are decimated to ~2,000 points and kept instead. They are recomputed from the counts, in
+    O(distinct scores), if asked for again."""
+    for ev in evaluations.values():
+        ev.__dict__.pop("roc", None)
+        ev.__dict__.pop("pr", None)
+
+
+def reap_expired_sessions() -> int:
+    """Let go of the sessions whose tab closed more than ``server.disconnectedSessionTTL`` ago; returns
+    how many.
+
+    Streamlit keeps a disconnected session (for a reconnect) in a store whose expired entries are only
+    removed when the store is next written, i.e. when another tab disconnects, and it never shuts
+    them down, so their session state and uploaded files stay until then (streamlit/streamlit#12506).
+    Shortening the TTL would not help. This asks the store to drop its expired entries now and shuts
+    each one down as Streamlit does for a closed session. It reaches into Streamlit's runtime (no
+    public API does this): if that changes, it does nothing.
+    """
+    try:
+        from streamlit import runtime
+
+        manager = runtime.get_instance()._session_mgr
+        with manager._storage_lock:
+            expired = manager._session_storage._cache.expire()
+    except Exception:  # not a websocket server (AppTest, bare mode) or Streamlit's internals moved
+        return 0
+    for _session_id, info in expired:
+        info.session.shutdown()
+    if expired:
+        del info
+        gc.collect()  # an AppSession sits in reference cycles: free its state now, not at some later pass
+        release_memory()
+    return len(expired)
