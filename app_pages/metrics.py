@@ -70,6 +70,7 @@ about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in ran
 KEPT = "metrics_kept"  # KeptSource of the user's data (an upload, or a table another page handed over)
 PENDING = "metrics_pending"  # (file id, name, bytes) of an upload not read yet
 INCOMING = "metrics_incoming"  # {"name": ..., "table": ScoreTable} set by another page before switch_page
+RELEASE_AFTER_RUN = "metrics_release_after_run"  # a file was just read: give memory back once drawn
 
 
 def forget_removed_upload() -> None:
@@ -122,6 +123,7 @@ if source_kind == "upload":
                     progress=progress,
                 )
             )
+            st.session_state[RELEASE_AFTER_RUN] = True
         except ValueError as err:  # one class only, ...
             st.session_state.pop(KEPT, None)
             st.error(f"{t('common.error_prefix')} {err}")
@@ -281,8 +283,8 @@ else:
                 keep(read)
             st.session_state.pop(PENDING, None)  # read: the bytes go
             release_memory()
-            kept = st.session_state[KEPT]
-            st.caption(tr("kept_summary", name=kept.name, rows=f"{kept.n_rows:,}"))
+            st.session_state[RELEASE_AFTER_RUN] = True
+            st.rerun()  # drawn as kept: the mapping widgets above could no longer be applied
         else:
             kept = example_summary(EXAMPLES[example], mapping)
     except ValueError as err:  # ScoreFileError is a ValueError; so is one class only, etc.
@@ -669,3 +671,7 @@ if len(models) > 1:
         st.dataframe(comparison, hide_index=True, width="stretch")
     else:
         st.info(tr("delong_weighted"))
+
+# ---------------------------------------------------------------- memory
+if st.session_state.pop(RELEASE_AFTER_RUN, False):
+    release_memory()  # what drawing the report of a file just read freed (frames, messages)

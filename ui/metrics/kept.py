@@ -173,29 +173,27 @@ def summarize(
 
 def forget_upload(file_id: str, *handles: object) -> None:
     """Let go of this session's uploaded file ``file_id`` once its bytes have been taken: remove it from
-    Streamlit's uploaded-file store and close the ``UploadedFile`` objects in ``handles``.
+    Streamlit's uploaded-file store and empty the ``UploadedFile`` objects in ``handles``.
 
     The store holds a copy of every upload until its session is shut down, and a session whose tab
     was closed is not shut down (streamlit/streamlit#9218): without this, every file ever uploaded
     stays in the server's memory. After it the uploader widget hands back a ``DeletedFile`` (same
     ``file_id``) instead of the file. The widget's state also keeps an ``UploadedFile`` of its own
-    (another object over the same bytes) until the session's next run, or for good once the tab is
-    closed: pass it (``st.session_state[<uploader key>]``) with the one the widget returned; closing
-    them drops their hold on the bytes. Under AppTest, which uploads the widget's file again from
-    that object before every run, they are left open.
+    (another object over the same bytes) until the session's next run from the browser, or for good
+    once the tab is closed: pass it (``st.session_state[<uploader key>]``) with the one the widget
+    returned. Each is truncated to nothing, which drops its hold on the bytes and leaves a valid, empty
+    file (Streamlit copies the widget's value on a rerun the script asks for, and AppTest uploads it
+    again before every run: a closed file would fail there).
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    if ctx is None:
-        return
-    manager = ctx.uploaded_file_mgr
-    manager.remove_file(ctx.session_id, file_id)
-    if str(getattr(manager, "endpoint", "")).startswith("/mock"):  # AppTest's LocalScriptRunner
-        return
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
     for handle in handles:
-        if isinstance(handle, io.BytesIO):
-            handle.close()
+        if isinstance(handle, io.BytesIO) and not handle.closed:
+            handle.seek(0)
+            handle.truncate(0)
 
 
 def _libc() -> Any:
