@@ -1,7 +1,8 @@
 """Metrics: evaluate a binary classifier's scores (confusion matrix, ROC/AUC, PR, KS, F1, lift).
 
 Thin page: widgets -> core.metrics -> ui.metrics.
-Heavy results (the loaded table, one sort per model) are memoised in the session; the threshold
+A file is read once: what the page draws is computed then and kept in the session, the rows and
+the file are not (ui.metrics.kept; bundled examples are summarised once per server). The threshold
 explorer is a fragment, so moving the threshold costs a binary search, not a re-sort.
 """
 
@@ -12,27 +13,19 @@ import io
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 from core.metrics import (
     EXAMPLES,
-    AucThreeWays,
     ScoreFileError,
-    auc_pairwise,
-    auc_rank,
-    auc_three_ways,
     brier_score_loss,
     calibration_bin_rows,
     calibration_curve,
-    comparison_frame,
     confusion_frame,
-    counts_from_table,
     counts_of,
     curve_frame,
     detect_columns,
-    evaluate,
-    evaluate_counts,
     expected_calibration_error,
-    file_fields,
     gains_frame,
     histogram_frame,
     ks_frame,
@@ -42,20 +35,29 @@ from core.metrics import (
     metrics_frame,
     model_entry,
     report_json,
-    roc_auc_score,
-    score_counts,
     summary_row,
 )
 from ui.charts import show_chart
 from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.metrics import charts
+from ui.metrics.kept import (
+    CALIBRATION_BINS,
+    CALIBRATION_STRATEGIES,
+    PAIRWISE_LIMIT,
+    KeptSource,
+    drop_curves,
+    example_guess,
+    example_summary,
+    forget_upload,
+    reap_expired_sessions,
+    release_memory,
+    summarize,
+)
 from ui.metrics.report import html_report
 from ui.state import session_memo, url_choice
 
 NS = "metrics"
-PAIRWISE_LIMIT = 200_000_000  # pairs (~0.2 s here); above, the O(M N) method is skipped and the page says so
-CHECK_SAMPLE = 200_000  # rows on which the live scikit-learn check runs (all rows below that)
 
 
 def tr(name: str, /, **values: object) -> str:
@@ -70,15 +72,41 @@ page_header(NS)
 about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 6)])
 
 # ---------------------------------------------------------------- data source
-KEPT_UPLOAD = "metrics_kept_upload"
+# The session keeps what the page draws, never the rows (ui.metrics.kept): an upload is read once, its
+# summary is kept under KEPT and the file itself is let go. PENDING holds the bytes of an upload only
+# until it has been read (so that a column mapping can be fixed after a failed read).
+KEPT = "metrics_kept"  # KeptSource of the user's data (an upload, or a table another page handed over)
+PENDING = "metrics_pending"  # (file id, name, bytes) of an upload not read yet
+INCOMING = "metrics_incoming"  # {"name": ..., "table": ScoreTable} set by another page before switch_page
+RELEASE_AFTER_RUN = "metrics_release_after_run"  # a file was just read: give memory back once drawn
 
 
 def forget_removed_upload() -> None:
     """on_change of the uploader: a file the user removed is not kept (see below)."""
     if st.session_state.get("metrics_upload") is None:
-        st.session_state.pop(KEPT_UPLOAD, None)
+        st.session_state.pop(KEPT, None)
+        st.session_state.pop(PENDING, None)
 
 
+def progress_bar() -> tuple[object, object]:
+    bar = st.progress(0.0, text=tr("evaluating"))
+    return bar, lambda done, model: bar.progress(done, text=tr("evaluating_model", model=model))
+
+
+def keep(compute) -> None:
+    """Summarise a source (``compute(progress)`` -> KeptSource) into this session; give the memory back."""
+    bar, progress = progress_bar()
+    try:
+        st.session_state[KEPT] = compute(progress)
+    finally:
+        bar.empty()
+        release_memory()
+
+
+reap_expired_sessions()  # closed tabs' sessions past their TTL: released now, not at the next disconnect
+incoming = st.session_state.pop(INCOMING, None)  # read once, then gone
+if incoming is not None:
+    st.session_state["metrics_source"] = "upload"  # the user's own data
 url_choice("metrics_source", ["example", "upload"], "example")
 source_kind = st.segmented_control(
     tr("source"),
@@ -86,7 +114,30 @@ source_kind = st.segmented_control(
     format_func=lambda k: tr(f"source_{k}"),
     key="metrics_source",
 )
+kept: KeptSource | None = None
 if source_kind == "upload":
+    if incoming is not None:
+        st.session_state.pop(PENDING, None)
+        st.session_state["metrics_incoming_count"] = count = (
+            st.session_state.get("metrics_incoming_count", 0) + 1
+        )
+        try:
+            keep(
+                lambda progress: summarize(
+                    incoming["table"],
+                    source_id=f"incoming:{count}",
+                    name=str(incoming["name"]),
+                    mapping=(),
+                    progress=progress,
+                )
+            )
+            st.session_state[RELEASE_AFTER_RUN] = True
+        except ValueError as err:  # one class only, ...
+            st.session_state.pop(KEPT, None)
+            st.error(f"{t('common.error_prefix')} {err}")
+            st.stop()
+        finally:
+            del incoming
     upload = st.file_uploader(
         tr("upload"),
         type=["csv", "tsv", "txt", "parquet", "parq", "pq"],
@@ -94,23 +145,28 @@ if source_kind == "upload":
         help=tr("upload_help"),
         on_change=forget_removed_upload,
     )
-    if upload is not None:
-        st.session_state[KEPT_UPLOAD] = upload
-    else:
-        # Back from another page, the uploader is empty (Streamlit drops a widget that was not shown):
-        # the file uploaded before is still in this session, so the page keeps using it.
-        upload = st.session_state.get(KEPT_UPLOAD)
-        if upload is None:
-            st.info(tr("upload_hint"))
-            st.stop()
-        st.caption(tr("upload_kept", name=upload.name))
-    source_id = f"upload:{upload.file_id}"
+    held = {st.session_state[PENDING][0]} if PENDING in st.session_state else set()
+    if KEPT in st.session_state:
+        held.add(st.session_state[KEPT].source_id.removeprefix("upload:"))
+    if upload is not None and not isinstance(upload, DeletedFile) and upload.file_id not in held:
+        # A new file: take its bytes, and take them out of Streamlit's uploaded-file store (which would
+        # keep a copy for as long as the server runs); the uploader then hands back a DeletedFile.
+        st.session_state[PENDING] = (upload.file_id, upload.name, upload.getvalue())
+        st.session_state.pop(KEPT, None)
+        forget_upload(upload.file_id, upload, st.session_state.get("metrics_upload"))
+    del upload
+    pending = st.session_state.get(PENDING)
+    kept = st.session_state.get(KEPT)
+    if pending is None and kept is None:
+        st.info(tr("upload_hint"))
+        st.stop()
+    if pending is not None:
+        source_id, source_name = f"upload:{pending[0]}", pending[1]
+    del pending  # the threshold explorer (a fragment) keeps this script's globals alive between runs
 
     def open_source() -> io.BytesIO:
-        upload.seek(0)
-        return upload
+        return io.BytesIO(st.session_state[PENDING][2])
 
-    source_name = upload.name
 else:
     url_choice("metrics_example", list(EXAMPLES), "balanced")
     example = st.selectbox(
@@ -127,135 +183,136 @@ else:
     source_name = EXAMPLES[example].name
 
 # ---------------------------------------------------------------- column mapping
-try:
-    guess = session_memo("guess", source_id, lambda: detect_columns(open_source()))
-except ScoreFileError as err:
-    st.error(f"{t('common.error_prefix')} {err}")
-    st.stop()
-
-MAPPING_KEYS = (
-    "metrics_label",
-    "metrics_scores",
-    "metrics_weight",
-    "metrics_pos_label",
-    "metrics_drop_invalid",
-)
-if st.session_state.get("metrics_mapping_for") != source_id:
-    # A new file: its own auto-detected mapping, not the previous file's choices.
-    for k in MAPPING_KEYS:
-        st.session_state.pop(k, None)
-    st.session_state["metrics_mapping_for"] = source_id
-
 NONE = "—"
-with st.expander(tr("mapping", name=source_name), expanded=source_kind == "upload"):
-    c1, c2, c3, c4 = st.columns(4)
-    label_col = c1.selectbox(
-        tr("label_column"),
-        options=guess.columns,
-        index=guess.columns.index(guess.label) if guess.label in guess.columns else 0,
-        key="metrics_label",
+if kept is not None:
+    # The rows are gone: the mapping they were read with is shown, not offered.
+    if kept.guess is not None:
+        label_col, score_cols, weight_col, pos_label, _drop = kept.mapping
+        with st.expander(tr("mapping", name=kept.name), expanded=False):
+            st.markdown(
+                tr(
+                    "mapping_used",
+                    label=label_col,
+                    scores=", ".join(score_cols),
+                    weight=weight_col or NONE,
+                    pos=kept.pos_label,
+                )
+            )
+    st.caption(tr("kept_summary", name=kept.name, rows=f"{kept.n_rows:,}"))
+else:
+    try:
+        if source_kind == "upload":
+            guess = session_memo("guess", source_id, lambda: detect_columns(open_source()))
+        else:
+            guess = example_guess(EXAMPLES[example])
+    except ScoreFileError as err:
+        st.error(f"{t('common.error_prefix')} {err}")
+        st.stop()
+
+    MAPPING_KEYS = (
+        "metrics_label",
+        "metrics_scores",
+        "metrics_weight",
+        "metrics_pos_label",
+        "metrics_drop_invalid",
     )
-    score_options = [c for c in guess.columns if c != label_col]
-    score_cols = c2.multiselect(
-        tr("score_columns"),
-        options=score_options,
-        default=[c for c in guess.scores if c in score_options],
-        key="metrics_scores",
-    )
-    weight_options = [NONE, *[c for c in score_options if c not in score_cols]]
-    weight_col = c3.selectbox(
-        tr("weight_column"),
-        options=weight_options,
-        index=weight_options.index(guess.weight) if guess.weight in weight_options else 0,
-        key="metrics_weight",
-        help=tr("weight_help"),
-    )
-    label_values = list(guess.label_values) if label_col == guess.label else []
-    pos_label = (
-        c4.selectbox(
-            tr("positive_label"),
-            options=label_values,
-            index=label_values.index(guess.pos_label) if guess.pos_label in label_values else 0,
-            key="metrics_pos_label",
+    if st.session_state.get("metrics_mapping_for") != source_id:
+        # A new file: its own auto-detected mapping, not the previous file's choices.
+        for k in MAPPING_KEYS:
+            st.session_state.pop(k, None)
+        st.session_state["metrics_mapping_for"] = source_id
+
+    with st.expander(tr("mapping", name=source_name), expanded=source_kind == "upload"):
+        c1, c2, c3, c4 = st.columns(4)
+        label_col = c1.selectbox(
+            tr("label_column"),
+            options=guess.columns,
+            index=guess.columns.index(guess.label) if guess.label in guess.columns else 0,
+            key="metrics_label",
         )
-        if label_values
-        else None
+        score_options = [c for c in guess.columns if c != label_col]
+        score_cols = c2.multiselect(
+            tr("score_columns"),
+            options=score_options,
+            default=[c for c in guess.scores if c in score_options],
+            key="metrics_scores",
+        )
+        weight_options = [NONE, *[c for c in score_options if c not in score_cols]]
+        weight_col = c3.selectbox(
+            tr("weight_column"),
+            options=weight_options,
+            index=weight_options.index(guess.weight) if guess.weight in weight_options else 0,
+            key="metrics_weight",
+            help=tr("weight_help"),
+        )
+        label_values = list(guess.label_values) if label_col == guess.label else []
+        pos_label = (
+            c4.selectbox(
+                tr("positive_label"),
+                options=label_values,
+                index=label_values.index(guess.pos_label) if guess.pos_label in label_values else 0,
+                key="metrics_pos_label",
+            )
+            if label_values
+            else None
+        )
+        drop_invalid = st.checkbox(
+            tr("drop_invalid"), key="metrics_drop_invalid", help=tr("drop_invalid_help")
+        )
+
+    if not score_cols:
+        st.warning(tr("no_score_column"))
+        st.stop()
+
+    mapping = (
+        label_col,
+        tuple(score_cols),
+        None if weight_col == NONE else weight_col,
+        pos_label,
+        drop_invalid,
     )
-    drop_invalid = st.checkbox(tr("drop_invalid"), key="metrics_drop_invalid", help=tr("drop_invalid_help"))
 
-if not score_cols:
-    st.warning(tr("no_score_column"))
-    st.stop()
+    def read(progress=None) -> KeptSource:
+        table = load_scores(
+            open_source(),
+            label=mapping[0],
+            score=list(mapping[1]),
+            weight=mapping[2],
+            pos_label=mapping[3],
+            drop_invalid=mapping[4],
+        )
+        return summarize(
+            table, source_id=source_id, name=source_name, mapping=mapping, guess=guess, progress=progress
+        )
 
-mapping = (label_col, tuple(score_cols), None if weight_col == NONE else weight_col, pos_label, drop_invalid)
+    try:
+        if source_kind == "upload":
+            with st.spinner(tr("loading")):
+                keep(read)
+            st.session_state.pop(PENDING, None)  # read: the bytes go
+            release_memory()
+            st.session_state[RELEASE_AFTER_RUN] = True
+            st.rerun()  # drawn as kept: the mapping widgets above could no longer be applied
+        else:
+            kept = example_summary(EXAMPLES[example], mapping)
+    except ValueError as err:  # ScoreFileError is a ValueError; so is one class only, etc.
+        st.error(f"{t('common.error_prefix')} {err}")
+        st.stop()
 
-
-def load():
-    return load_scores(
-        open_source(),
-        label=mapping[0],
-        score=list(mapping[1]),
-        weight=mapping[2],
-        pos_label=mapping[3],
-        drop_invalid=mapping[4],
-    )
-
-
-def evaluate_all(table) -> dict:
-    """One sort per model: everything else (curves, KS, thresholds) comes from its cumulative counts."""
-    out = {}
-    progress = st.progress(0.0, text=tr("evaluating"))
-    for i, (name, scores) in enumerate(table.scores.items()):
-        out[name] = evaluate(table.y_true, scores, threshold=0.5, sample_weight=table.weight)
-        progress.progress((i + 1) / len(table.scores), text=tr("evaluating_model", model=name))
-    progress.empty()
-    return out
-
-
-try:
-    with st.spinner(tr("loading")):
-        table = session_memo("table", (source_id, mapping), load)
-    evaluations = session_memo("evaluations", (source_id, mapping), lambda: evaluate_all(table))
-except ValueError as err:  # ScoreFileError is a ValueError; so is one class only, etc.
-    st.error(f"{t('common.error_prefix')} {err}")
-    st.stop()
-
-if table.n_dropped:
-    st.warning(tr("dropped", n=f"{table.n_dropped:,}"))
-models = list(evaluations)
+source_id, mapping, source_name = kept.source_id, kept.mapping, kept.name
+evaluations, cis = kept.evaluations, kept.cis
+if kept.n_dropped:
+    st.warning(tr("dropped", n=f"{kept.n_dropped:,}"))
+models = kept.models
 st.caption(
     tr(
         "loaded",
-        rows=f"{table.n_rows:,}",
-        pos=table.pos_label,
+        rows=f"{kept.n_rows:,}",
+        pos=kept.pos_label,
         models=", ".join(models),
-        weight=mapping[2] or NONE,
+        weight=kept.fields["weight_column"] or NONE,
     )
 )
-
-
-def whole_counts() -> bool:
-    """A weight column of whole numbers is a count column (an aggregated file): it stands for rows."""
-    return table.weight is not None and bool(np.array_equal(table.weight, np.round(table.weight)))
-
-
-def count_tables() -> dict:
-    """Per model, the aggregated table of a count column's rows (the rows it stands for, unweighted)."""
-    return {m: counts_from_table(table.scores[m], table.y_true, table.weight, weighted=False) for m in models}
-
-
-def confidence_intervals() -> dict[str, tuple[float, float, float]]:
-    # DeLong's variance is defined for individual rows: with whole-number counts, from the rows they
-    # stand for (the tie groups of the aggregated table); with fractional weights, none.
-    if table.weight is None:
-        return {m: evaluations[m].delong_interval() for m in models}
-    if whole_counts():
-        tables = session_memo("count_tables", (source_id, mapping), count_tables)
-        return {m: evaluate_counts(tables[m]).delong_interval() for m in models}
-    return {}
-
-
-cis = session_memo("cis", (source_id, mapping), confidence_intervals)
 
 # ---------------------------------------------------------------- headline figures
 model = models[0]
@@ -300,13 +357,9 @@ def display_frames() -> dict[str, pd.DataFrame]:
 
 
 frames = session_memo("frames", (source_id, mapping, model, t("common.app_title")), display_frames)
+drop_curves(evaluations)  # the frames hold the curves, decimated
 summaries_at = {}  # filled by the explorer: the summary rows at the current threshold
-if len(models) > 1 and table.weight is None:
-    comparison = session_memo(
-        "delong", (source_id, mapping), lambda: comparison_frame(table.y_true, table.scores)
-    )
-else:
-    comparison = pd.DataFrame()
+comparison = kept.comparison  # DeLong's test of the models (several models, no weights)
 
 
 # ---------------------------------------------------------------- threshold explorer
@@ -368,7 +421,7 @@ def downloads(threshold: float) -> None:
     d = st.columns(4)
     d[0].download_button(
         tr("download_json"),
-        data=lambda: report_json(entries, comparison, **file_fields(table, source_name, threshold)),
+        data=lambda: report_json(entries, comparison, **{**kept.fields, "threshold": threshold}),
         file_name="metrics.json",
         mime="application/json",
         on_click="ignore",  # a download needs no rerun (and no chart redraw race)
@@ -566,33 +619,12 @@ threshold_explorer()
 st.subheader(tr("three_ways"))
 
 
-def three_ways() -> AucThreeWays:
-    y, s = table.y_true, table.scores[model]
-    n_pos = int(y.sum())
-    pairs = n_pos * (len(y) - n_pos)
-    return AucThreeWays(
-        trapezoid=ev.roc_auc,
-        rank=auc_rank(y, s),
-        pairwise=auc_pairwise(y, s) if pairs <= PAIRWISE_LIMIT else None,
-        pairs=pairs,
-    )
-
-
-def three_ways_from_counts() -> AucThreeWays:
-    """The three methods on the rows a count column stands for, from its aggregated table (O(U))."""
-    counts = session_memo("count_tables", (source_id, mapping), count_tables)[model]
-    trapezoid, rank, pairwise = auc_three_ways(counts)
-    return AucThreeWays(trapezoid, rank, pairwise, int(counts.n_pos) * int(counts.n_neg))
-
-
-if table.weight is not None and not whole_counts():
+aucs = kept.three_ways.get(model)  # computed when the file was read: from its rows or its count column
+if aucs is None:
     st.info(tr("three_ways_weighted"))
 else:
-    if table.weight is None:
-        aucs = session_memo("three_ways", (source_id, mapping, model), three_ways)
-    else:
-        aucs = session_memo("three_ways", (source_id, mapping, model), three_ways_from_counts)
-        st.caption(tr("three_ways_counts", column=mapping[2]))
+    if kept.count_column is not None:
+        st.caption(tr("three_ways_counts", column=kept.count_column))
     left, right = st.columns([1, 1])
     with left:
         st.dataframe(
@@ -621,33 +653,12 @@ else:
         st.latex(r"\mathrm{Gini}=2\,\mathrm{AUC}-1,\qquad \mathrm{KS}=\max_t\big|TPR(t)-FPR(t)\big|")
 
 
-def sklearn_check() -> tuple[float, int]:
-    """Our AUC and AP against scikit-learn's on the same rows (a fixed sample of big files)."""
-    from sklearn.metrics import average_precision_score as sk_ap
-    from sklearn.metrics import roc_auc_score as sk_auc
-
-    from core.metrics import average_precision_score
-
-    y, s, w = table.y_true, table.scores[model], table.weight
-    if len(y) > CHECK_SAMPLE:
-        idx = np.random.default_rng(0).choice(len(y), CHECK_SAMPLE, replace=False)
-        y, s, w = y[idx], s[idx], None if w is None else w[idx]
-    diff = max(
-        abs(roc_auc_score(y, s, sample_weight=w) - sk_auc(y, s, sample_weight=w)),
-        abs(average_precision_score(y, s, sample_weight=w) - sk_ap(y, s, sample_weight=w)),
-    )
-    return diff, len(y)
-
-
-diff, n_checked = session_memo("check", (source_id, mapping, model), sklearn_check)
+diff, n_checked = kept.checks[model]  # scikit-learn on the same rows, when they were read
 reference_check(
     tr("check_reference", n=f"{n_checked:,}"),
     diff,
     1e-10,
 )
-
-CALIBRATION_STRATEGIES = ("uniform", "quantile")
-CALIBRATION_BINS = ("5", "10", "20")
 
 
 def calibration_figures(evaluation, n_bins: int, strategy: str) -> dict:
@@ -661,34 +672,6 @@ def calibration_figures(evaluation, n_bins: int, strategy: str) -> dict:
         "ece": expected_calibration_error(table, n_bins=n_bins, strategy=strategy),
         "curve": pd.DataFrame({"predicted": prob_pred, "observed": prob_true, "rows": totals}),
     }
-
-
-def calibration_check(n_bins: int, strategy: str) -> tuple[float, int]:
-    """Our calibration figures from the table against scikit-learn's on the rows (a fixed sample of big
-    files: there, both are computed on the sample)."""
-    from sklearn.calibration import calibration_curve as sk_curve
-    from sklearn.metrics import brier_score_loss as sk_brier
-    from sklearn.metrics import log_loss as sk_log_loss
-
-    y, s, w = table.y_true, table.scores[model], table.weight
-    if len(y) > CHECK_SAMPLE:
-        idx = np.random.default_rng(0).choice(len(y), CHECK_SAMPLE, replace=False)
-        y, s, w = y[idx], s[idx], None if w is None else w[idx]
-    ours = score_counts(y, s, sample_weight=w) if y.any() and not y.all() else None
-    if ours is None:
-        return 0.0, len(y)
-    diffs = [
-        abs(brier_score_loss(ours) - sk_brier(y, s, sample_weight=w)),
-        abs(log_loss(ours) - sk_log_loss(y, s, sample_weight=w, labels=[False, True])),
-    ]
-    if w is None:  # scikit-learn's calibration_curve takes no weights
-        for a, b in zip(
-            calibration_curve(ours, n_bins=n_bins, strategy=strategy),
-            sk_curve(y, s, n_bins=n_bins, strategy=strategy),
-            strict=True,
-        ):
-            diffs.append(float(np.max(np.abs(a - b))) if a.shape == b.shape else float("inf"))
-    return max(diffs), len(y)
 
 
 # ---------------------------------------------------------------- gains and lift
@@ -759,11 +742,7 @@ else:
         key="calibration",
     )
     st.caption(tr("calibration_caption"))
-    diff, n_checked = session_memo(
-        "calibration_check",
-        (source_id, mapping, model, strategy, n_bins),
-        lambda: calibration_check(n_bins, strategy),
-    )
+    diff, n_checked = kept.calibration_checks[model][(n_bins, strategy)]  # scikit-learn, when read
     reference_check(tr("calibration_reference", n=f"{n_checked:,}"), diff, 1e-10)
 
 # ---------------------------------------------------------------- several models
@@ -774,8 +753,12 @@ if len(models) > 1:
         hide_index=True,
         width="stretch",
     )
-    if table.weight is None:
+    if not kept.weighted:
         st.markdown(tr("delong_intro"))
         st.dataframe(comparison, hide_index=True, width="stretch")
     else:
         st.info(tr("delong_weighted"))
+
+# ---------------------------------------------------------------- memory
+if st.session_state.pop(RELEASE_AFTER_RUN, False):
+    release_memory()  # what drawing the report of a file just read freed (frames, messages)

@@ -6,8 +6,10 @@
 Starts the real server, opens each page in a fresh tab of Debian's chromium (a new Streamlit session),
 waits until it has finished running and drawn its charts, saves a full-page PNG (and one per further
 ``st.tabs`` tab, ``<slug>-<lang>-tab<N>.png``), and stops the server.
-Prints, per page, the time to first render (navigation start -> script finished and everything drawn;
-server start excluded) and the server's resident memory after the page; exits 1 if a page shows an
+Prints, per page, the time until its title shows (navigation start -> the page's first heading in the
+main area: what a visitor waits for before anything of the page appears), the time to first render
+(navigation start -> script finished and everything drawn; server start excluded) and the server's
+resident memory after the page; exits 1 if a page shows an
 exception or an error. Uses the same harness as the browser tests (tests/browser/harness.py).
 """
 
@@ -26,6 +28,16 @@ from tests.browser import harness  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
 MB = 1024 * 1024
+# Records when the page's first heading appears in the main area (ms since navigation start).
+_TITLE_WATCH_JS = """
+(() => {
+  const seen = () => document.querySelector('[data-testid="stMain"] h1');
+  const mark = () => {
+    if (window.__dlnlTitleAt == null && seen()) window.__dlnlTitleAt = performance.now();
+  };
+  new MutationObserver(mark).observe(document, { childList: true, subtree: true });
+})();
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,13 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     with harness.StreamlitServer() as server:
         print(f"server {server.url} (pid {server.pid}) up in {time.perf_counter() - started:.1f} s, "
               f"RSS {harness.rss_bytes(server.pid) / MB:.0f} MB")  # fmt: skip
-        print(f"{'page':<16}{'lang':<6}{'first render':>14}{'server RSS':>12}  screenshot")
+        print(f"{'page':<16}{'lang':<6}{'title':>9}{'first render':>14}{'server RSS':>12}  screenshot")
         with sync_playwright() as playwright, harness.chromium_context(playwright) as context:
+            context.add_init_script(_TITLE_WATCH_JS)
             for spec in specs:
                 for lang in args.lang:
                     page = harness.new_page(context)
+                    title = float("nan")
                     try:
                         seconds, path, tabs = _shoot(page, server.url, spec, lang, args.out)
+                        title = (page.evaluate("() => window.__dlnlTitleAt") or float("nan")) / 1000
                         status = f"  (+ {tabs - 1} more tabs: -tab2 ... -tab{tabs})" if tabs > 1 else ""
                     except AssertionError as error:
                         seconds, path, status = float("nan"), args.out / f"{spec.slug}-{lang}.png", "  FAILED"
@@ -62,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                     finally:
                         page.close()
                     rss = harness.rss_bytes(server.pid) / MB
-                    print(f"{spec.slug:<16}{lang:<6}{seconds:>12.2f} s{rss:>9.0f} MB  {_shown(path)}{status}")
+                    print(f"{spec.slug:<16}{lang:<6}{title:>7.2f} s{seconds:>12.2f} s{rss:>9.0f} MB  "
+                          f"{_shown(path)}{status}")  # fmt: skip
         rss, peak = harness.rss_bytes(server.pid) / MB, harness.peak_rss_bytes(server.pid) / MB
         print(
             f"server RSS after all {len(specs)} page(s) x {len(args.lang)} language(s): "

@@ -1,13 +1,16 @@
 """AppTest of the metrics page: examples, upload, bad files, threshold controls, several models."""
 
+import dataclasses
+import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 from streamlit.testing.v1 import AppTest
 
-from core.scores import EXAMPLES, load_scores
+from core.scores import EXAMPLES, ScoreTable, load_scores
 from ui.i18n import load_strings
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -176,3 +179,109 @@ def test_an_upload_survives_a_visit_to_another_page_and_a_removed_one_is_forgott
     assert not at.exception
     assert not any(m.label == EN["metrics.auc"] for m in at.metric)
     assert any(EN["metrics.upload_hint"].split("\n")[0] in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- what a session keeps (issue 15)
+
+
+def _rows(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scores on a 0.01 grid: at most 101 distinct values, far fewer than ``n`` rows."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    return y, np.round(np.clip(rng.normal(0.4 + 0.2 * y, 0.2), 0, 1), 2)
+
+
+def _kept_arrays(value: object, depth: int = 0) -> list[np.ndarray]:
+    """Every numpy array inside ``value`` (containers, dataclasses, objects' attributes, a few levels)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if depth > 6 or isinstance(value, (str, bytes, int, float, type(None))):
+        return []
+    if isinstance(value, dict):
+        items = list(value.values())
+    elif isinstance(value, (list, tuple, set)):
+        items = list(value)
+    elif isinstance(value, pd.DataFrame):
+        return [value.to_numpy()]
+    elif hasattr(value, "__dict__"):
+        items = list(vars(value).values())
+    else:
+        return []
+    return [a for item in items for a in _kept_arrays(item, depth + 1)]
+
+
+def _session_values(at: AppTest) -> list[object]:
+    return list(at.session_state.values())
+
+
+def _assert_no_rows_kept(at: AppTest, n_rows: int, data: bytes | None = None) -> None:
+    values = _session_values(at)
+    assert not any(isinstance(v, ScoreTable) for v in values), "a ScoreTable (the rows) is kept"
+    long = [a.shape for a in _kept_arrays(values) if a.size >= n_rows]
+    assert not long, f"arrays as long as the file ({n_rows} rows) are kept: {long}"
+    if data is not None:
+        assert not any(isinstance(v, bytes) for v in values)
+        # the uploader's own UploadedFile (Streamlit keeps it in the widget's state) holds nothing
+        assert all(len(v.getvalue()) == 0 for v in values if isinstance(v, io.BytesIO))
+        blobs = [
+            b for v in values if isinstance(v, tuple) for b in v if isinstance(b, bytes) and len(b) > 1000
+        ]
+        assert not blobs, "the file's bytes are kept"
+
+
+def test_an_upload_keeps_its_summary_not_its_rows_and_says_so():
+    n = 6_000
+    y, s = _rows(n, 5)
+    data = ("label,score\n" + "".join(f"{a},{b}\n" for a, b in zip(y, s, strict=True))).encode()
+    at = upload(open_page(), "big.csv", data)
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+    _assert_no_rows_kept(at, n, data)
+    shown = EN["metrics.kept_summary"].split("**")[0]  # "Kept: "
+    assert any(c.value.startswith(shown) and "big.csv" in c.value and f"{n:,}" in c.value for c in at.caption)
+    # later runs (the uploader now hands back a DeletedFile) still draw the report from the summary
+    at.button(key="metrics_jump_ks").click().run()
+    assert not at.exception and not at.error
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+    assert at.success, "the live scikit-learn check (computed when the rows were read) is shown"
+    # the mapping the file was read with is shown, not offered (the rows are gone)
+    assert not [w for w in at.selectbox if w.key == "metrics_label"]
+    assert any("label" in m.value and "score" in m.value for m in at.markdown)
+
+
+def test_another_page_can_hand_over_a_score_table():
+    """The losses page sets metrics_incoming and switches here: evaluated like an upload, then gone."""
+    n = 3_000
+    y, s = _rows(n, 6)
+    two = np.round(np.clip(s + np.random.default_rng(7).normal(0, 0.1, n), 0, 1), 2)
+    data = "label,a,b\n" + "".join(f"{p},{q},{r}\n" for p, q, r in zip(y, s, two, strict=True))
+    table = load_scores(data.encode())
+    at = open_page()
+    at.session_state["metrics_incoming"] = {"name": "losses: logistic", "table": table}
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    assert "metrics_incoming" not in at.session_state, "the handed-over table is not kept"
+    assert at.segmented_control(key="metrics_source").value == "upload"
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+    assert any("losses: logistic" in c.value for c in at.caption)
+    assert any("p_value" in df.value.columns for df in at.dataframe), "two models are compared"
+    del table
+    _assert_no_rows_kept(at, n)
+    # still there after a visit to another page, like an upload
+    at.switch_page("app_pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
+
+
+def test_a_handed_over_table_with_one_class_is_explained():
+    # load_scores refuses such a file; another page's table might still have one class only
+    table = dataclasses.replace(load_scores(b"label,score\n1,0.2\n0,0.9\n1,0.4\n"), y_true=np.ones(3, bool))
+    at = open_page()
+    at.session_state["metrics_incoming"] = {"name": "one class", "table": table}
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.error and "class" in at.error[0].value.lower()
+    at.segmented_control(key="metrics_source").set_value("example").run()
+    assert not at.exception and not at.error
+    assert metric_value(at, "auc")

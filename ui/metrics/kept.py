@@ -1,0 +1,380 @@
+"""What a session keeps of a score file: its name and summary, never its rows.
+
+A visitor's upload is read once. Everything the metrics page draws afterwards is computed then, from
+the rows, and kept in a :class:`KeptSource`: one :class:`core.metrics.Evaluation` per model (O(distinct
+scores) arrays), the DeLong intervals, the comparison of models (DeLong's test needs the rows), the
+notes' three AUC computations and the live scikit-learn check of every model. The rows, the file's
+bytes and Streamlit's own copy of the upload are then let go (:func:`forget_upload`,
+:func:`release_memory`), so a session costs a small fraction of its file, and the memory comes back to
+the process (and to the system) for the next visitor.
+
+Measured causes of memory held per session before this (``benchmarks/bench_visitors.py``):
+
+- session state kept the ``ScoreTable`` (the rows) and the ``UploadedFile`` (the file's bytes, kept so
+  that an upload survives a visit to another page);
+- Streamlit's uploaded-file store keeps its own copy of every upload until the session is shut down,
+  and a session whose tab closed is never shut down: it only expires from Streamlit's
+  disconnected-session store (streamlit/streamlit#9218, #12506). :func:`forget_upload` removes the
+  session's file from the store as soon as it is read;
+- freed memory that glibc's malloc keeps in its per-thread heaps instead of giving it back:
+  :func:`tune_allocators` and :func:`release_memory` (after a file is read). Arrow's memory pool is
+  not a cause here: the score reader allocates through Arrow's system pool, i.e. glibc's malloc.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.metrics import (
+    AucThreeWays,
+    ColumnGuess,
+    Evaluation,
+    ScoreTable,
+    auc_pairwise,
+    auc_rank,
+    auc_three_ways,
+    average_precision_score,
+    brier_score_loss,
+    calibration_curve,
+    comparison_frame,
+    counts_from_table,
+    detect_columns,
+    evaluate,
+    evaluate_counts,
+    file_fields,
+    load_scores,
+    log_loss,
+    roc_auc_score,
+    score_counts,
+)
+
+PAIRWISE_LIMIT = 200_000_000  # pairs (~0.2 s here); above, the O(M N) method is skipped and the page says so
+CHECK_SAMPLE = 200_000  # rows on which the live scikit-learn check runs (all rows below that)
+# the calibration section's choices: its scikit-learn check is run for each at load time, on the rows
+CALIBRATION_STRATEGIES = ("uniform", "quantile")
+CALIBRATION_BINS = ("5", "10", "20")
+
+
+@dataclass(frozen=True)
+class KeptSource:
+    """Everything the metrics page shows about one score source, computed from its rows at load time.
+
+    ``source_id`` names the source (``upload:<file id>``, ``example:<name>``, ``incoming:<n>``) and
+    ``mapping`` the columns it was read with (label, scores, weight, positive label, drop invalid);
+    ``guess`` is the automatic column detection (None for a table handed over by another page).
+    """
+
+    source_id: str
+    name: str
+    mapping: tuple[Any, ...]
+    guess: ColumnGuess | None
+    fields: dict[str, Any]  # core.metrics.file_fields without the threshold
+    n_rows: int
+    n_dropped: int
+    pos_label: str
+    weighted: bool
+    evaluations: dict[str, Evaluation]
+    cis: dict[str, tuple[float, float, float]]  # DeLong's interval per model (rows or a count column)
+    comparison: pd.DataFrame  # DeLong's test of every pair of models (unweighted, several models)
+    three_ways: dict[str, AucThreeWays]  # per model (rows or a count column; none with fractional weights)
+    checks: dict[str, tuple[float, int]]  # per model: max |diff| against scikit-learn, rows checked
+    # per model and (bins, strategy): calibration figures from the table against scikit-learn's on the rows
+    calibration_checks: dict[str, dict[tuple[int, str], tuple[float, int]]]
+    count_column: str | None  # a weight column of whole numbers: a count column, standing for rows
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.evaluations)
+
+    def nbytes(self) -> int:
+        """Bytes of the arrays kept (the Evaluations' counts and the curves computed from them)."""
+        total = 0
+        for ev in self.evaluations.values():
+            total += ev.thresholds.nbytes + ev.tps.nbytes + ev.fps.nbytes
+            for curve in ("roc", "pr"):
+                if curve in ev.__dict__:  # computed (cached_property)
+                    c = ev.__dict__[curve]
+                    total += c.x.nbytes + c.y.nbytes + c.thresholds.nbytes
+        return total
+
+
+def _three_ways(ev: Evaluation, y: np.ndarray, s: np.ndarray) -> AucThreeWays:
+    n_pos = int(y.sum())
+    pairs = n_pos * (len(y) - n_pos)
+    return AucThreeWays(
+        trapezoid=ev.roc_auc,
+        rank=auc_rank(y, s),
+        pairwise=auc_pairwise(y, s) if pairs <= PAIRWISE_LIMIT else None,
+        pairs=pairs,
+    )
+
+
+def _sklearn_check(y: np.ndarray, s: np.ndarray, w: np.ndarray | None) -> tuple[float, int]:
+    """Our AUC and AP against scikit-learn's on the same rows (a fixed sample of big files)."""
+    from sklearn.metrics import average_precision_score as sk_ap
+    from sklearn.metrics import roc_auc_score as sk_auc
+
+    y, s, w = _check_sample(y, s, w)
+    diff = max(
+        abs(roc_auc_score(y, s, sample_weight=w) - sk_auc(y, s, sample_weight=w)),
+        abs(average_precision_score(y, s, sample_weight=w) - sk_ap(y, s, sample_weight=w)),
+    )
+    return diff, len(y)
+
+
+def _check_sample(
+    y: np.ndarray, s: np.ndarray, w: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The rows the live scikit-learn checks run on: all of them, or a fixed sample of big files."""
+    if len(y) > CHECK_SAMPLE:
+        idx = np.random.default_rng(0).choice(len(y), CHECK_SAMPLE, replace=False)
+        return y[idx], s[idx], None if w is None else w[idx]
+    return y, s, w
+
+
+def _calibration_checks(
+    y: np.ndarray, s: np.ndarray, w: np.ndarray | None
+) -> dict[tuple[int, str], tuple[float, int]]:
+    """Our calibration figures from the aggregated table against scikit-learn's on the same rows, for every
+    choice of the calibration section (scikit-learn's calibration_curve takes no weights: the curve is
+    compared on unweighted files only)."""
+    from sklearn.calibration import calibration_curve as sk_curve
+    from sklearn.metrics import brier_score_loss as sk_brier
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    if len(s) and (s.min() < 0.0 or s.max() > 1.0):  # not probabilities: the page shows no calibration
+        return {}
+    y, s, w = _check_sample(y, s, w)
+    if y.all() or not y.any():  # a sample with one class: nothing to compare
+        return {(int(b), st_): (0.0, len(y)) for b in CALIBRATION_BINS for st_ in CALIBRATION_STRATEGIES}
+    ours = score_counts(y, s, sample_weight=w)
+    scalar = max(
+        abs(brier_score_loss(ours) - sk_brier(y, s, sample_weight=w)),
+        abs(log_loss(ours) - sk_log_loss(y, s, sample_weight=w, labels=[False, True])),
+    )
+    checks = {}
+    for bins in map(int, CALIBRATION_BINS):
+        for strategy in CALIBRATION_STRATEGIES:
+            diffs = [scalar]
+            if w is None:
+                for a, b in zip(
+                    calibration_curve(ours, n_bins=bins, strategy=strategy),
+                    sk_curve(y, s, n_bins=bins, strategy=strategy),
+                    strict=True,
+                ):
+                    diffs.append(float(np.max(np.abs(a - b))) if a.shape == b.shape else float("inf"))
+            checks[(bins, strategy)] = (max(diffs), len(y))
+    return checks
+
+
+def summarize(
+    table: ScoreTable,
+    *,
+    source_id: str,
+    name: str,
+    mapping: tuple[Any, ...],
+    guess: ColumnGuess | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> KeptSource:
+    """Compute from ``table``'s rows everything the page shows; the result holds no row.
+
+    ``progress(fraction, model)`` is called after each model. One sort per model gives its Evaluation;
+    the rank-sum AUC, the pairwise AUC (small files) and the scikit-learn check read the rows once more.
+    Raises ValueError (one class only, ...) as :func:`core.metrics.evaluate` does.
+    """
+    y, w = table.y_true, table.weight
+    # a weight column of whole numbers is a count column (an aggregated file): it stands for rows
+    counts = w is not None and bool(np.array_equal(w, np.round(w)))
+    evaluations, three_ways, checks, calibration_checks, cis = {}, {}, {}, {}, {}
+    for i, (model, s) in enumerate(table.scores.items()):
+        ev = evaluations[model] = evaluate(y, s, threshold=0.5, sample_weight=w)
+        # The notes' AUC methods and DeLong's variance count rows: from the rows themselves, or from the
+        # aggregated table of the rows a count column stands for; none with fractional weights.
+        if w is None:
+            three_ways[model] = _three_ways(ev, y, s)
+            cis[model] = ev.delong_interval()
+        elif counts:
+            unweighted = counts_from_table(s, y, w, weighted=False)
+            trapezoid, rank, pairwise = auc_three_ways(unweighted)
+            pairs = int(unweighted.n_pos) * int(unweighted.n_neg)
+            three_ways[model] = AucThreeWays(trapezoid, rank, pairwise, pairs)
+            cis[model] = evaluate_counts(unweighted).delong_interval()
+        checks[model] = _sklearn_check(y, s, w)
+        calibration_checks[model] = _calibration_checks(y, s, w)
+        if progress is not None:
+            progress((i + 1) / len(table.scores), model)
+    # DeLong's test of two models needs the rows paired: not from a weight column.
+    several = len(evaluations) > 1 and w is None
+    comparison = comparison_frame(y, table.scores) if several else pd.DataFrame()
+    fields = file_fields(table, name, 0.0)
+    del fields["threshold"]
+    drop_curves(evaluations)
+    return KeptSource(
+        source_id=source_id,
+        name=name,
+        mapping=mapping,
+        guess=guess,
+        fields=fields,
+        n_rows=table.n_rows,
+        n_dropped=table.n_dropped,
+        pos_label=table.pos_label,
+        weighted=w is not None,
+        evaluations=evaluations,
+        cis=cis,
+        comparison=comparison,
+        three_ways=three_ways,
+        checks=checks,
+        calibration_checks=calibration_checks,
+        count_column=table.weight_column if counts else None,
+    )
+
+
+def forget_upload(file_id: str, *handles: object) -> None:
+    """Let go of this session's uploaded file ``file_id`` once its bytes have been taken: remove it from
+    Streamlit's uploaded-file store and empty the ``UploadedFile`` objects in ``handles``.
+
+    The store holds a copy of every upload until its session is shut down, and a session whose tab
+    was closed is not shut down (streamlit/streamlit#9218): without this, every file ever uploaded
+    stays in the server's memory. After it the uploader widget hands back a ``DeletedFile`` (same
+    ``file_id``) instead of the file. The widget's state also keeps an ``UploadedFile`` of its own
+    (another object over the same bytes) until the session's next run from the browser, or for good
+    once the tab is closed: pass it (``st.session_state[<uploader key>]``) with the one the widget
+    returned. Each is truncated to nothing, which drops its hold on the bytes and leaves a valid, empty
+    file (Streamlit copies the widget's value on a rerun the script asks for, and AppTest uploads it
+    again before every run: a closed file would fail there).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+    for handle in handles:
+        if isinstance(handle, io.BytesIO) and not handle.closed:
+            handle.seek(0)
+            handle.truncate(0)
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter numbers (malloc.h)
+_M_ARENA_MAX = -8
+ARENA_MAX = 2  # heaps shared by all threads (glibc's default: 8 per core)
+MMAP_THRESHOLD = 4 << 20  # bytes: blocks at least this big get their own mapping, unmapped when freed
+
+
+def tune_allocators() -> None:
+    """Make big freed blocks go back to the system at once (glibc; once per process).
+
+    glibc gives a block of 4 MB or more its own mapping, returned when it is freed. By default the
+    threshold moves up to the largest block freed so far (up to 32 MB): after one big file, every
+    array of the next ones came from the heaps, where it stayed. Measured on four loads + evaluations
+    of a 20 MB file, each in a new thread as Streamlit runs scripts (kept: four Evaluations, ~10 MB):
+    RSS +88 MB as it was, +17 MB with :func:`release_memory`, +8 MB with both.
+
+    And at most two heaps for all threads: Streamlit starts a new thread for every script run, and
+    glibc gives new threads new heaps (up to 8 per core), each keeping its own free and fragmented
+    memory; with fewer heaps a wave of visitors reuses what the previous one left.
+    """
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        _LIBC.mallopt(_M_ARENA_MAX, ARENA_MAX)
+
+
+tune_allocators()
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system: glibc's heaps, and Arrow's default pool.
+
+    Both allocators keep freed memory for reuse. (The score reader already allocates through Arrow's
+    system pool, i.e. glibc; the default pool is asked too for whatever else used it.) Streamlit runs
+    each session's script in its own thread, and glibc gives threads their own heaps (arenas), so
+    memory freed in one session's thread was not reused by the next session's and the process grew
+    with every upload. ``malloc_trim(0)``
+    returns the free pages of every arena. Not glibc (macOS, musl): only Arrow's pool is asked.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bundled examples: the same for every visitor, so read and summarised once per server process.
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def example_guess(path: Path) -> ColumnGuess:
+    """The column detection of a bundled example, shared by every session."""
+    return detect_columns(path)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def example_summary(path: Path, mapping: tuple[Any, ...]) -> KeptSource:
+    """A bundled example read with ``mapping`` (label, scores, weight, positive label, drop invalid) and
+    summarised, once per server for every session (read-only: sessions only read it)."""
+    table = load_scores(
+        path, label=mapping[0], score=list(mapping[1]), weight=mapping[2], pos_label=mapping[3],
+        drop_invalid=mapping[4],
+    )  # fmt: skip
+    return summarize(
+        table, source_id=f"example:{path.stem}", name=path.name, mapping=mapping, guess=example_guess(path)
+    )
+
+
+def drop_curves(evaluations: dict[str, Evaluation]) -> None:
+    """Forget the full-resolution ROC and PR curves an Evaluation computed on first use (its
+    ``cached_property``): twice the size of its counts, and only needed to draw the display frames,
+    which are decimated to ~2,000 points and kept instead. They are recomputed from the counts, in
+    O(distinct scores), if asked for again."""
+    for ev in evaluations.values():
+        ev.__dict__.pop("roc", None)
+        ev.__dict__.pop("pr", None)
+
+
+def reap_expired_sessions() -> int:
+    """Let go of the sessions whose tab closed more than ``server.disconnectedSessionTTL`` ago; returns
+    how many.
+
+    Streamlit keeps a disconnected session (for a reconnect) in a store whose expired entries are only
+    removed when the store is next written, i.e. when another tab disconnects, and it never shuts
+    them down, so their session state and uploaded files stay until then (streamlit/streamlit#12506).
+    Shortening the TTL would not help. This asks the store to drop its expired entries now and shuts
+    each one down as Streamlit does for a closed session. It reaches into Streamlit's runtime (no
+    public API does this): if that changes, it does nothing.
+    """
+    try:
+        from streamlit import runtime
+
+        manager = runtime.get_instance()._session_mgr
+        with manager._storage_lock:
+            expired = manager._session_storage._cache.expire()
+    except Exception:  # not a websocket server (AppTest, bare mode) or Streamlit's internals moved
+        return 0
+    for _session_id, info in expired:
+        info.session.shutdown()
+    if expired:
+        del info
+        gc.collect()  # an AppSession sits in reference cycles: free its state now, not at some later pass
+        release_memory()
+    return len(expired)
