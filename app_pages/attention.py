@@ -7,6 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import streamlit as st
+
+from ui.layout import page_header
+
+# the title and introduction first: the imports below load torch (seconds on a fresh server)
+page_header("attention")
 import torch
 
 from core.attention import (
@@ -60,7 +65,7 @@ from ui.attention import (
 )
 from ui.charts import show_chart
 from ui.i18n import current_language, load_strings, t
-from ui.layout import about_the_notes, page_header, reference_check
+from ui.layout import about_the_notes, reference_check
 from ui.state import mirror_into_url, seed_from_url, session_memo, translated_choice
 
 NS = "attention"
@@ -111,7 +116,6 @@ def explain_date(variant: str, source: str, **options) -> Explanation:
     return explain(model, source, DateTask.max_target_length + 1, **options)
 
 
-page_header(NS)
 results = shipped_results()
 
 # ------------------------------------------------------------------ the input every tab uses

@@ -10,13 +10,13 @@ from ui.layout import about_the_notes, page_header
 NS = "finetune"
 page_header(NS)  # title and introduction before torch is imported
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-import core.finetune as ft  # noqa: E402
-from ui import finetune as w  # noqa: E402
-from ui.charts import show_chart  # noqa: E402
-from ui.layout import reference_check  # noqa: E402
-from ui.state import translated_choice  # noqa: E402
+import core.finetune as ft
+from ui import finetune as w
+from ui.charts import show_chart
+from ui.layout import reference_check
+from ui.state import translated_choice
 
 w.restore_state()
 results = w.results()

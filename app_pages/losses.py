@@ -5,15 +5,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ui.layout import page_header
+
+# the title and introduction first: the imports below load torch (seconds on a fresh server)
+page_header("losses")
+
 from core import losses as L
 from ui import losses as w
 from ui.charts import show_chart
 from ui.i18n import t
-from ui.layout import about_the_notes, page_header, reference_check
+from ui.layout import about_the_notes, reference_check
 
 NS = "losses"
 SVM_TOLERANCE = 1e-2  # relative gap of the structural risk: subgradient descent converges slowly
-page_header(NS)
 w.seed_state()
 
 

@@ -16,10 +16,10 @@ TOLERANCE = 1e-10
 
 page_header(NS)  # drawn before torch is imported (a few seconds on a cold server)
 
-from core.normalization import demos  # noqa: E402
-from core.normalization import experiment as xp  # noqa: E402
-from ui import normalization as w  # noqa: E402
-from ui.charts import show_chart  # noqa: E402
+from core.normalization import demos
+from core.normalization import experiment as xp
+from ui import normalization as w
+from ui.charts import show_chart
 
 labels = {k: t(f"{NS}.kind_{k}") for k in demos.KINDS}
 

@@ -4,17 +4,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ui.layout import page_header
+
+# the title and introduction first: the imports below load torch (seconds on a fresh server)
+page_header("optimizers")
+
 from core.optimizers import FRAMEWORK, SURFACES, RunSpec, full_hyperparameters
 from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import t
-from ui.layout import about_the_notes, page_header, reference_check
+from ui.layout import about_the_notes, reference_check
 from ui.state import translated_choice
 
 NS = "optimizers"
 TOLERANCE = 1e-10
 
-page_header(NS)
 ignored = w.restore_state()
 if ignored:
     st.warning(t(f"{NS}.url_ignored", items=", ".join(ignored)))

@@ -6,10 +6,15 @@ import math
 import pandas as pd
 import streamlit as st
 
+from ui.layout import page_header
+
+# the title and introduction first: the imports below load torch (seconds on a fresh server)
+page_header("pytorch_basics")
+
 from ui import pytorch_basics as w
 from ui.charts import show_chart
 from ui.i18n import t
-from ui.layout import about_the_notes, page_header, reference_check
+from ui.layout import about_the_notes, reference_check
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 NS = w.NS
@@ -26,8 +31,6 @@ def yes_no(value: bool) -> str:
 def error_box(error: ValueError) -> None:
     st.error(f"{t('common.error_prefix')} {error}", icon=":material/error:")
 
-
-page_header(NS)
 
 # --- URL state --------------------------------------------------------------------------------------------
 seed_from_url("pb_dataset", w.DATASET_DEFAULT, str, lambda v: v in ("digits", "breast_cancer"))
