@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import core.finetune as ft
+from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/finetune.py"
-
-
-def _open(lang: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    _ok(at)
-    return at
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _checks(at: AppTest) -> list[str]:
-    return [s.value for s in at.success]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_opens_with_its_checks_in_both_languages(lang):
     strings = load_strings(lang)
-    at = _open(lang, ft_live="linear_probe", ft_size="2")
+    at = open_page(PAGE, lang, ft_live="linear_probe", ft_size="2")
     assert at.title[0].value == strings["finetune.title"]
-    checks = _checks(at)
+    checks = success_texts(at)
     # parameter formula vs numel, live accuracy vs sklearn, drift vs numpy, PCA and nearest centroid vs
     # sklearn: all pass
     assert len(checks) == 5
@@ -57,19 +33,19 @@ def test_page_opens_with_its_checks_in_both_languages(lang):
 
 
 def test_strategy_changes_the_trainable_counts_and_the_url():
-    at = _open("en", ft_live="linear_probe", ft_size="1")
+    at = open_page(PAGE, "en", ft_live="linear_probe", ft_size="1")
     model = ft.load_pretrained()
     backbone = sum(p.numel() for p in model.backbone.parameters())
     head = 5 * (ft.FEATURES + 1)
     at.radio(key="ft_strategy").set_value("linear_probe").run()
-    _ok(at)
+    assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Trainable parameters"] == f"{head:,}"
     assert metrics["Frozen parameters"] == f"{backbone:,}"
     assert metrics["Optimizer parameter groups"] == "1"
     assert at.query_params["ft_strategy"] == "linear_probe"
     at.radio(key="ft_strategy").set_value("discriminative").run()
-    _ok(at)
+    assert_clean(at)
     table = at.dataframe[0].value
     rates = dict(zip(table["Layer"], table["lr"].astype(float), strict=True))
     assert rates["head"] == pytest.approx(1e-2) and rates["fc"] == pytest.approx(1e-3)
@@ -78,22 +54,24 @@ def test_strategy_changes_the_trainable_counts_and_the_url():
 
 
 def test_live_run_reproduces_the_shipped_run_of_its_seed():
-    at = _open("en", ft_live="head_lr", ft_size="1", ft_seed="2")
+    at = open_page(PAGE, "en", ft_live="head_lr", ft_size="1", ft_seed="2")
     live = at.dataframe[2].value.iloc[0]
     assert live["Strategy"] == "head_lr"
     assert live["Live test accuracy"] == live["Shipped, same seed"]
     # another size and strategy, chosen from the widgets
     at.multiselect(key="ft_live_list").set_value(["full", "scratch"]).run()
-    _ok(at)
+    assert_clean(at)
     assert list(at.dataframe[2].value["Strategy"]) == ["full", "scratch"]
     assert at.query_params["ft_live"] == "full,scratch"
     at.multiselect(key="ft_live_list").set_value([]).run()
-    _ok(at)
+    assert_clean(at)
     assert at.info[0].value == load_strings("en")["finetune.choose_one"]
 
 
 def test_a_bad_link_is_ignored_and_the_page_stays_usable():
-    at = _open("en", ft_strategy="freeze_everything", ft_size="1000", ft_seed="-3", ft_lr="7", ft_live="nope")
+    at = open_page(
+        PAGE, "en", ft_strategy="freeze_everything", ft_size="1000", ft_seed="-3", ft_lr="7", ft_live="nope"
+    )
     assert at.radio(key="ft_strategy").value == "head_lr"
     assert at.number_input(key="ft_seed").value == 0
     assert at.session_state["ft_size"] == "5"

@@ -2,60 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/losses.py"
 N_CHECKS = 11  # live checks against torch / scikit-learn on the default view
-
-
-def _open(lang: str = "en", **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at
-
-
-def _ok(at: AppTest, errors: int = 0) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert len(at.error) == errors, [e.value for e in at.error]
-
-
-def _checks(at: AppTest) -> list[str]:
-    return [s.value for s in at.success]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_opens_with_every_check_passing(lang):
     strings = load_strings(lang)
-    at = _open(lang)
-    _ok(at)
+    at = open_page(PAGE, lang)
+    assert_clean(at)
     assert at.title[0].value == strings["losses.title"]
-    assert len(_checks(at)) == N_CHECKS  # a failing check is an st.error, counted by _ok
+    assert len(success_texts(at)) == N_CHECKS  # a failing check is an st.error, counted by _ok
     headers = [h.value for h in at.header]
     assert strings["losses.ce_title"] in headers and strings["losses.bce_title"] in headers
     assert len(at.expander) >= 1  # the "about the notes" box
 
 
 def test_controls_change_the_view_and_the_url():
-    at = _open("en")
+    at = open_page(PAGE, "en")
     for name in ("zero_one", "hinge", "logistic", "exponential", "squared"):
         at.toggle(key=f"ls_show_{name}").set_value(False).run()
-    _ok(at)
+    assert_clean(at)
     assert load_strings("en")["losses.choose_one"] in [i.value for i in at.info]
     assert at.query_params["ls_show_hinge"] == "False"
     at.toggle(key="ls_show_hinge").set_value(True).run()
     at.slider(key="ls_m").set_value(-1.5).run()
-    _ok(at)
+    assert_clean(at)
     readout = at.dataframe[0].value
     hinge_row = readout[readout.iloc[:, 1] == "hinge"].iloc[0]
     assert hinge_row["L"] == "2.5" and hinge_row.iloc[3] == "-1"
@@ -65,8 +42,8 @@ def test_controls_change_the_view_and_the_url():
     at.select_slider(key="ls_svm_lam").set_value(0.1).run()
     at.slider(key="ls_reg_outliers").set_value(8).run()
     at.slider(key="ls_epochs").set_value(20).run()
-    _ok(at)
-    assert len(_checks(at)) == N_CHECKS
+    assert_clean(at)
+    assert len(success_texts(at)) == N_CHECKS
     for key, value in {
         "ls_m": "-1.5",
         "ls_delta": "0.5",
@@ -81,10 +58,10 @@ def test_controls_change_the_view_and_the_url():
 
 
 def test_a_link_reproduces_the_view_and_bad_values_are_ignored():
-    at = _open(
-        "en", ls_noise="0.3", ls_outliers="12", ls_svm_lam="1.0", ls_show_exponential="False", ls_m="9"
+    at = open_page(
+        PAGE, "en", ls_noise="0.3", ls_outliers="12", ls_svm_lam="1.0", ls_show_exponential="False", ls_m="9"
     )
-    _ok(at)
+    assert_clean(at)
     assert at.slider(key="ls_noise").value == pytest.approx(0.3)
     assert at.slider(key="ls_outliers").value == 12
     assert at.select_slider(key="ls_svm_lam").value == 1.0
@@ -93,48 +70,48 @@ def test_a_link_reproduces_the_view_and_bad_values_are_ignored():
 
 
 def test_cross_entropy_options_and_bad_input():
-    at = _open("en")
+    at = open_page(PAGE, "en")
     strings = load_strings("en")
     at.selectbox(key="ls_ce_reduction").set_value("none").run()
     at.slider(key="ls_ce_smoothing").set_value(0.3).run()
     at.text_input(key="ls_ce_weight").input("1, 2, 0.5").run()
     at.number_input(key="ls_ce_ignore").set_value(2).run()
-    _ok(at)
-    assert any("torch.nn.functional.cross_entropy" in c for c in _checks(at))
+    assert_clean(at)
+    assert any("torch.nn.functional.cross_entropy" in c for c in success_texts(at))
     # every target ignored: NaN in torch and here, said plainly
     at.text_input(key="ls_ce_target").input("2, 2, 2, 2").run()
     at.selectbox(key="ls_ce_reduction").set_value("mean").run()
-    _ok(at)
+    assert_clean(at)
     assert strings["losses.ce_all_ignored"] in [w.value for w in at.warning]
     # bad input: one clear sentence, the rest of the page still drawn
     at.text_area(key="ls_ce_logits").input("1, 2, 3\n4, x, 6").run()
-    _ok(at, errors=1)
+    assert_clean(at, errors=1)
     assert "“x”" in at.error[0].value
     assert at.header[-1].value == strings["losses.bce_title"]
     at.text_area(key="ls_ce_logits").input("1, 2, 3\n4, 5").run()
-    _ok(at, errors=1)
+    assert_clean(at, errors=1)
     assert "3, 2" in at.error[0].value
     at.text_area(key="ls_ce_logits").input("1, 2, 3\n4, 5, 6").run()
     at.text_input(key="ls_ce_target").input("0, 7").run()
-    _ok(at, errors=1)
+    assert_clean(at, errors=1)
     at.text_input(key="ls_ce_target").input("0, 1").run()
     at.text_input(key="ls_ce_weight").input("1, -2, 1").run()
-    _ok(at, errors=1)
+    assert_clean(at, errors=1)
     at.text_input(key="ls_ce_weight").input("").run()
-    _ok(at)
+    assert_clean(at)
 
 
 def test_overflow_demo_warns_when_the_naive_softmax_breaks():
-    at = _open("en")
+    at = open_page(PAGE, "en")
     strings = load_strings("en")
     assert strings["losses.overflow_nan"] not in [w.value for w in at.warning]
     at.select_slider(key="ls_scale").set_value(1000).run()
-    _ok(at)
+    assert_clean(at)
     assert strings["losses.overflow_nan"] in [w.value for w in at.warning]
 
 
 def test_the_scores_open_on_the_metrics_page():
-    at = _open("en", ls_noise="0.1", ls_outliers="5")
+    at = open_page(PAGE, "en", ls_noise="0.1", ls_outliers="5")
     at.button(key="ls_open_metrics").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

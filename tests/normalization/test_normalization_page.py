@@ -4,44 +4,21 @@ links, and the live retrain of one cell."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/normalization.py"
-
-
-def _open(lang: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    _ok(at)
-    return at
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _checks(at: AppTest) -> list[str]:
-    return [s.value for s in at.success]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_runs_and_every_check_passes(lang):
     strings = load_strings(lang)
-    at = _open(lang)
+    at = open_page(PAGE, lang)
     assert at.title[0].value == strings["normalization.title"]
-    checks = _checks(at)
+    checks = success_texts(at)
     # explorer, epsilon, running statistics, padded sequences: all checked live against torch
     assert len(checks) == 4
     assert "torch.nn.BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, RMSNorm" in checks[0]
@@ -52,48 +29,52 @@ def test_page_runs_and_every_check_passes(lang):
 
 
 def test_controls_change_the_view_and_the_url():
-    at = _open("en")
+    at = open_page(PAGE, "en")
     at.slider(key="norm_c").set_value(6).run()
-    _ok(at)
+    assert_clean(at)
     assert at.selectbox(key="norm_groups").options == ["1", "2", "3", "6"]
     at.selectbox(key="norm_groups").set_value(3).run()
-    _ok(at)
+    assert_clean(at)
     assert at.query_params["norm_c"] == ["6"] or at.query_params["norm_c"] == "6"
     at.selectbox(key="norm_detail@en").set_value("instance").run()
-    _ok(at)
+    assert_clean(at)
     detail = at.dataframe[1].value
     assert len(detail) == 2 * 6  # N x C groups of InstanceNorm
     assert detail["Mean after"].abs().max() < 1e-6
     at.radio(key="norm_layout@en").set_value("sequence").run()
-    _ok(at)
-    assert "torch.nn.BatchNorm1d, LayerNorm, GroupNorm, InstanceNorm1d, RMSNorm" in _checks(at)[0]
+    assert_clean(at)
+    assert "torch.nn.BatchNorm1d, LayerNorm, GroupNorm, InstanceNorm1d, RMSNorm" in success_texts(at)[0]
     at.select_slider(key="norm_eps").set_value(1e-3).run()
-    _ok(at)
+    assert_clean(at)
     at.slider(key="norm_momentum").set_value(0.5).run()
     at.slider(key="norm_batch").set_value(2).run()
-    _ok(at)
+    assert_clean(at)
     at.toggle(key="norm_cumulative").set_value(True).run()
-    _ok(at)
-    assert len(_checks(at)) == 4
+    assert_clean(at)
+    assert len(success_texts(at)) == 4
     assert str(at.query_params.get("norm_cumulative")).strip("[]'") == "True"
 
 
 def test_impossible_sizes_warn_and_the_page_stays_usable():
     # one sample of 1x1 pixels: BatchNorm has one value per channel, InstanceNorm one spatial element
-    at = _open("en", norm_n="1", norm_h="1", norm_w="1")
+    at = open_page(PAGE, "en", norm_n="1", norm_h="1", norm_w="1")
     warnings = [w.value for w in at.warning]
     assert any("BatchNorm" in w and "more than 1 value per channel" in w for w in warnings)
     assert any("InstanceNorm" in w and "spatial" in w for w in warnings)
-    assert len(_checks(at)) == 4  # the other layers are drawn and checked
+    assert len(success_texts(at)) == 4  # the other layers are drawn and checked
 
 
 def test_a_link_reproduces_the_view_and_bad_values_are_ignored():
-    at = _open("zh", norm_layout="sequence", norm_l="7", norm_d="6", norm_groups="3", norm_eps="0.001")
+    at = open_page(
+        PAGE, "zh", norm_layout="sequence", norm_l="7", norm_d="6", norm_groups="3", norm_eps="0.001"
+    )
     assert at.slider(key="norm_l").value == 7
     assert at.slider(key="norm_d").value == 6
     assert at.selectbox(key="norm_groups").value == 3
     assert at.select_slider(key="norm_eps").value == 1e-3
-    bad = _open("en", norm_c="99", norm_groups="5", norm_eps="abc", norm_cell_norm="weight", norm_batch="1")
+    bad = open_page(
+        PAGE, "en", norm_c="99", norm_groups="5", norm_eps="abc", norm_cell_norm="weight", norm_batch="1"
+    )
     assert bad.slider(key="norm_c").value == 4
     assert bad.selectbox(key="norm_groups").value == 2
     assert bad.select_slider(key="norm_eps").value == 1e-5
@@ -101,10 +82,10 @@ def test_a_link_reproduces_the_view_and_bad_values_are_ignored():
 
 
 def test_live_retrain_of_one_cell():
-    at = _open("en", norm_cell_norm="layer", norm_cell_batch="64", norm_cell_seed="1")
+    at = open_page(PAGE, "en", norm_cell_norm="layer", norm_cell_batch="64", norm_cell_seed="1")
     assert any("Shipped result for this cell" in c.value for c in at.caption)
     at.button(key="norm_retrain").click().run()
-    _ok(at)
+    assert_clean(at)
     result = next(m.value for m in at.markdown if "Retrained here" in m.value)
     # same code, seed and data on one thread: the shipped accuracy comes back
     live = re.search(r"test accuracy \*\*([0-9.]+)%\*\* \(shipped: ([0-9.]+)%\)", result)

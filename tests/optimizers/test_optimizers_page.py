@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.optimizers import SURFACES
+from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/optimizers.py"
 
 
@@ -19,29 +17,9 @@ SHORT = {"ams_steps": 300, "wd_steps": 500}
 
 
 def _open(lang: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
-    for key, value in SHORT.items():
-        if key not in params.get("xp", ""):  # the link's own value wins
-            at.session_state[key] = value
-    at.query_params["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    _ok(at)
-    return at
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _checks(at: AppTest) -> list[str]:
-    return [s.value for s in at.success]
+    """The page with SHORT's shorter runs, unless the link sets them (in ``xp``)."""
+    state = {key: value for key, value in SHORT.items() if key not in params.get("xp", "")}
+    return open_page(PAGE, lang, state=state, **params)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -49,25 +27,25 @@ def test_controls_change_the_view_without_errors(lang):
     strings = load_strings(lang)
     at = _open(lang)
     assert at.title[0].value == strings["optimizers.title"]
-    assert len(_checks(at)) >= 2  # the surface runs and the model are checked against torch.optim
+    assert len(success_texts(at)) >= 2  # the surface runs and the model are checked against torch.optim
 
     at.multiselect(key="opt_names").set_value(["Adam", "SGD", "AdamW", "Adadelta"]).run()
-    _ok(at)
-    assert "torch.optim.Adam, SGD, AdamW, Adadelta" in _checks(at)[0]
+    assert_clean(at)
+    assert "torch.optim.Adam, SGD, AdamW, Adadelta" in success_texts(at)[0]
 
     at.number_input(key="opt_Adam_lr").set_value(0.05).run()
-    _ok(at)
+    assert_clean(at)
     at.checkbox(key="opt_Adam_amsgrad").check().run()
-    _ok(at)
+    assert_clean(at)
 
     at.selectbox(key=f"opt_surface@{lang}").set_value("beale").run()
-    _ok(at)
+    assert_clean(at)
     # a new surface brings its own learning rates and start point
     assert at.number_input(key="opt_SGD_lr").value == SURFACES["beale"].learning_rates["SGD"]
     assert at.number_input(key="opt_x0").value == SURFACES["beale"].start[0]
 
     at.slider(key="opt_t").set_value(100).run()
-    _ok(at)
+    assert_clean(at)
     assert at.query_params["t"] == "100"
     assert at.query_params["surface"] == "beale"
 
@@ -76,7 +54,7 @@ def test_every_comparison_and_the_fair_mode():
     at = _open("en", steps="200")
     for form in ("nesterov", "bias", "adagrad", "amsgrad", "adamw", "momentum"):
         at.radio(key="opt_form@en").set_value(form).run()
-        _ok(at)
+        assert_clean(at)
         # every comparison shows its live check against torch.optim, and it passes
         expected = {
             "momentum": "torch.optim.SGD(lr=α(1-β)",
@@ -86,9 +64,9 @@ def test_every_comparison_and_the_fair_mode():
             "amsgrad": "torch.optim.Adam (amsgrad",
             "adamw": "torch.optim.Adam(weight_decay), torch.optim.AdamW",
         }[form]
-        assert any(expected in c and "max |diff|" in c for c in _checks(at)), (form, _checks(at))
+        assert any(expected in c and "max |diff|" in c for c in success_texts(at)), (form, success_texts(at))
     at.toggle(key="opt_fair").set_value(True).run()
-    _ok(at)
+    assert_clean(at)
     assert any(strings in md.value for md in at.markdown for strings in ("Best overall",))
 
 
@@ -102,7 +80,7 @@ def test_diverging_comparisons_say_so_and_pass_their_check(lang):
     marker = strings["optimizers.diverged_runs"].split("{items}")[0]
     for form in ("momentum", "nesterov"):
         at.radio(key=f"opt_form@{lang}").set_value(form).run()
-        _ok(at)  # no st.error: no failed check
+        assert_clean(at)  # no st.error: no failed check
         warnings = [w.value for w in at.warning]
         assert any(marker in w for w in warnings), warnings
         label = strings[
@@ -110,16 +88,16 @@ def test_diverging_comparisons_say_so_and_pass_their_check(lang):
         ]
         step = strings["optimizers.diverged_item"].split("{step}")[0].format(name=label)
         assert any(step in w for w in warnings), warnings
-        assert any("torch.optim.SGD" in c for c in _checks(at))
+        assert any("torch.optim.SGD" in c for c in success_texts(at))
 
 
 def test_zh_comparisons():
     at = _open("zh", steps="150", form="amsgrad")
     assert at.radio(key="opt_form@zh").value == "amsgrad"
     at.number_input(key="ams_c").set_value(5.0).run()
-    _ok(at)
+    assert_clean(at)
     at.radio(key="opt_form@zh").set_value("adamw").run()
-    _ok(at)
+    assert_clean(at)
 
 
 def test_a_bad_setting_is_reported_and_the_rest_still_runs():
@@ -128,7 +106,7 @@ def test_a_bad_setting_is_reported_and_the_rest_still_runs():
     assert not at.exception
     assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)
     # the other optimizers still run and are checked
-    assert any("torch.optim.Adagrad" in c for c in _checks(at))
+    assert any("torch.optim.Adagrad" in c for c in success_texts(at))
 
 
 def test_the_url_reproduces_the_view():
@@ -219,26 +197,26 @@ def test_choices_survive_a_language_switch():
     at.selectbox(key="opt_surface@en").set_value("himmelblau").run()
     at.radio(key="opt_form@en").set_value("nesterov").run()
     at.sidebar.radio(key="lang").set_value("zh").run()
-    _ok(at)
+    assert_clean(at)
     assert at.selectbox(key="opt_surface@zh").value == "himmelblau"
     assert at.radio(key="opt_form@zh").value == "nesterov"
     at.selectbox(key="opt_surface@zh").set_value("beale").run()
-    _ok(at)
+    assert_clean(at)
     assert at.number_input(key="opt_SGD_lr").value == SURFACES["beale"].learning_rates["SGD"]
     at.sidebar.radio(key="lang").set_value("en").run()
-    _ok(at)
+    assert_clean(at)
     assert at.selectbox(key="opt_surface@en").value == "beale"
     assert at.query_params["surface"] == "beale" and at.query_params["form"] == "nesterov"
 
 
 def test_a_link_naming_an_optimizer_twice_shows_it_once():
     at = _open("en", opt="Adam,SGD,Adam", steps="50")
-    _ok(at)
+    assert_clean(at)
     assert at.multiselect(key="opt_names").value == ["Adam", "SGD"]
 
 
 def test_a_start_point_far_outside_the_plot_is_ignored_from_a_link():
     at = _open("en", x0="1e200", y0="-3", steps="50")
-    _ok(at)
+    assert_clean(at)
     assert "x0=1e200" in " ".join(w.value for w in at.warning)
     assert at.number_input(key="opt_y0").value == -3

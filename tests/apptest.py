@@ -1,0 +1,50 @@
+"""AppTest helpers shared by the page tests: open a page as a visitor's link does, and read what it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_page(
+    page: str,
+    lang: str = "en",
+    *,
+    timeout: float = 300,
+    state: Mapping[str, Any] | None = None,
+    **params: str,
+) -> AppTest:
+    """Run ``app.py`` in ``lang`` and switch to ``page`` (e.g. ``"app_pages/losses.py"``) with the link's
+    query parameters ``params``, given to both runs (a page switch drops them, as the browser does).
+    ``state`` seeds ``st.session_state`` before the first run. The page must open clean: no exception and
+    no st.error (a page shows a bad link's values as ignored, never as an error)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest, errors: int | None = 0) -> None:
+    """No exception reached the page, and exactly ``errors`` st.error boxes (``None``: not counted)."""
+    assert not at.exception, [e.value for e in at.exception]
+    if errors is not None:
+        assert len(at.error) == errors, [e.value for e in at.error]
+
+
+def success_texts(at: AppTest) -> list[str]:
+    """The st.success boxes: the page's passing live checks."""
+    return [s.value for s in at.success]
