@@ -128,7 +128,41 @@ def _affine_backward(grad_output, x_hat, weight, sum_axes, param_shape):
     return grad_weight, grad_bias
 
 
-class BatchNorm(_Layer):
+class _RunningStatsNorm(_Layer):
+    """What BatchNorm and InstanceNorm share, as torch's ``_NormBase``: one statistic per channel, an
+    optional per-channel affine, and optional running statistics (their defaults differ: the subclasses
+    set them)."""
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float,
+        momentum: float | None,
+        affine: bool,
+        track_running_stats: bool,
+    ) -> None:
+        if int(num_features) != num_features or num_features < 1:
+            raise ValueError(f"num_features must be a positive integer, got {num_features}.")
+        if momentum is not None and not (0.0 <= momentum <= 1.0):
+            raise ValueError(f"momentum must be in [0, 1] or None (cumulative average), got {momentum}.")
+        self.num_features = int(num_features)
+        self.eps = _check_eps(eps)
+        self.momentum = None if momentum is None else float(momentum)
+        self.affine = bool(affine)
+        self.track_running_stats = bool(track_running_stats)
+        self.weight = np.ones(self.num_features) if affine else None
+        self.bias = np.zeros(self.num_features) if affine else None
+        if track_running_stats:
+            self.running_mean: np.ndarray | None = np.zeros(self.num_features)
+            self.running_var: np.ndarray | None = np.ones(self.num_features)
+            self.num_batches_tracked: int | None = 0
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
+        self.training = True
+        self._saved = None
+
+
+class BatchNorm(_RunningStatsNorm):
     r"""Batch normalization (torch.nn.BatchNorm1d / BatchNorm2d in one class).
 
     For an input of shape (N, C), (N, C, L) or (N, C, H, W), channel :math:`c` is normalized with the
@@ -177,25 +211,7 @@ class BatchNorm(_Layer):
         affine: bool = True,
         track_running_stats: bool = True,
     ) -> None:
-        if int(num_features) != num_features or num_features < 1:
-            raise ValueError(f"num_features must be a positive integer, got {num_features}.")
-        if momentum is not None and not (0.0 <= momentum <= 1.0):
-            raise ValueError(f"momentum must be in [0, 1] or None (cumulative average), got {momentum}.")
-        self.num_features = int(num_features)
-        self.eps = _check_eps(eps)
-        self.momentum = None if momentum is None else float(momentum)
-        self.affine = bool(affine)
-        self.track_running_stats = bool(track_running_stats)
-        self.weight = np.ones(self.num_features) if affine else None
-        self.bias = np.zeros(self.num_features) if affine else None
-        if track_running_stats:
-            self.running_mean: np.ndarray | None = np.zeros(self.num_features)
-            self.running_var: np.ndarray | None = np.ones(self.num_features)
-            self.num_batches_tracked: int | None = 0
-        else:
-            self.running_mean = self.running_var = self.num_batches_tracked = None
-        self.training = True
-        self._saved = None
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
     def _check(self, x: np.ndarray) -> None:
         if x.ndim not in (2, 3, 4):
@@ -420,7 +436,7 @@ class GroupNorm(_Layer):
         return (shape[0], self.num_groups)
 
 
-class InstanceNorm(_Layer):
+class InstanceNorm(_RunningStatsNorm):
     r"""Instance normalization (torch.nn.InstanceNorm1d / InstanceNorm2d): each (sample, channel) is
     normalized over its spatial positions only. Input (N, C, L) or (N, C, H, W).
 
@@ -444,25 +460,7 @@ class InstanceNorm(_Layer):
         affine: bool = False,
         track_running_stats: bool = False,
     ) -> None:
-        if int(num_features) != num_features or num_features < 1:
-            raise ValueError(f"num_features must be a positive integer, got {num_features}.")
-        if momentum is not None and not (0.0 <= momentum <= 1.0):
-            raise ValueError(f"momentum must be in [0, 1] or None (cumulative average), got {momentum}.")
-        self.num_features = int(num_features)
-        self.eps = _check_eps(eps)
-        self.momentum = None if momentum is None else float(momentum)
-        self.affine = bool(affine)
-        self.track_running_stats = bool(track_running_stats)
-        self.weight = np.ones(self.num_features) if affine else None
-        self.bias = np.zeros(self.num_features) if affine else None
-        if track_running_stats:
-            self.running_mean: np.ndarray | None = np.zeros(self.num_features)
-            self.running_var: np.ndarray | None = np.ones(self.num_features)
-            self.num_batches_tracked: int | None = 0
-        else:
-            self.running_mean = self.running_var = self.num_batches_tracked = None
-        self.training = True
-        self._saved = None
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = _as_float_array(x)
