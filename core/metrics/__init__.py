@@ -66,6 +66,7 @@ from core.metrics._counts import (
     round_scores,
     score_counts,
 )
+from core.metrics._duckdb import AggregatedScores, aggregate_files, expand_sources
 from core.metrics._evaluation import (
     Confusion,
     Curve,
@@ -122,6 +123,7 @@ __all__ = [
     "MAX_POINTS",
     "METRIC_CURVES",
     "PAIRWISE_BLOCK_PAIRS",
+    "AggregatedScores",
     "AucThreeWays",
     "ColumnGuess",
     "Confusion",
@@ -131,6 +133,7 @@ __all__ = [
     "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
+    "aggregate_files",
     "auc_confidence_interval",
     "auc_pairwise",
     "auc_rank",
@@ -150,6 +153,7 @@ __all__ = [
     "detect_columns",
     "evaluate",
     "evaluate_counts",
+    "expand_sources",
     "expected_calibration_error",
     "file_fields",
     "gains_frame",

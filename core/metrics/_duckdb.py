@@ -71,6 +71,9 @@ class AggregatedScores:
     delimiter: str
     decimal: str
     files: list[str] = field(default_factory=list)
+    # every weight (of the rows kept) is a whole number: the weight column is a count column, standing
+    # for rows (True without a weight column)
+    whole_weights: bool = True
 
     @property
     def score_columns(self) -> list[str]:
@@ -78,26 +81,46 @@ class AggregatedScores:
         return list(self.counts)
 
 
-def expand_sources(sources: str | Sequence[str]) -> list[str]:
+def expand_sources(sources: str | Sequence[str], *, root: str | os.PathLike[str] | None = None) -> list[str]:
     """Paths from paths and glob patterns (``*``, ``?``, ``[...]``, ``**``), sorted per pattern; a
-    pattern that matches nothing, or a missing path, is a :class:`ScoreFileError`."""
+    pattern that matches nothing, or a missing path, is a :class:`ScoreFileError`.
+
+    ``root``: a folder the files must be in (the page's data folder). Relative paths and patterns are
+    taken from it, and a file whose real path (symbolic links followed) is outside it is an error, so
+    ``..`` or a link cannot reach other files; the paths returned are then absolute."""
     if isinstance(sources, str | os.PathLike):
         sources = [os.fspath(sources)]
+    base = None if root is None else os.path.realpath(os.fspath(root))
+    if base is not None and not os.path.isdir(base):
+        raise ScoreFileError(f"The data folder '{os.fspath(root)}' does not exist.")
     paths: list[str] = []
     for source in sources:
         source = os.fspath(source)
+        if base is not None:
+            source = os.path.join(base, os.path.expanduser(source))
         if globbing.has_magic(source):
             matched = sorted(p for p in globbing.glob(source, recursive=True) if os.path.isfile(p))
             if not matched:
-                raise ScoreFileError(f"No file matches {source!r}.")
+                raise ScoreFileError(f"No file matches {_shown(source, base)!r}.")
             paths.extend(matched)
         elif not os.path.isfile(source):
-            raise ScoreFileError(f"Cannot read the file '{source}': no such file.")
+            raise ScoreFileError(f"Cannot read the file '{_shown(source, base)}': no such file.")
         else:
             paths.append(source)
+    if base is not None:
+        outside = [p for p in paths if os.path.commonpath([base, os.path.realpath(p)]) != base]
+        if outside:
+            raise ScoreFileError(
+                f"Only files inside the data folder can be read; {_shown(outside[0], base)!r} is not."
+            )
     if not paths:
         raise ScoreFileError("No file given: name a CSV or Parquet file, several, or a glob pattern.")
     return paths
+
+
+def _shown(path: str, base: str | None) -> str:
+    """A path as the user gave it: relative to the data folder when there is one."""
+    return path if base is None else os.path.relpath(path, base)
 
 
 def _quote_identifier(name: str) -> str:
@@ -206,7 +229,8 @@ def aggregate_files(
         ),
         long AS ({long})
         SELECT model, ok, y_raw, CASE WHEN ok THEN {rounded} END AS s,
-               count(*) AS n, sum(CASE WHEN ok THEN w END) AS w, min(CASE WHEN ok THEN w END) AS min_w
+               count(*) AS n, sum(CASE WHEN ok THEN w END) AS w, min(CASE WHEN ok THEN w END) AS min_w,
+               max(CASE WHEN ok THEN abs(w - round(w)) END) AS frac_w
         FROM long GROUP BY ALL
     """
     fast = len(models) == 1 and guess.weight is None
@@ -249,7 +273,7 @@ def aggregate_files(
 
 
 def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
-    """The fast query's groups in the general query's columns (model, ok, y_raw, s, n, w, min_w)."""
+    """The fast query's groups in the general query's columns (model, ok, y_raw, s, n, w, min_w, frac_w)."""
     n = np.asarray(result["n"], dtype=np.int64)
     s = np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan)
     ok = np.isfinite(s)
@@ -261,6 +285,7 @@ def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
         "n": n,
         "w": np.where(ok, n, 0).astype(np.float64),
         "min_w": np.where(ok, 1.0, np.nan),
+        "frac_w": np.where(ok, 0.0, np.nan),
     }
 
 
@@ -324,6 +349,9 @@ def _tables(
     weights = np.asarray(np.ma.filled(np.ma.asarray(result["w"], dtype=np.float64), 0.0), dtype=np.float64)
     keep = first & ok
     n_positive = int(rows[keep & (labels == 1)].sum())
+    # max |w - round(w)| over every group of valid rows: 0 when each weight is a whole number
+    fractions = np.ma.masked_invalid(np.ma.asarray(result["frac_w"], dtype=np.float64)[ok]).max()
+    whole_weights = fractions is np.ma.masked or float(fractions) == 0.0
     counts = {}
     for name in guess.scores:
         mine = (model == name) & ok
@@ -348,4 +376,5 @@ def _tables(
         delimiter=guess.delimiter,
         decimal=guess.decimal,
         files=paths,
+        whole_weights=whole_weights,
     )

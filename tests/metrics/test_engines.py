@@ -225,3 +225,44 @@ def test_a_broken_parquet_file_is_one_clear_error(tmp_path, capsys):
         detect_columns(path.read_bytes())
     assert main([str(path), "--engine", "memory"]) == 2
     assert capsys.readouterr().err.startswith("error: The file starts like Parquet")
+
+
+def test_data_folder_confines_paths_and_globs(tmp_path):
+    from core.metrics import expand_sources
+
+    root = tmp_path / "data"
+    (root / "scores").mkdir(parents=True)
+    (root / "scores" / "a.csv").write_text("label,score\n1,0.5\n0,0.2\n")
+    (root / "scores" / "b.csv").write_text("label,score\n1,0.7\n0,0.1\n")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("label,score\n1,0.5\n0,0.2\n")
+    (root / "link.csv").symlink_to(outside)
+    real = str(root.resolve())
+
+    assert expand_sources("scores/*.csv", root=root) == [f"{real}/scores/a.csv", f"{real}/scores/b.csv"]
+    assert expand_sources("scores/b.csv", root=root) == [f"{real}/scores/b.csv"]
+    assert expand_sources(f"{real}/scores/a.csv", root=root) == [f"{real}/scores/a.csv"]
+    # a path out of the folder, an absolute one elsewhere, a link leading out, and globs matching those
+    for escaping in ("../secret.csv", str(outside), "link.csv", "*.csv", "**/*.csv", "../*.csv"):
+        with pytest.raises(ScoreFileError, match="inside the data folder"):
+            expand_sources(escaping, root=root)
+    with pytest.raises(ScoreFileError, match=r"No file matches 'scores/\*\.parquet'"):
+        expand_sources("scores/*.parquet", root=root)
+    with pytest.raises(ScoreFileError, match=r"'scores/c\.csv': no such file"):
+        expand_sources("scores/c.csv", root=root)
+    with pytest.raises(ScoreFileError, match="does not exist"):
+        expand_sources("a.csv", root=tmp_path / "missing")
+    # without a root, any path (the command line's user names their own files)
+    assert expand_sources(str(outside)) == [str(outside)]
+
+
+@pytest.mark.parametrize(("weights", "whole"), [([1.0, 2.0, 0.0, 3.0], True), ([0.5, 0.5, 1.0, 2.0], False)])
+def test_whole_weights_tell_a_count_column(tmp_path, weights, whole):
+    data = pd.DataFrame({"label": [1, 0, 1, 0], "score": [0.9, 0.9, 0.2, 0.1], "count": weights})
+    data.to_csv(tmp_path / "t.csv", index=False)
+    aggregated = aggregate_files(tmp_path / "t.csv", weight="count")
+    assert aggregated.whole_weights is whole
+    # the two 0.5s share a (score, label) group of sum 1: the flag looks at the rows, not the sums
+    assert aggregated.counts["score"].weighted
+    (tmp_path / "plain.csv").write_text("label,score\n1,0.9\n0,0.2\n")
+    assert aggregate_files(tmp_path / "plain.csv").whole_weights  # no weight column: rows
