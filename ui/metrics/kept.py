@@ -28,7 +28,7 @@ import ctypes.util
 import gc
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,11 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import (
+    AggregatedScores,
     AucThreeWays,
     ColumnGuess,
     Evaluation,
+    ScoreCounts,
     ScoreTable,
     auc_pairwise,
     auc_rank,
@@ -92,6 +94,10 @@ class KeptSource:
     # per model and (bins, strategy): calibration figures from the table against scikit-learn's on the rows
     calibration_checks: dict[str, dict[tuple[int, str], tuple[float, int]]]
     count_column: str | None  # a weight column of whole numbers: a count column, standing for rows
+    # read through DuckDB (aggregated, no rows: no DeLong test of two models, which pairs rows)
+    aggregated: bool = False
+    decimals: int | None = None  # scores rounded to this many places before grouping
+    auc_bounds: dict[str, float] = field(default_factory=dict)  # per model: how far rounding can move the AUC
 
     @property
     def models(self) -> list[str]:
@@ -238,6 +244,101 @@ def summarize(
         calibration_checks=calibration_checks,
         count_column=table.weight_column if counts else None,
     )
+
+
+def summarize_counts(
+    aggregated: AggregatedScores,
+    *,
+    source_id: str,
+    name: str,
+    mapping: tuple[Any, ...],
+    guess: ColumnGuess | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> KeptSource:
+    """What :func:`summarize` gives, from the aggregated tables of :func:`core.metrics.aggregate_files`
+    (files read out of core by DuckDB): every figure from the counts, no rows ever in this process.
+
+    The scikit-learn checks run on rows drawn from the table: all the rows it stands for when there are
+    at most ``CHECK_SAMPLE``, else a sample of that many drawn without replacement (multivariate
+    hypergeometric: exactly a random subset of the rows); a table of fractional weights is checked as
+    weighted rows, one per (score, label) group. DeLong's comparison of two models pairs rows, so an
+    aggregated source has none.
+    """
+    weighted = aggregated.weight_column is not None
+    count_column = aggregated.weight_column if weighted and aggregated.whole_weights else None
+    evaluations, three_ways, checks, calibration_checks, cis, bounds = {}, {}, {}, {}, {}, {}
+    for i, (model, table) in enumerate(aggregated.counts.items()):
+        evaluations[model] = evaluate_counts(table, threshold=0.5)
+        bounds[model] = table.auc_bound
+        rows_table = _as_rows_table(table) if not weighted or count_column else None
+        if rows_table is not None:
+            # the notes' three methods and DeLong's variance count rows: those the table stands for
+            trapezoid, rank, pairwise = auc_three_ways(rows_table)
+            pairs = int(rows_table.n_pos) * int(rows_table.n_neg)
+            three_ways[model] = AucThreeWays(trapezoid, rank, pairwise, pairs)
+            cis[model] = evaluate_counts(rows_table).delong_interval()
+            y, s, w = _rows_drawn(rows_table)
+        else:
+            y, s, w = _weighted_rows(table)
+        checks[model] = _sklearn_check(y, s, w)
+        calibration_checks[model] = _calibration_checks(y, s, w)
+        if progress is not None:
+            progress((i + 1) / len(aggregated.counts), model)
+    fields = file_fields(aggregated, name, 0.0)
+    del fields["threshold"]
+    drop_curves(evaluations)
+    return KeptSource(
+        source_id=source_id,
+        name=name,
+        mapping=mapping,
+        guess=guess,
+        fields=fields,
+        n_rows=aggregated.n_rows,
+        n_dropped=aggregated.n_dropped,
+        pos_label=aggregated.pos_label,
+        weighted=weighted,
+        evaluations=evaluations,
+        cis=cis,
+        comparison=pd.DataFrame(),
+        three_ways=three_ways,
+        checks=checks,
+        calibration_checks=calibration_checks,
+        count_column=count_column,
+        aggregated=True,
+        decimals=next(iter(aggregated.counts.values())).decimals,
+        auc_bounds=bounds,
+    )
+
+
+def _as_rows_table(table: ScoreCounts) -> ScoreCounts:
+    """The table as counts of rows: itself, or a weighted table whose weights are whole numbers."""
+    if not table.weighted:
+        return table
+    positives, negatives = table.positives.astype(np.int64), table.negatives.astype(np.int64)
+    n_rows = int(positives.sum() + negatives.sum())
+    return ScoreCounts(
+        table.scores, positives, negatives, n_rows, False, table.auc_bound, table.decimals
+    )  # fmt: skip
+
+
+def _rows_drawn(table: ScoreCounts) -> tuple[np.ndarray, np.ndarray, None]:
+    """Rows (label, score) the table stands for: all of them, or ``CHECK_SAMPLE`` drawn without
+    replacement (a fixed seed, as the sample of a file's rows)."""
+    counts = np.concatenate([table.positives, table.negatives]).astype(np.int64)
+    if counts.sum() > CHECK_SAMPLE:
+        counts = np.random.default_rng(0).multivariate_hypergeometric(counts, CHECK_SAMPLE)
+    labels = np.repeat(np.arange(2 * table.size) < table.size, counts)
+    scores = np.repeat(np.concatenate([table.scores, table.scores]), counts)
+    return labels, scores, None
+
+
+def _weighted_rows(table: ScoreCounts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The table as weighted rows, one per (score, label) group of non-zero weight."""
+    weights = np.concatenate([table.positives, table.negatives]).astype(np.float64)
+    labels = np.arange(2 * table.size) < table.size
+    scores = np.concatenate([table.scores, table.scores])
+    keep = weights > 0
+    return labels[keep], scores[keep], weights[keep]
 
 
 def forget_upload(file_id: str, *handles: object) -> None:
