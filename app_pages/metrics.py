@@ -18,6 +18,7 @@ from streamlit.runtime.uploaded_file_manager import DeletedFile
 from core.metrics import (
     EXAMPLES,
     ScoreFileError,
+    aggregate_files,
     brier_score_loss,
     calibration_bin_rows,
     calibration_curve,
@@ -25,6 +26,7 @@ from core.metrics import (
     counts_of,
     curve_frame,
     detect_columns,
+    expand_sources,
     expected_calibration_error,
     gains_frame,
     histogram_frame,
@@ -41,6 +43,7 @@ from ui.charts import show_chart
 from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.metrics import charts
+from ui.metrics.data_folder import data_folder, files_id, human_size, total_size
 from ui.metrics.kept import (
     CALIBRATION_BINS,
     CALIBRATION_STRATEGIES,
@@ -53,9 +56,10 @@ from ui.metrics.kept import (
     reap_expired_sessions,
     release_memory,
     summarize,
+    summarize_counts,
 )
 from ui.metrics.report import html_report
-from ui.state import session_memo, url_choice
+from ui.state import mirror_into_url, seed_from_url, session_memo, url_choice
 
 NS = "metrics"
 
@@ -76,6 +80,7 @@ about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in ran
 # summary is kept under KEPT and the file itself is let go. PENDING holds the bytes of an upload only
 # until it has been read (so that a column mapping can be fixed after a failed read).
 KEPT = "metrics_kept"  # KeptSource of the user's data (an upload, or a table another page handed over)
+KEPT_FILES = "metrics_kept_files"  # KeptSource of files on the server, aggregated by DuckDB
 PENDING = "metrics_pending"  # (file id, name, bytes) of an upload not read yet
 INCOMING = "metrics_incoming"  # {"name": ..., "table": ScoreTable} set by another page before switch_page
 RELEASE_AFTER_RUN = "metrics_release_after_run"  # a file was just read: give memory back once drawn
@@ -93,11 +98,11 @@ def progress_bar() -> tuple[object, object]:
     return bar, lambda done, model: bar.progress(done, text=tr("evaluating_model", model=model))
 
 
-def keep(compute) -> None:
+def keep(compute, slot: str = KEPT) -> None:
     """Summarise a source (``compute(progress)`` -> KeptSource) into this session; give the memory back."""
     bar, progress = progress_bar()
     try:
-        st.session_state[KEPT] = compute(progress)
+        st.session_state[slot] = compute(progress)
     finally:
         bar.empty()
         release_memory()
@@ -107,10 +112,14 @@ reap_expired_sessions()  # closed tabs' sessions past their TTL: released now, n
 incoming = st.session_state.pop(INCOMING, None)  # read once, then gone
 if incoming is not None:
     st.session_state["metrics_source"] = "upload"  # the user's own data
-url_choice("metrics_source", ["example", "upload"], "example")
+# Files on the server: only when whoever runs the app names a data folder (ui.metrics.data_folder)
+DATA_FOLDER = data_folder()
+SOURCES = ["example", "upload", *(["files"] if DATA_FOLDER is not None else [])]
+DECIMALS = ["exact", *map(str, range(16))]  # the files' scores rounded before grouping, or not
+url_choice("metrics_source", SOURCES, "example")
 source_kind = st.segmented_control(
     tr("source"),
-    options=["example", "upload"],
+    options=SOURCES,
     format_func=lambda k: tr(f"source_{k}"),
     key="metrics_source",
 )
@@ -167,6 +176,42 @@ if source_kind == "upload":
     def open_source() -> io.BytesIO:
         return io.BytesIO(st.session_state[PENDING][2])
 
+elif source_kind == "files":
+    st.caption(tr("files_intro", folder=str(DATA_FOLDER)))
+    f1, f2 = st.columns([3, 1])
+    seed_from_url("metrics_files", "")
+    pattern = f1.text_input(
+        tr("files_pattern"),
+        key="metrics_files",
+        placeholder="scores/part-*.parquet",
+        help=tr("files_pattern_help"),
+    ).strip()
+    mirror_into_url("metrics_files", defaults={"metrics_files": ""})
+    url_choice("metrics_decimals", DECIMALS, "exact")
+    rounding = f2.selectbox(
+        tr("decimals"),
+        options=DECIMALS,
+        format_func=lambda d: tr("decimals_exact") if d == "exact" else d,
+        key="metrics_decimals",
+        help=tr("decimals_help"),
+    )
+    decimals = None if rounding == "exact" else int(rounding)
+    if not pattern:
+        st.info(tr("files_hint"))
+        st.stop()
+    try:
+        paths = expand_sources(pattern, root=DATA_FOLDER)
+        source_id = f"files:{files_id(paths)}"  # these files as they are now (size, modification time)
+        size = human_size(total_size(paths))
+    except (ScoreFileError, OSError) as err:
+        st.error(f"{t('common.error_prefix')} {err}")
+        st.stop()
+    st.caption(tr("files_matched", n=len(paths), size=size))
+    source_name = pattern
+
+    def open_source():  # type: ignore[no-redef]
+        return paths[0]
+
 else:
     url_choice("metrics_example", list(EXAMPLES), "balanced")
     example = st.selectbox(
@@ -201,7 +246,7 @@ if kept is not None:
     st.caption(tr("kept_summary", name=kept.name, rows=f"{kept.n_rows:,}"))
 else:
     try:
-        if source_kind == "upload":
+        if source_kind in ("upload", "files"):
             guess = session_memo("guess", source_id, lambda: detect_columns(open_source()))
         else:
             guess = example_guess(EXAMPLES[example])
@@ -222,7 +267,7 @@ else:
             st.session_state.pop(k, None)
         st.session_state["metrics_mapping_for"] = source_id
 
-    with st.expander(tr("mapping", name=source_name), expanded=source_kind == "upload"):
+    with st.expander(tr("mapping", name=source_name), expanded=source_kind != "example"):
         c1, c2, c3, c4 = st.columns(4)
         label_col = c1.selectbox(
             tr("label_column"),
@@ -285,8 +330,38 @@ else:
             table, source_id=source_id, name=source_name, mapping=mapping, guess=guess, progress=progress
         )
 
+    def read_files(progress=None) -> KeptSource:
+        aggregated = aggregate_files(
+            paths,
+            label=mapping[0],
+            score=list(mapping[1]),
+            weight=mapping[2],
+            pos_label=mapping[3],
+            drop_invalid=mapping[4],
+            decimals=decimals,
+        )
+        return summarize_counts(
+            aggregated,
+            source_id=f"{source_id}:{rounding}",
+            name=source_name,
+            mapping=mapping,
+            guess=guess,
+            progress=progress,
+        )
+
     try:
-        if source_kind == "upload":
+        if source_kind == "files":
+            # Read on request (a large file takes a while), then kept until the files or choices change.
+            held = st.session_state.get(KEPT_FILES)
+            if held is not None and (held.source_id, held.mapping) == (f"{source_id}:{rounding}", mapping):
+                kept = held
+            elif st.button(tr("files_read", n=len(paths)), type="primary", icon=":material/database:"):
+                with st.spinner(tr("files_reading", n=len(paths), size=size)):
+                    keep(read_files, KEPT_FILES)
+                st.rerun()  # drawn as kept, without the button
+            else:
+                st.stop()
+        elif source_kind == "upload":
             with st.spinner(tr("loading")):
                 keep(read)
             st.session_state.pop(PENDING, None)  # read: the bytes go
@@ -303,6 +378,9 @@ source_id, mapping, source_name = kept.source_id, kept.mapping, kept.name
 evaluations, cis = kept.evaluations, kept.cis
 if kept.n_dropped:
     st.warning(tr("dropped", n=f"{kept.n_dropped:,}"))
+if kept.aggregated:
+    groups = sum(e.thresholds.size for e in evaluations.values())
+    st.caption(tr("files_kept", groups=f"{groups:,}"))
 models = kept.models
 st.caption(
     tr(
@@ -322,12 +400,31 @@ if len(models) > 1:
 ev = evaluations[model]
 ci = cis.get(model)
 cols = st.columns(5)
-cols[0].metric(tr("auc"), _fmt(ev.roc_auc), help=tr("auc_help"))
+bound = kept.auc_bounds.get(model, 0.0)
+cols[0].metric(
+    tr("auc"),
+    _fmt(ev.roc_auc),
+    # scores rounded before grouping: the AUC of the exact scores is within the bound, beside the AUC
+    delta=None if kept.decimals is None else f"± {bound:.2g}",
+    delta_color="off",
+    delta_arrow="off",
+    help=tr("auc_help"),
+)
 cols[1].metric(tr("ap"), _fmt(ev.average_precision))
 cols[2].metric(tr("ks"), _fmt(ev.ks), help=tr("ks_help", threshold=f"{ev.ks_threshold:.4g}"))
 cols[3].metric(tr("gini"), _fmt(ev.gini))
 cols[4].metric(tr("prevalence"), f"{ev.prevalence:.2%}", help=tr("prevalence_help", n=f"{ev.n:,}"))
 st.caption(tr("auc_ci", low=_fmt(ci[0]), high=_fmt(ci[1]), se=_fmt(ci[2])) if ci else tr("auc_ci_weighted"))
+if kept.decimals is not None:
+    st.caption(
+        tr(
+            "auc_bound",
+            decimals=kept.decimals,
+            bound=f"{bound:.2g}",
+            low=_fmt(max(0.0, ev.roc_auc - bound)),
+            high=_fmt(min(1.0, ev.roc_auc + bound)),
+        )
+    )
 if ev.ks_direction < 0:
     # KS is two-sided: an inverted model separates the classes, with the negatives on top
     st.warning(
@@ -415,6 +512,9 @@ def downloads(threshold: float) -> None:
     confusions = {m: evaluations[m].confusion_at(threshold) for m in models}
     summaries = [summary_row(m, evaluations[m], cis.get(m), confusions[m]) for m in models]
     entries = {m: model_entry(evaluations[m], confusions[m], cis.get(m)) for m in models}
+    if kept.decimals is not None:  # as the command line's --decimals: the rounding and its AUC bound
+        for m in models:
+            entries[m] |= {"decimals": kept.decimals, "auc_bound": kept.auc_bounds[m]}
     # Deferred downloads are built on another thread: resolve the report's texts here.
     strings = {k: tr(k) for k in REPORT_STRINGS} | {"model_name": model}
     st.subheader(tr("downloads"))
@@ -625,6 +725,8 @@ if aucs is None:
 else:
     if kept.count_column is not None:
         st.caption(tr("three_ways_counts", column=kept.count_column))
+    elif kept.aggregated:
+        st.caption(tr("three_ways_aggregated"))
     left, right = st.columns([1, 1])
     with left:
         st.dataframe(
@@ -655,7 +757,7 @@ else:
 
 diff, n_checked = kept.checks[model]  # scikit-learn on the same rows, when they were read
 reference_check(
-    tr("check_reference", n=f"{n_checked:,}"),
+    tr("check_reference_table" if kept.aggregated else "check_reference", n=f"{n_checked:,}"),
     diff,
     1e-10,
 )
@@ -743,7 +845,8 @@ else:
     )
     st.caption(tr("calibration_caption"))
     diff, n_checked = kept.calibration_checks[model][(n_bins, strategy)]  # scikit-learn, when read
-    reference_check(tr("calibration_reference", n=f"{n_checked:,}"), diff, 1e-10)
+    reference = "calibration_reference_table" if kept.aggregated else "calibration_reference"
+    reference_check(tr(reference, n=f"{n_checked:,}"), diff, 1e-10)
 
 # ---------------------------------------------------------------- several models
 if len(models) > 1:
@@ -753,7 +856,9 @@ if len(models) > 1:
         hide_index=True,
         width="stretch",
     )
-    if not kept.weighted:
+    if kept.aggregated:
+        st.info(tr("delong_aggregated"))
+    elif not kept.weighted:
         st.markdown(tr("delong_intro"))
         st.dataframe(comparison, hide_index=True, width="stretch")
     else:
