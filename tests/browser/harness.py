@@ -27,7 +27,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
@@ -177,13 +177,15 @@ def _proc_status_kib(pid: int, field: str) -> int:
 class StreamlitServer:
     """``python -m streamlit run app.py``, headless on a free loopback port; a context manager.
 
-    ``extra_args`` are added to the command line. By default the server shows full error details
+    ``extra_args`` are added to the command line and ``env`` to the server's environment (e.g. the
+    metrics page's data folder). By default the server shows full error details
     (``--client.showErrorDetails full``): ``.streamlit/config.toml`` hides them from the public, but
     a failing test should print the traceback the page shows.
     """
 
     log_path: Path | None = None
     extra_args: Sequence[str] = ("--client.showErrorDetails", "full")
+    env: Mapping[str, str] = field(default_factory=dict)
     start_timeout_s: float = SERVER_START_TIMEOUT_S
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
@@ -222,7 +224,7 @@ class StreamlitServer:
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
                 )
             if self._wait_healthy():
                 return self
