@@ -1,11 +1,12 @@
-"""Parquet score files: recognised by their magic bytes and handed to the CSV reader as CSV text.
+"""Parquet score files: recognised by their magic bytes, opened here, read by the score reader.
 
-A Parquet file holds typed columns, so reading it is a matter of turning it into what the reader already
-validates: ``pyarrow.csv.write_csv`` writes every double in its shortest round-trip form (the same float64
-comes back), booleans as ``true``/``false`` (an obvious label pair) and nulls as empty fields (missing
-values, refused or dropped as in a CSV). The column guessing, label decision and every error message are
-therefore the CSV reader's. This holds the whole file in memory; a file too large for that goes through
-the DuckDB engine (``core.metrics._duckdb``), which reads Parquet column by column out of core.
+The reader guesses a Parquet file's columns on its first rows as CSV text (:func:`parquet_as_csv`):
+``pyarrow.csv.write_csv`` writes every double in its shortest round-trip form (the same float64 comes
+back), booleans as ``true``/``false`` (an obvious label pair) and nulls as empty fields (missing values,
+refused or dropped as in a CSV), so the column guessing and the label decision are the CSV reader's. The
+rows themselves are then read typed, batch by batch, only the columns needed
+(``core.metrics._scores._ParquetParser``). A file too large for memory goes through the DuckDB engine
+(``core.metrics._duckdb``), which reads Parquet column by column out of core.
 """
 
 from __future__ import annotations
@@ -51,20 +52,32 @@ def is_parquet(source: Any) -> bool:
     return False
 
 
-def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
-    """The Parquet file (or its first ``max_rows`` rows) as CSV bytes for the score reader.
-
-    Raises :class:`ParquetError` (a ``ValueError``; the reader raises it as its ScoreFileError) when the
-    file is not readable.
-    """
+def open_parquet(source: Any) -> pq.ParquetFile:
+    """The Parquet file at ``source`` (path, bytes or binary file object; an open ``ParquetFile`` is
+    returned as it is), its footer read. Raises :class:`ParquetError` when it is not readable."""
+    if isinstance(source, pq.ParquetFile):
+        return source
     if isinstance(source, bytes | bytearray | memoryview):
-        handle: Any = pa.BufferReader(bytes(source))
+        handle: Any = pa.BufferReader(pa.py_buffer(source))  # no copy: Arrow reads the caller's buffer
     elif isinstance(source, str | os.PathLike):
         handle = str(Path(source))
     else:
         handle = source
     try:
-        parquet = pq.ParquetFile(handle)
+        return pq.ParquetFile(handle)
+    except (pa.ArrowException, OSError) as exc:
+        raise ParquetError(f"The file starts like Parquet but cannot be read as Parquet: {exc}") from None
+
+
+def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
+    """The Parquet file (or its first ``max_rows`` rows) as CSV bytes: how the score reader guesses
+    columns (``detect_columns``) and how the CSV form of a file is defined.
+
+    Raises :class:`ParquetError` (a ``ValueError``; the reader raises it as its ScoreFileError) when the
+    file is not readable.
+    """
+    parquet = open_parquet(source)
+    try:
         if max_rows is None:
             table = parquet.read()
         else:

@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
-from core.metrics._parquet import ParquetError, is_parquet, parquet_as_csv
+from core.metrics._parquet import ParquetError, is_parquet, open_parquet, parquet_as_csv
 
 __all__ = [
     "EXAMPLES",
@@ -140,6 +142,7 @@ _SAVE_AS = "save it from your spreadsheet or database as CSV (UTF-8) and try aga
 
 # rows of a Parquet file that detect_columns looks at
 _PARQUET_SAMPLE_ROWS = 20_000
+_PARQUET_BATCH_ROWS = 1 << 20  # rows decoded at once (peak memory ~ result + one batch)
 
 
 class ScoreFileError(ValueError):
@@ -275,16 +278,21 @@ def load_scores(
         For every problem with the file, naming the column and the first bad row.
     """
     _check_arguments(label, score, weight, drop_invalid)
-    parquet = is_parquet(source)
-    data, text_source = (_parquet_csv(source), False) if parquet else _read_all(source)
-    doc = _Document.from_bytes(data, text_source=text_source)
+    if is_parquet(source):
+        # the columns are picked on the first rows as CSV text (as detect_columns does), then read typed
+        parquet = _open_parquet(source)
+        doc = _Document.from_sample(_parquet_csv(parquet, max_rows=_PARQUET_SAMPLE_ROWS), [])
+    else:
+        data, text_source = _read_all(source)
+        doc = _Document.from_bytes(data, text_source=text_source)
     label_col = _pick_label(doc, label)
     weight_col = _pick_weight(doc, weight, exclude={label_col, *_explicit_scores(doc, score)})
     score_cols = _pick_scores(doc, score, label_col, weight_col)
-    table = _Parser(doc, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
-    if parquet:
+    if is_parquet(source):
+        table = _ParquetParser(doc, parquet, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
         table.encoding = "parquet"
-    return table
+        return table
+    return _Parser(doc, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
 
 
 def detect_columns(
@@ -364,6 +372,14 @@ def _parquet_csv(source: Any, max_rows: int | None = None) -> bytes:
     """A Parquet source as CSV bytes; an unreadable one is a ScoreFileError."""
     try:
         return parquet_as_csv(source, max_rows=max_rows)
+    except ParquetError as exc:
+        raise ScoreFileError(str(exc)) from None
+
+
+def _open_parquet(source: Any) -> pq.ParquetFile:
+    """A Parquet source opened (its footer read); an unreadable one is a ScoreFileError."""
+    try:
+        return open_parquet(source)
     except ParquetError as exc:
         raise ScoreFileError(str(exc)) from None
 
@@ -1053,41 +1069,30 @@ class _Parser:
         seen = 0  # rows parsed (kept + dropped)
         for lo, hi in self._segments():
             table, as_text = self._read_segment(lo, hi)
+            text_columns = set(self.numeric) if as_text else set()
             row0 = 0
             for batch in table.to_batches():
-                k = batch.num_rows
-                if k == 0:
+                if batch.num_rows == 0:
                     continue
+                fail = functools.partial(self._fail_at, lo, hi, row0, seen)
                 columns = dict(zip(batch.schema.names, batch.columns, strict=True))
-                seg_codes = codes[kept : kept + k]
-                bad_label = self._label_codes(columns[self.label], seg_codes)
-                problems = {self.label: bad_label} if bad_label.any() else {}
-                negative = -1
-                for name in self.numeric:
-                    target = out[name][kept : kept + k]
-                    bad = self._numbers(columns[name], target, as_text)
-                    if bad.any():
-                        problems[name] = bad
-                    if name == self.weight_col and (target < 0).any():
-                        negative = int(np.argmax(target < 0))
-                first_problem = min((int(np.argmax(m)), c) for c, m in problems.items()) if problems else None
-                if negative >= 0 and (
-                    self.drop_invalid or first_problem is None or negative < first_problem[0]
-                ):
-                    value = float(out[self.weight_col][kept + negative])
-                    raise self._negative_weight(lo, hi, row0 + negative, seen + negative, value)
-                if first_problem is not None and not self.drop_invalid:
-                    first, column = first_problem
-                    raise self._invalid(column, lo, hi, row0 + first, seen + first)
-                keep_count = k
-                if problems:
-                    keep = ~np.logical_or.reduce(list(problems.values()))
-                    keep_count = int(np.count_nonzero(keep))
-                    for array in (codes, *out.values()):
-                        array[kept : kept + keep_count] = array[kept : kept + k][keep]
-                kept += keep_count
-                seen += k
-                row0 += k
+                kept += self._add_batch(columns, text_columns, codes, out, kept, fail)
+                seen += batch.num_rows
+                row0 += batch.num_rows
+        return self._complete(codes, out, kept, seen)
+
+    def _fail_at(
+        self, lo: int, hi: int, row0: int, seen: int, column: str | None, i: int, value: float = 0.0
+    ) -> ScoreFileError:
+        """The error for row ``i`` of a batch starting at row ``row0`` of the slice ``buf[lo:hi]``
+        (``seen`` rows before it); ``column`` None: a negative weight ``value``."""
+        if column is None:
+            return self._negative_weight(lo, hi, row0 + i, seen + i, value)
+        return self._invalid(column, lo, hi, row0 + i, seen + i)
+
+    def _complete(self, codes: np.ndarray, out: dict[str, np.ndarray], kept: int, seen: int) -> ScoreTable:
+        """The table from every batch decoded (``seen`` rows read, ``kept`` valid), or why there is none."""
+        doc = self.doc
         if seen == 0:
             raise ScoreFileError(
                 f"The file has a header ({', '.join(doc.columns)}) but no data rows: add rows below "
@@ -1099,6 +1104,46 @@ class _Parser:
                 "infinite score), so nothing is left to evaluate."
             )
         return self._finish(codes, out, kept, seen)
+
+    def _add_batch(
+        self,
+        columns: dict[str, pa.Array],
+        text_columns: set[str],
+        codes: np.ndarray,
+        out: dict[str, np.ndarray],
+        kept: int,
+        fail: Callable[..., ScoreFileError],
+    ) -> int:
+        """Decode one batch into ``codes`` and ``out`` from row ``kept`` on; return the rows kept.
+
+        ``text_columns``: numeric columns that arrive as text. The first invalid row raises
+        ``fail(column, row_in_batch)`` (``fail(None, row, value)`` for a negative weight) unless invalid
+        rows are dropped; dropped rows are compacted away."""
+        k = len(columns[self.label])
+        seg_codes = codes[kept : kept + k]
+        bad_label = self._label_codes(columns[self.label], seg_codes)
+        problems = {self.label: bad_label} if bad_label.any() else {}
+        negative = -1
+        for name in self.numeric:
+            target = out[name][kept : kept + k]
+            bad = self._numbers(columns[name], target, name in text_columns)
+            if bad.any():
+                problems[name] = bad
+            if name == self.weight_col and (target < 0).any():
+                negative = int(np.argmax(target < 0))
+        first_problem = min((int(np.argmax(m)), c) for c, m in problems.items()) if problems else None
+        if negative >= 0 and (self.drop_invalid or first_problem is None or negative < first_problem[0]):
+            raise fail(None, negative, float(out[self.weight_col][kept + negative]))
+        if first_problem is not None and not self.drop_invalid:
+            first, column = first_problem
+            raise fail(column, first)
+        if not problems:
+            return k
+        keep = ~np.logical_or.reduce(list(problems.values()))
+        keep_count = int(np.count_nonzero(keep))
+        for array in (codes, *out.values()):
+            array[kept : kept + keep_count] = array[kept : kept + k][keep]
+        return keep_count
 
     def _read_segment(self, lo: int, hi: int) -> tuple[pa.Table, bool]:
         try:
@@ -1217,10 +1262,14 @@ class _Parser:
 
     def _invalid(self, column: str, lo: int, hi: int, row_in_segment: int, row: int) -> ScoreFileError:
         where = self._where(lo, hi, row_in_segment, row)
+        return self._invalid_at(column, where, lambda: self._raw(lo, hi, row_in_segment, column))
+
+    def _invalid_at(self, column: str, where: str, raw_value: Callable[[], str]) -> ScoreFileError:
+        """The error for an invalid cell of ``column`` at ``where`` (``raw_value()``: the cell's text)."""
         fix = "fix or remove that row, or drop invalid rows (drop_invalid=True) to skip every such row."
         if column == self.label:
             return ScoreFileError(f"The label column {column!r} is missing in {where}: {fix}")
-        raw = self._raw(lo, hi, row_in_segment, column)
+        raw = raw_value()
         role = "weight" if column == self.weight_col else "score"
         if raw.lower() in _MISSING:
             what = "is empty" if raw == "" else f"is missing ({raw!r})"
@@ -1235,7 +1284,9 @@ class _Parser:
     def _negative_weight(
         self, lo: int, hi: int, row_in_segment: int, row: int, value: float
     ) -> ScoreFileError:
-        where = self._where(lo, hi, row_in_segment, row)
+        return self._negative_weight_at(self._where(lo, hi, row_in_segment, row), value)
+
+    def _negative_weight_at(self, where: str, value: float) -> ScoreFileError:
         return ScoreFileError(
             f"The weight column {self.weight_col!r} is negative ({value:g}) in {where}: weights and counts "
             "must be zero or more."
@@ -1266,6 +1317,98 @@ class _Parser:
         row = found[0]
         line = _line_of_row(self.doc, lo, hi, row.number - 1)
         return _width_error(line, row.actual_columns, row.expected_columns, row.text, self.doc.delimiter)
+
+
+class _ParquetParser(_Parser):
+    """Reads a Parquet file's typed columns batch by batch into the same arrays, by the same rules.
+
+    Only the label, score and weight columns are decoded, one row batch at a time, with no CSV text:
+    integers and floats are cast to float64 exactly (a float32 score keeps its value,
+    as DuckDB reads it), text columns are parsed as the CSV reader parses its cells, and the label is
+    the text the CSV form of the file would hold (``1`` for 1.0, ``true`` for a boolean), so the label
+    values, the positive class and every error are those of the CSV reader; a row is named by its
+    number in the file.
+    """
+
+    def __init__(
+        self,
+        doc: _Document,
+        parquet: pq.ParquetFile,
+        label: str,
+        scores: list[str],
+        weight: str | None,
+        pos_label: Any,
+        drop_invalid: bool,
+    ) -> None:
+        super().__init__(doc, label, scores, weight, pos_label, drop_invalid)
+        self.parquet = parquet
+        # doc.columns is the file's schema in order (an empty name shows as "column k")
+        names = parquet.schema_arrow.names
+        self.field_of = {column: names[doc.columns.index(column)] for column in [label, *self.numeric]}
+
+    def run(self) -> ScoreTable:
+        capacity = self.parquet.metadata.num_rows
+        codes = np.empty(capacity, dtype=np.int8)
+        out = {name: np.empty(capacity, dtype=np.float64) for name in self.numeric}
+        kept = seen = 0
+        batches = self.parquet.iter_batches(
+            batch_size=_PARQUET_BATCH_ROWS, columns=list(dict.fromkeys(self.field_of.values()))
+        )
+        try:
+            for batch in batches:
+                if batch.num_rows == 0:
+                    continue
+                columns = {self.label: _label_text(batch.column(self.field_of[self.label]))}
+                text_columns = set()
+                for name in self.numeric:
+                    columns[name], as_text = _parquet_numbers(batch.column(self.field_of[name]))
+                    if as_text:
+                        text_columns.add(name)
+                fail = functools.partial(self._parquet_fail, seen, columns)
+                kept += self._add_batch(columns, text_columns, codes, out, kept, fail)
+                seen += batch.num_rows
+        except (pa.ArrowException, OSError) as exc:
+            message = f"The file starts like Parquet but cannot be read as Parquet: {exc}"
+            raise ScoreFileError(message) from None
+        return self._complete(codes, out, kept, seen)
+
+    def _parquet_fail(
+        self, seen: int, columns: dict[str, pa.Array], column: str | None, i: int, value: float = 0.0
+    ) -> ScoreFileError:
+        where = f"row {seen + i + 1:,} of the file"
+        if column is None:
+            return self._negative_weight_at(where, value)
+
+        def raw() -> str:
+            cell = columns[column][i].as_py()
+            return "" if cell is None else str(cell).strip()
+
+        return self._invalid_at(column, where, raw)
+
+
+def _label_text(column: pa.Array) -> pa.Array:
+    """A Parquet label column as the text its CSV form holds (``1``, ``true``, ``yes``); missing: empty."""
+    if not (pa.types.is_string(column.type)):
+        column = pc.cast(column, pa.string())
+    return pc.fill_null(column, "")
+
+
+def _parquet_numbers(column: pa.Array) -> tuple[pa.Array, bool]:
+    """A Parquet score or weight column as float64 (integers and floats, cast exactly) or as text to
+    parse (and whether it is text). Other types are text as in the file's CSV form (a boolean's
+    ``true`` is not a number); types with no text form (nested, binary) are missing values."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.dictionary_decode()
+        kind = column.type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return pc.cast(column, pa.float64(), safe=False), False
+    # a decimal goes through its text: Arrow's decimal -> double cast can be one ulp off the nearest
+    # double, which the text (as in the CSV form) gives
+    try:
+        return pc.cast(column, pa.string()), True
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return pa.nulls(len(column), pa.string()), True
 
 
 def _count_lines(buf: bytes | bytearray, start: int) -> int:
