@@ -151,7 +151,7 @@ if source_kind == "upload":
         tr("upload"),
         type=["csv", "tsv", "txt", "parquet", "parq", "pq"],
         key="metrics_upload",
-        help=tr("upload_help"),
+        help=tr("upload_help", mb=st.get_option("server.maxUploadSize")),
         on_change=forget_removed_upload,
     )
     held = {st.session_state[PENDING][0]} if PENDING in st.session_state else set()
