@@ -19,22 +19,23 @@ in-memory path is run only up to ``--memory-rows`` (default 30M rows): it holds 
 bytes, then 9 bytes a row of arrays plus the sort's temporaries), several GB at 100M rows, which a shared
 machine should not be asked for; its memory per row is printed so the 100M figure can be extrapolated.
 
-Figures from one run on the shared 2-core machine (2026-11-28 04:52-04:57 UTC, duckdb 2.0.1, one DuckDB
-thread, 512 MB DuckDB memory limit; load average 9-14 from other jobs, so the times are rough)::
+Figures from a run on a quiet moment of the 2-core machine (2026-11-28 07:10 UTC, duckdb 2.0.1, one
+DuckDB thread, 512 MB DuckDB memory limit), after Parquet is read typed by the memory engine::
 
-    memory engine   10M rows CSV   17.2 s  peak RSS 366 MiB      duckdb engine  10M   25.5 s  551 MiB
-    memory engine   30M rows CSV   24.6 s  peak RSS 781 MiB      duckdb engine  30M   23.6 s  598 MiB
-    duckdb engine  100M rows CSV (1.10 GB)  67.3 s  peak RSS 631 MiB
+    memory engine   10M rows CSV    2.0 s  peak RSS 362 MiB      duckdb engine  10M    4.0 s  560 MiB
+    memory engine   30M rows CSV    6.7 s  peak RSS 785 MiB      duckdb engine  30M   10.4 s  608 MiB
+    duckdb engine  100M rows CSV (1.10 GB)  27.4 s  peak RSS 642 MiB
     same JSON from both engines at 10M and 30M: True
     10M rows: CSV 110 MB, Parquet 76 MB
-      memory engine  CSV 7.4 s 360 MiB, Parquet 19.9 s 537 MiB  (Parquet / CSV: time x2.71, RSS x1.49)
-      duckdb engine  CSV 14.3 s 553 MiB, Parquet 10.9 s 592 MiB (Parquet / CSV: time x0.77, RSS x1.07)
+      memory engine  CSV 2.8 s 365 MiB, Parquet 2.1 s 461 MiB  (Parquet / CSV: time x0.76, RSS x1.26)
+      duckdb engine  CSV 5.4 s 560 MiB, Parquet 3.4 s 603 MiB  (Parquet / CSV: time x0.64, RSS x1.08)
       same JSON for all four: True
-    100M through DuckDB vs 30M in memory: time x2.74 for x3.3 the rows; peak RSS x0.81 (631 vs 781 MiB)
+    100M through DuckDB vs 30M in memory: time x4.07 for x3.3 the rows; peak RSS x0.82 (642 vs 785 MiB)
     in-memory path: ~22 bytes per row over ~150 MiB, ~2.2 GiB at 100M rows (extrapolated)
 
-(The same 10M-row runs took 7.4 to 17.2 s for the memory engine within this one run: the noise of the
-shared machine. The memory engine reads Parquet through its CSV form, hence Parquet slower than CSV there.)
+An earlier run under load (04:52 UTC, load average 9-14 from other jobs) took 67.3 s / 631 MiB for the
+100M-row file; then the memory engine still read Parquet through its CSV text: Parquet / CSV time x2.71,
+RSS x1.49 (now x0.76 and x1.26: only the needed columns, typed, batch by batch).
 """
 
 from __future__ import annotations
