@@ -4,6 +4,9 @@ against CSV at 10M rows, each run in a fresh process (time and peak RSS of that 
     python benchmarks/bench_scale.py [--big-rows 100000000] [--memory-rows 10000000 30000000]
                                      [--parquet-rows 10000000] [--folder /tmp/bench_scale]
 
+The big file also goes through the metrics page's "files on the server" path (``aggregate_files`` then
+``ui.metrics.kept.summarize_counts``, what the page keeps), in a fresh process.
+
 Files are written once to ``--folder`` (kept for reruns: the 100M-row CSV is 1.1 GB and takes a minute or
 two to write): ``label,score`` rows with 6-decimal scores ("1,0.731050", 11 bytes a row), so every engine
 sees the same distinct scores and the AUC / AP / KS must be equal exactly.
@@ -19,23 +22,26 @@ in-memory path is run only up to ``--memory-rows`` (default 30M rows): it holds 
 bytes, then 9 bytes a row of arrays plus the sort's temporaries), several GB at 100M rows, which a shared
 machine should not be asked for; its memory per row is printed so the 100M figure can be extrapolated.
 
-Figures from a run on a quiet moment of the 2-core machine (2026-11-28 07:10 UTC, duckdb 2.0.1, one
+Figures from a run on a quiet moment of the 2-core machine (2026-11-28 07:16 UTC, duckdb 2.0.1, one
 DuckDB thread, 512 MB DuckDB memory limit), after Parquet is read typed by the memory engine::
 
-    memory engine   10M rows CSV    2.0 s  peak RSS 362 MiB      duckdb engine  10M    4.0 s  560 MiB
-    memory engine   30M rows CSV    6.7 s  peak RSS 785 MiB      duckdb engine  30M   10.4 s  608 MiB
-    duckdb engine  100M rows CSV (1.10 GB)  27.4 s  peak RSS 642 MiB
-    same JSON from both engines at 10M and 30M: True
+    memory engine   10M rows CSV    2.1 s  peak RSS 364 MiB      duckdb engine  10M    3.5 s  560 MiB
+    memory engine   30M rows CSV    5.9 s  peak RSS 784 MiB      duckdb engine  30M    7.4 s  608 MiB
+    duckdb engine  100M rows CSV (1.10 GB)  20.2 s  peak RSS 642 MiB
+    page: files on the server, 100M rows    21.5 s  peak RSS 657 MiB (DuckDB 19.3 s, kept summary 2.2 s;
+        22.9 MiB kept for 1M distinct scores; scikit-learn check on a 200,000-row sample: 0.0e+00)
+    same JSON from both engines at 10M and 30M: True; same AUC on the page's path: True
     10M rows: CSV 110 MB, Parquet 76 MB
-      memory engine  CSV 2.8 s 365 MiB, Parquet 2.1 s 461 MiB  (Parquet / CSV: time x0.76, RSS x1.26)
-      duckdb engine  CSV 5.4 s 560 MiB, Parquet 3.4 s 603 MiB  (Parquet / CSV: time x0.64, RSS x1.08)
+      memory engine  CSV 1.8 s 365 MiB, Parquet 1.8 s 461 MiB  (Parquet / CSV: time x0.98, RSS x1.26)
+      duckdb engine  CSV 4.0 s 560 MiB, Parquet 2.8 s 599 MiB  (Parquet / CSV: time x0.70, RSS x1.07)
       same JSON for all four: True
-    100M through DuckDB vs 30M in memory: time x4.07 for x3.3 the rows; peak RSS x0.82 (642 vs 785 MiB)
+    100M through DuckDB vs 30M in memory: time x3.42 for x3.3 the rows; peak RSS x0.82 (642 vs 784 MiB)
+    the page's files path vs the command line's duckdb engine: time x1.07, peak RSS x1.02
     in-memory path: ~22 bytes per row over ~150 MiB, ~2.2 GiB at 100M rows (extrapolated)
 
 An earlier run under load (04:52 UTC, load average 9-14 from other jobs) took 67.3 s / 631 MiB for the
 100M-row file; then the memory engine still read Parquet through its CSV text: Parquet / CSV time x2.71,
-RSS x1.49 (now x0.76 and x1.26: only the needed columns, typed, batch by batch).
+RSS x1.49 (x0.76-0.98 and x1.26 since: only the needed columns, typed, batch by batch).
 """
 
 from __future__ import annotations
@@ -111,6 +117,35 @@ CHILD = textwrap.dedent(
 )
 
 
+PAGE_CHILD = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    sys.path.insert(0, {root!r})
+    start = time.perf_counter()
+    from core.metrics import aggregate_files
+    from ui.metrics.kept import summarize_counts
+    aggregated = aggregate_files({path!r})
+    read = time.perf_counter() - start
+    kept = summarize_counts(aggregated, source_id="bench", name="bench", mapping=())
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
+    ev = kept.evaluations["score"]
+    print(json.dumps({{"seconds": seconds, "read": read, "peak_mib": peak, "kept_mib": kept.nbytes() / 2**20,
+                       "roc_auc": ev.roc_auc, "check": kept.checks["score"][0]}}))
+    """
+)
+
+
+def measure_page(path: Path) -> dict:
+    """The metrics page's files path in a fresh process: DuckDB's aggregate, then the kept summary
+    (figures, DeLong interval, the three AUC methods, the scikit-learn checks on a 200,000-row sample)."""
+    code = PAGE_CHILD.format(root=str(ROOT), path=str(path))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"the page's path on {path} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def measure(path: Path, engine: str) -> dict:
     """``python -m core.metrics path --engine engine`` in a fresh process: time, peak RSS, the report."""
     code = CHILD.format(root=str(ROOT), args=[str(path), "--engine", engine])
@@ -167,6 +202,13 @@ def main() -> None:
     big = csv_of(args.big_rows)
     big_run = measure(big, "duckdb")
     show(f"duckdb engine ({big.stat().st_size / 1e9:.2f} GB CSV)", args.big_rows, big_run)
+    page = measure_page(big)
+    print(
+        f"  {'page: files on the server':<34} {args.big_rows / 1e6:>6.0f}M rows  {page['seconds']:7.1f} s  "
+        f"peak RSS {page['peak_mib']:7.0f} MiB  (DuckDB {page['read']:.1f} s, kept summary "
+        f"{page['seconds'] - page['read']:.1f} s; {page['kept_mib']:.1f} MiB kept; scikit-learn check "
+        f"{page['check']:.1e})  AUC {page['roc_auc']:.12f}"
+    )
 
     print(f"\nParquet vs CSV at {args.parquet_rows / 1e6:.0f}M rows:")
     csv = csv_of(args.parquet_rows)
@@ -196,6 +238,12 @@ def main() -> None:
         f"{extrapolated:.1f} GiB at {args.big_rows / 1e6:.0f}M rows (extrapolated)"
     )
     print(f"  100M-row CSV through DuckDB: peak RSS under 1 GiB: {big_run['peak_mib'] < 1024}")
+    print(
+        f"  the page's files path vs the command line's duckdb engine on it: time "
+        f"x{page['seconds'] / big_run['seconds']:.2f}, "
+        f"peak RSS x{page['peak_mib'] / big_run['peak_mib']:.2f}, "
+        f"same AUC: {page['roc_auc'] == big_run['report']['models']['score']['roc_auc']}"
+    )
     for engine in ("memory", "duckdb"):
         csv_run, parquet_run = runs[engine, "CSV"], runs[engine, "Parquet"]
         print(
