@@ -278,6 +278,7 @@ def load_scores(
         For every problem with the file, naming the column and the first bad row.
     """
     _check_arguments(label, score, weight, drop_invalid)
+    parquet = None  # the open Parquet file (asked once: opening it moves a file object's position)
     if is_parquet(source):
         # the columns are picked on the first rows as CSV text (as detect_columns does), then read typed
         parquet = _open_parquet(source)
@@ -288,7 +289,7 @@ def load_scores(
     label_col = _pick_label(doc, label)
     weight_col = _pick_weight(doc, weight, exclude={label_col, *_explicit_scores(doc, score)})
     score_cols = _pick_scores(doc, score, label_col, weight_col)
-    if is_parquet(source):
+    if parquet is not None:
         table = _ParquetParser(doc, parquet, label_col, score_cols, weight_col, pos_label, drop_invalid).run()
         table.encoding = "parquet"
         return table

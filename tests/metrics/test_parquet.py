@@ -180,3 +180,20 @@ def test_no_rows_and_a_broken_file_are_sentences():
     broken = data[:200] + b"\x00" * 500 + data[700:]  # the column data damaged, the footer intact
     with pytest.raises(ScoreFileError, match="Parquet"):
         load_scores(broken)
+
+
+def test_every_kind_of_source_reads_every_row(tmp_path):
+    # more rows than the sample the columns are guessed on, from bytes, a BytesIO (the page's upload),
+    # an open file and a path
+    n = 50_000
+    y = rng.random(n) < 0.4
+    table = pa.table({"label": pa.array(y.astype(np.int64)), "score": pa.array(rng.random(n))})
+    data = parquet_bytes(table, row_group_size=16_384)
+    path = tmp_path / "s.parquet"
+    path.write_bytes(data)
+    with path.open("rb") as handle:
+        tables = [load_scores(data), load_scores(io.BytesIO(data)), load_scores(handle), load_scores(path)]
+    for read in tables:
+        assert (read.n_rows, read.encoding) == (n, "parquet")
+        np.testing.assert_array_equal(read.y_true, y)
+        assert_same(read, tables[0])
