@@ -28,6 +28,7 @@ from core.metrics import (
     detect_columns,
     expand_sources,
     expected_calibration_error,
+    first_with_rows,
     gains_frame,
     histogram_frame,
     ks_frame,
@@ -210,7 +211,7 @@ elif source_kind == "files":
     source_name = pattern
 
     def open_source():  # type: ignore[no-redef]
-        return paths[0]
+        return first_with_rows(paths)  # a folder of parts may start with an empty one
 
 else:
     url_choice("metrics_example", list(EXAMPLES), "balanced")
@@ -267,26 +268,33 @@ else:
             st.session_state.pop(k, None)
         st.session_state["metrics_mapping_for"] = source_id
 
+    # The widgets start from the guess; files on the server read before start from the mapping they were
+    # read with (Streamlit forgets a widget's value when the user looks at another source or page, and
+    # the summary kept for that mapping would then be hidden behind the guess's).
+    start = (guess.label, tuple(guess.scores), guess.weight, guess.pos_label, False)
+    held = st.session_state.get(KEPT_FILES) if source_kind == "files" else None
+    if held is not None and held.source_id.startswith(f"{source_id}:"):
+        start = held.mapping
     with st.expander(tr("mapping", name=source_name), expanded=source_kind != "example"):
         c1, c2, c3, c4 = st.columns(4)
         label_col = c1.selectbox(
             tr("label_column"),
             options=guess.columns,
-            index=guess.columns.index(guess.label) if guess.label in guess.columns else 0,
+            index=guess.columns.index(start[0]) if start[0] in guess.columns else 0,
             key="metrics_label",
         )
         score_options = [c for c in guess.columns if c != label_col]
         score_cols = c2.multiselect(
             tr("score_columns"),
             options=score_options,
-            default=[c for c in guess.scores if c in score_options],
+            default=[c for c in start[1] if c in score_options],
             key="metrics_scores",
         )
         weight_options = [NONE, *[c for c in score_options if c not in score_cols]]
         weight_col = c3.selectbox(
             tr("weight_column"),
             options=weight_options,
-            index=weight_options.index(guess.weight) if guess.weight in weight_options else 0,
+            index=weight_options.index(start[2]) if start[2] in weight_options else 0,
             key="metrics_weight",
             help=tr("weight_help"),
         )
@@ -295,14 +303,14 @@ else:
             c4.selectbox(
                 tr("positive_label"),
                 options=label_values,
-                index=label_values.index(guess.pos_label) if guess.pos_label in label_values else 0,
+                index=label_values.index(start[3]) if start[3] in label_values else 0,
                 key="metrics_pos_label",
             )
             if label_values
             else None
         )
         drop_invalid = st.checkbox(
-            tr("drop_invalid"), key="metrics_drop_invalid", help=tr("drop_invalid_help")
+            tr("drop_invalid"), value=start[4], key="metrics_drop_invalid", help=tr("drop_invalid_help")
         )
 
     if not score_cols:
@@ -332,7 +340,8 @@ else:
 
     def read_files(progress=None) -> KeptSource:
         aggregated = aggregate_files(
-            paths,
+            pattern,  # expanded again, inside the folder (the file names are not patterns)
+            root=DATA_FOLDER,
             label=mapping[0],
             score=list(mapping[1]),
             weight=mapping[2],
@@ -352,7 +361,6 @@ else:
     try:
         if source_kind == "files":
             # Read on request (a large file takes a while), then kept until the files or choices change.
-            held = st.session_state.get(KEPT_FILES)
             if held is not None and (held.source_id, held.mapping) == (f"{source_id}:{rounding}", mapping):
                 kept = held
             elif st.button(tr("files_read", n=len(paths)), type="primary", icon=":material/database:"):

@@ -66,7 +66,7 @@ from core.metrics._counts import (
     round_scores,
     score_counts,
 )
-from core.metrics._duckdb import AggregatedScores, aggregate_files, expand_sources
+from core.metrics._duckdb import AggregatedScores, aggregate_files, expand_sources, first_with_rows
 from core.metrics._evaluation import (
     Confusion,
     Curve,
@@ -156,6 +156,7 @@ __all__ = [
     "expand_sources",
     "expected_calibration_error",
     "file_fields",
+    "first_with_rows",
     "gains_frame",
     "gini",
     "histogram_frame",

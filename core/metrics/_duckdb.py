@@ -30,6 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from core.metrics._counts import ScoreCounts, counts_from_table
 from core.metrics._parquet import is_parquet
 from core.metrics._scores import ScoreFileError, _canonical, detect_columns
 
-__all__ = ["AggregatedScores", "aggregate_files", "expand_sources"]
+__all__ = ["AggregatedScores", "aggregate_files", "expand_sources", "first_with_rows"]
 
 # DuckDB's own memory cap for the GROUP BY (it spills to its temp directory beyond it)
 DEFAULT_MEMORY_LIMIT = "512MB"
@@ -83,44 +84,107 @@ class AggregatedScores:
 
 def expand_sources(sources: str | Sequence[str], *, root: str | os.PathLike[str] | None = None) -> list[str]:
     """Paths from paths and glob patterns (``*``, ``?``, ``[...]``, ``**``), sorted per pattern; a
-    pattern that matches nothing, or a missing path, is a :class:`ScoreFileError`.
+    pattern that matches nothing, a missing path or a folder is a :class:`ScoreFileError`.
 
-    ``root``: a folder the files must be in (the page's data folder). Relative paths and patterns are
-    taken from it, and a file whose real path (symbolic links followed) is outside it is an error, so
-    ``..`` or a link cannot reach other files; the paths returned are then absolute."""
+    ``root``: a folder the files must be in (the page's data folder, named by whoever runs the app;
+    the patterns come from visitors). Paths and patterns are then relative to it; an absolute path is
+    accepted only inside it, and a ``..`` part is refused before the disk is looked at, so nothing
+    outside the folder is globbed, probed or named in a message. Matches are looked for inside the
+    folder only, and a file whose real path is outside (a symbolic link leading out) is left out of a
+    glob's matches and refused when named. The paths returned are absolute."""
     if isinstance(sources, str | os.PathLike):
         sources = [os.fspath(sources)]
-    base = None if root is None else os.path.realpath(os.fspath(root))
-    if base is not None and not os.path.isdir(base):
-        raise ScoreFileError(f"The data folder '{os.fspath(root)}' does not exist.")
-    paths: list[str] = []
-    for source in sources:
-        source = os.fspath(source)
-        if base is not None:
-            source = os.path.join(base, os.path.expanduser(source))
-        if globbing.has_magic(source):
-            matched = sorted(p for p in globbing.glob(source, recursive=True) if os.path.isfile(p))
-            if not matched:
-                raise ScoreFileError(f"No file matches {_shown(source, base)!r}.")
-            paths.extend(matched)
-        elif not os.path.isfile(source):
-            raise ScoreFileError(f"Cannot read the file '{_shown(source, base)}': no such file.")
-        else:
-            paths.append(source)
-    if base is not None:
-        outside = [p for p in paths if os.path.commonpath([base, os.path.realpath(p)]) != base]
-        if outside:
-            raise ScoreFileError(
-                f"Only files inside the data folder can be read; {_shown(outside[0], base)!r} is not."
-            )
+    if root is None:
+        paths = [path for source in sources for path in _expand(os.fspath(source))]
+    else:
+        base = os.path.realpath(os.fspath(root))
+        if not os.path.isdir(base):
+            raise ScoreFileError(f"The data folder '{os.fspath(root)}' does not exist.")
+        given = os.path.abspath(os.fspath(root))
+        paths = []
+        for source in sources:
+            relative = _relative_to_folder(os.fspath(source), (base, given))
+            paths.extend(_expand_in_folder(relative, base))
     if not paths:
         raise ScoreFileError("No file given: name a CSV or Parquet file, several, or a glob pattern.")
     return paths
 
 
-def _shown(path: str, base: str | None) -> str:
-    """A path as the user gave it: relative to the data folder when there is one."""
-    return path if base is None else os.path.relpath(path, base)
+def _expand(source: str) -> list[str]:
+    """The files a path or pattern names (anywhere: the command line's user names their own files)."""
+    if globbing.has_magic(source):
+        matched = sorted(p for p in globbing.glob(source, recursive=True) if os.path.isfile(p))
+        if not matched:
+            raise ScoreFileError(f"No file matches {source!r}.")
+        return matched
+    _check_file(source, source)
+    return [source]
+
+
+def _check_file(path: str, shown: str) -> None:
+    if os.path.isdir(path):
+        raise ScoreFileError(
+            f"'{shown}' is a folder: name its files, e.g. '{shown.rstrip('/')}/*.parquet' or "
+            f"'{shown.rstrip('/')}/**/*.csv'."
+        )
+    if not os.path.isfile(path):
+        raise ScoreFileError(f"Cannot read the file '{shown}': no such file.")
+
+
+_OUTSIDE = "Only files inside the data folder can be read: give a path relative to it, without '..'."
+
+
+def _relative_to_folder(source: str, folders: tuple[str, ...]) -> str:
+    """``source`` relative to the data folder, checked on the text alone (the disk is not touched)."""
+    if os.path.isabs(source):
+        normal = os.path.normpath(source)
+        inside = [f for f in folders if normal == f or normal.startswith(f.rstrip(os.sep) + os.sep)]
+        if not inside:
+            raise ScoreFileError(_OUTSIDE)
+        source = os.path.relpath(normal, inside[0])
+    if ".." in Path(source).parts:
+        raise ScoreFileError(_OUTSIDE)
+    return source
+
+
+def _expand_in_folder(relative: str, base: str) -> list[str]:
+    """The files ``relative`` names inside ``base`` whose real path is inside it too."""
+
+    def inside(path: str) -> bool:
+        return os.path.commonpath([base, os.path.realpath(path)]) == base
+
+    if globbing.has_magic(relative):
+        matched = sorted(globbing.glob(relative, root_dir=base, recursive=True))
+        files = [p for p in (os.path.join(base, m) for m in matched) if os.path.isfile(p) and inside(p)]
+        if not files:
+            raise ScoreFileError(f"No file in the data folder matches {relative!r}.")
+        return files
+    path = os.path.join(base, relative)
+    _check_file(path, relative)
+    if not inside(path):
+        raise ScoreFileError(_OUTSIDE)
+    return [path]
+
+
+def first_with_rows(paths: Sequence[str]) -> str:
+    """The first of ``paths`` with a data row (a Parquet file with rows, a CSV file with a line after
+    its header), where columns are best guessed: a folder of parts written by Spark or DuckDB often
+    starts with an empty one. The first path when none has rows (reading it says why)."""
+    for path in paths:
+        try:
+            if is_parquet(path):
+                import pyarrow.parquet as pq
+
+                if pq.ParquetFile(path).metadata.num_rows > 0:
+                    return path
+            else:
+                with open(path, "rb") as handle:
+                    head = handle.read(1 << 16)
+                if sum(1 for line in head.splitlines() if line.strip()) >= 2:
+                    return path
+        except Exception:  # an unreadable file: reading it gives the error in its own words
+            return path
+    return paths[0]
 
 
 def _quote_identifier(name: str) -> str:
@@ -168,6 +232,7 @@ def _source_sql(paths: list[str], parquet: bool, guess: Any, typed: bool) -> str
 def aggregate_files(
     sources: str | Sequence[str],
     *,
+    root: str | os.PathLike[str] | None = None,
     label: str | None = None,
     score: str | Sequence[str] | None = None,
     weight: str | None = None,
@@ -179,7 +244,9 @@ def aggregate_files(
 ) -> AggregatedScores:
     """Aggregate score files in DuckDB, out of core, into one :class:`ScoreCounts` per score column.
 
-    ``sources``: a path, a glob, or a list of them; all CSV or all Parquet, with the same columns.
+    ``sources``: a path, a glob, or a list of them; all CSV or all Parquet, with the same columns; with
+    ``root``, inside that folder only (see :func:`expand_sources`). The columns are guessed on the first
+    file with rows.
     ``label``, ``score``, ``weight``, ``pos_label``, ``drop_invalid``: as :func:`core.scores.load_scores`.
     ``decimals``: round the scores to this many places in SQL (``ROUND``, half away from zero) before
     grouping, for files with too many distinct scores; each table then carries the AUC bound
@@ -198,12 +265,13 @@ def aggregate_files(
         isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 15
     ):
         raise ValueError(f"decimals must be a whole number from 0 to 15, got {decimals!r}.")
-    paths = expand_sources(sources)
+    paths = expand_sources(sources, root=root)
     kinds = {is_parquet(p) for p in paths}
     if len(kinds) > 1:
         raise ScoreFileError("The files mix CSV and Parquet: give files of one kind.")
     parquet = kinds.pop()
-    guess = detect_columns(paths[0], label=label, score=score, weight=weight, pos_label=pos_label)
+    sample = first_with_rows(paths)
+    guess = detect_columns(sample, label=label, score=score, weight=weight, pos_label=pos_label)
     if guess.label is None or guess.pos_label is None or not guess.scores:
         raise ScoreFileError(" ".join(guess.notes) or "The label or score columns cannot be guessed.")
     y = _quote_identifier(guess.label)

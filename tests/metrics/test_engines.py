@@ -241,28 +241,66 @@ def test_data_folder_confines_paths_and_globs(tmp_path):
 
     assert expand_sources("scores/*.csv", root=root) == [f"{real}/scores/a.csv", f"{real}/scores/b.csv"]
     assert expand_sources("scores/b.csv", root=root) == [f"{real}/scores/b.csv"]
-    assert expand_sources(f"{real}/scores/a.csv", root=root) == [f"{real}/scores/a.csv"]
-    # a path out of the folder, an absolute one elsewhere, a link leading out, and globs matching those
-    for escaping in ("../secret.csv", str(outside), "link.csv", "*.csv", "**/*.csv", "../*.csv"):
-        with pytest.raises(ScoreFileError, match="inside the data folder"):
+    assert expand_sources(f"{root}/scores/a.csv", root=root) == [f"{real}/scores/a.csv"]  # absolute, inside
+    # the glob's link leading out is left out; named, it is refused
+    assert expand_sources("**/*.csv", root=root) == [f"{real}/scores/a.csv", f"{real}/scores/b.csv"]
+    for escaping in (
+        "../secret.csv",
+        str(outside),
+        "link.csv",
+        "../*.csv",
+        "/**/*.csv",
+        "scores/../../x.csv",
+    ):
+        with pytest.raises(ScoreFileError, match="inside the data folder") as error:
             expand_sources(escaping, root=root)
-    with pytest.raises(ScoreFileError, match=r"No file matches 'scores/\*\.parquet'"):
+        assert "secret" not in str(error.value), "a file outside the folder is never named"
+    with pytest.raises(ScoreFileError, match=r"No file in the data folder matches '\*\.csv'"):
+        expand_sources("*.csv", root=root)  # only the link, left out
+    with pytest.raises(ScoreFileError, match=r"No file in the data folder matches 'scores/\*\.parquet'"):
         expand_sources("scores/*.parquet", root=root)
     with pytest.raises(ScoreFileError, match=r"'scores/c\.csv': no such file"):
         expand_sources("scores/c.csv", root=root)
+    with pytest.raises(
+        ScoreFileError, match=r"'scores' is a folder: name its files, e\.g\. 'scores/\*\.parquet'"
+    ):
+        expand_sources("scores", root=root)
+    with pytest.raises(ScoreFileError, match=r"'~/x\.csv': no such file"):
+        expand_sources("~/x.csv", root=root)  # no home folder: a name in the data folder
     with pytest.raises(ScoreFileError, match="does not exist"):
         expand_sources("a.csv", root=tmp_path / "missing")
     # without a root, any path (the command line's user names their own files)
     assert expand_sources(str(outside)) == [str(outside)]
 
 
+def test_file_names_are_not_globbed_twice_and_empty_parts_are_skipped(tmp_path):
+    # a file named with glob characters, beside one its name would match as a pattern
+    (tmp_path / "scores1.csv").write_text("label,score\n1,0.9\n0,0.2\n1,0.4\n")
+    (tmp_path / "scores[1].csv").write_text("label,score\n0,0.8\n1,0.3\n0,0.1\n")
+    aggregated = aggregate_files("scores*.csv", root=tmp_path)
+    assert aggregated.files == [str(tmp_path.resolve() / n) for n in ("scores1.csv", "scores[1].csv")]
+    assert aggregated.n_rows == 6
+    # a folder of parts whose first part is empty: the columns are guessed on the next one
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame().iloc[:0].to_parquet(parts / "part-0.parquet")
+    frame().to_parquet(parts / "part-1.parquet")
+    (parts / "part-2.csv").write_text("")
+    assert aggregate_files(parts / "*.parquet").n_rows == len(frame())
+    from core.metrics import first_with_rows
+
+    assert first_with_rows([str(parts / "part-2.csv"), str(parts / "part-1.parquet")]).endswith(
+        "part-1.parquet"
+    )
+
+
 @pytest.mark.parametrize(("weights", "whole"), [([1.0, 2.0, 0.0, 3.0], True), ([0.5, 0.5, 1.0, 2.0], False)])
 def test_whole_weights_tell_a_count_column(tmp_path, weights, whole):
-    data = pd.DataFrame({"label": [1, 0, 1, 0], "score": [0.9, 0.9, 0.2, 0.1], "count": weights})
+    # the two 0.5s are one (score, label) group whose sum is 1: only the rows tell fractional weights
+    data = pd.DataFrame({"label": [1, 1, 0, 0], "score": [0.9, 0.9, 0.2, 0.1], "count": weights})
     data.to_csv(tmp_path / "t.csv", index=False)
     aggregated = aggregate_files(tmp_path / "t.csv", weight="count")
     assert aggregated.whole_weights is whole
-    # the two 0.5s share a (score, label) group of sum 1: the flag looks at the rows, not the sums
     assert aggregated.counts["score"].weighted
     (tmp_path / "plain.csv").write_text("label,score\n1,0.9\n0,0.2\n")
     assert aggregate_files(tmp_path / "plain.csv").whole_weights  # no weight column: rows
