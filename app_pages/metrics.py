@@ -9,6 +9,7 @@ explorer is a fragment, so moving the threshold costs a binary search, not a re-
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,14 @@ NS = "metrics"
 
 def tr(name: str, /, **values: object) -> str:
     return t(f"{NS}.{name}", **values)
+
+
+def _up(x: float, digits: int = 2) -> float:
+    """``x`` rounded up to ``digits`` significant digits (a bound shown must not shrink)."""
+    if x <= 0 or not math.isfinite(x):
+        return x
+    step = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
+    return math.ceil(x / step * (1 - 1e-12)) * step
 
 
 def _fmt(x: float, digits: int = 4) -> str:
@@ -413,7 +422,7 @@ cols[0].metric(
     tr("auc"),
     _fmt(ev.roc_auc),
     # scores rounded before grouping: the AUC of the exact scores is within the bound, beside the AUC
-    delta=None if kept.decimals is None else f"± {bound:.2g}",
+    delta=None if kept.decimals is None else f"± {_up(bound):.2g}",
     delta_color="off",
     delta_arrow="off",
     help=tr("auc_help"),
@@ -428,9 +437,9 @@ if kept.decimals is not None:
         tr(
             "auc_bound",
             decimals=kept.decimals,
-            bound=f"{bound:.2g}",
-            low=_fmt(max(0.0, ev.roc_auc - bound)),
-            high=_fmt(min(1.0, ev.roc_auc + bound)),
+            bound=f"{_up(bound):.2g}",
+            low=f"{math.floor(max(0.0, ev.roc_auc - bound) * 1e4) / 1e4:.4f}",  # widened, never narrowed
+            high=f"{math.ceil(min(1.0, ev.roc_auc + bound) * 1e4) / 1e4:.4f}",
         )
     )
 if ev.ks_direction < 0:
