@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -92,9 +93,39 @@ def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
     except (pa.ArrowException, OSError) as exc:
         raise ParquetError(f"The file starts like Parquet but cannot be read as Parquet: {exc}") from None
     for i, field in enumerate(table.schema):
-        # nested or binary columns have no CSV form: left out (they cannot be labels or scores)
-        if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):
-            table = table.set_column(i, field.name, pa.nulls(table.num_rows, pa.string()))
+        if not has_text_form(field.type):
+            table = table.set_column(i, field.name, as_text(table.column(i)))
     out = io.BytesIO()
-    pacsv.write_csv(table, out)
+    try:
+        pacsv.write_csv(table, out)
+    except (pa.ArrowException, OSError) as exc:
+        raise ParquetError(f"The Parquet file's columns cannot be read as a table of values: {exc}") from None
     return out.getvalue()
+
+
+def has_text_form(kind: pa.DataType) -> bool:
+    """Whether CSV writes a column of this type as it is: numbers, booleans, text, dates and times
+    (plain or dictionary-encoded). Binary and nested columns are not labels or scores."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return (
+        pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_decimal(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_temporal(kind)
+        or pa.types.is_null(kind)
+    )
+
+
+def as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A column of another type as text (e.g. a string view), or missing values where it has none
+    (binary, nested): the CSV form's cells, and what the typed reader sees."""
+    if not (pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type)):
+        try:
+            return pc.cast(column, pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            pass
+    return pa.nulls(len(column), pa.string())

@@ -56,7 +56,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from core.metrics._parquet import ParquetError, is_parquet, open_parquet, parquet_as_csv
+from core.metrics._parquet import (
+    ParquetError,
+    as_text,
+    has_text_form,
+    is_parquet,
+    open_parquet,
+    parquet_as_csv,
+)
 
 __all__ = [
     "EXAMPLES",
@@ -1389,8 +1396,10 @@ class _ParquetParser(_Parser):
 
 def _label_text(column: pa.Array) -> pa.Array:
     """A Parquet label column as the text its CSV form holds (``1``, ``true``, ``yes``); missing: empty."""
-    if not (pa.types.is_string(column.type)):
-        column = pc.cast(column, pa.string())
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    if not pa.types.is_string(column.type):
+        column = pc.cast(column, pa.string()) if has_text_form(column.type) else as_text(column)
     return pc.fill_null(column, "")
 
 
@@ -1398,18 +1407,16 @@ def _parquet_numbers(column: pa.Array) -> tuple[pa.Array, bool]:
     """A Parquet score or weight column as float64 (integers and floats, cast exactly) or as text to
     parse (and whether it is text). Other types are text as in the file's CSV form (a boolean's
     ``true`` is not a number); types with no text form (nested, binary) are missing values."""
-    kind = column.type
-    if pa.types.is_dictionary(kind):
+    if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-        kind = column.type
+    kind = column.type
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         return pc.cast(column, pa.float64(), safe=False), False
     # a decimal goes through its text: Arrow's decimal -> double cast can be one ulp off the nearest
     # double, which the text (as in the CSV form) gives
-    try:
+    if has_text_form(kind):
         return pc.cast(column, pa.string()), True
-    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-        return pa.nulls(len(column), pa.string()), True
+    return as_text(column), True
 
 
 def _count_lines(buf: bytes | bytearray, start: int) -> int:
