@@ -45,7 +45,14 @@ from ui.charts import show_chart
 from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.metrics import charts
-from ui.metrics.data_folder import data_folder, files_id, human_size, total_size
+from ui.metrics.data_folder import (
+    data_folder,
+    files_id,
+    human_size,
+    mapping_from_url,
+    mirror_mapping,
+    total_size,
+)
 from ui.metrics.kept import (
     CALIBRATION_BINS,
     CALIBRATION_STRATEGIES,
@@ -134,6 +141,8 @@ source_kind = st.segmented_control(
     key="metrics_source",
 )
 kept: KeptSource | None = None
+if source_kind != "files":
+    mirror_mapping(None)  # only the files' mapping belongs in a link
 if source_kind == "upload":
     if incoming is not None:
         st.session_state.pop(PENDING, None)
@@ -277,12 +286,14 @@ else:
             st.session_state.pop(k, None)
         st.session_state["metrics_mapping_for"] = source_id
 
-    # The widgets start from the guess; files on the server read before start from the mapping they were
-    # read with (Streamlit forgets a widget's value when the user looks at another source or page, and
-    # the summary kept for that mapping would then be hidden behind the guess's).
+    # The widgets start from the guess. Files on the server start from a link's mapping, or from the one
+    # they were read with (Streamlit forgets a widget's value when the user looks at another source or
+    # page, and the summary kept for that mapping would then be hidden behind the guess's).
     start = (guess.label, tuple(guess.scores), guess.weight, guess.pos_label, False)
     held = st.session_state.get(KEPT_FILES) if source_kind == "files" else None
-    if held is not None and held.source_id.startswith(f"{source_id}:"):
+    if source_kind == "files" and (linked := mapping_from_url(guess)) is not None:
+        start = linked
+    elif held is not None and held.source_id.startswith(f"{source_id}:"):
         start = held.mapping
     with st.expander(tr("mapping", name=source_name), expanded=source_kind != "example"):
         c1, c2, c3, c4 = st.columns(4)
@@ -333,6 +344,8 @@ else:
         pos_label,
         drop_invalid,
     )
+    if source_kind == "files":
+        mirror_mapping(mapping)
 
     def read(progress=None) -> KeptSource:
         table = load_scores(

@@ -162,3 +162,19 @@ def test_a_chosen_mapping_survives_a_visit_to_another_source(folder):
     assert at.multiselect(key="metrics_scores").value == ["q"], "the mapping the files were read with"
     assert metric(at, "auc").value == auc, "shown again without a new read"
     assert not at.warning, [w.value for w in at.warning]
+
+
+def test_a_link_gives_the_files_mapping(folder):
+    _, data = folder
+    at = open_page(PAGE, metrics_source="files", metrics_files="all.csv", metrics_scores="q")
+    assert at.multiselect(key="metrics_scores").value == ["q"]
+    at = read(at)
+    y = (data["label"] == "churn").to_numpy()
+    assert float(metric(at, "auc").value) == pytest.approx(skm.roc_auc_score(y, data["q"]), abs=5e-5)
+    # the mapping chosen goes into the link; a link naming a column the files lack is ignored
+    at.multiselect(key="metrics_scores").set_value(["p", "q"]).run()
+    assert at.query_params["metrics_scores"] == ["p", "q"] and at.query_params["metrics_label"] == "label"
+    at = open_page(PAGE, metrics_source="files", metrics_files="all.csv", metrics_scores="nope")
+    assert at.multiselect(key="metrics_scores").value == ["p", "q"]
+    at.segmented_control(key="metrics_source").set_value("example").run()
+    assert "metrics_scores" not in at.query_params, "only the files' mapping is in a link"

@@ -16,6 +16,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 DATA_FOLDER_ENV = "DLNOTES_DATA_DIR"
 
@@ -47,3 +48,63 @@ def human_size(n_bytes: int) -> str:
         if n_bytes >= scale:
             return f"{n_bytes / scale:.3g} {unit}"
     return f"{n_bytes} B"
+
+
+# The column mapping of files on the server is part of a link (the files are there for everyone who opens
+# it); an upload's is not (the file is not in the link).
+MAPPING_PARAMS = (
+    "metrics_label",
+    "metrics_scores",
+    "metrics_weight",
+    "metrics_pos_label",
+    "metrics_drop_invalid",
+)
+
+
+def mapping_from_url(guess: Any) -> tuple[str, tuple[str, ...], str | None, str | None, bool] | None:
+    """The mapping a link gives (label, scores, weight, positive label, drop invalid; what it leaves out
+    is the guess's), or None when it gives none or names columns the files do not have (the positive
+    label is checked by its widget)."""
+    import streamlit as st
+
+    params = st.query_params
+    if not any(key in params for key in MAPPING_PARAMS):
+        return None
+    columns = guess.columns
+    label = params.get("metrics_label", guess.label)
+    scores = tuple(params.get_all("metrics_scores")) or tuple(guess.scores)
+    weight = params.get("metrics_weight", guess.weight) or None
+    if label not in columns or not scores or len(set(scores)) < len(scores):
+        return None
+    if any(s not in columns or s == label for s in scores):
+        return None
+    if weight is not None and (weight not in columns or weight == label or weight in scores):
+        return None
+    drop = params.get("metrics_drop_invalid") == "1"
+    return label, scores, weight, params.get("metrics_pos_label", guess.pos_label), drop
+
+
+def mirror_mapping(mapping: tuple[str, tuple[str, ...], str | None, str | None, bool] | None) -> None:
+    """Write the files' mapping into the URL (None: take it out, for the other sources)."""
+    import streamlit as st
+
+    params = st.query_params
+    if mapping is None:
+        for key in MAPPING_PARAMS:
+            params.pop(key, None)
+        return
+    label, scores, weight, pos_label, drop = mapping
+    wanted: dict[str, str | list[str] | None] = {
+        "metrics_label": label,
+        "metrics_scores": list(scores),
+        "metrics_weight": weight or "",  # empty: no weight column (absent: the guess's)
+        "metrics_pos_label": pos_label,
+        "metrics_drop_invalid": "1" if drop else None,
+    }
+    for key, value in wanted.items():
+        current = params.get_all(key)
+        if value is None:
+            if current:
+                params.pop(key, None)
+        elif current != (value if isinstance(value, list) else [value]):  # each write sends the URL
+            params[key] = value
