@@ -170,7 +170,9 @@ def test_svm_matches_svc_across_lambda_on_noisy_data(lam):
     d = L.classification_data(label_noise=0.3, n_outliers=12, seed=0)
     n = len(d.y_train)
     fit = L.fit_svm(d.x_train, d.y_train, lam=lam)
-    ref = SVC(kernel="linear", C=1 / (lam * n), tol=1e-10).fit(d.x_train, d.y_train)
+    # SVC at tol=1e-6 is within 5e-7 (relative objective) of its tol=1e-10 solution on this noisy data,
+    # in 0-3 s a fit instead of 9-15 s; ours is within 5e-7 of it and 7e-6 in w (bounds: 1e-5, 1e-4)
+    ref = SVC(kernel="linear", C=1 / (lam * n), tol=1e-6).fit(d.x_train, d.y_train)
     ref_objective = L.structural_risk(d.x_train, d.y_train, ref.coef_[0], ref.intercept_[0], "hinge", lam)
-    assert (fit.objective - ref_objective) / ref_objective < 2e-3
-    np.testing.assert_allclose(fit.w, ref.coef_[0], atol=2e-2)
+    assert (fit.objective - ref_objective) / ref_objective < 1e-5
+    np.testing.assert_allclose(fit.w, ref.coef_[0], atol=1e-4)
