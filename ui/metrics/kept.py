@@ -211,11 +211,7 @@ def summarize(
             three_ways[model] = _three_ways(ev, y, s)
             cis[model] = ev.delong_interval()
         elif counts:
-            unweighted = counts_from_table(s, y, w, weighted=False)
-            trapezoid, rank, pairwise = auc_three_ways(unweighted)
-            pairs = int(unweighted.n_pos) * int(unweighted.n_neg)
-            three_ways[model] = AucThreeWays(trapezoid, rank, pairwise, pairs)
-            cis[model] = evaluate_counts(unweighted).delong_interval()
+            three_ways[model], cis[model] = _row_count_figures(counts_from_table(s, y, w, weighted=False))
         checks[model] = _sklearn_check(y, s, w)
         calibration_checks[model] = _calibration_checks(y, s, w)
         if progress is not None:
@@ -223,20 +219,14 @@ def summarize(
     # DeLong's test of two models needs the rows paired: not from a weight column.
     several = len(evaluations) > 1 and w is None
     comparison = comparison_frame(y, table.scores) if several else pd.DataFrame()
-    fields = file_fields(table, name, 0.0)
-    del fields["threshold"]
-    drop_curves(evaluations)
-    return KeptSource(
+    return _kept_source(
+        table,
+        evaluations,
         source_id=source_id,
         name=name,
         mapping=mapping,
         guess=guess,
-        fields=fields,
-        n_rows=table.n_rows,
-        n_dropped=table.n_dropped,
-        pos_label=table.pos_label,
         weighted=w is not None,
-        evaluations=evaluations,
         cis=cis,
         comparison=comparison,
         three_ways=three_ways,
@@ -273,10 +263,7 @@ def summarize_counts(
         rows_table = _as_rows_table(table) if not weighted or count_column else None
         if rows_table is not None:
             # the notes' three methods and DeLong's variance count rows: those the table stands for
-            trapezoid, rank, pairwise = auc_three_ways(rows_table)
-            pairs = int(rows_table.n_pos) * int(rows_table.n_neg)
-            three_ways[model] = AucThreeWays(trapezoid, rank, pairwise, pairs)
-            cis[model] = evaluate_counts(rows_table).delong_interval()
+            three_ways[model], cis[model] = _row_count_figures(rows_table)
             y, s, w = _rows_drawn(rows_table)
         else:
             y, s, w = _weighted_rows(table)
@@ -284,20 +271,14 @@ def summarize_counts(
         calibration_checks[model] = _calibration_checks(y, s, w)
         if progress is not None:
             progress((i + 1) / len(aggregated.counts), model)
-    fields = file_fields(aggregated, name, 0.0)
-    del fields["threshold"]
-    drop_curves(evaluations)
-    return KeptSource(
+    return _kept_source(
+        aggregated,
+        evaluations,
         source_id=source_id,
         name=name,
         mapping=mapping,
         guess=guess,
-        fields=fields,
-        n_rows=aggregated.n_rows,
-        n_dropped=aggregated.n_dropped,
-        pos_label=aggregated.pos_label,
         weighted=weighted,
-        evaluations=evaluations,
         cis=cis,
         comparison=pd.DataFrame(),
         three_ways=three_ways,
@@ -308,6 +289,32 @@ def summarize_counts(
         decimals=next(iter(aggregated.counts.values())).decimals,
         auc_bounds=bounds,
     )
+
+
+def _kept_source(
+    source: ScoreTable | AggregatedScores, evaluations: dict[str, Evaluation], *, name: str, **figures: Any
+) -> KeptSource:
+    """The KeptSource of a file read into rows or aggregated by DuckDB (the same header attributes):
+    its report header, and the Evaluations without their full-resolution curves."""
+    fields = file_fields(source, name, 0.0)
+    del fields["threshold"]
+    drop_curves(evaluations)
+    return KeptSource(
+        name=name,
+        fields=fields,
+        n_rows=source.n_rows,
+        n_dropped=source.n_dropped,
+        pos_label=source.pos_label,
+        evaluations=evaluations,
+        **figures,
+    )
+
+
+def _row_count_figures(table: ScoreCounts) -> tuple[AucThreeWays, tuple[float, float, float]]:
+    """The notes' three AUC computations and DeLong's interval from a table of row counts (no rows)."""
+    trapezoid, rank, pairwise = auc_three_ways(table)
+    pairs = int(table.n_pos) * int(table.n_neg)
+    return AucThreeWays(trapezoid, rank, pairwise, pairs), evaluate_counts(table).delong_interval()
 
 
 def _as_rows_table(table: ScoreCounts) -> ScoreCounts:
