@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core.metrics import aggregate_files, load_scores
-from ui.metrics.kept import CHECK_SAMPLE, summarize, summarize_counts
+from ui.metrics.kept import CHECK_SAMPLE, _rows_drawn, summarize, summarize_counts
 
 
 def write(tmp_path, n: int, *, weights: str | None = None, seed: int = 0):
@@ -88,6 +88,42 @@ def test_a_large_table_is_checked_on_a_sample_of_its_rows(tmp_path):
     calibration = tables.calibration_checks
     assert calibration["raw"] == {}  # not probabilities: no calibration section
     assert all(d <= 1e-10 and m == CHECK_SAMPLE for d, m in calibration["p"].values())
+
+
+def test_a_count_table_of_billions_of_rows_is_checked_on_a_sample(tmp_path):
+    # a warehouse's (score, label, count) table standing for ~2e9 rows, read by DuckDB
+    rng = np.random.default_rng(3)
+    scores = np.round(np.linspace(0.0, 1.0, 400), 4)
+    table = pd.DataFrame(
+        {
+            "score": np.concatenate([scores, scores]),
+            "label": np.repeat([1, 0], scores.size),
+            # positives lean to high scores, negatives to low ones
+            "count": np.concatenate(
+                [
+                    rng.integers(1, 5_000_000, scores.size) * (1 + scores),
+                    rng.integers(1, 5_000_000, scores.size) * (2 - scores),
+                ]
+            ).astype(np.int64),
+        }
+    )
+    path = tmp_path / "billions.csv"
+    table.to_csv(path, index=False)
+    total = int(table["count"].sum())
+    assert total > 1_000_000_000
+    kept = summarize_counts(aggregate_files(path), source_id="t", name="f", mapping=())
+    assert kept.count_column == "count" and kept.n_rows == 2 * scores.size
+    diff, n_checked = kept.checks["score"]
+    assert diff <= 1e-10 and n_checked == CHECK_SAMPLE
+    # the rows drawn are a subset of the rows the table stands for, in its proportions
+    labels, drawn, _ = _rows_drawn(next(iter(aggregate_files(path).counts.values())))
+    assert labels.size == CHECK_SAMPLE
+    share = (table["label"] * table["count"]).sum() / total
+    assert abs(labels.mean() - share) < 5 * np.sqrt(share * (1 - share) / CHECK_SAMPLE)
+    for label in (True, False):
+        values, times = np.unique(drawn[labels == label], return_counts=True)
+        group = table[table["label"] == int(label)].set_index("score")["count"]
+        assert (times <= group.loc[values].to_numpy()).all()
 
 
 def test_rounded_scores_carry_the_auc_bound(tmp_path):

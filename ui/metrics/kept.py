@@ -332,8 +332,13 @@ def _rows_drawn(table: ScoreCounts) -> tuple[np.ndarray, np.ndarray, None]:
     """Rows (label, score) the table stands for: all of them, or ``CHECK_SAMPLE`` drawn without
     replacement (a fixed seed, as the sample of a file's rows)."""
     counts = np.concatenate([table.positives, table.negatives]).astype(np.int64)
-    if counts.sum() > CHECK_SAMPLE:
-        counts = np.random.default_rng(0).multivariate_hypergeometric(counts, CHECK_SAMPLE)
+    total = int(counts.sum())
+    if total > CHECK_SAMPLE:
+        # CHECK_SAMPLE of the ``total`` rows (numbered group by group), each group's share counted:
+        # a multivariate hypergeometric draw, for any total (numpy's own refuses 1e9 rows or more)
+        picked = np.random.default_rng(0).choice(total, CHECK_SAMPLE, replace=False)
+        groups = np.searchsorted(np.cumsum(counts), picked, side="right")
+        counts = np.bincount(groups, minlength=counts.size)
     labels = np.repeat(np.arange(2 * table.size) < table.size, counts)
     scores = np.repeat(np.concatenate([table.scores, table.scores]), counts)
     return labels, scores, None
