@@ -123,6 +123,8 @@ def has_text_form(kind: pa.DataType) -> bool:
 def as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """A column of another type as text (e.g. a string view), or missing values where it has none
     (binary, nested): the CSV form's cells, and what the typed reader sees."""
+    if pa.types.is_dictionary(column.type):  # its values decide (a dictionary of bytes is bytes)
+        column = pc.cast(column, column.type.value_type)
     if not (pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type)):
         try:
             return pc.cast(column, pa.string())

@@ -203,15 +203,19 @@ def test_binary_and_unusual_columns_read_as_their_csv_form():
     y = LABELS["int"]
     binary_label = pa.array([b"1" if v else b"0" for v in Y])
     table = pa.table(
-        {"label": y, "blob": binary_label, "view": pa.array([str(p) for p in P], pa.string_view())}
+        {
+            "label": y,
+            "blob": binary_label,
+            "coded_blob": binary_label.dictionary_encode(),
+            "view": pa.array([str(p) for p in P], pa.string_view()),
+        }
     )
-    # a binary column is missing values in the CSV form: as a label, every label is missing
-    for read in (
-        lambda d: load_scores(d, label="blob", score="view"),
-        lambda d: load_scores(parquet_as_csv(d), label="blob", score="view"),
-    ):
-        with pytest.raises(ScoreFileError, match=r"The label column 'blob' is missing in row 1"):
-            read(parquet_bytes(table))
+    # a binary column, plain or dictionary-encoded, is missing values in the CSV form: as a label, every
+    # label is missing
+    for blob in ("blob", "coded_blob"):
+        for data in (parquet_bytes(table), parquet_as_csv(parquet_bytes(table))):
+            with pytest.raises(ScoreFileError, match=rf"The label column '{blob}' is missing in row 1"):
+                load_scores(data, label=blob, score="view")
     # a string view is text: the same numbers either way
     typed, csv = both(table, label="label", score="view")
     assert_same(typed, csv)
