@@ -46,6 +46,7 @@ from ui.i18n import current_language, t
 from ui.layout import about_the_notes, page_header, reference_check
 from ui.metrics import charts
 from ui.metrics.data_folder import (
+    MAPPING_PARAMS,
     data_folder,
     files_id,
     human_size,
@@ -273,16 +274,9 @@ else:
         st.error(f"{t('common.error_prefix')} {err}")
         st.stop()
 
-    MAPPING_KEYS = (
-        "metrics_label",
-        "metrics_scores",
-        "metrics_weight",
-        "metrics_pos_label",
-        "metrics_drop_invalid",
-    )
     if st.session_state.get("metrics_mapping_for") != source_id:
         # A new file: its own auto-detected mapping, not the previous file's choices.
-        for k in MAPPING_KEYS:
+        for k in MAPPING_PARAMS:  # the mapping widgets' keys
             st.session_state.pop(k, None)
         st.session_state["metrics_mapping_for"] = source_id
 
@@ -485,7 +479,6 @@ def display_frames() -> dict[str, pd.DataFrame]:
 
 frames = session_memo("frames", (source_id, mapping, model, t("common.app_title")), display_frames)
 drop_curves(evaluations)  # the frames hold the curves, decimated
-summaries_at = {}  # filled by the explorer: the summary rows at the current threshold
 comparison = kept.comparison  # DeLong's test of the models (several models, no weights)
 
 

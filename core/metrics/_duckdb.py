@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import glob as globbing
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -91,7 +92,9 @@ def expand_sources(sources: str | Sequence[str], *, root: str | os.PathLike[str]
     accepted only inside it, and a ``..`` part is refused before the disk is looked at, so nothing
     outside the folder is globbed, probed or named in a message. Matches are looked for inside the
     folder only, and a file whose real path is outside (a symbolic link leading out) is left out of a
-    glob's matches and refused when named. The paths returned are absolute."""
+    glob's matches and refused when named. The paths returned are absolute. A file named twice (by two
+    patterns, or through a linked folder that ``**`` walks into) is returned once: its rows are read
+    once."""
     if isinstance(sources, str | os.PathLike):
         sources = [os.fspath(sources)]
     if root is None:
@@ -107,7 +110,19 @@ def expand_sources(sources: str | Sequence[str], *, root: str | os.PathLike[str]
             paths.extend(_expand_in_folder(relative, base))
     if not paths:
         raise ScoreFileError("No file given: name a CSV or Parquet file, several, or a glob pattern.")
-    return paths
+    return _once_each(paths)
+
+
+def _once_each(paths: list[str]) -> list[str]:
+    """``paths`` without the files already named (by their real path), in order."""
+    seen: set[str] = set()
+    unique = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
 
 
 def _expand(source: str) -> list[str]:
@@ -266,6 +281,12 @@ def aggregate_files(
     ):
         raise ValueError(f"decimals must be a whole number from 0 to 15, got {decimals!r}.")
     paths = expand_sources(sources, root=root)
+    for path in paths:
+        if _DUCKDB_GLOB.search(path):  # DuckDB would read the name as a pattern and glob it again
+            raise ScoreFileError(
+                f"The file '{_shown(path, root)}' has '*', '?' or '[' in its path, which DuckDB reads as a "
+                "pattern: rename it (or read it with the memory engine, --engine memory)."
+            )
     kinds = {is_parquet(p) for p in paths}
     if len(kinds) > 1:
         raise ScoreFileError("The files mix CSV and Parquet: give files of one kind.")
@@ -277,7 +298,8 @@ def aggregate_files(
     y = _quote_identifier(guess.label)
     source = _source_sql(paths, parquet, guess, typed=not drop_invalid)
     models = [_quote_identifier(c) for c in guess.scores]
-    as_double = (lambda c: c) if parquet or not drop_invalid else (lambda c: f"TRY_CAST({c} AS DOUBLE)")
+    # dropping invalid rows: a cell that is not a number becomes NULL (CSV cells are read as text then)
+    as_double = (lambda c: f"TRY_CAST({c} AS DOUBLE)") if drop_invalid else (lambda c: c)
     weight_sql = as_double(_quote_identifier(guess.weight)) if guess.weight else "1.0"
     columns = ", ".join(f"CAST({as_double(c)} AS DOUBLE) AS {c}" for c in models)
     finite = " AND ".join(f"isfinite({c})" for c in models)
@@ -326,18 +348,54 @@ def aggregate_files(
         if fast:
             result = _fast_result(result, guess.scores[0])
     except duckdb.Error as exc:
-        message = " ".join(str(exc).split())
-        if "Out of Memory" in message:
-            hint = " (raise --duckdb-memory, or group fewer distinct scores with --decimals)"
-        elif "Conversion Error" in message and not drop_invalid:
-            hint = " (use --drop-invalid to drop rows that are not numbers)"
-        else:
-            hint = ""
-        raise ScoreFileError(f"DuckDB cannot read the files: {message}{hint}") from None
+        raise _read_error(str(exc), root) from None
     finally:
         connection.close()
         shutil.rmtree(spill, ignore_errors=True)
     return _tables(result, guess, paths, parquet, drop_invalid, decimals)
+
+
+# the characters DuckDB's file readers glob, even in the name of a file that exists
+_DUCKDB_GLOB = re.compile(r"[*?\[]")
+_CSV_CONVERSION = re.compile(
+    r'CSV Error on Line: (?P<line>\d+).*?converting column "(?P<column>.*?)"\. '
+    r'Could not convert string "(?P<value>.*?)"',
+    re.S,
+)
+_CAST_CONVERSION = re.compile(
+    r"Could not convert string '(?P<value>.*?)' to \w+ when casting from source column (?P<column>.+?)$", re.M
+)
+_FIX_INVALID = "fix it, or drop invalid rows (drop_invalid=True, --drop-invalid) to skip every such row."
+
+
+def _shown(path: str, root: str | os.PathLike[str] | None) -> str:
+    """A file as a message names it: relative to the data folder (nothing of the server outside it)."""
+    return os.path.relpath(path, os.path.realpath(os.fspath(root))) if root is not None else path
+
+
+def _read_error(message: str, root: str | os.PathLike[str] | None) -> ScoreFileError:
+    """One sentence for DuckDB's error ``message`` (which goes on with its reader's every option)."""
+    if "Out of Memory" in message:
+        return ScoreFileError(
+            "DuckDB ran out of memory grouping the scores: give it more (memory_limit, --duckdb-memory) or "
+            "round the scores to fewer decimals (decimals, --decimals)."
+        )
+    if (found := _CSV_CONVERSION.search(message)) is not None:
+        file = re.search(r"^\s*file = (.*)$", message, re.M)
+        where = (
+            f"line {int(found['line']):,} of '{_shown(file[1], root)}'" if file else f"line {found['line']}"
+        )
+        return ScoreFileError(
+            f"The column {found['column']!r} has {found['value']!r}, which is not a number, in {where}: "
+            f"{_FIX_INVALID}"
+        )
+    if (found := _CAST_CONVERSION.search(message)) is not None:
+        column = found["column"].strip()
+        return ScoreFileError(
+            f"The column {column!r} has {found['value']!r}, which is not a number: {_FIX_INVALID}"
+        )
+    first = message.strip().split("\n\n")[0]  # the error itself, before DuckDB's notes and options
+    return ScoreFileError(f"DuckDB cannot read the files: {' '.join(first.split())}")
 
 
 def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
@@ -401,8 +459,8 @@ def _tables(
     if n_bad and not drop_invalid:
         raise ScoreFileError(
             f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
-            f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop them with "
-            "--drop-invalid (drop_invalid=True)."
+            f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop invalid rows "
+            "(drop_invalid=True, --drop-invalid) to skip every such row."
         )
     min_weight = np.ma.masked_invalid(np.ma.asarray(result["min_w"], dtype=np.float64)).min()
     if guess.weight is not None and min_weight is not np.ma.masked and float(min_weight) < 0:

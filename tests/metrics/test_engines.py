@@ -4,6 +4,7 @@ DuckDB engines, for one file, several files and a glob; invalid rows; --decimals
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -152,6 +153,34 @@ def test_invalid_rows_error_or_dropped_as_in_memory(tmp_path, capsys):
     assert without(memory, "comparisons") == without(duck, "notes")
 
 
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_cell_that_is_not_a_number_is_one_sentence_or_dropped_as_in_memory(tmp_path, kind):
+    data = pd.DataFrame({"label": [1, 0, 1, 0, 1], "score": ["0.5", "abc", "0.7", "0.1", "0.9"]})
+    path = tmp_path / f"s.{kind}"
+    data.to_csv(path, index=False) if kind == "csv" else data.to_parquet(path)
+    where = ", in line 3 of 's.csv'" if kind == "csv" else ""  # named inside the data folder only
+    sentence = (
+        f"The column 'score' has 'abc', which is not a number{where}: fix it, or drop invalid rows "
+        "(drop_invalid=True, --drop-invalid) to skip every such row."
+    )
+    with pytest.raises(ScoreFileError, match=f"^{re.escape(sentence)}$"):
+        aggregate_files(path.name, root=tmp_path)
+    duck, memory = aggregate_files(path, drop_invalid=True), load_scores(path, drop_invalid=True)
+    assert (duck.n_rows, duck.n_dropped) == (memory.n_rows, memory.n_dropped) == (4, 1)
+    expected = evaluate(memory.y_true, memory.scores["score"]).to_dict()
+    assert evaluate_counts(duck.counts["score"]).to_dict() == expected
+
+
+def test_duckdbs_other_errors_are_cut_to_their_first_paragraph():
+    from core.metrics._duckdb import _read_error
+
+    message = "IO Error: No files found that match the pattern\n\n  file = x.csv\n  delimiter = ,\n"
+    assert str(_read_error(message, None)) == (
+        "DuckDB cannot read the files: IO Error: No files found that match the pattern"
+    )
+    assert "--duckdb-memory" in str(_read_error("Out of Memory Error: failed to allocate", None))
+
+
 def test_engine_errors(tmp_path, capsys):
     assert main([str(tmp_path / "missing-*.csv"), "--engine", "duckdb"]) == 2
     assert "No file matches" in capsys.readouterr().err
@@ -273,13 +302,46 @@ def test_data_folder_confines_paths_and_globs(tmp_path):
     assert expand_sources(str(outside)) == [str(outside)]
 
 
-def test_file_names_are_not_globbed_twice_and_empty_parts_are_skipped(tmp_path):
-    # a file named with glob characters, beside one its name would match as a pattern
-    (tmp_path / "scores1.csv").write_text("label,score\n1,0.9\n0,0.2\n1,0.4\n")
-    (tmp_path / "scores[1].csv").write_text("label,score\n0,0.8\n1,0.3\n0,0.1\n")
-    aggregated = aggregate_files("scores*.csv", root=tmp_path)
-    assert aggregated.files == [str(tmp_path.resolve() / n) for n in ("scores1.csv", "scores[1].csv")]
-    assert aggregated.n_rows == 6
+@pytest.mark.parametrize(
+    ("name", "pattern"), [("scores[1].csv", "scores*.csv"), ("a?.csv", "a[?].csv"), ("*.csv", "[*].csv")]
+)
+def test_file_names_with_duckdbs_glob_characters_are_refused(tmp_path, name, pattern):
+    # DuckDB globs '*', '?' and '[' even in the name of a file that exists: such a name would read the
+    # files it matches as a pattern (here scores1.csv, a1.csv), links leading out of the folder included
+    real = str(tmp_path.resolve())
+    for other in ("scores1.csv", "a1.csv"):
+        (tmp_path / other).write_text("label,score\n1,0.9\n0,0.2\n1,0.4\n")
+    (tmp_path / name).write_text("label,score\n0,0.8\n1,0.3\n")
+    from core.metrics import expand_sources
+
+    assert f"{real}/{name}" in expand_sources(pattern, root=tmp_path)  # the file itself, not globbed again
+    with pytest.raises(ScoreFileError, match=re.escape(f"The file '{name}' has '*', '?' or '[' in its path")):
+        aggregate_files(pattern, root=tmp_path)
+    # the memory engine opens the file by its name
+    assert load_scores(tmp_path / name).n_rows == 2
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path):
+    # a linked folder (latest -> the newest day) that '**' walks into, and a file named twice
+    day = tmp_path / "2024-05-01"
+    day.mkdir()
+    (day / "part-0.csv").write_text("label,score\n1,0.9\n0,0.2\n1,0.4\n0,0.3\n")
+    (tmp_path / "latest").symlink_to(day)
+    (tmp_path / "loop").symlink_to(tmp_path)
+    from core.metrics import expand_sources
+
+    real = str(tmp_path.resolve())
+    assert expand_sources("**/*.csv", root=tmp_path) == [f"{real}/2024-05-01/part-0.csv"]
+    assert expand_sources(["latest/part-0.csv", "2024-05-01/*.csv"], root=tmp_path) == [
+        f"{real}/latest/part-0.csv"
+    ]
+    assert aggregate_files("**/*.csv", root=tmp_path).n_rows == 4
+    assert expand_sources([str(day / "part-0.csv"), str(tmp_path / "latest" / "part-0.csv")]) == [
+        str(day / "part-0.csv")
+    ]
+
+
+def test_empty_parts_are_skipped(tmp_path):
     # a folder of parts whose first part is empty: the columns are guessed on the next one
     parts = tmp_path / "parts"
     parts.mkdir()

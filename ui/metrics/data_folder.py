@@ -63,8 +63,8 @@ MAPPING_PARAMS = (
 
 def mapping_from_url(guess: Any) -> tuple[str, tuple[str, ...], str | None, str | None, bool] | None:
     """The mapping a link gives (label, scores, weight, positive label, drop invalid; what it leaves out
-    is the guess's), or None when it gives none or names columns the files do not have (the positive
-    label is checked by its widget)."""
+    is the guess's), or None when it gives none or names columns the files do not have. A positive label
+    the guessed label column does not have is the guess's (any other would silently swap the classes)."""
     import streamlit as st
 
     params = st.query_params
@@ -81,7 +81,10 @@ def mapping_from_url(guess: Any) -> tuple[str, tuple[str, ...], str | None, str 
     if weight is not None and (weight not in columns or weight == label or weight in scores):
         return None
     drop = params.get("metrics_drop_invalid") == "1"
-    return label, scores, weight, params.get("metrics_pos_label", guess.pos_label), drop
+    pos_label = params.get("metrics_pos_label", guess.pos_label)
+    if label == guess.label and pos_label not in guess.label_values:
+        pos_label = guess.pos_label
+    return label, scores, weight, pos_label, drop
 
 
 def mirror_mapping(mapping: tuple[str, tuple[str, ...], str | None, str | None, bool] | None) -> None:
