@@ -406,15 +406,26 @@ if kept.aggregated:
     groups = sum(e.thresholds.size for e in evaluations.values())
     st.caption(tr("files_kept", groups=f"{groups:,}"))
 models = kept.models
-st.caption(
-    tr(
+if kept.count_column is not None:  # an aggregated table: its lines are not the rows it stands for
+    first = evaluations[models[0]]
+    stands_for = int(first.tps[-1] + first.fps[-1])  # the counts' sum over the lines kept
+    loaded = tr(
+        "loaded_counts",
+        lines=f"{kept.n_rows:,}",
+        rows=f"{stands_for:,}",
+        column=kept.count_column,
+        pos=kept.pos_label,
+        models=", ".join(models),
+    )
+else:
+    loaded = tr(
         "loaded",
         rows=f"{kept.n_rows:,}",
         pos=kept.pos_label,
         models=", ".join(models),
         weight=kept.fields["weight_column"] or NONE,
     )
-)
+st.caption(loaded)
 
 # ---------------------------------------------------------------- headline figures
 model = models[0]

@@ -74,6 +74,11 @@ def test_aggregated_upload_gives_the_rows_figures():
     assert metric_value(at, "auc") == pytest.approx(skm.roc_auc_score(y, p), abs=5e-5)
     assert metric_value(at, "ks") == pytest.approx(stats.ks_2samp(p[y == 1], p[y == 0]).statistic, abs=5e-5)
     assert metric_value(at, "brier") == pytest.approx(skm.brier_score_loss(y, p), abs=5e-5)
+    # the table's lines are not called rows: it says how many rows they stand for
+    loaded = EN["metrics.loaded_counts"].format(
+        lines=f"{len(counts):,}", rows="5,000", column="count", pos="1", models="probability"
+    )
+    assert any(c.value == loaded for c in at.caption), [c.value for c in at.caption]
     # whole-number counts stand for rows: DeLong's interval and the notes' three methods are those of
     # the rows, from the table's tie groups
     from core.metrics import auc_confidence_interval, auc_pairwise, auc_rank
