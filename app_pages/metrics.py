@@ -263,7 +263,7 @@ if kept is not None:
                     pos=kept.pos_label,
                 )
             )
-    st.caption(tr("kept_summary", name=kept.name, rows=f"{kept.n_rows:,}"))
+    st.caption(tr("kept_summary", name=kept.name))  # how many rows: the caption below the figures
 else:
     try:
         if source_kind in ("upload", "files"):
