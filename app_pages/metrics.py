@@ -407,12 +407,10 @@ if kept.aggregated:
     st.caption(tr("files_kept", groups=f"{groups:,}"))
 models = kept.models
 if kept.count_column is not None:  # an aggregated table: its lines are not the rows it stands for
-    first = evaluations[models[0]]
-    stands_for = int(first.tps[-1] + first.fps[-1])  # the counts' sum over the lines kept
     loaded = tr(
         "loaded_counts",
         lines=f"{kept.n_rows:,}",
-        rows=f"{stands_for:,}",
+        rows=f"{int(evaluations[models[0]].confusion.total):,}",  # TP + FP + FN + TN: the counts' sum
         column=kept.count_column,
         pos=kept.pos_label,
         models=", ".join(models),
