@@ -282,7 +282,8 @@ def aggregate_files(
         raise ValueError(f"decimals must be a whole number from 0 to 15, got {decimals!r}.")
     paths = expand_sources(sources, root=root)
     for path in paths:
-        if _DUCKDB_GLOB.search(path):  # DuckDB would read the name as a pattern and glob it again
+        # DuckDB globs '*', '?' and '[' (glob's own magic characters) even in the name of a file that exists
+        if globbing.has_magic(path):
             raise ScoreFileError(
                 f"The file '{_shown(path, root)}' has '*', '?' or '[' in its path, which DuckDB reads as a "
                 "pattern: rename it (or read it with the memory engine, --engine memory)."
@@ -355,8 +356,6 @@ def aggregate_files(
     return _tables(result, guess, paths, parquet, drop_invalid, decimals)
 
 
-# the characters DuckDB's file readers glob, even in the name of a file that exists
-_DUCKDB_GLOB = re.compile(r"[*?\[]")
 _CSV_CONVERSION = re.compile(
     r'CSV Error on Line: (?P<line>\d+).*?converting column "(?P<column>.*?)"\. '
     r'Could not convert string "(?P<value>.*?)"',
