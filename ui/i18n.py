@@ -9,6 +9,7 @@ the same ``{placeholders}``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +48,19 @@ def t(key: str, /, **values: object) -> str:
     """The string ``key`` in the current language, with ``{placeholders}`` filled from ``values``."""
     text = load_strings(current_language())[key]
     return text.format(**values) if values else text
+
+
+def translator(namespace: str) -> Callable[..., str]:
+    """``t`` for one page's strings (``tr("title")`` reads ``<namespace>.title``), bound to this run's
+    language: widgets call their format functions after the run too (AppTest does), when the session's
+    language may no longer be readable."""
+    strings = load_strings(current_language())
+
+    def tr(name: str, /, **values: object) -> str:
+        text = strings[f"{namespace}.{name}"]
+        return text.format(**values) if values else text
+
+    return tr
 
 
 def init_language() -> str:

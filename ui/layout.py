@@ -24,6 +24,11 @@ def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
             st.divider()
 
 
+def error_box(error: Exception) -> None:
+    """A bad input's sentence (core raises ``ValueError`` with it), under the page's error prefix."""
+    st.error(f"{t('common.error_prefix')} {error}", icon=":material/error:")
+
+
 def reference_check(label: str, max_abs_diff: float, tolerance: float) -> None:
     """Show a live check against the reference library, e.g. 'sklearn.metrics.roc_auc_score'."""
     text = t("common.check", reference=label, diff=f"{max_abs_diff:.1e}")
