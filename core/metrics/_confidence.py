@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core._validation import check_choice, check_whole
 from core.metrics._ranking import _auc_from_counts, _midranks, _threshold_counts
 from core.metrics._validation import _check_probability, _validate
 
@@ -172,8 +173,7 @@ def auc_confidence_interval(
     """
     level = _check_probability(level, "level")
     methods = ("delong", "hanley-mcneil", "bootstrap")
-    if method not in methods:
-        raise ValueError(f"method must be one of {', '.join(repr(m) for m in methods)}, got {method!r}.")
+    check_choice("method", method, methods)
     labels, scores, _ = _validate(y_true, y_score, metric="an AUC confidence interval")
     _, tps, fps = _threshold_counts(labels, scores, None)
     auc = _auc_from_counts(tps, fps)
@@ -188,10 +188,7 @@ def auc_confidence_interval(
         low, high = auc - z * se, auc + z * se
     else:
         positives, negatives = scores[labels], scores[~labels]
-        if isinstance(n_bootstraps, bool) or not isinstance(n_bootstraps, (int, np.integer)):
-            raise ValueError(f"n_bootstraps must be a whole number >= 2, got {n_bootstraps!r}.")
-        if n_bootstraps < 2:
-            raise ValueError(f"n_bootstraps must be at least 2, got {n_bootstraps}.")
+        check_whole("n_bootstraps", n_bootstraps, low=2)
         rng = np.random.default_rng(random_state)
         # rows per replicate: all of them, or the same fraction of each class under the work cap
         fraction = min(1.0, MAX_BOOTSTRAP_DRAWS / (n_bootstraps * (m + n)))

@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core._validation import check_whole
 from core.metrics._evaluation import Evaluation, _evaluation_from_counts
 from core.metrics._ranking import _threshold_counts
 from core.metrics._validation import _check_threshold, _validate
@@ -101,12 +102,7 @@ class ScoreCounts:
         :math:`b`); pairs already tied before rounding are included, so it is an upper bound. Bounds add
         up when a rounded table is rounded again.
         """
-        if (
-            isinstance(decimals, bool)
-            or not isinstance(decimals, (int, np.integer))
-            or not 0 <= decimals <= 15
-        ):
-            raise ValueError(f"decimals must be a whole number from 0 to 15, got {decimals!r}.")
+        check_whole("decimals", decimals, low=0, high=15)
         new_scores = round_scores(self.scores, int(decimals))
         table = _group(new_scores, self.positives, self.negatives, self.n_rows, self.weighted)
         # bound = 1/2 sum_b P_b N_b / (P N)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core._validation import check_whole
 from core.metrics._counts import ScoreCounts, counts_from_table
 from core.metrics._parquet import is_parquet
 from core.metrics._scores import ScoreFileError, _canonical, detect_columns
@@ -276,10 +277,7 @@ def aggregate_files(
     """
     import duckdb
 
-    if decimals is not None and (
-        isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 15
-    ):
-        raise ValueError(f"decimals must be a whole number from 0 to 15, got {decimals!r}.")
+    check_whole("decimals", decimals, low=0, high=15, none_ok=True)
     paths = expand_sources(sources, root=root)
     for path in paths:
         # DuckDB globs '*', '?' and '[' (glob's own magic characters) even in the name of a file that exists

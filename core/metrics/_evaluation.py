@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core._validation import check_whole
 from core.metrics._confidence import _delong_variance_from_counts
 from core.metrics._ranking import (
     _auc_from_counts,
@@ -192,8 +193,7 @@ def decimate_curve(
         raise ValueError(
             f"x and y must be one-dimensional and of the same length, got shapes {xs.shape} and {ys.shape}."
         )
-    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 2:
-        raise ValueError(f"max_points must be a whole number >= 2, got {max_points!r}.")
+    check_whole("max_points", max_points, low=2)
     n = xs.size
     keep = np.asarray(keep_indices, dtype=np.int64).reshape(-1)
     if keep.size and (keep.min() < -n or keep.max() >= n):
@@ -324,10 +324,7 @@ class Evaluation:
         first and the last. Columns: threshold, tp, fp, fn, tn, tpr, fpr, precision, recall, f1,
         specificity, accuracy (a 0/0 rate is 0.0).
         """
-        if max_rows is not None and (
-            isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)) or max_rows < 2
-        ):
-            raise ValueError(f"max_rows must be None or a whole number >= 2, got {max_rows!r}.")
+        check_whole("max_rows", max_rows, low=2, none_ok=True)
         size = self.thresholds.size
         if max_rows is None or max_rows >= size:
             rows = np.arange(size)
@@ -383,8 +380,7 @@ class Evaluation:
         targeted), ``captured``, ``lift``, ``response_rate`` (positives / rows within the bin),
         ``cumulative_response_rate`` and ``score`` (the score at the bin's lower edge).
         """
-        if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-            raise ValueError(f"n_bins must be a whole number >= 1, got {n_bins!r}.")
+        check_whole("n_bins", n_bins, low=1)
         total = self.n_pos + self.n_neg
         # rows targeted when predicting positive down to each threshold: TP_k + FP_k
         cumulative_rows = np.concatenate(([0.0], (self.tps + self.fps).astype(np.float64)))

@@ -8,6 +8,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core._validation import check_number
+
 # ----------------------------------------------------------------------------------------------------
 # Input validation
 # ----------------------------------------------------------------------------------------------------
@@ -165,9 +167,7 @@ def _validate(
 
 def _check_probability(value: float, name: str) -> float:
     """A level strictly between 0 and 1."""
-    if not isinstance(value, (int, float, np.floating, np.integer)) or not 0.0 < float(value) < 1.0:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}.")
-    return float(value)
+    return check_number(name, value, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
 def _check_threshold(threshold: float) -> float:

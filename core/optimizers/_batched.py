@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from core._validation import check_whole
 from core.optimizers._algorithms import OPTIMIZERS
 
 __all__ = ["BatchedOptimizers", "RunSpec", "full_hyperparameters"]
@@ -104,8 +105,7 @@ class BatchedOptimizers:
             raise ValueError("x must be a C-contiguous float64 array of shape (runs, dim).")
         if len(specs) != x.shape[0]:
             raise ValueError(f"Got {len(specs)} optimizer specs for {x.shape[0]} rows of x.")
-        if isinstance(max_steps, bool) or not isinstance(max_steps, int | np.integer) or max_steps < 1:
-            raise ValueError(f"max_steps must be a positive whole number, got {max_steps!r}.")
+        check_whole("max_steps", max_steps, low=1)
         self.x = x
         self.specs = list(specs)
         self.hyper = [full_hyperparameters(s.optimizer, s.hyperparameters) for s in self.specs]

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from scipy.optimize import minimize
 
+from core._validation import check_number, check_whole
 from core.optimizers._algorithms import OPTIMIZERS, Adam
 from core.optimizers._batched import RunSpec, full_hyperparameters
 from core.optimizers._surfaces import Surface, run_trajectories
@@ -101,22 +102,6 @@ FRAMEWORK: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _check_positive_int(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
-
-
-def _check_unit(name: str, value: float, *, closed: bool = False) -> None:
-    ok = 0.0 <= value <= 1.0 if closed else 0.0 <= value < 1.0
-    if not (np.isfinite(value) and ok):
-        raise ValueError(f"{name} must be in [0, 1{']' if closed else ')'}, got {value}.")
-
-
-def _check_lr(name: str, value: float) -> None:
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive number, got {value}.")
-
-
 def _surface_gradient(surface: Surface) -> Callable[[np.ndarray, int], np.ndarray]:
     return lambda x, _t: surface.gradient(x)
 
@@ -183,9 +168,9 @@ def momentum_forms(
     Runs that diverge are compared only up to the step before they do
     (:func:`core.optimizers.compare_paths`); ``diverged`` says where each one did.
     """
-    _check_lr("alpha", alpha)
-    _check_unit("beta", beta)
-    _check_positive_int("steps", steps)
+    check_number("alpha", alpha, low=0.0, low_open=True)
+    check_number("beta", beta, low=0.0, high=1.0, high_open=True)  # a decay rate
+    check_whole("steps", steps, low=1)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
     moments = np.empty((steps + 1, *x0.shape))
     notes = ema_momentum_path(surface.gradient, x0, alpha, beta, steps, moments=moments)
@@ -300,11 +285,11 @@ def nesterov_forms(
     :math:`\alpha, \beta` (lr :math:`= \alpha(1-\beta)`), the right look-ahead is
     :math:`w_t - \alpha\beta m_{t-1}`; the notes use :math:`w_t - \alpha m_{t-1}`.
     """
-    _check_lr("alpha", alpha)
-    _check_unit("beta", beta)
+    check_number("alpha", alpha, low=0.0, low_open=True)
+    check_number("beta", beta, low=0.0, high=1.0, high_open=True)  # a decay rate
     if beta == 0:
         raise ValueError("beta must be above 0 for Nesterov momentum (torch requires a momentum).")
-    _check_positive_int("steps", steps)
+    check_whole("steps", steps, low=1)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
     lr, mu = alpha * (1 - beta), beta
     thetas, vs = classical_nesterov_path(surface.gradient, x0, lr, mu, steps)
@@ -421,10 +406,10 @@ def adam_bias_correction(
     :math:`0.1/\sqrt{0.001} \approx 3.2` at :math:`t = 1`, about 6.5 near :math:`t = 10`, and still
     above 1 after a thousand steps, because :math:`v_t` warms up much more slowly than :math:`m_t`.
     """
-    _check_lr("lr", lr)
-    _check_unit("beta1", betas[0])
-    _check_unit("beta2", betas[1])
-    _check_positive_int("steps", steps)
+    check_number("lr", lr, low=0.0, low_open=True)
+    check_number("beta1", betas[0], low=0.0, high=1.0, high_open=True)  # a decay rate
+    check_number("beta2", betas[1], low=0.0, high=1.0, high_open=True)  # a decay rate
+    check_whole("steps", steps, low=1)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
     moments = (np.zeros((steps + 1, *x0.shape)), np.zeros((steps + 1, *x0.shape)))
     corrected = adam_path(surface.gradient, x0, lr, betas, eps, steps, bias_correction=True, moments=moments)
@@ -517,8 +502,8 @@ def adam_counterexample(c: float = 3.0, lr: float = 0.02, steps: int = 1500) -> 
     """
     if not (np.isfinite(c) and c > 2):
         raise ValueError(f"C must be a number above 2 (then x = -1 is the best point), got {c}.")
-    _check_lr("lr", lr)
-    _check_positive_int("steps", steps)
+    check_number("lr", lr, low=0.0, low_open=True)
+    check_whole("steps", steps, low=1)
     betas = (0.0, 1.0 / (1.0 + c * c))
     grad = counterexample_gradient(c)
     paths, regrets, diffs = [], [], []
@@ -583,10 +568,10 @@ def weight_decay_forms(
     forms are the same update. Both runs are replayed through torch.optim
     (:func:`core.optimizers.replay_check`).
     """
-    _check_lr("lr", lr)
+    check_number("lr", lr, low=0.0, low_open=True)
     if not (np.isfinite(weight_decay) and weight_decay > 0):
         raise ValueError(f"weight_decay must be a positive number, got {weight_decay}.")
-    _check_positive_int("steps", steps)
+    check_whole("steps", steps, low=1)
     specs = [
         RunSpec("Adam", {"lr": lr, "weight_decay": weight_decay}),
         RunSpec("AdamW", {"lr": lr, "weight_decay": weight_decay}),
@@ -765,8 +750,8 @@ def logistic_regression(
     """
     if not specs:
         raise ValueError("No optimizers to train with: choose at least one.")
-    _check_positive_int("epochs", epochs)
-    _check_positive_int("batch_size", batch_size)
+    check_whole("epochs", epochs, low=1)
+    check_whole("batch_size", batch_size, low=1)
     if not (np.isfinite(l2) and l2 > 0):
         raise ValueError(f"l2 must be a positive number, got {l2}.")
     from sklearn.linear_model import LogisticRegression

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from core._validation import check_whole
 from core.optimizers._batched import BatchedOptimizers, RunSpec
 
 __all__ = [
@@ -376,8 +377,7 @@ def run_trajectories(
     """
     if not specs:
         raise ValueError("No optimizer runs given: choose at least one optimizer.")
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be a positive whole number, got {steps!r}.")
+    check_whole("steps", steps, low=1)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
     if x0.shape != (2,) or not np.all(np.isfinite(x0)):
         raise ValueError(f"start must be two finite numbers (x, y), got {start!r}.")
