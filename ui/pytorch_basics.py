@@ -1,20 +1,47 @@
-"""Widgets' defaults, cached core calls, data frames and Altair charts of the PyTorch basics page.
+"""The PyTorch basics page's widgets' defaults, its shared computations, and its views: display-ready
+frames, Altair charts, texts and checks.
 
-No arithmetic on tensors lives here: the page reads its widgets, calls core through the cached wrappers
-below, and draws with the chart builders.
+No arithmetic on tensors lives here: core computes, :func:`ui.compute.shared` computes it once for every
+visitor, and the view functions below turn the results into what the page draws.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import altair as alt
 import numpy as np
 import pandas as pd
-import streamlit as st
 
-from ui.i18n import t
+from core.pytorch_basics import (
+    KINDS,
+    ContainerFacts,
+    LayerSpec,
+    Layout,
+    NotesSampleCheck,
+    ShapeFlow,
+    TrainingResult,
+    container_facts,
+    notes_sample_check,
+    operation_map,
+    parse_layers,
+    parse_shape,
+    parse_sizes,
+    predict_shape_flow,
+    predicted_layout,
+    shape_flow_diff,
+    torch_layout,
+    torch_map,
+    torch_shape_flow,
+    train_containers,
+)
+from core.pytorch_basics import OPERATIONS as OPERATIONS  # the radio's operations, in core's order
+from ui.compute import shared
+from ui.format import fmt_pct
+from ui.i18n import t, translator
 
 NS = "pytorch_basics"
 KIND_LABELS = {
@@ -23,6 +50,7 @@ KIND_LABELS = {
     "sequential": "nn.Sequential",
     "moduledict": "nn.ModuleDict",
 }
+DATASETS = ("digits", "breast_cancer")
 DATASET_DEFAULT = "digits"
 EPOCHS = (10, 150, 60)  # low, high, default
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1]
@@ -36,6 +64,7 @@ BROKEN_INPUT = (8, 64)
 MAX_IN_SIZE = 4  # per input dimension
 MAX_COUNT = 4  # per size / rep / repeat count
 MAX_OUT_CELLS = 1_500  # cells drawn in one grid
+SMALLEST_SIZE = {"repeat": 0, "repeat_interleave": 0, "tile": 0, "expand": -1}  # expand: -1 keeps a size
 MAP_DEFAULTS = {
     "pb_in_shape": "2, 3",
     "pb_repeat": "2, 1, 2",
@@ -44,70 +73,59 @@ MAP_DEFAULTS = {
     "pb_ri_dim": "-1",
     "pb_expand": "2, 2, 3",
 }
+#: the text input of each operation's sizes
+SIZE_KEYS = {
+    "repeat": "pb_repeat",
+    "tile": "pb_tile",
+    "repeat_interleave": "pb_ri_repeats",
+    "expand": "pb_expand",
+}
 CHAIN_DEFAULTS = {"pb_chain": DEFAULT_CHAIN, "pb_chain_input": DEFAULT_CHAIN_INPUT}
 TRAIN_DEFAULTS = {"pb_dataset": DATASET_DEFAULT, "pb_epochs": EPOCHS[2], "pb_lr": LR_DEFAULT}
 
 
-# --- cached core calls ------------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False)
-def cached_facts(in_features: int, out_features: int) -> dict:
-    from core.pytorch_basics import KINDS, container_facts
+class Check(NamedTuple):
+    """A live check as ``ui.layout.reference_check`` shows it: ``reference_check(*check)``."""
 
+    label: str
+    max_abs_diff: float
+    tolerance: float
+
+
+# --- the shared computations (module-level: ui.compute.shared keys them by name and arguments) -------------
+def facts(in_features: int, out_features: int) -> dict[str, ContainerFacts]:
+    """What torch sees of each of the four models."""
     return {k: container_facts(k, in_features, HIDDEN, out_features) for k in KINDS}
 
 
-@st.cache_resource(show_spinner=False)
-def _training_store() -> dict:
-    """Training results shared by all sessions, keyed by (dataset, epochs, lr); at most 16 kept.
-
-    Not ``st.cache_data``: the run reports progress to a bar drawn outside it, and a cached function
-    would record that element and fail to replay it on the next hit. The results are never mutated.
-    """
-    return {}
+#: the progress steps of a training as the bar counts them (core reports a fraction)
+_PROGRESS_STEPS = 1000
 
 
-MAX_TRAINING_RESULTS = 16
+def train(
+    dataset: str, epochs: int, lr: float, *, progress: Callable[..., None] | None = None
+) -> TrainingResult:
+    """``train_containers`` on ``dataset`` (~1-4 s on one core), reporting ``progress(done, total)``."""
+    report = None if progress is None else lambda f: progress(round(f * _PROGRESS_STEPS), _PROGRESS_STEPS)
+    return train_containers(dataset, hidden=HIDDEN, epochs=epochs, lr=lr, progress=report)
 
 
-def cached_training(dataset: str, epochs: int, lr: float, progress: Callable[[float], None] | None = None):
-    """``train_containers`` once per (dataset, epochs, lr) for the whole server (~1-4 s on one core)."""
-    from core.pytorch_basics import train_containers
-
-    store = _training_store()
-    key = (dataset, int(epochs), float(lr))
-    if key not in store:
-        result = train_containers(dataset, hidden=HIDDEN, epochs=epochs, lr=lr, progress=progress)
-        while len(store) >= MAX_TRAINING_RESULTS:
-            store.pop(next(iter(store)), None)
-        store[key] = result
-    return store[key]
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_flow(chain_text: str, shape: tuple[int, ...]):
+def flow(chain_text: str, shape: tuple[int, ...]) -> tuple[list[LayerSpec], ShapeFlow, ShapeFlow]:
     """(layers, predicted flow, torch's flow); a ValueError for a chain that does not parse."""
-    from core.pytorch_basics import parse_layers, predict_shape_flow, torch_shape_flow
-
     layers = parse_layers(chain_text)
     return layers, predict_shape_flow(layers, shape), torch_shape_flow(layers, shape)
-
-
-@st.cache_data(show_spinner=False)
-def cached_notes_sample():
-    from core.pytorch_basics import notes_sample_check
-
-    return notes_sample_check()
 
 
 @dataclass(frozen=True)
 class MapResult:
     ours: np.ndarray
     torch: np.ndarray
-    predicted: object  # core Layout
-    measured: object  # core Layout
+    predicted: Layout
+    measured: Layout
 
     @property
     def map_diff(self) -> float:
+        """max |ours - torch| over the cells (inf when the shapes differ)."""
         if self.ours.shape != self.torch.shape:
             return float("inf")
         return float(np.max(np.abs(self.ours - self.torch))) if self.ours.size else 0.0
@@ -117,16 +135,299 @@ class MapResult:
         return self.predicted == self.measured
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_map(operation: str, shape: tuple[int, ...], sizes: tuple[int, ...], dim: int | None) -> MapResult:
-    from core.pytorch_basics import operation_map, predicted_layout, torch_layout, torch_map
-
+def index_map(operation: str, shape: tuple[int, ...], sizes: tuple[int, ...], dim: int | None) -> MapResult:
+    """Our map and layout of ``operation`` and torch's."""
     ours = operation_map(operation, shape, sizes, dim)  # raises the ValueError the page shows
     return MapResult(
         ours,
         torch_map(operation, shape, sizes, dim),
         predicted_layout(operation, shape, sizes, dim, itemsize=4),
         torch_layout(operation, shape, sizes, dim, "float32"),
+    )
+
+
+# --- views: what each section draws ------------------------------------------------------------------------
+def _yes_no(tr: Callable[..., str], value: bool) -> str:
+    return tr("yes") if value else tr("no")
+
+
+def facts_table() -> pd.DataFrame:
+    """The containers' table: one row per question, one column per container, every cell read from torch."""
+    tr = translator(NS)
+    found = shared(facts, 64, 10)
+    questions: dict[str, Callable[[ContainerFacts], str]] = {
+        "q_parameters": lambda f: tr("n_tensors", n=f.parameter_tensors, count=f"{f.parameter_count:,}"),
+        "q_state_dict": lambda f: ", ".join(f.state_dict_keys),
+        "q_children": lambda f: ", ".join(f.children),
+        "q_to": lambda f: f.hidden_dtype_after_to,
+        "q_forward_after_to": lambda f: f.forward_after_to_error or tr("runs"),
+        "q_eval": lambda f: _yes_no(tr, f.hidden_training_after_eval),
+        "q_optimizer": lambda f: tr(
+            "n_opt", n=f.optimizer_tensors, hidden=_yes_no(tr, f.hidden_in_optimizer)
+        ),
+        "q_call": lambda f: f.container_call_error or tr("runs"),
+    }
+    rows = [
+        {tr("col_question"): tr(q), **{KIND_LABELS[k]: show(found[k]) for k in KIND_LABELS}}
+        for q, show in questions.items()
+    ]
+    return pd.DataFrame(rows).set_index(tr("col_question"))
+
+
+@dataclass(frozen=True)
+class TrainingView:
+    curves: pd.DataFrame  # container, epoch, loss, accuracy
+    loss_chart: alt.Chart
+    accuracy_chart: alt.Chart
+    summary: pd.DataFrame  # one row per container, display-ready
+    result_text: str
+    checks: tuple[Check, ...]
+    hidden_csv: Callable[[], str]  # the list model's hidden weight before / after, built when downloaded
+
+
+def hidden_weight_csv(result: TrainingResult) -> str:
+    listed = result.runs["list"]
+    frame = pd.DataFrame({"before": listed.hidden_before.ravel(), "after": listed.hidden_after.ravel()})
+    return frame.to_csv(index=False)
+
+
+def training_view(dataset: str, epochs: int, lr: float) -> TrainingView:
+    """The four models trained on ``dataset`` (once for all visitors; a progress bar while it runs, for
+    every visitor waiting for it). A ValueError for inputs core refuses."""
+    tr = translator(NS)
+    result = shared(
+        train, dataset, int(epochs), float(lr), describe=lambda done, total, info: tr("training_progress")
+    )
+    curves = training_frames(result, KIND_LABELS)
+    summary = pd.DataFrame(
+        [
+            {
+                tr("col_container"): KIND_LABELS[k],
+                tr("col_loss"): f"{run.train_loss[-1]:.4f}",
+                tr("col_accuracy"): fmt_pct(run.test_accuracy[-1]),
+                tr("col_unchanged"): _yes_no(tr, run.hidden_unchanged),
+                tr("col_change"): f"{run.hidden_max_change:.3g}",
+            }
+            for k, run in result.runs.items()
+        ]
+    )
+    listed, best = result.runs["list"], result.runs["sequential"]
+    text = tr(
+        "training_result",
+        n=listed.hidden_before.size,
+        acc_list=f"{100 * listed.test_accuracy[-1]:.1f}",
+        acc_reg=f"{100 * best.test_accuracy[-1]:.1f}",
+        train=result.train_size,
+        test=result.test_size,
+    )
+    checks = (
+        Check(tr("check_frozen"), result.frozen_reference_diff, 1e-12),
+        Check(tr("check_registered"), result.registered_spread, 1e-12),
+    )
+    return TrainingView(
+        curves,
+        curve_chart(curves, "loss", tr("axis_loss"), log=True),
+        curve_chart(curves, "accuracy", tr("axis_accuracy")),
+        summary,
+        text,
+        checks,
+        lambda: hidden_weight_csv(result),
+    )
+
+
+def parse_chain_input(text: str) -> tuple[int, ...]:
+    """The chain's input shape from its text box; a ValueError with the sentence to show."""
+    return parse_shape(text, name=translator(NS)("chain_input_name"))
+
+
+@dataclass(frozen=True)
+class FlowView:
+    """A chain of layers as the page draws it: the shape after each layer (torch's forward hooks), and
+    either the output shape or where it breaks (torch's error, and why by our rules)."""
+
+    frame: pd.DataFrame
+    chart: alt.LayerChart
+    holds: str | None  # the success text when the chain holds
+    broken: str | None  # where it breaks
+    error: str | None  # torch's own error text
+    why: str | None  # why, by the layers' shape rules
+    check: Check  # our rules against torch's hooks
+
+
+def flow_view(chain_text: str, shape: tuple[int, ...]) -> FlowView:
+    """A ValueError for a chain that does not parse."""
+    tr = translator(NS)
+    layers, predicted, measured = shared(flow, chain_text, tuple(shape))
+    frame = flow_frame(measured, layers, tr("input_node"))
+    chart = flow_chart(frame, {s: tr(f"status_{s}") for s in ("ok", "broken", "not_run")})
+    check = Check(tr("check_flow"), shape_flow_diff(predicted, measured), 0.0)
+    if measured.error is None:
+        return FlowView(frame, chart, tr("chain_ok", shape=str(measured.shapes[-1])), None, None, None, check)
+    broken = tr("chain_broken", index=measured.failed_at + 1, layer=layers[measured.failed_at].text)
+    why = None
+    if predicted.broken is not None:
+        b = predicted.broken
+        why = tr(
+            f"why_{b.what}",
+            index=b.index + 1,
+            layer=layers[b.index].text,
+            expected=b.expected,
+            got=b.got,
+            before=str(measured.shapes[-1]) if measured.shapes else str(tuple(shape)),
+        )
+    return FlowView(frame, chart, None, broken, measured.error, why, check)
+
+
+def parse_input_shape(text: str) -> tuple[int, ...]:
+    """The repeat family's input shape; a ValueError with the sentence to show."""
+    name = translator(NS)("in_shape_name")
+    return parse_sizes(text, name=name, minimum=1, maximum=MAX_IN_SIZE, max_items=3)
+
+
+def dim_options(in_shape: tuple[int, ...] | None) -> list[str]:
+    """repeat_interleave's dim choices for the input (all of them while the shape is invalid)."""
+    ndim = len(in_shape) if in_shape is not None else 3
+    return ["None", *(str(d) for d in range(-ndim, ndim))]
+
+
+@dataclass(frozen=True)
+class GridView:
+    """One colour grid, or the sentence shown instead of it."""
+
+    info: str | None = None
+    warning: str | None = None
+    frame: pd.DataFrame | None = None
+    chart: alt.FacetChart | None = None
+
+
+def grid_view(source: np.ndarray, numel: int) -> GridView:
+    tr = translator(NS)
+    if source.size == 0:
+        return GridView(info=tr("empty_output"))
+    if source.size > MAX_OUT_CELLS:
+        return GridView(warning=tr("too_many_cells", n=f"{source.size:,}", limit=f"{MAX_OUT_CELLS:,}"))
+    frame = grid_frame(source)
+    return GridView(frame=frame, chart=grid_chart(frame, numel))
+
+
+def call_text(op: str, sizes: tuple[int, ...], dim: int | None) -> str:
+    """The call as a user writes it."""
+    args = ", ".join(str(s) for s in sizes)
+    return {
+        "repeat": f"x.repeat({args})",
+        "tile": f"torch.tile(x, {sizes})",
+        "expand": f"x.expand({args})",
+        "repeat_interleave": f"x.repeat_interleave(torch.tensor({list(sizes)}), dim={dim})",
+    }[op]
+
+
+def layout_line(layout: Layout) -> str:
+    tr = translator(NS)
+    return tr(
+        "layout",
+        shape=str(tuple(layout.shape)),
+        strides=str(tuple(layout.strides)),
+        shares=_yes_no(tr, layout.shares_memory),
+        bytes=f"{layout.bytes_allocated:,}",
+    )
+
+
+@dataclass(frozen=True)
+class OpView:
+    """One operation with valid sizes: its call, the sentences about its sizes, its result."""
+
+    call: str
+    notes: tuple[str, ...]  # how the sizes were aligned with the input's dimensions
+    result: MapResult
+    numel: int  # the input's cells (the grids' colour scale)
+
+    def grid(self) -> GridView:
+        return grid_view(self.result.ours, self.numel)
+
+    @property
+    def layout(self) -> str:
+        return layout_line(self.result.predicted)
+
+
+@dataclass(frozen=True)
+class MapsView:
+    input_text: str
+    input_grid: GridView
+    ops: dict[str, OpView]  # the operations whose sizes are valid
+    problems: dict[str, ValueError]  # the others
+    memory: pd.DataFrame | None  # one row per valid operation
+    check: Check | None  # our maps against torch's
+    mismatches: tuple[str, ...]  # a layout torch does not confirm
+
+    def other_problems(self, shown: str) -> list[str]:
+        """Warnings for the operations with bad sizes other than ``shown`` (left out of the table)."""
+        tr = translator(NS)
+        return [tr("other_op_problem", op=op, error=str(e)) for op, e in self.problems.items() if op != shown]
+
+
+def _size_notes(op: str, sizes: tuple[int, ...], in_shape: tuple[int, ...]) -> tuple[str, ...]:
+    tr = translator(NS)
+    ndim = len(in_shape)
+    if op in ("repeat", "tile") and len(sizes) > ndim:
+        extra = len(sizes) - ndim
+        padded = str((1,) * extra + in_shape)
+        return (tr("new_leading", k=extra, sizes=str(sizes), shape=str(in_shape), padded=padded),)
+    if op == "tile" and len(sizes) < ndim:
+        return (tr("tile_padded", k=ndim - len(sizes)),)
+    return ()
+
+
+def maps_view(in_shape: tuple[int, ...], size_texts: Mapping[str, str], dim: int | None) -> MapsView:
+    """All four operations on an input of ``in_shape`` with the sizes typed for each (``dim`` for
+    repeat_interleave); an operation whose sizes core refuses is left out with its error."""
+    tr = translator(NS)
+    numel = math.prod(in_shape)
+    ops: dict[str, OpView] = {}
+    problems: dict[str, ValueError] = {}
+    for op, minimum in SMALLEST_SIZE.items():
+        op_dim = dim if op == "repeat_interleave" else None
+        try:
+            sizes = parse_sizes(size_texts[op], name=tr(f"{op}_sizes"), minimum=minimum, maximum=MAX_COUNT)
+            result = shared(index_map, op, in_shape, sizes, op_dim)
+        except ValueError as error:
+            problems[op] = error
+            continue
+        ops[op] = OpView(call_text(op, sizes, op_dim), _size_notes(op, sizes, in_shape), result, numel)
+    identity = shared(index_map, "repeat", in_shape, (1,) * len(in_shape), None)
+    input_text = tr("input_grid", shape=str(in_shape), bytes=f"{4 * numel:,}")
+    if not ops:
+        return MapsView(input_text, grid_view(identity.ours, numel), ops, problems, None, None, ())
+    memory = pd.DataFrame(
+        [
+            {
+                tr("col_call"): view.call,
+                tr("col_shape"): str(tuple(view.result.predicted.shape)),
+                tr("col_strides"): str(tuple(view.result.predicted.strides)),
+                tr("col_shares"): _yes_no(tr, view.result.predicted.shares_memory),
+                tr("col_bytes"): view.result.predicted.bytes_allocated,
+                tr("col_torch_agrees"): _yes_no(tr, view.result.layout_matches),
+            }
+            for view in ops.values()
+        ]
+    )
+    check = Check(
+        ", ".join(view.call for view in ops.values()), max(view.result.map_diff for view in ops.values()), 0.0
+    )
+    mismatches = tuple(
+        tr("layout_mismatch", torch=layout_line(view.result.measured))
+        for view in ops.values()
+        if not view.result.layout_matches
+    )
+    return MapsView(input_text, grid_view(identity.ours, numel), ops, problems, memory, check, mismatches)
+
+
+def notes_checks() -> tuple[Check, Check]:
+    """The notes' code sample run: its two versions agree, and its two Linear layers merge into one."""
+    tr = translator(NS)
+    sample: NotesSampleCheck = shared(notes_sample_check)
+    return (
+        Check(tr("check_sample_same"), sample.sequential_vs_modulelist, 0.0),
+        Check(tr("check_sample_merged"), sample.collapsed_vs_sequential, 1e-12),
     )
 
 
