@@ -42,7 +42,7 @@ def test_open_and_closed_bounds():
         check_number("lr", 0, low=0, high=10, low_open=True)
     with pytest.raises(ValueError, match="level must be a number strictly between 0 and 1, got 1"):
         check_number("level", 1, low=0, high=1, low_open=True, high_open=True)
-    with pytest.raises(ValueError, match="beta must be a number in \\[0, 1\\), got 1.0"):
+    with pytest.raises(ValueError, match=r"beta must be a number in \[0, 1\), got 1\.0"):
         check_number("beta", 1.0, low=0, high=1, high_open=True)
     with pytest.raises(ValueError, match="alpha must be a positive number, got -1"):
         check_number("alpha", -1, low=0, low_open=True)
