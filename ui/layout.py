@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -27,6 +28,15 @@ def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
 def error_box(error: Exception) -> None:
     """A bad input's sentence (core raises ``ValueError`` with it), under the page's error prefix."""
     st.error(f"{t('common.error_prefix')} {error}", icon=":material/error:")
+
+
+class Check(NamedTuple):
+    """A live check of one of our figures against the reference library, as a view hands it to a page:
+    ``reference_check(*check)`` draws it."""
+
+    label: str  # what the figure was checked against, e.g. 'torch.nn.LayerNorm'
+    max_abs_diff: float
+    tolerance: float
 
 
 def reference_check(label: str, max_abs_diff: float, tolerance: float) -> None:

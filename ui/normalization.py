@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -43,6 +43,7 @@ from core.normalization.experiment import SEEDS as SEEDS
 from ui.compute import shared
 from ui.format import fmt_pct
 from ui.i18n import translator
+from ui.layout import Check
 
 NS = "normalization"
 TOLERANCE = 1e-10  # every live check against torch.nn, in float64
@@ -58,14 +59,6 @@ SEQUENCE_SIZES = {"norm_n": ("N", 1, 4, 2), "norm_l": ("L", 1, 8, 5), "norm_d": 
 EPS_CHOICES = [1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
 NORM_COLOURS = {"batch": "#d62728", "group": "#1f77b4", "layer": "#2ca02c", "none": "#7f7f7f"}
 _BOTTOM = alt.Legend(title=None, orient="bottom")
-
-
-class Check(NamedTuple):
-    """A live check as ``ui.layout.reference_check`` shows it: ``reference_check(*check)``."""
-
-    label: str
-    max_abs_diff: float
-    tolerance: float
 
 
 def divisors(n: int) -> list[int]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import altair as alt
 import numpy as np
@@ -42,6 +41,7 @@ from core.pytorch_basics import OPERATIONS as OPERATIONS  # the radio's operatio
 from ui.compute import shared
 from ui.format import fmt_pct
 from ui.i18n import t, translator
+from ui.layout import Check
 
 NS = "pytorch_basics"
 KIND_LABELS = {
@@ -82,14 +82,6 @@ SIZE_KEYS = {
 }
 CHAIN_DEFAULTS = {"pb_chain": DEFAULT_CHAIN, "pb_chain_input": DEFAULT_CHAIN_INPUT}
 TRAIN_DEFAULTS = {"pb_dataset": DATASET_DEFAULT, "pb_epochs": EPOCHS[2], "pb_lr": LR_DEFAULT}
-
-
-class Check(NamedTuple):
-    """A live check as ``ui.layout.reference_check`` shows it: ``reference_check(*check)``."""
-
-    label: str
-    max_abs_diff: float
-    tolerance: float
 
 
 # --- the shared computations (module-level: ui.compute.shared keys them by name and arguments) -------------
