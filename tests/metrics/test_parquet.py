@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.metrics import load_scores
-from core.metrics._parquet import parquet_as_csv
+from core.metrics._parquet_parser import parquet_as_csv
 from core.scores import ScoreFileError, detect_columns
 
 
