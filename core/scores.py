@@ -1,6 +1,7 @@
 """The documented path of the score-file reader: ``from core.scores import load_scores, ScoreFileError``.
 
-The code lives with the rest of the metrics topic, in ``core/metrics/_scores.py``; this module only
+The code lives with the rest of the metrics topic, in ``core/metrics/_scores.py`` (which composes the
+reader's parts: sources, sniffing, column guessing, the CSV and Parquet parsers); this module only
 re-exports it (the same objects, so ``except core.scores.ScoreFileError`` catches what
 ``core.metrics.load_scores`` raises).
 """

@@ -44,7 +44,11 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_calibration``: reliability curve, Brier score, log loss, expected calibration error (rows or table);
 * ``_duckdb``: the out-of-core engine (``GROUP BY score, label`` in DuckDB into the table above);
 * ``_evaluation``: the confusion matrix, display helpers and :func:`evaluate`;
-* ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path);
+* ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path), composed
+  of ``_sources`` (paths, bytes, file objects), ``_sniff`` (encoding, delimiter, decimal mark, header),
+  ``_columns`` (column guessing, positive class), ``_csv_parser``, ``_parquet_parser`` (columns guessed
+  from the schema and typed values), ``_batches`` (the arrays both fill) and ``_score_file``
+  (``ScoreTable``, ``ScoreFileError``, what a cell means);
 * ``_report``: display tables and the JSON/HTML report schema shared by the page and the command line;
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """

@@ -38,9 +38,11 @@ import numpy as np
 import pandas as pd
 
 from core._validation import check_whole
+from core.metrics._columns import canonical
 from core.metrics._counts import ScoreCounts, counts_from_table
-from core.metrics._parquet import is_parquet
-from core.metrics._scores import ScoreFileError, _canonical, detect_columns
+from core.metrics._score_file import ScoreFileError
+from core.metrics._scores import detect_columns
+from core.metrics._sources import is_parquet
 
 __all__ = ["AggregatedScores", "aggregate_files", "expand_sources", "first_with_rows"]
 
@@ -415,8 +417,8 @@ def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
 def _label_codes(raw: Any, guess: Any) -> np.ndarray:
     """1 / 0 for the positive / negative label value (the reader's rules: case, spaces, 1 = 1.0), -1 for
     anything else or a missing label."""
-    positive = _canonical(str(guess.pos_label), guess.decimal)
-    negative = _canonical(str(guess.neg_label), guess.decimal)
+    positive = canonical(str(guess.pos_label), guess.decimal)
+    negative = canonical(str(guess.neg_label), guess.decimal)
     values = np.ma.asarray(raw)
     missing = np.ma.getmaskarray(values)
     # one comparison per distinct raw value (pandas' hash factorisation of the groups' labels)
@@ -424,7 +426,7 @@ def _label_codes(raw: Any, guess: Any) -> np.ndarray:
     mapped = np.array(
         [
             1 if text == positive else 0 if text == negative else -1
-            for text in (_canonical(str(value), guess.decimal) for value in distinct.tolist())
+            for text in (canonical(str(value), guess.decimal) for value in distinct.tolist())
         ]
         + [-1],
         dtype=np.int64,

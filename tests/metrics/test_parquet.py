@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.metrics import load_scores
-from core.metrics._parquet import parquet_as_csv
+from core.metrics._parquet_parser import parquet_as_csv
 from core.scores import ScoreFileError, detect_columns
 
 
@@ -220,3 +220,174 @@ def test_binary_and_unusual_columns_read_as_their_csv_form():
     typed, csv = both(table, label="label", score="view")
     assert_same(typed, csv)
     np.testing.assert_array_equal(typed.scores["view"], P)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Columns guessed from the schema and the first typed rows (no CSV text)
+
+
+def guess_both(table: pa.Table, **options):
+    """detect_columns on the Parquet file and on its CSV form (which must agree but for the encoding)."""
+    data = parquet_bytes(table, row_group_size=700)
+    typed, csv = detect_columns(data, **options), detect_columns(parquet_as_csv(data), **options)
+    assert (typed.encoding, csv.encoding) == ("parquet", "utf-8")
+    return typed, csv
+
+
+def same_guess(typed, csv) -> None:
+    for field in ("columns", "numeric_columns", "label", "scores", "weight", "label_values", "pos_label"):
+        assert getattr(typed, field) == getattr(csv, field), field
+    assert (typed.neg_label, typed.delimiter, typed.decimal, typed.notes) == (
+        csv.neg_label,
+        csv.delimiter,
+        csv.decimal,
+        csv.notes,
+    )
+
+
+@pytest.fixture
+def no_csv_text(monkeypatch):
+    """Fails the test if the reader writes a CSV rendering of the file."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the Parquet reader wrote CSV text")
+
+    monkeypatch.setattr(pa.csv, "write_csv", refuse)
+
+
+@pytest.mark.parametrize("label", list(LABELS))
+def test_an_unnamed_label_column_is_found_by_its_typed_values(label, no_csv_text):
+    # "truth_value" is not a label name: the label is the only column with two distinct values
+    table = pa.table(
+        {"truth_value": LABELS[label], "model": SCORES["float64"], "uid": pa.array(np.arange(N))}
+    )
+    pos = {"text": "Churn"}.get(label)
+    guess = detect_columns(parquet_bytes(table), pos_label=pos)
+    assert (guess.label, guess.scores, guess.weight, guess.notes) == ("truth_value", ("model",), None, ())
+    assert len(guess.label_values) == 2
+    read = load_scores(parquet_bytes(table), pos_label=pos)
+    np.testing.assert_array_equal(read.y_true, Y)
+
+
+@pytest.mark.parametrize("label", list(LABELS))
+def test_the_guess_equals_the_csv_forms_for_every_label_type(label):
+    table = pa.table(
+        {"truth_value": LABELS[label], "model": SCORES["float64"], "weight": pa.array(np.ones(N))}
+    )
+    same_guess(*guess_both(table))
+
+
+@pytest.mark.parametrize("score", [*SCORES, "float32", "dictionary"])
+def test_the_guess_equals_the_csv_forms_for_every_score_type(score):
+    column = {
+        "float32": pa.array(P.astype(np.float32)),
+        "dictionary": pa.array(np.round(P, 1)).dictionary_encode(),
+    }.get(score, SCORES.get(score))
+    table = pa.table({"label": LABELS["int"], "s": column, "count": pa.array(rng.integers(0, 4, N))})
+    typed, csv = guess_both(table)
+    same_guess(typed, csv)
+    assert (typed.scores, typed.weight, typed.numeric_columns) == (("s",), "count", ("label", "s", "count"))
+
+
+def test_typed_bool_labels_read_as_true_and_false(no_csv_text):
+    table = pa.table({"label": LABELS["bool"], "score": SCORES["float64"]})
+    guess = detect_columns(parquet_bytes(table))
+    assert (guess.label_values, guess.pos_label, guess.neg_label) == (("false", "true"), "true", "false")
+    # a boolean is not a number: not a score, not numeric
+    assert guess.numeric_columns == ("score",)
+
+
+def test_int_and_string_labels_and_float32_scores(no_csv_text):
+    table = pa.table(
+        {
+            "y": pa.array(np.where(Y, 1, -1).astype(np.int8)),
+            "churned": pa.array(np.where(Y, "Churn", "stay")),
+            "p32": pa.array(P.astype(np.float32)),
+        }
+    )
+    guess = detect_columns(parquet_bytes(table))
+    assert (guess.label, guess.pos_label, guess.neg_label, guess.scores) == ("y", "1", "-1", ("p32",))
+    # the string column, chosen, needs its positive value
+    guess = detect_columns(parquet_bytes(table), label="churned")
+    assert guess.pos_label is None and "pass pos_label" in guess.notes[0]
+    read = load_scores(parquet_bytes(table), label="churned", pos_label="Churn")
+    np.testing.assert_array_equal(read.y_true, Y)
+    np.testing.assert_array_equal(read.scores["p32"], P.astype(np.float32).astype(np.float64))
+
+
+def test_dictionary_encoded_columns(no_csv_text):
+    table = pa.table(
+        {
+            "outcome": pa.array(np.where(Y, "yes", "no")).dictionary_encode(),
+            "bucket": pa.array(np.round(P, 1)).dictionary_encode(),
+            "name": pa.array(np.where(Y, "a", "b")).dictionary_encode(),
+        }
+    )
+    guess = detect_columns(parquet_bytes(table), label="outcome")
+    assert (guess.label, guess.pos_label, guess.scores, guess.numeric_columns) == (
+        "outcome",
+        "yes",
+        ("bucket",),
+        ("bucket",),
+    )
+    # unnamed: two two-valued text columns, so the label must be chosen
+    guess = detect_columns(parquet_bytes(table))
+    assert guess.label is None and "'outcome' and 'name' each take two values" in guess.notes[0]
+    read = load_scores(parquet_bytes(table), label="outcome")
+    np.testing.assert_array_equal(read.y_true, Y)
+    np.testing.assert_array_equal(read.scores["bucket"], np.round(P, 1))
+
+
+def test_a_float_column_whose_first_rows_are_null_is_a_score_by_its_type(no_csv_text):
+    # 25,000 null scores, more than the rows the columns are guessed on: the CSV form's sample shows no
+    # number in that column (its guess finds no score), the schema says float64
+    n, blank = 30_000, 25_000
+    y = rng.random(n) < 0.5
+    score = np.where(np.arange(n) < blank, np.nan, rng.random(n))
+    table = pa.table({"label": pa.array(y.astype(np.int64)), "score": pa.array(score, from_pandas=True)})
+    assert table.column("score").null_count == blank
+    data = parquet_bytes(table, row_group_size=10_000)
+    guess = detect_columns(data)
+    assert (guess.label, guess.scores, guess.numeric_columns, guess.notes) == (
+        "label",
+        ("score",),
+        ("label", "score"),
+        (),
+    )
+    with pytest.raises(ScoreFileError, match=r"The score column 'score' is empty in row 1 of the file"):
+        load_scores(data)
+    read = load_scores(data, drop_invalid=True)
+    assert (read.n_rows, read.n_dropped) == (n - blank, blank)
+    np.testing.assert_array_equal(read.y_true, y[blank:])
+    np.testing.assert_array_equal(read.scores["score"], score[blank:])
+
+
+def test_a_label_whose_first_rows_are_null(no_csv_text):
+    n, blank = 30_000, 25_000
+    y = rng.random(n) < 0.5
+    label = pa.array([None if i < blank else int(v) for i, v in enumerate(y)], pa.int64())
+    data = parquet_bytes(pa.table({"target": label, "score": pa.array(rng.random(n))}), row_group_size=10_000)
+    guess = detect_columns(data)
+    assert (guess.label, guess.scores, guess.label_values) == ("target", ("score",), ())
+    assert guess.notes == ("The label column 'target' has no values: every label is missing.",)
+    with pytest.raises(ScoreFileError, match=r"The label column 'target' is missing in row 1 of the file"):
+        load_scores(data)
+    read = load_scores(data, drop_invalid=True)
+    assert (read.n_rows, read.pos_label) == (n - blank, "1")
+    np.testing.assert_array_equal(read.y_true, y[blank:])
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"label": LABELS["int"]}, r"only one column \('label' on its first line\)"),
+        ({"0": LABELS["int"], "1": SCORES["float64"]}, r"The first line \('\"0\",\"1\"'\) looks like data"),
+        ({"label": LABELS["int"], " label ": SCORES["float64"]}, "two columns named 'label'"),
+    ],
+)
+def test_header_errors_are_the_csv_forms(columns, message):
+    data = parquet_bytes(pa.table(columns))
+    for source in (data, parquet_as_csv(data)):
+        for read in (load_scores, detect_columns):
+            with pytest.raises(ScoreFileError, match=message):
+                read(source)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.metrics import _scores as scores_module
+from core.metrics import _csv_parser as csv_parser_module
 from core.scores import EXAMPLES, ScoreFileError, ScoreTable, detect_columns, load_scores
 
 
@@ -407,8 +407,8 @@ def test_table_pickles():
 
 @pytest.fixture
 def tiny_slices(monkeypatch):
-    monkeypatch.setattr(scores_module, "_SEGMENT_BYTES", 4096)
-    monkeypatch.setattr(scores_module, "_BLOCK_BYTES", 1024)
+    monkeypatch.setattr(csv_parser_module, "_SEGMENT_BYTES", 4096)
+    monkeypatch.setattr(csv_parser_module, "_BLOCK_BYTES", 1024)
 
 
 def _generated(n: int, seed: int = 0) -> tuple[bytes, pd.DataFrame]:
