@@ -19,7 +19,6 @@ from ui.optimizers.state import NAMES
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 GAP_FLOOR = 1e-16  # f - f* below this is drawn at this value on log scales
 _BOTTOM = alt.Legend(title=None, orient="bottom", columns=4, labelLimit=260)
-_BOTTOM_NARROW = alt.Legend(title=None, orient="bottom", columns=3, labelLimit=260)
 
 # --- charts ----------------------------------------------------------------------------------------------
 

@@ -43,10 +43,6 @@ class Figure(NamedTuple):
     data: pd.DataFrame
 
 
-def _fmt(value: float, digits: int = DIGITS) -> str:
-    return fmt(value, digits)
-
-
 def surface_latex(surface: str) -> str:
     return SURFACES[surface].latex
 
@@ -128,9 +124,9 @@ def paths_view(surface: str, runs: SurfaceRuns, shown: int, start: tuple[float, 
         rows.append(
             {
                 t(f"{NS}.col_optimizer"): spec.optimizer,
-                "lr": _fmt(spec.hyperparameters["lr"]),
-                t(f"{NS}.col_gap_at", step=shown): _fmt(gap[shown]),
-                t(f"{NS}.col_gap_end"): _fmt(gap[-1]) if np.isfinite(gap[-1]) else t(f"{NS}.diverged"),
+                "lr": fmt(spec.hyperparameters["lr"], DIGITS),
+                t(f"{NS}.col_gap_at", step=shown): fmt(gap[shown], DIGITS),
+                t(f"{NS}.col_gap_end"): fmt(gap[-1], DIGITS) if np.isfinite(gap[-1]) else t(f"{NS}.diverged"),
                 t(f"{NS}.col_reach"): str(reached[0]) if reached.size else "—",
                 t(f"{NS}.col_check"): f"{run['check'][r]:.1e}",
             }
@@ -140,7 +136,7 @@ def paths_view(surface: str, runs: SurfaceRuns, shown: int, start: tuple[float, 
     return PathsView(
         paths,
         Figure(gap_chart, gap_df),
-        t(f"{NS}.loss_caption", floor=_fmt(charts.GAP_FLOOR)),
+        t(f"{NS}.loss_caption", floor=fmt(charts.GAP_FLOOR, DIGITS)),
         pd.DataFrame(rows),
         Check(label, float(run["check"].max()), TOLERANCE),
         run["checked"],
@@ -161,12 +157,12 @@ def fair_view(tuning: Any, steps: int) -> FairView:
     found = t(
         f"{NS}.fair_found",
         steps=steps,
-        low=_fmt(tuning.grid[0]),
-        high=_fmt(tuning.grid[-1]),
+        low=fmt(tuning.grid[0], DIGITS),
+        high=fmt(tuning.grid[-1], DIGITS),
         n=tuning.grid.size,
         best=tuning.optimizers[best],
-        lr=_fmt(tuning.best_lr[best]),
-        score=_fmt(tuning.best_score[best]),
+        lr=fmt(tuning.best_lr[best], DIGITS),
+        score=fmt(tuning.best_score[best], DIGITS),
     )
     edge = [n for n, e in zip(tuning.optimizers, tuning.at_edge, strict=True) if e]
     score_df = pd.DataFrame(
@@ -230,8 +226,8 @@ def momentum_view(
     figure = _overlapping(surface, dict(zip(labels.values(), paths, strict=True)), start)
     label = f"torch.optim.SGD(lr=α(1-β), momentum=β) vs {labels['notes_ema']}"
     values = {
-        "diff": _fmt(mom.dampened_diff),
-        "ratio": _fmt(mom.first_step_ratio),
+        "diff": fmt(mom.dampened_diff, DIGITS),
+        "ratio": fmt(mom.first_step_ratio, DIGITS),
         "steps": mom.dampened_compared,
     }
     return FormView(
@@ -244,7 +240,7 @@ def momentum_view(
 
 
 def nesterov_settings(alpha: float, beta: float) -> str:
-    return f"α = {_fmt(alpha)}, β = {_fmt(beta)}"
+    return f"α = {fmt(alpha, DIGITS)}, β = {fmt(beta, DIGITS)}"
 
 
 def nesterov_view(
@@ -260,9 +256,9 @@ def nesterov_view(
     figure = _overlapping(surface, dict(zip(labels.values(), paths, strict=True)), start)
     values = {
         "overshoot": f"{100 * nest.overshoot:.1f}",
-        "diff": _fmt(nest.notes_vs_corrected),
-        "gap_notes": _fmt(nest.gap_notes),
-        "gap_right": _fmt(nest.gap_corrected),
+        "diff": fmt(nest.notes_vs_corrected, DIGITS),
+        "gap_notes": fmt(nest.gap_notes, DIGITS),
+        "gap_right": fmt(nest.gap_corrected, DIGITS),
         "steps": nest.notes_compared,
     }
     return FormView(
@@ -286,7 +282,11 @@ def bias_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
     titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_ratio")}
     ratio_figure = Figure(charts.log_line_chart(df, "step", "ratio", log_x=True, height=340, **titles), df)
     peak = int(np.argmax(bias.step_ratio))
-    values = {"first": _fmt(bias.step_ratio[0]), "peak": _fmt(bias.step_ratio[peak]), "at": peak + 1}
+    values = {
+        "first": fmt(bias.step_ratio[0], DIGITS),
+        "peak": fmt(bias.step_ratio[peak], DIGITS),
+        "at": peak + 1,
+    }
     return FormView(
         (paths_figure, ratio_figure),
         _diverged(bias.diverged, {k: t(f"{NS}.label_{k}") for k in bias.diverged}),
@@ -314,8 +314,8 @@ def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormVi
     df = df[np.isfinite(df["rate"]) & (df["rate"] > 0)]
     titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_rate")}
     values = {
-        "first": _fmt(float(rates[0, 0].min())),
-        "last": _fmt(float(rates[-1, 0].min())),
+        "first": fmt(float(rates[0, 0].min()), DIGITS),
+        "last": fmt(float(rates[-1, 0].min()), DIGITS),
         "steps": steps,
     }
     return FormView(
@@ -340,11 +340,11 @@ def amsgrad_view(big: float, lr: float, n: int) -> FormView:
     )
     chart = charts.line_chart(df, "step", "x", x_title=t(f"{NS}.axis_step"), y_title="x")
     values = {
-        "beta2": _fmt(1 / (1 + big * big)),
-        "adam_end": _fmt(ce.adam[-1]),
-        "ams_end": _fmt(ce.amsgrad[-1]),
-        "adam_regret": _fmt(ce.adam_regret),
-        "ams_regret": _fmt(ce.amsgrad_regret),
+        "beta2": fmt(1 / (1 + big * big), DIGITS),
+        "adam_end": fmt(ce.adam[-1], DIGITS),
+        "ams_end": fmt(ce.amsgrad[-1], DIGITS),
+        "adam_regret": fmt(ce.adam_regret, DIGITS),
+        "ams_regret": fmt(ce.amsgrad_regret, DIGITS),
     }
     return FormView(
         (Figure(chart, df),),
@@ -378,14 +378,14 @@ def adamw_view(surface: str, lr: float, wd: float, n: int, start: tuple[float, f
         result = t(f"{NS}.adamw_result_diverged")
     else:
         values = {
-            "x": _fmt(res.l2_minimum[0], 4),
-            "y": _fmt(res.l2_minimum[1], 4),
-            "adam": _fmt(res.adam_l2_to_minimum),
-            "adamw": _fmt(res.adamw_to_minimum),
-            "adam_spread": _fmt(res.adam_l2_spread),
-            "adamw_spread": _fmt(res.adamw_spread),
-            "grad_adam": _fmt(res.adam_l2_gradient),
-            "grad_adamw": _fmt(res.adamw_gradient),
+            "x": fmt(res.l2_minimum[0], 4),
+            "y": fmt(res.l2_minimum[1], 4),
+            "adam": fmt(res.adam_l2_to_minimum, DIGITS),
+            "adamw": fmt(res.adamw_to_minimum, DIGITS),
+            "adam_spread": fmt(res.adam_l2_spread, DIGITS),
+            "adamw_spread": fmt(res.adamw_spread, DIGITS),
+            "grad_adam": fmt(res.adam_l2_gradient, DIGITS),
+            "grad_adamw": fmt(res.adamw_gradient, DIGITS),
         }
         which = "settled" if res.adam_l2_settled else "unsettled"
         result = t(f"{NS}.adamw_result_{which}", **values)
@@ -433,12 +433,12 @@ def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
     table = pd.DataFrame(
         {
             t(f"{NS}.col_optimizer"): model.names,
-            t(f"{NS}.col_train"): [_fmt(v, 4) for v in model.train_loss[:, -1]],
-            t(f"{NS}.col_test"): [_fmt(v, 4) for v in model.test_loss[:, -1]],
+            t(f"{NS}.col_train"): [fmt(v, 4) for v in model.train_loss[:, -1]],
+            t(f"{NS}.col_test"): [fmt(v, 4) for v in model.test_loss[:, -1]],
             t(f"{NS}.col_accuracy"): [f"{100 * a:.1f}%" for a in model.test_accuracy],
         }
     )
-    reference = t(f"{NS}.model_reference", loss=_fmt(model.reference_train_loss, 4), steps=model.steps)
+    reference = t(f"{NS}.model_reference", loss=fmt(model.reference_train_loss, 4), steps=model.steps)
     model_names = ", ".join(check_name(n) for n in model.names)
     check = Check(f"torch.optim ({model_names})", model.torch_diff, TOLERANCE)
     return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names)
