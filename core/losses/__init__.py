@@ -4,7 +4,8 @@ Margin losses (classification; :math:`y \in \{-1, +1\}`, score :math:`f`, margin
 ``zero_one hinge logistic exponential squared_margin`` and ``*_grad`` (derivative w.r.t. :math:`f`).
 Residual losses (regression): ``absolute squared huber`` and ``*_grad`` (w.r.t. the prediction).
 Cross-entropy: ``log_softmax``, ``nll_loss``, ``cross_entropy`` (equal to torch's, stable for logits of
-any size), ``binary_cross_entropy_with_logits``, ``log_loss`` (scikit-learn's). Fits: a linear
+any size), ``binary_cross_entropy_with_logits``, ``log_loss`` (scikit-learn's; ``weighted_log_loss``
+its formula, which ``core.metrics.log_loss`` calls too). Fits: a linear
 classifier per loss, an SVM by subgradient descent, a line by squared / absolute / Huber loss, and
 softmax regression trained with the right cross-entropy and with the softmax-twice mistake.
 """
@@ -43,6 +44,7 @@ from core.losses._entropy import (
     softmax,
     softmax_naive,
     softmax_then_cross_entropy_grad,
+    weighted_log_loss,
 )
 from core.losses._fits import (
     FIT_LOSSES,
@@ -117,6 +119,7 @@ __all__ = [
     "structural_risk",
     "svm_margin_width",
     "train_softmax_regression",
+    "weighted_log_loss",
     "zero_one",
     "zero_one_grad",
 ]

@@ -24,21 +24,33 @@ def _finite_or_inf(x: np.ndarray, name: str) -> None:
 def logsumexp(x: np.ndarray, axis: int = -1) -> np.ndarray:
     r""":math:`\log \sum_j e^{x_j} = M + \log \sum_j e^{x_j - M}` with :math:`M = \max_j x_j` (kept dims)."""
     x = np.asarray(x, dtype=np.float64)
-    m = np.max(x, axis=axis, keepdims=True)
-    # a row of -inf has M = -inf: shift by 0 instead (its log-sum-exp is -inf)
-    m = np.where(np.isfinite(m), m, 0.0)
+    m = _row_shift(x, axis)
     with np.errstate(divide="ignore"):
         # M + log sum exp(x - M)
         return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
 
 
+def _row_shift(x: np.ndarray, axis: int) -> np.ndarray:
+    """M = max_j x_j (kept dims); a row of -inf is shifted by 0 instead (its log-sum-exp is -inf)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    return np.where(np.isfinite(m), m, 0.0)
+
+
+def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """:func:`log_softmax` of a float64 array without its checks (the training loops call it per step)."""
+    shifted = x - _row_shift(x, axis)
+    with np.errstate(divide="ignore"):
+        # (x_i - M) - log sum_j exp(x_j - M), in torch's order of operations
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
 def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     r"""Log-probabilities :math:`\log \operatorname{softmax}(x)_i = x_i - \log\sum_j e^{x_j}` (torch's
-    ``log_softmax``), stable for logits of any size."""
+    ``log_softmax``), stable for logits of any size: computed as :math:`(x_i - M) - \log\sum_j
+    e^{x_j - M}` with :math:`M = \max_j x_j`, so ``exp`` never sees a positive number."""
     x = np.asarray(x, dtype=np.float64)
     _finite_or_inf(x, "x")
-    # log p_i = x_i - logsumexp(x)
-    return x - logsumexp(x, axis=axis)
+    return _log_softmax(x, axis=axis)
 
 
 def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -236,7 +248,7 @@ def cross_entropy_steps(logits: np.ndarray, target: np.ndarray) -> dict[str, np.
         raise ValueError("target must hold class indices 0..C-1 here.")
     shift = logits.max(axis=1)
     lse = logsumexp(logits, axis=1)[:, 0]
-    log_p = logits - lse[:, None]
+    log_p = _log_softmax(logits, axis=1)
     picked = log_p[np.arange(len(target)), target]
     return {
         "shift": shift,
@@ -296,8 +308,8 @@ def log_loss(y: np.ndarray, p: np.ndarray, *, sample_weight: np.ndarray | None =
 
     .. math:: -\frac{1}{\sum_n s_n}\sum_n s_n \,[y_n \log p_n + (1-y_n)\log(1-p_n)]
 
-    with :math:`p` clipped to :math:`[\epsilon, 1-\epsilon]`, :math:`\epsilon` the float64 machine epsilon
-    (scikit-learn's clipping), so a confident wrong answer costs about 36 nats, not infinity.
+    with :math:`p` and :math:`1 - p` clipped to :math:`[\epsilon, 1-\epsilon]`, :math:`\epsilon` the float64
+    machine epsilon (scikit-learn's clipping), so a confident wrong answer costs about 36 nats, not infinity.
     """
     y = np.asarray(y)
     p = np.asarray(p, dtype=np.float64)
@@ -310,10 +322,27 @@ def log_loss(y: np.ndarray, p: np.ndarray, *, sample_weight: np.ndarray | None =
         raise ValueError(f"y must hold 0/1 labels; found {sorted(values)}.")
     if not np.isfinite(p).all() or ((p < 0) | (p > 1)).any():
         raise ValueError("p must hold probabilities in [0, 1].")
-    eps = np.finfo(np.float64).eps
-    # clip p to [eps, 1 - eps]
-    p = np.clip(p, eps, 1.0 - eps)
+    s = np.ones_like(p) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if s.shape != p.shape or not np.isfinite(s).all() or (s < 0).any() or s.sum() <= 0:
+        raise ValueError("sample_weight must hold one finite weight >= 0 per example, not all zero.")
     y = y.astype(np.float64)
-    # -[y log p + (1-y) log(1-p)]
-    losses = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
-    return float(np.average(losses, weights=sample_weight))
+    # each example's weight on its positive and its negative side: s y and s (1 - y)
+    return weighted_log_loss(p, s * y, s * (1.0 - y))
+
+
+def weighted_log_loss(p: np.ndarray, positive: np.ndarray, negative: np.ndarray) -> float:
+    r"""The one log-loss formula, on probabilities :math:`p_k` each carrying a positive weight
+    :math:`w^+_k` and a negative weight :math:`w^-_k` (a row: its weight on one side, 0 on the other;
+    an aggregated table: the weights of the rows scored :math:`p_k`):
+
+    .. math:: L = -\frac{\sum_k w^+_k \ln c(p_k) + w^-_k \ln c(1 - p_k)}{\sum_k w^+_k + w^-_k}
+
+    where :math:`c` clips to :math:`[\epsilon, 1 - \epsilon]` (scikit-learn clips both columns
+    :math:`[1 - p, p]` of its two-class form). A zero weight times the log of a clipped value is 0, so
+    :math:`0 \ln 0` never arises. :func:`log_loss` and ``core.metrics.log_loss`` both call it.
+    """
+    eps = np.finfo(np.float64).eps
+    # -(sum_k w+_k ln p_k + w-_k ln(1 - p_k)) / W, each log of a clipped value
+    total = np.dot(positive, np.log(np.clip(p, eps, 1.0 - eps)))
+    total += np.dot(negative, np.log(np.clip(1.0 - p, eps, 1.0 - eps)))
+    return float(-total / (positive.sum() + negative.sum()))

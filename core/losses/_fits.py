@@ -19,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
 from core.losses._elementwise import MARGIN_LOSSES, huber, sigmoid
+from core.losses._entropy import _log_softmax
 
 #: margin losses a linear classifier is fitted with on the page
 FIT_LOSSES = ("hinge", "logistic", "exponential", "squared")
@@ -411,13 +412,6 @@ class SoftmaxTraining:
     weights_mistake: np.ndarray
 
 
-def _log_softmax_rows(z: np.ndarray) -> np.ndarray:
-    """log_softmax over the rows of a finite (N, C) array, without the public function's checks."""
-    # z - max - log sum exp(z - max)
-    z = z - z.max(axis=1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-
-
 def train_softmax_regression(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -462,11 +456,11 @@ def _descend(a, a_test, y_train, y_test, onehot, right, mistake, curves, epochs,
     n = len(y_train)
     rows = np.arange(n)
     for epoch in range(epochs + 1):
-        log_p_r = _log_softmax_rows(a @ right)
-        log_p_m = _log_softmax_rows(a @ mistake)
+        log_p_r = _log_softmax(a @ right)
+        log_p_m = _log_softmax(a @ mistake)
         p_m = np.exp(log_p_m)
         # the mistake's loss: CE of the probabilities taken as logits
-        log_q_m = _log_softmax_rows(p_m)
+        log_q_m = _log_softmax(p_m)
         # mean -log p_{n, y_n}
         curves["lr"][epoch] = -log_p_r[rows, y_train].mean()
         curves["lm"][epoch] = -log_p_m[rows, y_train].mean()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core.losses import weighted_log_loss
 from core.metrics._counts import ScoreCounts, _group, score_counts
 from core.metrics._validation import _validate
 
@@ -246,11 +247,6 @@ def log_loss(
     0.4723
     """
     table = _table(y_true, y_prob, sample_weight)
-    eps = np.finfo(np.float64).eps
+    # the formula of core.losses.log_loss, on the table's positive and negative weight per score
     positives = table.positives.astype(np.float64)
-    negatives = table.negatives.astype(np.float64)
-    # -(sum_k p_k ln t_k + n_k ln(1 - t_k)) / W; terms with a zero count are skipped (0 ln 0 = 0)
-    # (scikit-learn clips both columns [1 - s, s] of its two-class form to [eps, 1 - eps])
-    total = np.dot(positives, np.log(np.clip(table.scores, eps, 1.0 - eps)))
-    total += np.dot(negatives, np.log(np.clip(1.0 - table.scores, eps, 1.0 - eps)))
-    return float(-total / (positives.sum() + negatives.sum()))
+    return weighted_log_loss(table.scores, positives, table.negatives.astype(np.float64))

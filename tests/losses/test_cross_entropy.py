@@ -185,3 +185,35 @@ def test_log_loss_equals_sklearn():
         L.log_loss(np.array([0, 2]), np.array([0.5, 0.5]))
     with pytest.raises(ValueError, match=r"p must hold probabilities in \[0, 1\]"):
         L.log_loss(np.array([0, 1]), np.array([0.5, 1.5]))
+
+
+def test_one_log_loss_for_rows_and_aggregated_tables():
+    """core.losses.log_loss and core.metrics.log_loss are one formula (weighted_log_loss): equal to each
+    other, to scikit-learn (with its clipping) and to torch's binary_cross_entropy away from the clip."""
+    from core import metrics
+
+    y = (RNG.random(300) < 0.5).astype(int)
+    p = RNG.uniform(0.01, 0.99, size=300)
+    w = RNG.uniform(0.1, 3, size=300)
+    for weight in (None, w):
+        ours = L.log_loss(y, p, sample_weight=weight)
+        assert ours == pytest.approx(metrics.log_loss(y, p, sample_weight=weight), rel=1e-13)
+        assert ours == pytest.approx(sk_log_loss(y, p, sample_weight=weight), rel=1e-13)
+        torch_weight = None if weight is None else _t(weight)
+        ref = F.binary_cross_entropy(_t(p), _t(y.astype(float)), weight=torch_weight)
+        expected = float(ref) if weight is None else float(ref) * len(y) / w.sum()  # torch divides by N
+        assert ours == pytest.approx(expected, rel=1e-13)
+    # certain wrong answers cost -ln(eps) each, in both, as in scikit-learn
+    y2, p2 = np.array([1, 0, 1]), np.array([0.0, 1.0, 1.0])
+    assert L.log_loss(y2, p2) == pytest.approx(metrics.log_loss(y2, p2), rel=1e-15)
+    assert L.log_loss(y2, p2) == pytest.approx(sk_log_loss(y2, p2), rel=1e-13)
+    with pytest.raises(ValueError, match="sample_weight"):
+        L.log_loss(y2, np.array([0.5, 0.5, 0.5]), sample_weight=np.zeros(3))
+
+
+def test_log_softmax_in_torchs_order_and_softmax_its_exp():
+    """The one log_softmax (which the softmax-regression loop calls too) equals torch's for large logits,
+    and softmax is its exp."""
+    z = RNG.normal(scale=300.0, size=(6, 4))
+    np.testing.assert_allclose(L.log_softmax(z), F.log_softmax(_t(z), dim=1).numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(np.exp(L.log_softmax(z)), L.softmax(z))

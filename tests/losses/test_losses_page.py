@@ -125,3 +125,20 @@ def test_the_scores_open_on_the_metrics_page():
     for ev in kept.evaluations.values():
         assert ev.n == 2000 and 0 < ev.n_pos < ev.n
         assert 0.5 < ev.roc_auc <= 1.0  # every loss separates the clean test set better than chance
+
+
+def test_the_live_computations_are_shared_by_every_visitor():
+    """The curves, fits and training go through ui.compute.shared: after one visit they are stored for
+    every visitor, keyed by their arguments (the page's default view)."""
+    from ui.compute import is_stored
+    from ui.losses import live
+
+    open_page(PAGE, "en")
+    assert is_stored(live.margin_curves)
+    assert is_stored(live.residual_curves, 1.0)
+    assert is_stored(live.classifier_fits, 0.0, 0)
+    assert is_stored(live.svm_fit, 0.0, 0, 0.01)
+    assert is_stored(live.regression_fits, 4, 1.0)
+    assert is_stored(live.softmax_training, 50)
+    assert is_stored(live.binary_vs_categorical)
+    assert not is_stored(live.softmax_training, 51)

@@ -220,3 +220,20 @@ def test_a_start_point_far_outside_the_plot_is_ignored_from_a_link():
     assert_clean(at)
     assert "x0=1e200" in " ".join(w.value for w in at.warning)
     assert at.number_input(key="opt_y0").value == -3
+
+
+def test_the_runs_are_shared_by_every_visitor():
+    """The comparisons' runs and the heat maps go through ui.compute.shared: after one visit they are
+    stored for every visitor, keyed by their arguments."""
+    from ui.compute import is_stored
+    from ui.optimizers import live
+
+    surface = SURFACES["himmelblau"]
+    start = (float(surface.start[0]), float(surface.start[1]))
+    at = _open("en", surface="himmelblau", steps="200", form="amsgrad")
+    assert_clean(at)
+    assert is_stored(live.surface_grid, "himmelblau")
+    assert is_stored(live.counterexample, 3.0, 0.02, SHORT["ams_steps"])
+    at.radio(key="opt_form@en").set_value("momentum").run()
+    assert_clean(at)
+    assert is_stored(live.momentum, "himmelblau", float(surface.learning_rates["SGD"]), 0.9, 200, start)

@@ -1,8 +1,5 @@
-"""Widgets, URL state, cached core calls and Altair charts for the optimizers page.
-
-The page reads widgets through :func:`hyperparameter_widgets` and friends, calls core through the
-cached wrappers below, and draws with the chart builders. No arithmetic on the optimizers lives here.
-"""
+"""The optimizers page's controls: every widget's range and default, the URL state, the widgets of the
+hyperparameters, and the step slider."""
 
 from __future__ import annotations
 
@@ -10,35 +7,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from core.optimizers import (
-    OPTIMIZERS,
-    SURFACES,
-    EffectiveRates,
-    RunSpec,
-    Tuning,
-    adam_bias_correction,
-    adam_counterexample,
-    decimate_indices,
-    effective_learning_rates,
-    full_hyperparameters,
-    grid_values,
-    logistic_regression,
-    momentum_forms,
-    nesterov_forms,
-    replay_check,
-    run_trajectories,
-    tune_learning_rates,
-    weight_decay_forms,
-)
-from ui.charts import MAX_BROWSER_POINTS
+from core.optimizers import OPTIMIZERS, SURFACES, full_hyperparameters
 from ui.i18n import t
 
 NAMES = list(OPTIMIZERS)
+SURFACE_NAMES = list(SURFACES)
 DEFAULT_SELECTION = ["SGD", "Adagrad", "RMSprop", "Adam", "NAdam"]
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 500
@@ -57,11 +32,6 @@ MODEL_LEARNING_RATES = {
 }
 #: batch sizes offered in the model section
 MODEL_BATCH_SIZES = [8, 16, 32, 64, 128, 398]
-# a fixed colour per optimizer, so a colour means the same optimizer in every chart
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
-GAP_FLOOR = 1e-16  # f - f* below this is drawn at this value on log scales
-_BOTTOM = alt.Legend(title=None, orient="bottom", columns=4, labelLimit=260)
-_BOTTOM_NARROW = alt.Legend(title=None, orient="bottom", columns=3, labelLimit=260)
 
 
 @dataclass(frozen=True)
@@ -415,286 +385,17 @@ def hyperparameter_widgets() -> None:
                     st.checkbox(p.name, key=widget_key(name, p.name), help=t(f"optimizers.help_{p.name}"))
 
 
-# --- cached core calls -----------------------------------------------------------------------------------
-
-SpecKey = tuple[tuple[str, tuple[tuple[str, Any], ...], str], ...]
+# --- the step slider -------------------------------------------------------------------------------------
 
 
-def spec_key(specs: list[RunSpec]) -> SpecKey:
-    """A hashable form of run specs, for st.cache_data."""
-    return tuple((s.optimizer, tuple(sorted(s.hyperparameters.items())), s.label) for s in specs)
+def previous_steps() -> int:
+    """The number of steps of the last run (read before the steps widget is drawn)."""
+    return st.session_state.get("opt_previous_steps", st.session_state["opt_steps"])
 
 
-def specs_from_key(key: SpecKey) -> list[RunSpec]:
-    return [RunSpec(name, dict(items), label) for name, items, label in key]
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_run(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> dict[str, Any]:
-    """Trajectories of every spec, plus the torch.optim replay check of every run."""
-    surf = SURFACES[surface]
-    result = run_trajectories(surf, specs_from_key(key), steps, start, record_states=True)
-    worst, checked = replay_check(surf, result, max_checks=100)
-    return {
-        "positions": result.positions,
-        "gap": result.gap,
-        "names": result.names,
-        "check": worst,
-        "checked": checked,
-    }
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_tuning(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> Tuning:
-    return tune_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_grid(surface: str) -> pd.DataFrame:
-    """The heat-map background: a grid (60 x 60, finer for Rastrigin) of log10(f - f* + 1e-3) cells."""
-    xs, ys, gap = grid_values(SURFACES[surface], SURFACES[surface].grid_points)
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    xx, yy = np.meshgrid(xs, ys)
-    return pd.DataFrame(
-        {
-            "x": (xx - dx / 2).ravel(),
-            # cells overlap by 2% so no hairline gaps show between them
-            "x2": (xx + 0.52 * dx).ravel(),
-            "y": (yy - dy / 2).ravel(),
-            "y2": (yy + 0.52 * dy).ravel(),
-            "level": np.log10(np.maximum(gap, 0.0) + 1e-3).ravel(),
-        }
-    )
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_momentum(surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]):
-    return momentum_forms(SURFACES[surface], alpha, beta, steps, start)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_nesterov(surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]):
-    return nesterov_forms(SURFACES[surface], alpha, beta, steps, start)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_bias(surface: str, lr: float, betas: tuple[float, float], eps: float, steps: int, start):
-    return adam_bias_correction(SURFACES[surface], lr, betas, eps, steps, start)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_effective_lr(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> EffectiveRates:
-    return effective_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_counterexample(c: float, lr: float, steps: int):
-    return adam_counterexample(c, lr, steps)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_weight_decay(surface: str, lr: float, weight_decay: float, steps: int, start: tuple[float, float]):
-    return weight_decay_forms(SURFACES[surface], lr, weight_decay, steps, start)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def cached_logistic(key: SpecKey, epochs: int, batch_size: int):
-    return logistic_regression(specs_from_key(key), epochs=epochs, batch_size=batch_size)
-
-
-# --- charts ----------------------------------------------------------------------------------------------
-
-
-def colour_scale(names: list[str]) -> alt.Scale:
-    """Colours for the labels present: an optimizer always gets its own colour, other labels strong ones."""
-    others = iter(["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#000000"])
-    colours = [PALETTE[NAMES.index(n)] if n in NAMES else next(others, "#7f7f7f") for n in names]
-    return alt.Scale(domain=names, range=colours)
-
-
-def paths_frame(paths: dict[str, np.ndarray], upto: int | None = None) -> pd.DataFrame:
-    """Long table (label, step, x, y) of paths cut at ``upto`` steps, each at most ~2,000 points."""
-    frames = []
-    for label, path in paths.items():
-        path = path[: (upto + 1) if upto is not None else None]
-        idx = decimate_indices(len(path), MAX_BROWSER_POINTS)
-        keep = np.isfinite(path[idx]).all(axis=1)
-        frames.append(
-            pd.DataFrame(
-                {"label": label, "step": idx[keep], "x": path[idx][keep, 0], "y": path[idx][keep, 1]}
-            )
-        )
-    return (
-        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["label", "step", "x", "y"])
-    )
-
-
-def contour_chart(
-    surface: str,
-    paths: pd.DataFrame,
-    *,
-    current: pd.DataFrame | None = None,
-    start: tuple[float, float] | None = None,
-    extra_points: pd.DataFrame | None = None,
-    height: int = 460,
-    overlapping: bool = False,
-) -> alt.LayerChart:
-    """Heat map of log10(f - f* + 1e-3) with paths (label, step, x, y), start point and minima.
-
-    ``overlapping``: paths expected to coincide get decreasing line widths, so each stays visible.
-    """
-    surf = SURFACES[surface]
-    x_scale = alt.Scale(domain=list(surf.x_range), nice=False, zero=False)
-    y_scale = alt.Scale(domain=list(surf.y_range), nice=False, zero=False)
-    heat = (
-        alt.Chart(cached_grid(surface))
-        .mark_rect(strokeWidth=0)
-        .encode(
-            x=alt.X("x:Q", scale=x_scale, title="x"),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=y_scale, title="y"),
-            y2="y2:Q",
-            color=alt.Color(
-                "level:Q",
-                scale=alt.Scale(range=["#fafafa", "#5f5f5f"]),
-                legend=alt.Legend(title=t("optimizers.chart_level"), orient="right"),
-            ),
-        )
-    )
-    names = list(dict.fromkeys(paths["label"])) if len(paths) else []
-    # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
-    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=300) if overlapping else _BOTTOM
-    colour = alt.Color("label:N", scale=colour_scale(names), legend=legend)
-    tooltip = ["label:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
-
-    def line_layer(data: pd.DataFrame, width: float, legend: bool = True) -> alt.Chart:
-        return (
-            alt.Chart(data)
-            .mark_line(clip=True, strokeWidth=width)
-            .encode(
-                x=alt.X("x:Q", scale=x_scale),
-                y=alt.Y("y:Q", scale=y_scale),
-                color=colour if legend else alt.Color("label:N", scale=colour_scale(names), legend=None),
-                order="step:Q",
-                detail="label:N",
-                tooltip=tooltip,
-            )
-        )
-
-    if overlapping:
-        # one layer per path, the first widest and at the bottom, so coinciding paths all show
-        lines = [
-            line_layer(paths[paths["label"] == n], max(1.5, 6.0 - 2.0 * i), legend=i == 0)
-            for i, n in enumerate(names)
-        ]
-    else:
-        lines = [line_layer(paths, 2.5)]
-    layers: list[alt.Chart] = [heat, *lines]
-    if current is not None and len(current):
-        layers.append(
-            alt.Chart(current)
-            .mark_point(filled=True, size=90, stroke="white", strokeWidth=1, clip=True)
-            .encode(
-                x=alt.X("x:Q", scale=x_scale),
-                y=alt.Y("y:Q", scale=y_scale),
-                color=alt.Color("label:N", scale=colour_scale(names), legend=None),
-                tooltip=["label:N", "step:Q"],
-            )
-        )
-    minima = pd.DataFrame(surf.minima, columns=["x", "y"]).assign(what=t("optimizers.chart_minimum"))
-    marks = [minima]
-    if start is not None:
-        marks.append(pd.DataFrame([start], columns=["x", "y"]).assign(what=t("optimizers.chart_start")))
-    if extra_points is not None:
-        marks.append(extra_points)
-    layers.append(
-        alt.Chart(pd.concat(marks, ignore_index=True))
-        .mark_point(shape="diamond", size=140, filled=True, color="#111111", stroke="white", clip=True)
-        .encode(
-            x=alt.X("x:Q", scale=x_scale),
-            y=alt.Y("y:Q", scale=y_scale),
-            shape=alt.Shape("what:N", legend=_BOTTOM),
-            tooltip=["what:N", "x:Q", "y:Q"],
-        )
-    )
-    return (
-        alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(height=height)
-    )
-
-
-def gap_frame(names: list[str], gap: np.ndarray) -> pd.DataFrame:
-    """Long table (label, step, gap) with at most ~2,000 points per run; gaps floored for the log scale."""
-    idx = decimate_indices(gap.shape[0], MAX_BROWSER_POINTS)
-    frames = []
-    for r, name in enumerate(names):
-        values = gap[idx, r]
-        keep = np.isfinite(values)
-        frames.append(
-            pd.DataFrame({"label": name, "step": idx[keep], "gap": np.maximum(values[keep], GAP_FLOOR)})
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
-def log_line_chart(
-    data: pd.DataFrame,
-    x: str,
-    y: str,
-    *,
-    x_title: str,
-    y_title: str,
-    log_x: bool = False,
-    rule_at: float | None = None,
-    dash: str | None = None,
-    height: int = 320,
-) -> alt.LayerChart:
-    """Lines of ``y`` (log scale) against ``x``, one per ``label``, with an optional vertical rule."""
-    names = list(dict.fromkeys(data["label"]))
-    encoding: dict[str, Any] = {
-        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False)),
-        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(type="log")),
-        "color": alt.Color(
-            "label:N", scale=colour_scale(names), legend=alt.Legend(title=None, orient="bottom")
-        ),
-        "tooltip": ["label:N", alt.Tooltip(f"{x}:Q", format=".4g"), alt.Tooltip(f"{y}:Q", format=".3e")],
-    }
-    if dash:
-        kinds = list(dict.fromkeys(data[dash]))
-        dashes = alt.Scale(domain=kinds, range=[[1, 0], [6, 4], [2, 2]][: len(kinds)])
-        encoding["strokeDash"] = alt.StrokeDash(f"{dash}:N", scale=dashes, legend=_BOTTOM)
-    layers: list[alt.Chart] = [alt.Chart(data).mark_line(strokeWidth=2).encode(**encoding)]
-    if rule_at is not None:
-        layers.append(
-            alt.Chart(pd.DataFrame({x: [rule_at]}))
-            .mark_rule(color="#555", strokeDash=[4, 3])
-            .encode(x=f"{x}:Q")
-        )
-    return alt.layer(*layers).properties(height=height)
-
-
-def line_chart(
-    data: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str, height: int = 300
-) -> alt.Chart:
-    """Plain lines of ``y`` against ``x``, one per ``label``."""
-    names = list(dict.fromkeys(data["label"]))
-    return (
-        alt.Chart(data)
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X(f"{x}:Q", title=x_title),
-            y=alt.Y(f"{y}:Q", title=y_title),
-            color=alt.Color(
-                "label:N", scale=colour_scale(names), legend=alt.Legend(title=None, orient="bottom")
-            ),
-            tooltip=["label:N", alt.Tooltip(f"{x}:Q", format=".4g"), alt.Tooltip(f"{y}:Q", format=".4g")],
-        )
-        .properties(height=height)
-    )
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """A number for text: '—' for NaN, '∞' for infinity, else ``digits`` significant digits."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if math.isinf(value):
-        return "∞"
-    return f"{value:.{digits}g}"
+def follow_steps(steps: int, previous: int) -> None:
+    """Before the step slider is drawn: if it was at the end, it stays at the end when the number of
+    steps changes (and it never points past the end)."""
+    if st.session_state.get("opt_t", steps) > steps or st.session_state.get("opt_t") == previous:
+        st.session_state["opt_t"] = steps
+    st.session_state["opt_previous_steps"] = steps

@@ -1,0 +1,246 @@
+"""The loss-functions page's live computations, each run once for every visitor through
+``ui.compute.shared``: the curves, the fits and the training, each with its checks against torch /
+scikit-learn.
+
+No loss arithmetic lives here: every value comes from :mod:`core.losses`; these functions only call it
+and the reference libraries. They run on the shared workers, so they read no session state and
+translate nothing (their results are the same for every visitor and language).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core import losses as L
+from ui.losses.state import DIGITS_TRAIN, FIT_LAMBDA, GRID_POINTS, MARGIN_RANGE
+
+
+def _torch_margin(name: str, y, f):
+    import torch
+    import torch.nn.functional as F
+
+    return {
+        "hinge": lambda: torch.clamp(1 - y * f, min=0),
+        "logistic": lambda: F.softplus(-y * f),
+        "exponential": lambda: torch.exp(-y * f),
+        "squared": lambda: (1 - y * f) ** 2,
+    }[name]()
+
+
+def margin_curves() -> tuple[pd.DataFrame, float]:
+    """Every margin loss and its gradient (w.r.t. f, for y = +1) on a grid of margins, and the max
+    |diff| against torch autograd (the 0-1 loss, whose gradient is 0, against scikit-learn's
+    ``zero_one_loss``)."""
+    import torch
+    from sklearn.metrics import zero_one_loss
+
+    m = np.linspace(*MARGIN_RANGE, GRID_POINTS)
+    y = np.ones_like(m)
+    frames, diff = [], 0.0
+    for name, (loss, grad) in L.MARGIN_LOSSES.items():
+        value, slope = loss(y, m), grad(y, m)
+        frames.append(pd.DataFrame({"loss": name, "margin": m, "value": value, "gradient": slope}))
+        if name == "zero_one":
+            # scikit-learn's zero_one_loss of the predictions sign(f) (a score of 0 predicts -1: an error)
+            predicted = np.where(m > 0, 1.0, -1.0)
+            diff = max(diff, abs(float(value.mean()) - zero_one_loss(y, predicted)))
+            continue
+        f = torch.tensor(m, dtype=torch.float64, requires_grad=True)
+        ref = _torch_margin(name, torch.tensor(y), f)
+        ref.sum().backward()
+        diff = max(diff, float(np.abs(value - ref.detach().numpy()).max()))
+        diff = max(diff, float(np.abs(slope - f.grad.numpy()).max()))
+    return pd.concat(frames, ignore_index=True), diff
+
+
+def residual_curves(delta: float) -> tuple[pd.DataFrame, float]:
+    """Squared, absolute and Huber(delta) loss and gradient against the residual r = y_pred - y_true,
+    with the max |diff| against torch's ``mse_loss``, ``l1_loss``, ``huber_loss`` and their autograd."""
+    import torch
+    import torch.nn.functional as F
+
+    r = np.linspace(*MARGIN_RANGE, GRID_POINTS)
+    zero = np.zeros_like(r)
+    references = {"squared": F.mse_loss, "absolute": F.l1_loss, "huber": F.huber_loss}
+    frames, diff = [], 0.0
+    for name, (loss, grad) in L.RESIDUAL_LOSSES.items():
+        kwargs = {"delta": delta} if name == "huber" else {}
+        value, slope = loss(zero, r, **kwargs), grad(zero, r, **kwargs)
+        frames.append(pd.DataFrame({"loss": name, "residual": r, "value": value, "gradient": slope}))
+        p = torch.tensor(r, dtype=torch.float64, requires_grad=True)
+        ref = references[name](p, torch.zeros_like(p), reduction="none", **kwargs)
+        ref.sum().backward()
+        diff = max(diff, float(np.abs(value - ref.detach().numpy()).max()))
+        diff = max(diff, float(np.abs(slope - p.grad.numpy()).max()))
+    return pd.concat(frames, ignore_index=True), diff
+
+
+@dataclass(frozen=True)
+class ClassifierFits:
+    data: L.ClassificationData
+    fits: dict[str, L.LinearFit]
+    train_accuracy: dict[str, float]
+    test_accuracy: dict[str, float]
+    test_scores: dict[str, np.ndarray]
+    check_sklearn: float  # logistic vs LogisticRegression, squared vs Ridge (max |diff| of w, b)
+    check_torch: float  # max |dJ/dtheta| by torch autograd at the exponential fit
+    check_svc: float  # (J_ours - J_SVC) / J_SVC for the hinge fit vs SVC(kernel="linear")
+
+
+def classifier_fits(noise: float, outliers: int) -> ClassifierFits:
+    """One linear classifier per loss on the same noisy training set, and the checks."""
+    import torch
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.svm import SVC
+
+    data = L.classification_data(label_noise=noise, n_outliers=outliers)
+    fits = L.fit_all_classifiers(data, lam=FIT_LAMBDA)
+    x, y = data.x_train, data.y_train
+    n = len(y)
+    logistic = LogisticRegression(C=1 / (FIT_LAMBDA * n), tol=1e-12, max_iter=10_000).fit(x, y)
+    ridge = Ridge(alpha=FIT_LAMBDA * n / 2).fit(x, y)
+    check_sklearn = max(
+        _param_diff(fits["logistic"], logistic.coef_[0], logistic.intercept_[0]),
+        _param_diff(fits["squared"], ridge.coef_, float(ridge.intercept_)),
+    )
+    svc = SVC(kernel="linear", C=1 / (FIT_LAMBDA * n), tol=1e-10).fit(x, y)
+    svc_objective = L.structural_risk(x, y, svc.coef_[0], svc.intercept_[0], "hinge", FIT_LAMBDA)
+    check_svc = (fits["hinge"].objective - svc_objective) / svc_objective
+    exp_fit = fits["exponential"]
+    theta = torch.tensor(np.append(exp_fit.w, exp_fit.b), dtype=torch.float64, requires_grad=True)
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    objective = torch.exp(-yt * (xt @ theta[:2] + theta[2])).mean() + FIT_LAMBDA / 2 * (theta[:2] ** 2).sum()
+    objective.backward()
+    return ClassifierFits(
+        data=data,
+        fits=fits,
+        train_accuracy={k: L.accuracy(f, x, y) for k, f in fits.items()},
+        test_accuracy={k: L.accuracy(f, data.x_test, data.y_test) for k, f in fits.items()},
+        test_scores={k: f.decision_function(data.x_test) for k, f in fits.items()},
+        check_sklearn=check_sklearn,
+        check_torch=float(theta.grad.abs().max()),
+        check_svc=check_svc,
+    )
+
+
+def _param_diff(fit: L.LinearFit, w: np.ndarray, b: float) -> float:
+    return float(max(np.abs(fit.w - w).max(), abs(fit.b - b)))
+
+
+@dataclass(frozen=True)
+class SvmFit:
+    fit: L.LinearFit
+    reference: tuple[np.ndarray, float]  # SVC's (w, b)
+    reference_objective: float
+    c: float
+    empirical_risk: float
+    regulariser: float
+    test_risk: float
+    support: np.ndarray  # bool: margin <= 1 (on or inside the margin)
+    width: float
+
+
+def svm_fit(noise: float, outliers: int, lam: float) -> SvmFit:
+    """Our subgradient-descent SVM at strength ``lam`` on the fits section's data, beside SVC."""
+    from sklearn.svm import SVC
+
+    data = L.classification_data(label_noise=noise, n_outliers=outliers)
+    x, y = data.x_train, data.y_train
+    fit = L.fit_svm(x, y, lam=lam)
+    c = 1.0 / (lam * len(y))
+    svc = SVC(kernel="linear", C=c, tol=1e-10).fit(x, y)
+    w_ref, b_ref = svc.coef_[0], float(svc.intercept_[0])
+    empirical = float(L.hinge(y, fit.decision_function(x)).mean())
+    return SvmFit(
+        fit=fit,
+        reference=(w_ref, b_ref),
+        reference_objective=L.structural_risk(x, y, w_ref, b_ref, "hinge", lam),
+        c=c,
+        empirical_risk=empirical,
+        regulariser=float(0.5 * lam * fit.w @ fit.w),
+        test_risk=float(L.hinge(data.y_test, fit.decision_function(data.x_test)).mean()),
+        support=y * fit.decision_function(x) <= 1 + 1e-9,
+        width=L.svm_margin_width(fit) if np.linalg.norm(fit.w) > 0 else math.inf,
+    )
+
+
+@dataclass(frozen=True)
+class RegressionFits:
+    data: L.RegressionData
+    lines: dict[str, tuple[float, float]]
+    check_lstsq: float  # squared vs numpy.polyfit
+    check_lad: float  # mean |r| of ours minus QuantileRegressor's (exact LP)
+    check_huber: float  # max |grad| of torch's huber_loss at our line
+
+
+def regression_fits(outliers: int, delta: float) -> RegressionFits:
+    import torch
+    import torch.nn.functional as F
+    from sklearn.linear_model import QuantileRegressor
+
+    data = L.regression_data(n_outliers=outliers)
+    lines = {loss: L.fit_line(data.x, data.y, loss, delta=delta) for loss in ("squared", "absolute", "huber")}
+    check_lstsq = float(np.abs(np.array(lines["squared"]) - np.polyfit(data.x, data.y, 1)).max())
+    ref = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(data.x[:, None], data.y)
+    ref_risk = L.regression_risk(data.x, data.y, ref.coef_[0], float(ref.intercept_), "absolute")
+    check_lad = abs(L.regression_risk(data.x, data.y, *lines["absolute"], "absolute") - ref_risk)
+    theta = torch.tensor(lines["huber"], dtype=torch.float64, requires_grad=True)
+    F.huber_loss(theta[0] * torch.tensor(data.x) + theta[1], torch.tensor(data.y), delta=delta).backward()
+    return RegressionFits(data, lines, check_lstsq, check_lad, float(theta.grad.abs().max()))
+
+
+@dataclass(frozen=True)
+class DigitsTraining:
+    run: L.SoftmaxTraining
+    check: float  # |ours - torch| of the final losses (right CE, and the mistake's reported CE)
+    n_train: int
+    n_test: int
+
+
+def softmax_training(epochs: int) -> DigitsTraining:
+    """Softmax regression on scikit-learn's bundled digits, right vs softmax-twice, checked by torch."""
+    import torch
+    import torch.nn.functional as F
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    x = x / 16.0
+    n = DIGITS_TRAIN
+    run = L.train_softmax_regression(x[:n], y[:n], x[n:], y[n:], epochs=epochs, lr=1.0)
+    a = torch.tensor(np.column_stack([x[:n], np.ones(n)]))
+    target = torch.tensor(y[:n])
+    right = F.cross_entropy(a @ torch.tensor(run.weights_right), target).item()
+    mistake = F.cross_entropy(F.softmax(a @ torch.tensor(run.weights_mistake), dim=1), target).item()
+    check = max(abs(right - run.loss_right[-1]), abs(mistake - run.reported_mistake[-1]))
+    return DigitsTraining(run, check, n, len(y) - n)
+
+
+def binary_vs_categorical() -> tuple[pd.DataFrame, float, float]:
+    """BCE-with-logits(z, y) and CE([0, z], y) for y in {0, 1} over z in [-10, 10]; max |diff| between
+    the two forms, and of both against torch."""
+    import torch
+    import torch.nn.functional as F
+
+    z = np.linspace(-10, 10, 401)
+    frames, between, vs_torch = [], 0.0, 0.0
+    for y in (0, 1):
+        target = np.full_like(z, y)
+        bce = L.binary_cross_entropy_with_logits(z, target, "none")
+        ce = L.cross_entropy(np.column_stack([np.zeros_like(z), z]), target.astype(int), "none")
+        between = max(between, float(np.abs(bce - ce).max()))
+        ref_bce = F.binary_cross_entropy_with_logits(torch.tensor(z), torch.tensor(target), reduction="none")
+        ref_ce = F.cross_entropy(
+            torch.tensor(np.column_stack([np.zeros_like(z), z])),
+            torch.tensor(target.astype(int)),
+            reduction="none",
+        )
+        vs_torch = max(
+            vs_torch, float(np.abs(bce - ref_bce.numpy()).max()), float(np.abs(ce - ref_ce.numpy()).max())
+        )
+        frames.append(pd.DataFrame({"z": z, "y": y, "form": "BCEWithLogits(z, y)", "loss": bce}))
+        frames.append(pd.DataFrame({"z": z, "y": y, "form": "CrossEntropy([0, z], y)", "loss": ce}))
+    return pd.concat(frames, ignore_index=True), between, vs_torch

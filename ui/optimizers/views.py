@@ -1,0 +1,449 @@
+"""The optimizers page's sections as views: display-ready tables, charts with the data they draw, the
+texts with their figures, and the live checks against torch.optim. The page only draws them.
+
+Every run comes from :mod:`ui.optimizers.live` through ``ui.compute.shared`` (computed once for every
+visitor); what is built here is cheap and in the visitor's language. Figures are written with three
+significant digits unless a text says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.optimizers import FRAMEWORK, SURFACES, RunSpec, decimate_indices, full_hyperparameters
+from ui.charts import MAX_BROWSER_POINTS
+from ui.compute import shared
+from ui.format import fmt
+from ui.i18n import t
+from ui.optimizers import charts, live
+from ui.optimizers.state import check_name, hyperparameters_of
+
+NS = "optimizers"
+TOLERANCE = 1e-10
+DIGITS = 3  # significant digits of the page's figures
+
+
+class Check(NamedTuple):
+    """A live check against a reference library: ``reference_check(*check)`` draws it."""
+
+    label: str
+    diff: float
+    tolerance: float
+
+
+class Figure(NamedTuple):
+    """A chart and the table behind it (its CSV download): ``show_chart(*figure, key=...)`` draws it."""
+
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame
+
+
+def surface_latex(surface: str) -> str:
+    return SURFACES[surface].latex
+
+
+# --- the surface runs --------------------------------------------------------------------------------------
+
+
+def chosen_specs(names: list[str]) -> tuple[list[RunSpec], list[str]]:
+    """Every chosen optimizer with its widgets' settings, and a sentence per bad setting ("name: why")
+    (that optimizer is left out)."""
+    specs, errors = [], []
+    for name in names:
+        hyper = hyperparameters_of(name)
+        try:
+            full_hyperparameters(name, hyper)
+        except ValueError as error:
+            errors.append(f"{name}: {error}")
+            continue
+        specs.append(RunSpec(name, hyper))
+    return specs, errors
+
+
+@dataclass(frozen=True)
+class SurfaceRuns:
+    specs: list[RunSpec]  # with the tuned learning rates in the fair mode
+    run: dict[str, Any]  # ui.optimizers.live.surface_run's result
+    tuning: Any  # core.optimizers.Tuning in the fair mode, else None
+
+
+def tuned(surface: str, specs: list[RunSpec], steps: int, start: tuple[float, float]) -> Any:
+    """The fair mode's learning-rate search (core.optimizers.Tuning)."""
+    return shared(live.tuning, surface, live.spec_key(specs), steps, start)
+
+
+def surface_runs(
+    surface: str, specs: list[RunSpec], steps: int, start: tuple[float, float], tuning: Any = None
+) -> SurfaceRuns:
+    """Every spec's path (with its tuned learning rate when ``tuning`` is given) and its torch replay."""
+    if tuning is not None:
+        specs = [
+            RunSpec(s.optimizer, {**s.hyperparameters, "lr": float(lr)})
+            for s, lr in zip(specs, tuning.best_lr, strict=True)
+        ]
+    return SurfaceRuns(specs, shared(live.surface_run, surface, live.spec_key(specs), steps, start), tuning)
+
+
+@dataclass(frozen=True)
+class PathsView:
+    paths: Figure
+    gap: Figure
+    gap_caption: str
+    table: pd.DataFrame
+    check: Check
+    checked: int  # steps replayed per run
+    nadam_note: bool  # NAdam is checked: say how
+
+
+def paths_view(surface: str, runs: SurfaceRuns, shown: int, start: tuple[float, float]) -> PathsView:
+    """The paths up to step ``shown`` on the surface, f - f* per step, the table and the torch check."""
+    run = runs.run
+    positions = run["positions"]
+    path_df = charts.paths_frame({name: positions[:, r] for r, name in enumerate(run["names"])}, upto=shown)
+    current = pd.DataFrame(
+        [
+            {"label": name, "step": shown, "x": positions[shown, r, 0], "y": positions[shown, r, 1]}
+            for r, name in enumerate(run["names"])
+            if np.isfinite(positions[shown, r]).all()
+        ]
+    )
+    paths = Figure(charts.contour_chart(surface, path_df, current=current, start=start), path_df)
+    gap_df = charts.gap_frame(run["names"], run["gap"])
+    gap_chart = charts.log_line_chart(
+        gap_df, "step", "gap", x_title=t(f"{NS}.axis_step"), y_title=t(f"{NS}.axis_gap"), rule_at=shown
+    )
+    rows = []
+    for r, spec in enumerate(runs.specs):
+        gap = run["gap"][:, r]
+        reached = np.flatnonzero(gap <= 1e-3)
+        rows.append(
+            {
+                t(f"{NS}.col_optimizer"): spec.optimizer,
+                "lr": fmt(spec.hyperparameters["lr"], DIGITS),
+                t(f"{NS}.col_gap_at", step=shown): fmt(gap[shown], DIGITS),
+                t(f"{NS}.col_gap_end"): fmt(gap[-1], DIGITS) if np.isfinite(gap[-1]) else t(f"{NS}.diverged"),
+                t(f"{NS}.col_reach"): str(reached[0]) if reached.size else "—",
+                t(f"{NS}.col_check"): f"{run['check'][r]:.1e}",
+            }
+        )
+    checked_names = dict.fromkeys(s.optimizer for s in runs.specs)
+    label = "torch.optim." + ", ".join(check_name(n) for n in checked_names)
+    return PathsView(
+        paths,
+        Figure(gap_chart, gap_df),
+        t(f"{NS}.loss_caption", floor=fmt(charts.GAP_FLOOR, DIGITS)),
+        pd.DataFrame(rows),
+        Check(label, float(run["check"].max()), TOLERANCE),
+        run["checked"],
+        "NAdam" in checked_names,
+    )
+
+
+@dataclass(frozen=True)
+class FairView:
+    found: str  # the best learning rates found (optimizers.fair_found)
+    edge: str | None  # a warning naming the optimizers whose best lr is at the edge of the grid
+    scores: Figure
+
+
+def fair_view(tuning: Any, steps: int) -> FairView:
+    """The fair mode's search: the best of each optimizer and the score of every learning rate tried."""
+    best = int(np.argmin(tuning.best_score))
+    found = t(
+        f"{NS}.fair_found",
+        steps=steps,
+        low=fmt(tuning.grid[0], DIGITS),
+        high=fmt(tuning.grid[-1], DIGITS),
+        n=tuning.grid.size,
+        best=tuning.optimizers[best],
+        lr=fmt(tuning.best_lr[best], DIGITS),
+        score=fmt(tuning.best_score[best], DIGITS),
+    )
+    edge = [n for n, e in zip(tuning.optimizers, tuning.at_edge, strict=True) if e]
+    score_df = pd.DataFrame(
+        [
+            {"label": name, "lr": lr, "score": max(score, charts.GAP_FLOOR)}
+            for name, scores in zip(tuning.optimizers, tuning.scores, strict=True)
+            for lr, score in zip(tuning.grid, scores, strict=True)
+            if np.isfinite(score)
+        ]
+    )
+    chart = charts.log_line_chart(
+        score_df, "lr", "score", x_title="lr", y_title=t(f"{NS}.axis_score"), log_x=True, height=280
+    )
+    warning = t(f"{NS}.fair_edge", names=", ".join(edge)) if edge else None
+    return FairView(found, warning, Figure(chart, score_df))
+
+
+def framework_table() -> str:
+    """The framework's table (m_t, V_t, eta_t of every optimizer) as markdown."""
+    table = [
+        f"| {t(f'{NS}.col_optimizer')} | $m_t$ | $V_t$ | $\\eta_t$ |",
+        "|---|---|---|---|",
+        *(f"| {name} | ${m}$ | ${v}$ | ${eta}$ |" for name, (m, v, eta) in FRAMEWORK.items()),
+    ]
+    return "\n".join(table)
+
+
+# --- the notes' forms against torch's ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormView:
+    """One comparison of the notes' form with torch's: its charts, the runs that diverged, the check, the
+    caption under it and the result text (None where the comparison has none)."""
+
+    figures: tuple[Figure, ...]
+    diverged: str | None
+    check: Check
+    caption: str | None
+    result: str
+
+
+def _diverged(diverged: dict[str, int | None], labels: dict[str, str]) -> str | None:
+    """The runs that diverged and where (differences are measured only before that step)."""
+    items = [t(f"{NS}.diverged_item", name=labels[k], step=s) for k, s in diverged.items() if s is not None]
+    return t(f"{NS}.diverged_runs", items=t(f"{NS}.diverged_separator").join(items)) if items else None
+
+
+def _overlapping(surface: str, paths: dict[str, np.ndarray], start: tuple[float, float]) -> Figure:
+    df = charts.paths_frame(paths)
+    return Figure(charts.contour_chart(surface, df, start=start, height=400, overlapping=True), df)
+
+
+def momentum_view(
+    surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]
+) -> FormView:
+    """The notes' EMA momentum against torch's SGD, scaled and dampened."""
+    mom = shared(live.momentum, surface, alpha, beta, steps, start)
+    labels = {k: t(f"{NS}.label_{k}") for k in ("notes_ema", "torch_scaled", "torch_dampened")}
+    paths = (mom.notes, mom.torch_scaled, mom.torch_dampened)
+    figure = _overlapping(surface, dict(zip(labels.values(), paths, strict=True)), start)
+    label = f"torch.optim.SGD(lr=α(1-β), momentum=β) vs {labels['notes_ema']}"
+    values = {
+        "diff": fmt(mom.dampened_diff, DIGITS),
+        "ratio": fmt(mom.first_step_ratio, DIGITS),
+        "steps": mom.dampened_compared,
+    }
+    return FormView(
+        (figure,),
+        _diverged(mom.diverged, labels),
+        Check(label, mom.scaled_diff, 1e-9),
+        t(f"{NS}.forms_check_caption", checked=mom.checked),
+        t(f"{NS}.momentum_result", **values),
+    )
+
+
+def nesterov_settings(alpha: float, beta: float) -> str:
+    return f"α = {fmt(alpha, DIGITS)}, β = {fmt(beta, DIGITS)}"
+
+
+def nesterov_view(
+    surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]
+) -> FormView:
+    """The notes' look-ahead against the corrected one and torch's SGD(nesterov=True)."""
+    nest = shared(live.nesterov, surface, alpha, beta, steps, start)
+    keys = ("classical", "torch_nesterov", "corrected_lookahead", "notes_lookahead")
+    labels = {k: t(f"{NS}.label_{k}") for k in keys}
+    # phi (classical, torch) and theta (the corrected look-ahead, which the notes' path is measured
+    # against) are different variables: both are drawn, so the figures below can be seen on the chart
+    paths = (nest.lookahead_points, nest.torch, nest.corrected, nest.notes)
+    figure = _overlapping(surface, dict(zip(labels.values(), paths, strict=True)), start)
+    values = {
+        "overshoot": f"{100 * nest.overshoot:.1f}",
+        "diff": fmt(nest.notes_vs_corrected, DIGITS),
+        "gap_notes": fmt(nest.gap_notes, DIGITS),
+        "gap_right": fmt(nest.gap_corrected, DIGITS),
+        "steps": nest.notes_compared,
+    }
+    return FormView(
+        (figure,),
+        _diverged(nest.diverged, labels),
+        Check("torch.optim.SGD(nesterov=True) vs θ + μv", nest.change_of_variable_diff, 1e-9),
+        t(f"{NS}.forms_check_caption", checked=nest.checked),
+        t(f"{NS}.nesterov_result", **values),
+    )
+
+
+def bias_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
+    """Adam (the widgets' settings) with and without bias correction, and the ratio of their steps."""
+    h = hyperparameters_of("Adam")
+    bias = shared(live.bias, surface, float(h["lr"]), tuple(h["betas"]), float(h["eps"]), steps, start)
+    paths = {t(f"{NS}.label_corrected"): bias.corrected, t(f"{NS}.label_uncorrected"): bias.uncorrected}
+    path_df = charts.paths_frame(paths)
+    paths_figure = Figure(charts.contour_chart(surface, path_df, start=start, height=340), path_df)
+    idx = decimate_indices(steps, MAX_BROWSER_POINTS)
+    df = pd.DataFrame({"label": t(f"{NS}.label_ratio"), "step": idx + 1, "ratio": bias.step_ratio[idx]})
+    titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_ratio")}
+    ratio_figure = Figure(charts.log_line_chart(df, "step", "ratio", log_x=True, height=340, **titles), df)
+    peak = int(np.argmax(bias.step_ratio))
+    values = {
+        "first": fmt(bias.step_ratio[0], DIGITS),
+        "peak": fmt(bias.step_ratio[peak], DIGITS),
+        "at": peak + 1,
+    }
+    return FormView(
+        (paths_figure, ratio_figure),
+        _diverged(bias.diverged, {k: t(f"{NS}.label_{k}") for k in bias.diverged}),
+        Check("torch.optim.Adam vs " + t(f"{NS}.label_corrected"), bias.corrected_vs_torch, 1e-9),
+        t(f"{NS}.forms_check_caption", checked=bias.checked),
+        t(f"{NS}.bias_result", **values),
+    )
+
+
+def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
+    """The effective learning rates of Adagrad and RMSprop (the widgets' settings, RMSprop uncentred)."""
+    rms = {**hyperparameters_of("RMSprop"), "centered": False}
+    runs = [RunSpec("Adagrad", hyperparameters_of("Adagrad")), RunSpec("RMSprop", rms)]
+    effective = shared(live.effective_rates, surface, live.spec_key(runs), steps, start)
+    rates = effective.rates
+    idx = decimate_indices(steps, MAX_BROWSER_POINTS // 2)
+    df = pd.concat(
+        [
+            pd.DataFrame({"label": f"{name} ({coord})", "step": idx + 1, "rate": rates[idx, r, c]})
+            for r, name in enumerate(("Adagrad", "RMSprop"))
+            for c, coord in enumerate("xy")
+        ],
+        ignore_index=True,
+    )
+    df = df[np.isfinite(df["rate"]) & (df["rate"] > 0)]
+    titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_rate")}
+    values = {
+        "first": fmt(float(rates[0, 0].min()), DIGITS),
+        "last": fmt(float(rates[-1, 0].min()), DIGITS),
+        "steps": steps,
+    }
+    return FormView(
+        (Figure(charts.log_line_chart(df, "step", "rate", log_x=True, **titles), df),),
+        None,
+        Check(t(f"{NS}.adagrad_check"), float(effective.torch_diff.max()), TOLERANCE),
+        t(f"{NS}.check_caption", checked=effective.checked),
+        t(f"{NS}.adagrad_result", **values),
+    )
+
+
+def amsgrad_view(big: float, lr: float, n: int) -> FormView:
+    """Reddi et al.'s counterexample: Adam and AMSGrad on the one-dimensional sequence of C and -1."""
+    ce = shared(live.counterexample, big, lr, n)
+    idx = decimate_indices(n + 1, MAX_BROWSER_POINTS)
+    df = pd.concat(
+        [
+            pd.DataFrame({"label": "Adam", "step": idx, "x": ce.adam[idx]}),
+            pd.DataFrame({"label": "Adam (amsgrad=True)", "step": idx, "x": ce.amsgrad[idx]}),
+        ],
+        ignore_index=True,
+    )
+    chart = charts.line_chart(df, "step", "x", x_title=t(f"{NS}.axis_step"), y_title="x")
+    values = {
+        "beta2": fmt(1 / (1 + big * big), DIGITS),
+        "adam_end": fmt(ce.adam[-1], DIGITS),
+        "ams_end": fmt(ce.amsgrad[-1], DIGITS),
+        "adam_regret": fmt(ce.adam_regret, DIGITS),
+        "ams_regret": fmt(ce.amsgrad_regret, DIGITS),
+    }
+    return FormView(
+        (Figure(chart, df),),
+        None,
+        Check("torch.optim.Adam (amsgrad=False/True)", ce.torch_diff, 1e-9),
+        None,
+        t(f"{NS}.amsgrad_result", **values),
+    )
+
+
+def adamw_view(surface: str, lr: float, wd: float, n: int, start: tuple[float, float]) -> FormView:
+    """Adam with L2 weight decay against AdamW's decoupled decay, and where each settles."""
+    res = shared(live.adamw_forms, surface, lr, wd, n, start)
+    labels = {"adam_l2": "Adam (weight_decay)", "adamw": "AdamW"}
+    paths = {labels["adam_l2"]: res.adam_l2, labels["adamw"]: res.adamw}
+    df = charts.paths_frame(paths)
+    ends = pd.DataFrame(
+        [
+            {"label": k, "step": n, "x": p[-1, 0], "y": p[-1, 1]}
+            for k, p in paths.items()
+            if np.isfinite(p[-1]).all()
+        ]
+    )
+    point = None
+    if np.isfinite(res.l2_minimum).all():
+        point = pd.DataFrame([res.l2_minimum], columns=["x", "y"]).assign(what=t(f"{NS}.label_l2_minimum"))
+    chart = charts.contour_chart(
+        surface, df, current=ends, start=start, extra_points=point, height=400, overlapping=True
+    )
+    if res.diverged["adam_l2"] is not None:
+        result = t(f"{NS}.adamw_result_diverged")
+    else:
+        values = {
+            "x": fmt(res.l2_minimum[0], 4),
+            "y": fmt(res.l2_minimum[1], 4),
+            "adam": fmt(res.adam_l2_to_minimum, DIGITS),
+            "adamw": fmt(res.adamw_to_minimum, DIGITS),
+            "adam_spread": fmt(res.adam_l2_spread, DIGITS),
+            "adamw_spread": fmt(res.adamw_spread, DIGITS),
+            "grad_adam": fmt(res.adam_l2_gradient, DIGITS),
+            "grad_adamw": fmt(res.adamw_gradient, DIGITS),
+        }
+        which = "settled" if res.adam_l2_settled else "unsettled"
+        result = t(f"{NS}.adamw_result_{which}", **values)
+    return FormView(
+        (Figure(chart, df),),
+        _diverged(res.diverged, labels),
+        Check(t(f"{NS}.adamw_check"), res.torch_diff, TOLERANCE),
+        t(f"{NS}.check_caption", checked=res.checked),
+        result,
+    )
+
+
+# --- a real model --------------------------------------------------------------------------------------
+
+
+def model_spec(name: str, lr: float) -> RunSpec:
+    """``name`` with its widgets' settings and the model section's learning rate."""
+    return RunSpec(name, {**hyperparameters_of(name), "lr": float(lr)})
+
+
+@dataclass(frozen=True)
+class ModelView:
+    losses: Figure
+    table: pd.DataFrame
+    reference: str  # the caption: the reference loss and the number of steps
+    check: Check
+    nadam_note: bool
+
+
+def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
+    """Logistic regression trained by every chosen optimizer: losses per epoch, the table, the check."""
+    model = shared(live.logistic, live.spec_key(specs), epochs, batch_size)
+    splits = ((t(f"{NS}.split_train"), model.train_loss), (t(f"{NS}.split_test"), model.test_loss))
+    loss_df = pd.concat(
+        [
+            pd.DataFrame({"label": name, "split": split, "epoch": np.arange(epochs + 1), "loss": losses[r]})
+            for r, name in enumerate(model.names)
+            for split, losses in splits
+        ],
+        ignore_index=True,
+    )
+    loss_df = loss_df[np.isfinite(loss_df["loss"])]
+    titles = {"x_title": t(f"{NS}.axis_epoch"), "y_title": t(f"{NS}.axis_loss")}
+    chart = charts.log_line_chart(loss_df, "epoch", "loss", dash="split", **titles)
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_optimizer"): model.names,
+            t(f"{NS}.col_train"): [fmt(v, 4) for v in model.train_loss[:, -1]],
+            t(f"{NS}.col_test"): [fmt(v, 4) for v in model.test_loss[:, -1]],
+            t(f"{NS}.col_accuracy"): [f"{100 * a:.1f}%" for a in model.test_accuracy],
+        }
+    )
+    reference = t(f"{NS}.model_reference", loss=fmt(model.reference_train_loss, 4), steps=model.steps)
+    model_names = ", ".join(check_name(n) for n in model.names)
+    check = Check(f"torch.optim ({model_names})", model.torch_diff, TOLERANCE)
+    return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names)
+
+
+def notes_items() -> list[tuple[str, str]]:
+    """The "about the notes" box: (what the notes say, the verified version)."""
+    return [(t(f"{NS}.notes_{i}_said"), t(f"{NS}.notes_{i}_verified")) for i in range(1, 9)]
