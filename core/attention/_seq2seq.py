@@ -58,6 +58,7 @@ from core.attention._tasks import (
     make_batch,
     normalize_text,
 )
+from core.torch_init import seeded_module
 
 # --------------------------------------------------------------------------------------------------
 # Models
@@ -385,10 +386,13 @@ class Seq2Seq(nn.Module):
         )
 
 
-def build_model(config: ModelConfig, task: Task, seed: int = 0) -> Seq2Seq:
-    """A freshly initialised model for ``task``; the same seed gives the same weights."""
-    torch.manual_seed(seed)
-    return Seq2Seq(config, task.src_vocab, task.tgt_vocab)
+def build_model(
+    config: ModelConfig, task: Task, seed: int = 0, *, generator: torch.Generator | None = None
+) -> Seq2Seq:
+    """A freshly initialised model for ``task``; the same seed gives the same weights (those
+    ``torch.manual_seed(seed)`` gave), drawn from ``generator`` (default: one seeded with ``seed``)
+    without touching the global random state."""
+    return seeded_module(lambda: Seq2Seq(config, task.src_vocab, task.tgt_vocab), seed, generator=generator)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.torch_init import seeded_module
+
 NORMS = ("batch", "group", "layer", "none")
 BATCH_SIZES = (2, 4, 8, 16, 32, 64)
 SEEDS = (0, 1, 2)
@@ -149,8 +151,8 @@ def train_cell(
         raise ValueError(f"batch_size must be an integer from 2 to 512, got {batch_size}.")
     x_tr, y_tr, x_te, y_te = data if data is not None else digits_split(config.test_fraction)
     start = time.process_time()
-    torch.manual_seed(seed)
-    model = build_model(norm)
+    # the weights torch.manual_seed(seed) gave, from a generator of this call's own
+    model = seeded_module(lambda: build_model(norm), seed)
     opt = torch.optim.SGD(
         model.parameters(),
         lr=config.lr(batch_size),

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.torch_threads import one_torch_thread
+from core.torch_init import generator_from, seeded_module
 
 KINDS = ("list", "modulelist", "sequential", "moduledict")
 DATASETS = ("digits", "breast_cancer")
@@ -107,17 +107,16 @@ def _check_kind(kind: str) -> None:
 def build_model(kind: str, in_features: int, hidden: int, out_features: int, *, seed: int = 0) -> nn.Module:
     """The two-layer model with its hidden block in container ``kind`` (one of :data:`KINDS`).
 
-    The layers are created in the same order from ``torch.manual_seed(seed)`` (inside a forked RNG,
-    so the caller's random state is untouched): every kind starts with the same weights.
+    The layers are drawn in the same order from ``torch.Generator().manual_seed(seed)`` (the weights
+    ``torch.manual_seed(seed)`` gave; the global random state is untouched): every kind starts with the
+    same weights.
     """
     _check_kind(kind)
     for name, value in (("in_features", in_features), ("hidden", hidden), ("out_features", out_features)):
         if not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_SIZE:
             raise ValueError(f"{name} must be a whole number from 1 to {MAX_SIZE}, got {value!r}.")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        first = nn.Linear(int(in_features), int(hidden))
-        head = nn.Linear(int(hidden), int(out_features))
+    sizes = (int(in_features), int(hidden), int(out_features))
+    first, head = seeded_module(lambda: nn.ModuleList([nn.Linear(*sizes[:2]), nn.Linear(*sizes[1:])]), seed)
     return _CLASSES[kind](first, head)
 
 
@@ -318,26 +317,25 @@ def train_containers(
             progress(done[0] / total)
 
     runs: dict[str, TrainingRun] = {}
-    with torch.random.fork_rng(devices=[]), one_torch_thread():
-        for kind in KINDS:
-            model = build_model(kind, data.x_train.shape[1], hidden, data.classes, seed=seed)
-            before = hidden_layer(model).weight.detach().clone()
-            head_before = model.head.weight.detach().clone()
-            losses, accuracy = _train_one(model, data, epochs, lr, tick)
-            after = hidden_layer(model).weight.detach().clone()
-            runs[kind] = TrainingRun(
-                kind=kind,
-                train_loss=losses,
-                test_accuracy=accuracy,
-                hidden_before=before.numpy(),
-                hidden_after=after.numpy(),
-                hidden_unchanged=bool(torch.equal(before, after)),
-                hidden_max_change=float((after - before).abs().max()),
-                head_max_change=float((model.head.weight.detach() - head_before).abs().max()),
-            )
-        frozen = build_model("modulelist", data.x_train.shape[1], hidden, data.classes, seed=seed)
-        hidden_layer(frozen).requires_grad_(False)
-        frozen_losses, _ = _train_one(frozen, data, epochs, lr, tick)
+    for kind in KINDS:
+        model = build_model(kind, data.x_train.shape[1], hidden, data.classes, seed=seed)
+        before = hidden_layer(model).weight.detach().clone()
+        head_before = model.head.weight.detach().clone()
+        losses, accuracy = _train_one(model, data, epochs, lr, tick)
+        after = hidden_layer(model).weight.detach().clone()
+        runs[kind] = TrainingRun(
+            kind=kind,
+            train_loss=losses,
+            test_accuracy=accuracy,
+            hidden_before=before.numpy(),
+            hidden_after=after.numpy(),
+            hidden_unchanged=bool(torch.equal(before, after)),
+            hidden_max_change=float((after - before).abs().max()),
+            head_max_change=float((model.head.weight.detach() - head_before).abs().max()),
+        )
+    frozen = build_model("modulelist", data.x_train.shape[1], hidden, data.classes, seed=seed)
+    hidden_layer(frozen).requires_grad_(False)
+    frozen_losses, _ = _train_one(frozen, data, epochs, lr, tick)
     registered = [runs[k].train_loss for k in KINDS if k != "list"]
     spread = max(float(np.max(np.abs(a - registered[0]))) for a in registered)
     return TrainingResult(
@@ -526,9 +524,7 @@ def predict_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int]) 
 def torch_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int], *, seed: int = 0) -> ShapeFlow:
     """Run ``nn.Sequential(*layers)`` (eval mode, no grad) on zeros of ``input_shape``: the shape after
     each layer from forward hooks, and if it fails, torch's own error text and the failing layer."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        model = nn.Sequential(*(layer.build() for layer in layers))
+    model = seeded_module(lambda: nn.Sequential(*(layer.build() for layer in layers)), seed)
     model.eval()
     shapes: list[tuple[int, ...]] = []
     for module in model:
@@ -558,10 +554,11 @@ def notes_sample_check(*, batch: int = 16, seed: int = 0) -> NotesSampleCheck:
     .. math::
         W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)
     """
-    with torch.random.fork_rng(devices=[]), one_torch_thread():
-        torch.manual_seed(seed)
-        first, second = nn.Linear(100, 50), nn.Linear(50, 25)
-        x = torch.randn(batch, 100, dtype=torch.float64)
+    # the draws torch.manual_seed(seed) gave: the two layers, then x
+    generator = generator_from(seed)
+    pair = seeded_module(lambda: nn.ModuleList([nn.Linear(100, 50), nn.Linear(50, 25)]), generator=generator)
+    first, second = pair
+    x = torch.randn(batch, 100, dtype=torch.float64, generator=generator)
     first, second = first.double(), second.double()
     sequential = nn.Sequential(first, second)
     modulelist = nn.ModuleList([first, second])
