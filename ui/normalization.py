@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.normalization import demos, experiment
+from core import normalization as demos
+from core import normalization as experiment
 from core.torch_threads import one_torch_thread
 
 SWEEP_FILE = Path(__file__).resolve().parent.parent / "data" / "normalization" / "batch_size_sweep.json"

@@ -29,10 +29,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.datasets import DATASETS, standardized_split
 from core.torch_init import generator_from, seeded_module
 
 KINDS = ("list", "modulelist", "sequential", "moduledict")
-DATASETS = ("digits", "breast_cancer")
 MAX_LAYERS = 12
 MAX_SIZE = 4096
 MAX_ELEMENTS = 1_000_000
@@ -208,21 +208,10 @@ def load_dataset(name: str, *, seed: int = 0, test_fraction: float = 0.25) -> Da
     r"""scikit-learn's bundled ``digits`` (1797 x 64, 10 classes) or ``breast_cancer`` (569 x 30, 2),
     split stratified and standardised with the training split's statistics:
     :math:`x' = (x - \mu_{train}) / \sigma_{train}` (a constant column keeps :math:`\sigma = 1`)."""
-    from sklearn.datasets import load_breast_cancer, load_digits
-    from sklearn.model_selection import train_test_split
-
-    loaders = {"digits": load_digits, "breast_cancer": load_breast_cancer}
-    if name not in loaders:
+    if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}.")
-    x, y = loaders[name](return_X_y=True)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
-    # x' = (x - mean_train) / std_train
-    mean = x_tr.mean(axis=0)
-    std = x_tr.std(axis=0)
-    std[std == 0] = 1.0
-    as_x = lambda a: torch.tensor((a - mean) / std, dtype=torch.float32)  # noqa: E731
-    as_y = lambda a: torch.tensor(a, dtype=torch.int64)  # noqa: E731
-    return Dataset(name, as_x(x_tr), as_y(y_tr), as_x(x_te), as_y(y_te), int(y.max()) + 1)
+    x_tr, y_tr, x_te, y_te, classes = standardized_split(name, seed=seed, test_fraction=test_fraction)
+    return Dataset(name, x_tr, y_tr, x_te, y_te, classes)
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,24 @@ number of epochs with SGD + momentum and the linear scaling rule of the paper,
 
 and evaluated on a held-out quarter of the digits in eval mode (BatchNorm then uses its running
 statistics). ``scripts/train_normalization.py`` runs the whole grid with fixed seeds and writes
-``data/normalization/batch_size_sweep.json``; the page retrains one cell live with :func:`train_cell`.
+``data/normalization/batch_size_sweep.json`` (read back by :func:`load_sweep`); the page retrains one
+cell live with :func:`train_cell`.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from core import datasets
 from core.torch_init import seeded_module
 
 NORMS = ("batch", "group", "layer", "none")
@@ -34,6 +38,8 @@ SEEDS = (0, 1, 2)
 HIDDEN = (64, 64)
 GROUPS = 4  # GroupNorm's groups in both hidden layers (16 features per group)
 SPLIT_SEED = 0  # the train/test split is the same for every cell
+#: the shipped sweep (``scripts/train_normalization.py`` writes it)
+SWEEP_PATH = Path(__file__).resolve().parents[2] / "data" / "normalization" / "batch_size_sweep.json"
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,8 @@ class CellResult:
 def digits_split(
     test_fraction: float = 0.25,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The bundled 8x8 digits as (N, 1, 8, 8) float32 in [0, 1], split with a fixed seed (stratified)."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    x = (digits.data / 16.0).astype(np.float32)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        x, digits.target, test_size=test_fraction, random_state=SPLIT_SEED, stratify=digits.target
-    )
-    return torch.from_numpy(x_tr), torch.from_numpy(y_tr), torch.from_numpy(x_te), torch.from_numpy(y_te)
+    """The bundled 8x8 digits as (N, 64) float32 in [0, 1], split with a fixed seed (stratified)."""
+    return datasets.digits_split(test_fraction, SPLIT_SEED)
 
 
 def norm_layer(norm: str, features: int) -> nn.Module:
@@ -240,3 +238,9 @@ def summarize(record: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def load_sweep(path: Path | None = None) -> dict:
+    """The shipped sweep's record (:func:`run_sweep`'s result as the script wrote it)."""
+    with (path or SWEEP_PATH).open(encoding="utf-8") as f:
+        return json.load(f)
