@@ -16,7 +16,6 @@ The machine is shared: timings are noisy, ratios less so.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -28,8 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core import normalization as nz
 from core.normalization import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm
-
-nz.SWEEP_PATH = Path(__file__).resolve().parent.parent / "data" / "normalization" / "batch_size_sweep.json"
 
 
 def best_of(fn, repeats: int = 5, clock=time.perf_counter) -> float:
@@ -86,7 +83,7 @@ def page_demos() -> None:
 
 def live_cells() -> None:
     data = nz.digits_split()
-    record = json.loads(nz.SWEEP_PATH.read_text(encoding="utf-8"))
+    record = nz.load_sweep()
     config = nz.TrainConfig(**record["config"])
     for cell in (("batch", 2, 0), ("group", 2, 0), ("layer", 64, 0)):
         wall = time.perf_counter()

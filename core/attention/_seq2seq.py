@@ -32,6 +32,7 @@ the variants differ only in how they use attention (Bahdanau et al. start from
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -542,6 +543,30 @@ def accuracy_by_length(
 # --------------------------------------------------------------------------------------------------
 # Shipped weights
 # --------------------------------------------------------------------------------------------------
+
+
+#: the shipped checkpoints ``<task>-<variant>.pt`` and their measured accuracies
+#: (``scripts/train_attention.py`` writes both)
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "attention"
+WEIGHTS_DIR = DATA_DIR / "weights"
+RESULTS_PATH = DATA_DIR / "results.json"
+
+
+def shipped_weights_path(task_name: str, variant: str) -> Path:
+    """Where the shipped checkpoint of ``variant`` trained on ``task_name`` ("dates", "reverse",
+    "copy") lives."""
+    return WEIGHTS_DIR / f"{task_name}-{variant}.pt"
+
+
+def load_shipped(task: Task, variant: str) -> Seq2Seq:
+    """The shipped float16 checkpoint of ``variant`` for ``task`` (its ``name`` picks the file), float32,
+    eval mode."""
+    return load_model(shipped_weights_path(task.name, variant), task)
+
+
+def load_results(path: Path | None = None) -> dict:
+    """The accuracies measured on the shipped checkpoints (``data/attention/results.json``)."""
+    return json.loads((path or RESULTS_PATH).read_text(encoding="utf-8"))
 
 
 def save_model(model: Seq2Seq, path: str | Path, task_name: str) -> None:
