@@ -60,6 +60,7 @@ from core.attention._tasks import (
     normalize_text,
 )
 from core.torch_init import seeded_module
+from core.training import run_steps
 
 # --------------------------------------------------------------------------------------------------
 # Models
@@ -467,23 +468,28 @@ def train_model(
     model.train()
     log = TrainingLog(steps=0, seconds=0.0, cpu_seconds=0.0)
     start, cpu_start = time.perf_counter(), time.process_time()
-    for step in range(1, steps + 1):
-        batch = make_batch(task.sample(rng, batch_size), task.src_vocab, task.tgt_vocab)
-        loss = model.loss(batch)
-        optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
-        optimizer.step()
-        schedule.step()
-        log.losses.append(loss.item())
+
+    def loss_of(_step: int) -> torch.Tensor:
+        return model.loss(make_batch(task.sample(rng, batch_size), task.src_vocab, task.tgt_vocab))
+
+    def after_step(step: int, value: float) -> bool:
+        log.losses.append(value)
         log.steps = step
         log.seconds = time.perf_counter() - start
         log.cpu_seconds = time.process_time() - cpu_start
-        out_of_time = time_limit is not None and log.cpu_seconds >= time_limit
-        if progress is not None and (step % progress_every == 0 or step == steps or out_of_time):
-            progress(step, steps, log.losses[-1])
-        if out_of_time:
-            break
+        return time_limit is not None and log.cpu_seconds >= time_limit  # out of time: stop
+
+    report = None if progress is None else (lambda done, total, loss: progress(done, total, loss))
+    run_steps(
+        optimizer,
+        loss_of,
+        steps,
+        clip=(model.parameters(), clip_norm),
+        schedule=schedule,
+        after_step=after_step,
+        progress=report,
+        progress_every=progress_every,
+    )
     model.eval()
     return log
 

@@ -31,6 +31,7 @@ from torch import nn
 
 from core import datasets
 from core.torch_init import seeded_module
+from core.training import run_steps
 
 NORMS = ("batch", "group", "layer", "none")
 BATCH_SIZES = (2, 4, 8, 16, 32, 64)
@@ -162,24 +163,31 @@ def train_cell(
     # drop a last batch of one sample: BatchNorm cannot train on it (as DataLoader(drop_last) would)
     per_epoch = n // batch_size + (1 if n % batch_size > 1 else 0)
     total = per_epoch * config.epochs
-    step = 0
-    losses = []
+    epoch = {"order": torch.arange(n), "loss": 0.0, "seen": 0, "size": 0}
+    losses: list[float] = []
+
+    def loss_of(step: int) -> torch.Tensor:
+        b = (step - 1) % per_epoch
+        if b == 0:  # a fresh permutation at the start of every epoch
+            epoch["order"] = torch.randperm(n, generator=gen)
+        idx = epoch["order"][b * batch_size : (b + 1) * batch_size]
+        epoch["size"] = len(idx)
+        return nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx])
+
+    def after_step(step: int, value: float) -> None:
+        epoch["loss"] += value * epoch["size"]
+        epoch["seen"] += epoch["size"]
+        if step % per_epoch == 0:  # mean training loss of the epoch
+            losses.append(epoch["loss"] / epoch["seen"])
+            epoch["loss"], epoch["seen"] = 0.0, 0
+
+    report = None if progress is None else (lambda done, total, loss: progress(done, total))
     model.train()
-    for _ in range(config.epochs):
-        order = torch.randperm(n, generator=gen)
-        epoch_loss, seen = 0.0, 0
-        for b in range(per_epoch):
-            idx = order[b * batch_size : (b + 1) * batch_size]
-            loss = nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            epoch_loss += float(loss.detach()) * len(idx)
-            seen += len(idx)
-            step += 1
-            if progress is not None and (step % 25 == 0 or step == total):
-                progress(step, total)
-        losses.append(epoch_loss / seen)
+    step = (
+        run_steps(opt, loss_of, total, after_step=after_step, progress=report, progress_every=25)
+        if total
+        else 0
+    )
     model.eval()
     acc = accuracy(model, x_te, y_te)
     train_mode = batch_statistics_accuracy(model, x_te, y_te, batch_size)

@@ -31,6 +31,7 @@ from torch import nn
 
 from core.datasets import DATASETS, standardized_split
 from core.torch_init import generator_from, seeded_module
+from core.training import run_steps
 
 KINDS = ("list", "modulelist", "sequential", "moduledict")
 MAX_LAYERS = 12
@@ -261,15 +262,14 @@ def _train_one(
             accuracy[epoch] = (predicted == data.y_test).double().mean().item()
         model.train()
 
-    measure(0)
-    for epoch in range(1, epochs + 1):
-        optimizer.zero_grad()
-        loss = loss_fn(model(data.x_train), data.y_train)
-        loss.backward()
-        optimizer.step()
+    def after_epoch(epoch: int, _loss: float) -> None:
         measure(epoch)
         if on_epoch is not None:
             on_epoch()
+
+    measure(0)
+    # one step per epoch: the whole training set
+    run_steps(optimizer, lambda _: loss_fn(model(data.x_train), data.y_train), epochs, after_step=after_epoch)
     return losses, accuracy
 
 
