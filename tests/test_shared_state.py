@@ -16,6 +16,7 @@ import torch
 from threadpoolctl import threadpool_info
 from torch import nn
 
+from core import datasets
 from core import losses as L
 from core.attention import ModelConfig, SequenceTask, build_model, train_model
 from core.finetune import FINETUNE_PLAN, finetune_model, load_pretrained, run_strategy
@@ -35,14 +36,8 @@ SEQ_TASK = SequenceTask("reverse", 3, 6)
 TINY_SEQ = {"embed_size": 8, "encoder_size": 8, "decoder_size": 16, "attention_size": 8, "window": 2}
 
 
-def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits
-
-    x, y = load_digits(return_X_y=True)
-    return x[:400] / 16.0, y[:400]
-
-
-X_DIGITS, Y_DIGITS = _digits()
+X_DIGITS, Y_DIGITS = (a[:400] for a in datasets.load("digits"))
+X_DIGITS = X_DIGITS / 16.0
 
 
 def canonical(value: object) -> object:
