@@ -16,7 +16,6 @@ The machine is shared: timings are noisy, ratios less so.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -26,10 +25,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.normalization import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm, demos
-from core.normalization import experiment as xp
-
-SWEEP_FILE = Path(__file__).resolve().parent.parent / "data" / "normalization" / "batch_size_sweep.json"
+from core import normalization as nz
+from core.normalization import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm
 
 
 def best_of(fn, repeats: int = 5, clock=time.perf_counter) -> float:
@@ -71,26 +68,26 @@ def layers_vs_torch() -> None:
 
 
 def page_demos() -> None:
-    demos.explore("batch", "image", (2, 4, 3, 3))  # warm torch up
-    t = best_of(lambda: [demos.explore(k, "image", (4, 8, 4, 4), 2) for k in demos.KINDS])
+    nz.explore("batch", "image", (2, 4, 3, 3))  # warm torch up
+    t = best_of(lambda: [nz.explore(k, "image", (4, 8, 4, 4), 2) for k in nz.KINDS])
     print(f"explorer, 5 layers with torch checks, (4, 8, 4, 4): {1e3 * t:.1f} ms")
-    t = best_of(lambda: demos.epsilon_curves(1e-5))
+    t = best_of(lambda: nz.epsilon_curves(1e-5))
     print(f"epsilon curves (161 variances): {1e3 * t:.1f} ms")
-    t = best_of(lambda: demos.running_statistics(0.1, 400, 64))
+    t = best_of(lambda: nz.running_statistics(0.1, 400, 64))
     print(f"running statistics, 400 batches of 64 with torch check: {1e3 * t:.1f} ms")
-    t = best_of(lambda: demos.train_mode_effect(64))
+    t = best_of(lambda: nz.train_mode_effect(64))
     print(f"train vs eval mode (500 + 200 batches): {1e3 * t:.1f} ms")
-    t = best_of(demos.padding_effect)
+    t = best_of(nz.padding_effect)
     print(f"padded sequences with torch checks: {1e3 * t:.1f} ms")
 
 
 def live_cells() -> None:
-    data = xp.digits_split()
-    record = json.loads(SWEEP_FILE.read_text(encoding="utf-8"))
-    config = xp.TrainConfig(**record["config"])
+    data = nz.digits_split()
+    record = nz.load_sweep()
+    config = nz.TrainConfig(**record["config"])
     for cell in (("batch", 2, 0), ("group", 2, 0), ("layer", 64, 0)):
         wall = time.perf_counter()
-        result = xp.train_cell(*cell, config, data=data)
+        result = nz.train_cell(*cell, config, data=data)
         wall = time.perf_counter() - wall
         shipped = next(c for c in record["cells"] if (c["norm"], c["batch_size"], c["seed"]) == cell)
         same = (
@@ -118,7 +115,7 @@ def main() -> None:
     live_cells()
     if args.sweep:
         start = time.process_time()
-        record = xp.run_sweep()
+        record = nz.run_sweep()
         inside = record["cpu_seconds"]
         total = time.process_time() - start
         print(f"sweep measured again: {total:.1f} s CPU ({inside:.1f} s inside run_sweep)")

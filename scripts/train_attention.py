@@ -3,8 +3,8 @@
     python scripts/train_attention.py            # everything (~15 minutes on one core)
     python scripts/train_attention.py --only dates --variants bahdanau none
 
-Writes ``data/weights/<task>-<variant>.pt`` (float16 state_dicts, about 120 KB each) and
-``data/attention_results.json`` with the accuracies measured on the weights as shipped (after the
+Writes ``data/attention/weights/<task>-<variant>.pt`` (float16 state_dicts, about 120 KB each) and
+``data/attention/results.json`` with the accuracies measured on the weights as shipped (after the
 float16 round trip), which the attention page shows and ``tests/attention/test_attention_shipped.py`` checks.
 """
 
@@ -27,7 +27,9 @@ from core.attention import (  # noqa: E402
     DATE_PLAN,
     LONG_LENGTHS,
     LONG_PLAN,
+    RESULTS_PATH,
     VARIANTS,
+    WEIGHTS_DIR,
     DateTask,
     ModelConfig,
     SequenceTask,
@@ -40,8 +42,8 @@ from core.attention import (  # noqa: E402
     train_model,
 )
 
-WEIGHTS = ROOT / "data" / "weights"
-RESULTS = ROOT / "data" / "attention_results.json"
+WEIGHTS = WEIGHTS_DIR
+RESULTS = RESULTS_PATH
 LONG_KINDS = ("reverse", "copy")
 LONG_VARIANTS = ("none", "bahdanau", "luong-general")
 SUBSET = 500  # the test re-measures the first SUBSET held-out dates

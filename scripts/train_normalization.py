@@ -4,7 +4,7 @@
 
 Writes ``data/normalization/batch_size_sweep.json``: the training recipe, every cell's test accuracy,
 epoch losses, steps and CPU seconds, and the sweep's total CPU time. The page draws it and retrains one
-cell live with the same code (``core.normalization.experiment.train_cell``).
+cell live with the same code (``core.normalization.train_cell``).
 """
 
 from __future__ import annotations
@@ -19,17 +19,18 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.normalization.experiment import (  # noqa: E402
+from core.normalization import (  # noqa: E402
     BATCH_SIZES,
     NORMS,
     SEEDS,
+    SWEEP_PATH,
     CellResult,
     TrainConfig,
     run_sweep,
     summarize,
 )
 
-OUT = ROOT / "data" / "normalization" / "batch_size_sweep.json"
+OUT = SWEEP_PATH
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 from collections import OrderedDict
-from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -13,7 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from core.attention import (
+    RESULTS_PATH,
     VARIANTS,
+    WEIGHTS_DIR,
     DateTask,
     Example,
     Explanation,
@@ -26,9 +27,6 @@ from core.attention import (
 )
 from ui.i18n import t
 
-ROOT = Path(__file__).resolve().parent.parent
-WEIGHTS_DIR = ROOT / "data" / "weights"
-RESULTS_PATH = ROOT / "data" / "attention_results.json"
 LONG_KINDS = ("reverse", "copy")
 LONG_VARIANTS = ("none", "bahdanau", "luong-general")
 HELDOUT_SUBSET = 500  # held-out dates the page evaluates live (the full set is in the shipped results)

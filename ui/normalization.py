@@ -9,37 +9,34 @@ re-exported for the page's widgets.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.normalization.demos import (
+from core.normalization import BATCH_SIZES as BATCH_SIZES
+from core.normalization import (
     KINDS,
+    NORMS,
     TRUE_MEAN,
     TRUE_STD,
+    CellResult,
     Explored,
+    TrainConfig,
     epsilon_curves,
     explore,
+    load_sweep,
     padding_effect,
     running_statistics,
-    train_mode_effect,
-)
-from core.normalization.demos import LAYOUTS as LAYOUTS
-from core.normalization.experiment import BATCH_SIZES as BATCH_SIZES
-from core.normalization.experiment import (
-    NORMS,
-    CellResult,
-    TrainConfig,
     summarize,
     train_cell,
+    train_mode_effect,
 )
-from core.normalization.experiment import SEEDS as SEEDS
+from core.normalization import LAYOUTS as LAYOUTS
+from core.normalization import SEEDS as SEEDS
 from ui.compute import shared
 from ui.format import fmt_pct
 from ui.i18n import translator
@@ -47,7 +44,6 @@ from ui.layout import Check
 
 NS = "normalization"
 TOLERANCE = 1e-10  # every live check against torch.nn, in float64
-SWEEP_FILE = Path(__file__).resolve().parent.parent / "data" / "normalization" / "batch_size_sweep.json"
 #: the explorer's sizes: widget key -> (label, low, high, default)
 IMAGE_SIZES = {
     "norm_n": ("N", 1, 4, 2),
@@ -240,14 +236,9 @@ def mode_view(batch_size: int) -> tuple[str, str]:
 
 
 # --- the batch-size experiment ----------------------------------------------------------------------------
-def _read_sweep() -> dict:
-    with SWEEP_FILE.open(encoding="utf-8") as f:
-        return json.load(f)
-
-
 def shipped_sweep() -> dict:
     """The shipped sweep (read once for every visitor; read-only)."""
-    return shared(_read_sweep)
+    return shared(load_sweep)
 
 
 @dataclass(frozen=True)

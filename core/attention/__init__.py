@@ -8,7 +8,8 @@ This module is the public API; the modules behind it are private:
   DESIGN.md: ``forward(query, keys, values=None, mask=None) -> (context, weights)``);
 * ``_tasks``: the date-normalisation task and the copy / reverse digit tasks, vocabularies, batches;
 * ``_seq2seq``: the bidirectional-GRU encoder, the Bahdanau / Luong / plain decoders, training with a
-  progress callback, evaluation, the shipped float16 checkpoints, one input explained;
+  progress callback, evaluation, the shipped float16 checkpoints and results (under
+  ``data/attention/``: :func:`load_shipped`, :func:`load_results`), one input explained;
 * ``_by_hand``: the playground's attention computed in plain Python, checked against the modules.
 """
 
@@ -42,10 +43,13 @@ from core.attention._modules import (
 )
 from core.attention._seq2seq import (
     ATTENTION_VARIANTS,
+    DATA_DIR,
     DATE_PLAN,
     LONG_LENGTHS,
     LONG_PLAN,
+    RESULTS_PATH,
     VARIANTS,
+    WEIGHTS_DIR,
     BahdanauDecoder,
     Decoded,
     Encoder,
@@ -66,7 +70,10 @@ from core.attention._seq2seq import (
     evaluate,
     explain,
     load_model,
+    load_results,
+    load_shipped,
     save_model,
+    shipped_weights_path,
     train_model,
 )
 from core.attention._tasks import (
@@ -104,6 +111,7 @@ from core.attention._tasks import (
 __all__ = [
     "ATTENTION_VARIANTS",
     "BOS",
+    "DATA_DIR",
     "DATE_FORMATS",
     "DATE_INPUT_CHARS",
     "DATE_PLAN",
@@ -119,10 +127,12 @@ __all__ = [
     "MONTHS",
     "PAD",
     "PLAYGROUND_SCORES",
+    "RESULTS_PATH",
     "SCORES",
     "SPECIAL_TOKENS",
     "VARIANTS",
     "WEEKDAYS",
+    "WEIGHTS_DIR",
     "ZH_DIGITS",
     "ZH_WEEKDAYS",
     "AdditiveAttention",
@@ -170,6 +180,8 @@ __all__ = [
     "hard_attention",
     "is_heldout",
     "load_model",
+    "load_results",
+    "load_shipped",
     "make_batch",
     "masked_softmax",
     "max_difference",
@@ -180,6 +192,7 @@ __all__ = [
     "playground_parameters",
     "read_date",
     "save_model",
+    "shipped_weights_path",
     "train_model",
     "vector_problem",
 ]

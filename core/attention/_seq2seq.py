@@ -32,6 +32,7 @@ the variants differ only in how they use attention (Bahdanau et al. start from
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -58,6 +59,8 @@ from core.attention._tasks import (
     make_batch,
     normalize_text,
 )
+from core.torch_init import seeded_module
+from core.training import run_steps
 
 # --------------------------------------------------------------------------------------------------
 # Models
@@ -385,10 +388,13 @@ class Seq2Seq(nn.Module):
         )
 
 
-def build_model(config: ModelConfig, task: Task, seed: int = 0) -> Seq2Seq:
-    """A freshly initialised model for ``task``; the same seed gives the same weights."""
-    torch.manual_seed(seed)
-    return Seq2Seq(config, task.src_vocab, task.tgt_vocab)
+def build_model(
+    config: ModelConfig, task: Task, seed: int = 0, *, generator: torch.Generator | None = None
+) -> Seq2Seq:
+    """A freshly initialised model for ``task``; the same seed gives the same weights (those
+    ``torch.manual_seed(seed)`` gave), drawn from ``generator`` (default: one seeded with ``seed``)
+    without touching the global random state."""
+    return seeded_module(lambda: Seq2Seq(config, task.src_vocab, task.tgt_vocab), seed, generator=generator)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -462,23 +468,28 @@ def train_model(
     model.train()
     log = TrainingLog(steps=0, seconds=0.0, cpu_seconds=0.0)
     start, cpu_start = time.perf_counter(), time.process_time()
-    for step in range(1, steps + 1):
-        batch = make_batch(task.sample(rng, batch_size), task.src_vocab, task.tgt_vocab)
-        loss = model.loss(batch)
-        optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
-        optimizer.step()
-        schedule.step()
-        log.losses.append(loss.item())
+
+    def loss_of(_step: int) -> torch.Tensor:
+        return model.loss(make_batch(task.sample(rng, batch_size), task.src_vocab, task.tgt_vocab))
+
+    def after_step(step: int, value: float) -> bool:
+        log.losses.append(value)
         log.steps = step
         log.seconds = time.perf_counter() - start
         log.cpu_seconds = time.process_time() - cpu_start
-        out_of_time = time_limit is not None and log.cpu_seconds >= time_limit
-        if progress is not None and (step % progress_every == 0 or step == steps or out_of_time):
-            progress(step, steps, log.losses[-1])
-        if out_of_time:
-            break
+        return time_limit is not None and log.cpu_seconds >= time_limit  # out of time: stop
+
+    report = None if progress is None else (lambda done, total, loss: progress(done, total, loss))
+    run_steps(
+        optimizer,
+        loss_of,
+        steps,
+        clip=(model.parameters(), clip_norm),
+        schedule=schedule,
+        after_step=after_step,
+        progress=report,
+        progress_every=progress_every,
+    )
     model.eval()
     return log
 
@@ -538,6 +549,30 @@ def accuracy_by_length(
 # --------------------------------------------------------------------------------------------------
 # Shipped weights
 # --------------------------------------------------------------------------------------------------
+
+
+#: the shipped checkpoints ``<task>-<variant>.pt`` and their measured accuracies
+#: (``scripts/train_attention.py`` writes both)
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "attention"
+WEIGHTS_DIR = DATA_DIR / "weights"
+RESULTS_PATH = DATA_DIR / "results.json"
+
+
+def shipped_weights_path(task_name: str, variant: str) -> Path:
+    """Where the shipped checkpoint of ``variant`` trained on ``task_name`` ("dates", "reverse",
+    "copy") lives."""
+    return WEIGHTS_DIR / f"{task_name}-{variant}.pt"
+
+
+def load_shipped(task: Task, variant: str) -> Seq2Seq:
+    """The shipped float16 checkpoint of ``variant`` for ``task`` (its ``name`` picks the file), float32,
+    eval mode."""
+    return load_model(shipped_weights_path(task.name, variant), task)
+
+
+def load_results(path: Path | None = None) -> dict:
+    """The accuracies measured on the shipped checkpoints (``data/attention/results.json``)."""
+    return json.loads((path or RESULTS_PATH).read_text(encoding="utf-8"))
 
 
 def save_model(model: Seq2Seq, path: str | Path, task_name: str) -> None:

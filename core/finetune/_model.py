@@ -11,6 +11,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from core.torch_init import seeded_module
+
 STRATEGIES = ("scratch", "linear_probe", "full", "head_lr", "discriminative")
 #: the layers that hold parameters, from the input to the output; the last one is the head
 BACKBONE_LAYERS = ("conv1", "conv2", "fc")
@@ -56,12 +58,11 @@ class DigitNet(nn.Module):
         return self.head if name == "head" else getattr(self.backbone, name)
 
 
-def new_model(num_classes: int, seed: int) -> DigitNet:
-    """A randomly initialised :class:`DigitNet` (torch's default initialisation) drawn from ``seed``,
+def new_model(num_classes: int, seed: int, *, generator: torch.Generator | None = None) -> DigitNet:
+    """A randomly initialised :class:`DigitNet` (torch's default initialisation) drawn from ``generator``
+    (default: ``torch.Generator().manual_seed(seed)``, the weights ``torch.manual_seed(seed)`` gave),
     without touching the global random state."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return DigitNet(num_classes)
+    return seeded_module(lambda: DigitNet(num_classes), seed, generator=generator)
 
 
 def _check_positive(name: str, value: float) -> float:

@@ -13,6 +13,8 @@ from functools import cache
 import numpy as np
 import torch
 
+from core.datasets import digit_images, held_out_per_class
+
 SOURCE_CLASSES = (0, 1, 2, 3, 4)
 TARGET_CLASSES = (5, 6, 7, 8, 9)
 TEST_PER_CLASS = 40
@@ -49,24 +51,13 @@ class Task:
         return np.bincount(self.y_train.numpy(), minlength=self.num_classes)
 
 
-@cache
-def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits
-
-    data = load_digits()
-    # pixel values are 0..16: x / 16 puts them in [0, 1]
-    images = (data.images / 16.0).astype(np.float32)
-    return images, data.target.astype(np.int64)
-
-
 def _make_task(name: str, digits: tuple[int, ...]) -> Task:
-    images, target = _digits()
-    rng = np.random.default_rng(SPLIT_SEED + (0 if name == "source" else 1))
-    train_idx, test_idx = [], []
-    for label, digit in enumerate(digits):
-        idx = rng.permutation(np.flatnonzero(target == digit))
-        test_idx.append((idx[:TEST_PER_CLASS], label))
-        train_idx.append((idx[TEST_PER_CLASS:], label))
+    images, target = digit_images()
+    train_rows, test_rows = held_out_per_class(
+        target, digits, TEST_PER_CLASS, SPLIT_SEED + (0 if name == "source" else 1)
+    )
+    train_idx = [(rows, label) for label, rows in enumerate(train_rows)]
+    test_idx = [(rows, label) for label, rows in enumerate(test_rows)]
 
     def stack(parts: list[tuple[np.ndarray, int]]) -> tuple[torch.Tensor, torch.Tensor]:
         index = np.concatenate([p for p, _ in parts])

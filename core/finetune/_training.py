@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.training import run_steps
+
 
 @dataclass(frozen=True)
 class TrainPlan:
@@ -81,38 +83,37 @@ def train(
     generator = torch.Generator().manual_seed(seed)
     log = TrainLog()
     n = len(x)
-    order = torch.arange(n)
-    cursor = n  # start with a fresh permutation
-    running, counted = 0.0, 0
+    batches = {"order": torch.arange(n), "cursor": n}  # start with a fresh permutation
+    running = {"sum": 0.0, "count": 0}
     model.train()
     if test is not None:
         log.steps.append(0)
         log.train_loss.append(float("nan"))
         log.test_accuracy.append(accuracy(model, *test))
-    for step in range(1, plan.steps + 1):
+
+    def loss_of(step: int) -> torch.Tensor:
         if n <= plan.batch_size:
             xb, yb = x, y
         else:
-            if cursor + plan.batch_size > n:
-                order = torch.randperm(n, generator=generator)
-                cursor = 0
-            index = order[cursor : cursor + plan.batch_size]
-            cursor += plan.batch_size
+            if batches["cursor"] + plan.batch_size > n:
+                batches["order"] = torch.randperm(n, generator=generator)
+                batches["cursor"] = 0
+            index = batches["order"][batches["cursor"] : batches["cursor"] + plan.batch_size]
+            batches["cursor"] += plan.batch_size
             xb, yb = x[index], y[index]
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xb), yb)
-        loss.backward()
-        optimizer.step()
-        value = float(loss.detach())
-        running += value
-        counted += 1
+        return loss_fn(model(xb), yb)
+
+    def after_step(step: int, value: float) -> None:
+        running["sum"] += value
+        running["count"] += 1
         if test is not None and (step % plan.eval_every == 0 or step == plan.steps):
             log.steps.append(step)
-            log.train_loss.append(running / counted)
+            log.train_loss.append(running["sum"] / running["count"])
             log.test_accuracy.append(accuracy(model, *test))
-            running, counted = 0.0, 0
-        if progress is not None:
-            progress(step, plan.steps, value)
+            running["sum"], running["count"] = 0.0, 0
+
+    report = None if progress is None else (lambda done, total, loss: progress(done, total, loss))
+    run_steps(optimizer, loss_of, plan.steps, after_step=after_step, progress=report)
     log.cpu_seconds = time.process_time() - start
     return log
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
 from core.losses._elementwise import MARGIN_LOSSES, huber, sigmoid
 from core.losses._entropy import _log_softmax
@@ -442,10 +441,9 @@ def train_softmax_regression(
     curves = {k: np.empty(epochs + 1) for k in ("lr", "lm", "rm", "ar", "am")}
     right = np.zeros((a.shape[1], n_classes))
     mistake = np.zeros((a.shape[1], n_classes))
-    # one BLAS thread: these matrix products are small, and on a shared CPU OpenBLAS's own threads made
-    # each one ~50x slower (measured 20 ms vs 0.4 ms for (1200, 65) @ (65, 10))
-    with threadpool_limits(1, user_api="blas"):
-        _descend(a, a_test, y_train, np.asarray(y_test), onehot, right, mistake, curves, epochs, lr)
+    # BLAS threads are the caller's to limit (the server's worker pool runs BLAS on one thread: these
+    # products are small, and OpenBLAS's own threads on a shared CPU made each one far slower)
+    _descend(a, a_test, y_train, np.asarray(y_test), onehot, right, mistake, curves, epochs, lr)
     return SoftmaxTraining(
         curves["lr"], curves["lm"], curves["rm"], curves["ar"], curves["am"], right, mistake
     )

@@ -29,10 +29,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.torch_threads import one_torch_thread
+from core.datasets import DATASETS, standardized_split
+from core.torch_init import generator_from, seeded_module
+from core.training import run_steps
 
 KINDS = ("list", "modulelist", "sequential", "moduledict")
-DATASETS = ("digits", "breast_cancer")
 MAX_LAYERS = 12
 MAX_SIZE = 4096
 MAX_ELEMENTS = 1_000_000
@@ -107,17 +108,16 @@ def _check_kind(kind: str) -> None:
 def build_model(kind: str, in_features: int, hidden: int, out_features: int, *, seed: int = 0) -> nn.Module:
     """The two-layer model with its hidden block in container ``kind`` (one of :data:`KINDS`).
 
-    The layers are created in the same order from ``torch.manual_seed(seed)`` (inside a forked RNG,
-    so the caller's random state is untouched): every kind starts with the same weights.
+    The layers are drawn in the same order from ``torch.Generator().manual_seed(seed)`` (the weights
+    ``torch.manual_seed(seed)`` gave; the global random state is untouched): every kind starts with the
+    same weights.
     """
     _check_kind(kind)
     for name, value in (("in_features", in_features), ("hidden", hidden), ("out_features", out_features)):
         if not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_SIZE:
             raise ValueError(f"{name} must be a whole number from 1 to {MAX_SIZE}, got {value!r}.")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        first = nn.Linear(int(in_features), int(hidden))
-        head = nn.Linear(int(hidden), int(out_features))
+    sizes = (int(in_features), int(hidden), int(out_features))
+    first, head = seeded_module(lambda: nn.ModuleList([nn.Linear(*sizes[:2]), nn.Linear(*sizes[1:])]), seed)
     return _CLASSES[kind](first, head)
 
 
@@ -209,21 +209,10 @@ def load_dataset(name: str, *, seed: int = 0, test_fraction: float = 0.25) -> Da
     r"""scikit-learn's bundled ``digits`` (1797 x 64, 10 classes) or ``breast_cancer`` (569 x 30, 2),
     split stratified and standardised with the training split's statistics:
     :math:`x' = (x - \mu_{train}) / \sigma_{train}` (a constant column keeps :math:`\sigma = 1`)."""
-    from sklearn.datasets import load_breast_cancer, load_digits
-    from sklearn.model_selection import train_test_split
-
-    loaders = {"digits": load_digits, "breast_cancer": load_breast_cancer}
-    if name not in loaders:
+    if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}.")
-    x, y = loaders[name](return_X_y=True)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed, stratify=y)
-    # x' = (x - mean_train) / std_train
-    mean = x_tr.mean(axis=0)
-    std = x_tr.std(axis=0)
-    std[std == 0] = 1.0
-    as_x = lambda a: torch.tensor((a - mean) / std, dtype=torch.float32)  # noqa: E731
-    as_y = lambda a: torch.tensor(a, dtype=torch.int64)  # noqa: E731
-    return Dataset(name, as_x(x_tr), as_y(y_tr), as_x(x_te), as_y(y_te), int(y.max()) + 1)
+    x_tr, y_tr, x_te, y_te, classes = standardized_split(name, seed=seed, test_fraction=test_fraction)
+    return Dataset(name, x_tr, y_tr, x_te, y_te, classes)
 
 
 @dataclass(frozen=True)
@@ -273,15 +262,14 @@ def _train_one(
             accuracy[epoch] = (predicted == data.y_test).double().mean().item()
         model.train()
 
-    measure(0)
-    for epoch in range(1, epochs + 1):
-        optimizer.zero_grad()
-        loss = loss_fn(model(data.x_train), data.y_train)
-        loss.backward()
-        optimizer.step()
+    def after_epoch(epoch: int, _loss: float) -> None:
         measure(epoch)
         if on_epoch is not None:
             on_epoch()
+
+    measure(0)
+    # one step per epoch: the whole training set
+    run_steps(optimizer, lambda _: loss_fn(model(data.x_train), data.y_train), epochs, after_step=after_epoch)
     return losses, accuracy
 
 
@@ -318,26 +306,25 @@ def train_containers(
             progress(done[0] / total)
 
     runs: dict[str, TrainingRun] = {}
-    with torch.random.fork_rng(devices=[]), one_torch_thread():
-        for kind in KINDS:
-            model = build_model(kind, data.x_train.shape[1], hidden, data.classes, seed=seed)
-            before = hidden_layer(model).weight.detach().clone()
-            head_before = model.head.weight.detach().clone()
-            losses, accuracy = _train_one(model, data, epochs, lr, tick)
-            after = hidden_layer(model).weight.detach().clone()
-            runs[kind] = TrainingRun(
-                kind=kind,
-                train_loss=losses,
-                test_accuracy=accuracy,
-                hidden_before=before.numpy(),
-                hidden_after=after.numpy(),
-                hidden_unchanged=bool(torch.equal(before, after)),
-                hidden_max_change=float((after - before).abs().max()),
-                head_max_change=float((model.head.weight.detach() - head_before).abs().max()),
-            )
-        frozen = build_model("modulelist", data.x_train.shape[1], hidden, data.classes, seed=seed)
-        hidden_layer(frozen).requires_grad_(False)
-        frozen_losses, _ = _train_one(frozen, data, epochs, lr, tick)
+    for kind in KINDS:
+        model = build_model(kind, data.x_train.shape[1], hidden, data.classes, seed=seed)
+        before = hidden_layer(model).weight.detach().clone()
+        head_before = model.head.weight.detach().clone()
+        losses, accuracy = _train_one(model, data, epochs, lr, tick)
+        after = hidden_layer(model).weight.detach().clone()
+        runs[kind] = TrainingRun(
+            kind=kind,
+            train_loss=losses,
+            test_accuracy=accuracy,
+            hidden_before=before.numpy(),
+            hidden_after=after.numpy(),
+            hidden_unchanged=bool(torch.equal(before, after)),
+            hidden_max_change=float((after - before).abs().max()),
+            head_max_change=float((model.head.weight.detach() - head_before).abs().max()),
+        )
+    frozen = build_model("modulelist", data.x_train.shape[1], hidden, data.classes, seed=seed)
+    hidden_layer(frozen).requires_grad_(False)
+    frozen_losses, _ = _train_one(frozen, data, epochs, lr, tick)
     registered = [runs[k].train_loss for k in KINDS if k != "list"]
     spread = max(float(np.max(np.abs(a - registered[0]))) for a in registered)
     return TrainingResult(
@@ -526,9 +513,7 @@ def predict_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int]) 
 def torch_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int], *, seed: int = 0) -> ShapeFlow:
     """Run ``nn.Sequential(*layers)`` (eval mode, no grad) on zeros of ``input_shape``: the shape after
     each layer from forward hooks, and if it fails, torch's own error text and the failing layer."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        model = nn.Sequential(*(layer.build() for layer in layers))
+    model = seeded_module(lambda: nn.Sequential(*(layer.build() for layer in layers)), seed)
     model.eval()
     shapes: list[tuple[int, ...]] = []
     for module in model:
@@ -558,10 +543,11 @@ def notes_sample_check(*, batch: int = 16, seed: int = 0) -> NotesSampleCheck:
     .. math::
         W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)
     """
-    with torch.random.fork_rng(devices=[]), one_torch_thread():
-        torch.manual_seed(seed)
-        first, second = nn.Linear(100, 50), nn.Linear(50, 25)
-        x = torch.randn(batch, 100, dtype=torch.float64)
+    # the draws torch.manual_seed(seed) gave: the two layers, then x
+    generator = generator_from(seed)
+    pair = seeded_module(lambda: nn.ModuleList([nn.Linear(100, 50), nn.Linear(50, 25)]), generator=generator)
+    first, second = pair
+    x = torch.randn(batch, 100, dtype=torch.float64, generator=generator)
     first, second = first.double(), second.double()
     sequential = nn.Sequential(first, second)
     modulelist = nn.ModuleList([first, second])

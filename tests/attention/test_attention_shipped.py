@@ -1,19 +1,24 @@
-"""The weights the repository ships load and reach the accuracy recorded in data/attention_results.json."""
-
-import json
-from pathlib import Path
+"""The weights the repository ships load and reach the accuracy recorded in data/attention/results.json."""
 
 import pytest
 
-from core.attention import VARIANTS, DateTask, SequenceTask, accuracy_by_length, evaluate, load_model
+from core.attention import (
+    VARIANTS,
+    WEIGHTS_DIR,
+    DateTask,
+    SequenceTask,
+    accuracy_by_length,
+    evaluate,
+    load_results,
+    load_shipped,
+)
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-RESULTS = json.loads((DATA / "attention_results.json").read_text(encoding="utf-8"))
+RESULTS = load_results()
 TASK = DateTask()
 
 
 def test_every_variant_ships_and_the_files_stay_small():
-    files = sorted((DATA / "weights").glob("*.pt"))
+    files = sorted(WEIGHTS_DIR.glob("*.pt"))
     assert {f.stem for f in files} >= {f"dates-{v}" for v in VARIANTS}
     assert sum(f.stat().st_size for f in files) < 3_000_000
     assert set(RESULTS["dates"]) == set(VARIANTS)
@@ -22,7 +27,7 @@ def test_every_variant_ships_and_the_files_stay_small():
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_shipped_date_model_reaches_its_reported_accuracy(variant):
     reported = RESULTS["dates"][variant]
-    model = load_model(DATA / "weights" / f"dates-{variant}.pt", TASK)
+    model = load_shipped(TASK, variant)
     subset = TASK.heldout_examples()[: reported["subset_size"]]
     measured = evaluate(model, subset).exact_match
     # the same greedy decoding of the same 500 held-out dates; allow one flip from float rounding
@@ -41,7 +46,7 @@ def test_attention_models_reach_the_target_on_held_out_dates():
 def test_shipped_long_models_reproduce_their_first_lengths(kind):
     task = SequenceTask(kind)
     for variant, reported in RESULTS["long"][kind].items():
-        model = load_model(DATA / "weights" / f"{kind}-{variant}.pt", task)
+        model = load_shipped(task, variant)
         rows = accuracy_by_length(model, task, [5, 10, 15], per_length=100, seed=1)
         for got, want in zip(rows, reported["by_length"][:3], strict=True):
             assert got["length"] == want["length"]

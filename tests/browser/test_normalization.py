@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from core.normalization import demos
+from core import normalization as nz
 from tests.browser import harness
 from ui.i18n import load_strings
 from ui.navigation import PAGES
@@ -39,7 +39,7 @@ def test_every_section_is_drawn_and_checked(warm_app_server, page, lang):
         .locator("svg")
         .first.evaluate("(svg) => [...svg.querySelectorAll('text')].map((t) => t.textContent)")
     )
-    for kind in demos.KINDS:
+    for kind in nz.KINDS:
         assert strings[f"normalization.kind_{kind}"] in texts
     checks = _success_texts(page)
     assert len(checks) == 4, checks

@@ -1,4 +1,4 @@
-"""What the normalization page computes (core.normalization.demos), against torch and brute force."""
+"""What the normalization page computes (core.normalization), against torch and brute force."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ import numpy as np
 import pytest
 import torch
 
-from core.normalization import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm, demos
+from core import normalization as nz
+from core.normalization import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm
 
 TOL = 1e-10
 
 
-@pytest.mark.parametrize("layout", demos.LAYOUTS)
-@pytest.mark.parametrize("kind", demos.KINDS)
+@pytest.mark.parametrize("layout", nz.LAYOUTS)
+@pytest.mark.parametrize("kind", nz.KINDS)
 def test_explore_normalizes_each_group_and_matches_torch(kind, layout):
     shape = (3, 4, 2, 3) if layout == "image" else (3, 5, 4)
-    res = demos.explore(kind, layout, shape, num_groups=2)
+    res = nz.explore(kind, layout, shape, num_groups=2)
     assert res.x.shape == res.y.shape == res.groups.shape == shape
     assert res.torch_diff <= TOL
     n_groups = res.group_mean.size
@@ -37,7 +38,7 @@ def test_explore_groups_and_shapes_on_images():
         "rms": (2, (2, 1, 1, 1), (4, 3, 3)),
     }
     for kind, (groups, stats, params) in expected.items():
-        res = demos.explore(kind, "image", shape, num_groups=2)
+        res = nz.explore(kind, "image", shape, num_groups=2)
         assert res.group_mean.size == groups, kind
         assert res.statistics_shape == stats, kind
         assert res.parameter_shape == params, kind
@@ -48,22 +49,22 @@ def test_explore_groups_and_shapes_on_images():
 
 
 def test_explore_on_sequences_batchnorm_shares_a_feature_across_tokens():
-    res = demos.explore("batch", "sequence", (2, 5, 4))
+    res = nz.explore("batch", "sequence", (2, 5, 4))
     # one group per feature d (the last axis), over every sentence and position
     assert (res.groups == np.arange(4)[None, None, :]).all()
-    layer = demos.explore("layer", "sequence", (2, 5, 4))
+    layer = nz.explore("layer", "sequence", (2, 5, 4))
     assert (layer.groups == np.arange(10).reshape(2, 5, 1)).all()  # one group per token
 
 
 def test_explore_refuses_impossible_sizes_with_a_sentence():
     with pytest.raises(ValueError, match="more than 1 value per channel"):
-        demos.explore("batch", "image", (1, 3, 1, 1))
+        nz.explore("batch", "image", (1, 3, 1, 1))
     with pytest.raises(ValueError, match="divisible"):
-        demos.explore("group", "image", (2, 3, 2, 2), num_groups=2)
+        nz.explore("group", "image", (2, 3, 2, 2), num_groups=2)
     with pytest.raises(ValueError, match="4 positive sizes"):
-        demos.explore("layer", "image", (2, 3, 2))
+        nz.explore("layer", "image", (2, 3, 2))
     with pytest.raises(ValueError, match="kind"):
-        demos.explore("weight", "image", (2, 3, 2, 2))
+        nz.explore("weight", "image", (2, 3, 2, 2))
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,7 @@ def test_explore_refuses_impossible_sizes_with_a_sentence():
 def test_compare_with_torch_passes_and_leaves_the_layer_alone(layer):
     x = np.random.default_rng(0).normal(size=(2, 3, 4))
     before = None if getattr(layer, "running_mean", None) is None else layer.running_mean.copy()
-    assert demos.compare_with_torch(layer, x) <= TOL
+    assert nz.compare_with_torch(layer, x) <= TOL
     if before is not None:
         np.testing.assert_array_equal(layer.running_mean, before)
 
@@ -89,7 +90,7 @@ def test_compare_with_torch_sees_a_difference():
     """The check can fail: a layer whose weight was changed after its twin was built differs."""
     layer = LayerNorm(4)
     x = np.random.default_rng(1).normal(size=(3, 4))
-    twin = demos.torch_twin(layer, 2)
+    twin = nz.torch_twin(layer, 2)
     layer.weight = layer.weight * 2
     ours = layer(x)
     theirs = twin(torch.tensor(x)).detach().numpy()
@@ -98,7 +99,7 @@ def test_compare_with_torch_sees_a_difference():
 
 def test_epsilon_curves_match_closed_forms():
     eps = 1e-5
-    c = demos.epsilon_curves(eps)
+    c = nz.epsilon_curves(eps)
     assert c.torch_diff <= TOL
     # torch: std(y) = sqrt(v / (v + eps)); notes: sqrt(v) / (sqrt(v) + eps)
     np.testing.assert_allclose(c.torch_std, np.sqrt(c.variance / (c.variance + eps)), rtol=1e-9)
@@ -112,7 +113,7 @@ def test_epsilon_curves_match_closed_forms():
 
 @pytest.mark.parametrize("momentum", [0.1, 1.0, None])
 def test_running_statistics_match_torch_and_the_formulas(momentum):
-    r = demos.running_statistics(momentum, 30, 5)
+    r = nz.running_statistics(momentum, 30, 5)
     assert r.torch_diff <= TOL
     np.testing.assert_allclose(r.batch_var_unbiased, r.batch_var_biased * 5 / 4, rtol=1e-12)
     # replay the update by hand
@@ -131,24 +132,24 @@ def test_running_statistics_match_torch_and_the_formulas(momentum):
 
 def test_running_statistics_refuses_a_batch_of_one():
     with pytest.raises(ValueError, match="batch_size"):
-        demos.running_statistics(0.1, 10, 1)
+        nz.running_statistics(0.1, 10, 1)
 
 
 def test_train_mode_effect():
-    e = demos.train_mode_effect(2)
+    e = nz.train_mode_effect(2)
     # with two values per channel, x_hat = +-(d/2) / sqrt(d^2/4 + eps): inside (-1, 1), close to +-1
     # unless the companion is within ~sqrt(eps) of the sample
     assert np.all(np.abs(e.train_outputs) < 1)
     assert np.median(np.abs(e.train_outputs)) > 0.9999
     assert e.eval_output == pytest.approx(1.0, abs=0.2)  # (5 - ~3) / ~2
-    big = demos.train_mode_effect(64)
+    big = nz.train_mode_effect(64)
     assert big.train_outputs.std() < e.train_outputs.std()
     assert "Expected more than 1 value per channel" in e.batch_of_one_error
     assert "Expected more than 1 value per channel" in e.torch_error
 
 
 def test_padding_effect_layernorm_ignores_companions_batchnorm_does_not():
-    p = demos.padding_effect()
+    p = nz.padding_effect()
     assert p.torch_diff <= TOL
     assert np.all(p.layer_change == 0) and np.all(p.rms_change == 0)
     assert p.batch_change[0] == 0 and np.all(p.batch_change[1:] > 0.1)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from core.normalization import SWEEP_PATH
 from ui import normalization as w
 from ui.i18n import load_strings
 
@@ -61,7 +62,7 @@ def test_the_epsilon_figures_are_torchs(eps):
 
 
 def test_the_sweep_tables_are_the_shipped_cells_means():
-    with w.SWEEP_FILE.open(encoding="utf-8") as f:
+    with SWEEP_PATH.open(encoding="utf-8") as f:
         cells = json.load(f)["cells"]
     view = w.sweep_view()
     for norm, label in w.norm_labels().items():

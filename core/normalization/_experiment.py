@@ -12,19 +12,26 @@ number of epochs with SGD + momentum and the linear scaling rule of the paper,
 
 and evaluated on a held-out quarter of the digits in eval mode (BatchNorm then uses its running
 statistics). ``scripts/train_normalization.py`` runs the whole grid with fixed seeds and writes
-``data/normalization/batch_size_sweep.json``; the page retrains one cell live with :func:`train_cell`.
+``data/normalization/batch_size_sweep.json`` (read back by :func:`load_sweep`); the page retrains one
+cell live with :func:`train_cell`.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
+
+from core import datasets
+from core.torch_init import seeded_module
+from core.training import run_steps
 
 NORMS = ("batch", "group", "layer", "none")
 BATCH_SIZES = (2, 4, 8, 16, 32, 64)
@@ -32,6 +39,8 @@ SEEDS = (0, 1, 2)
 HIDDEN = (64, 64)
 GROUPS = 4  # GroupNorm's groups in both hidden layers (16 features per group)
 SPLIT_SEED = 0  # the train/test split is the same for every cell
+#: the shipped sweep (``scripts/train_normalization.py`` writes it)
+SWEEP_PATH = Path(__file__).resolve().parents[2] / "data" / "normalization" / "batch_size_sweep.json"
 
 
 @dataclass(frozen=True)
@@ -71,16 +80,8 @@ class CellResult:
 def digits_split(
     test_fraction: float = 0.25,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The bundled 8x8 digits as (N, 1, 8, 8) float32 in [0, 1], split with a fixed seed (stratified)."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    x = (digits.data / 16.0).astype(np.float32)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        x, digits.target, test_size=test_fraction, random_state=SPLIT_SEED, stratify=digits.target
-    )
-    return torch.from_numpy(x_tr), torch.from_numpy(y_tr), torch.from_numpy(x_te), torch.from_numpy(y_te)
+    """The bundled 8x8 digits as (N, 64) float32 in [0, 1], split with a fixed seed (stratified)."""
+    return datasets.digits_split(test_fraction, SPLIT_SEED)
 
 
 def norm_layer(norm: str, features: int) -> nn.Module:
@@ -149,8 +150,8 @@ def train_cell(
         raise ValueError(f"batch_size must be an integer from 2 to 512, got {batch_size}.")
     x_tr, y_tr, x_te, y_te = data if data is not None else digits_split(config.test_fraction)
     start = time.process_time()
-    torch.manual_seed(seed)
-    model = build_model(norm)
+    # the weights torch.manual_seed(seed) gave, from a generator of this call's own
+    model = seeded_module(lambda: build_model(norm), seed)
     opt = torch.optim.SGD(
         model.parameters(),
         lr=config.lr(batch_size),
@@ -162,24 +163,31 @@ def train_cell(
     # drop a last batch of one sample: BatchNorm cannot train on it (as DataLoader(drop_last) would)
     per_epoch = n // batch_size + (1 if n % batch_size > 1 else 0)
     total = per_epoch * config.epochs
-    step = 0
-    losses = []
+    epoch = {"order": torch.arange(n), "loss": 0.0, "seen": 0, "size": 0}
+    losses: list[float] = []
+
+    def loss_of(step: int) -> torch.Tensor:
+        b = (step - 1) % per_epoch
+        if b == 0:  # a fresh permutation at the start of every epoch
+            epoch["order"] = torch.randperm(n, generator=gen)
+        idx = epoch["order"][b * batch_size : (b + 1) * batch_size]
+        epoch["size"] = len(idx)
+        return nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx])
+
+    def after_step(step: int, value: float) -> None:
+        epoch["loss"] += value * epoch["size"]
+        epoch["seen"] += epoch["size"]
+        if step % per_epoch == 0:  # mean training loss of the epoch
+            losses.append(epoch["loss"] / epoch["seen"])
+            epoch["loss"], epoch["seen"] = 0.0, 0
+
+    report = None if progress is None else (lambda done, total, loss: progress(done, total))
     model.train()
-    for _ in range(config.epochs):
-        order = torch.randperm(n, generator=gen)
-        epoch_loss, seen = 0.0, 0
-        for b in range(per_epoch):
-            idx = order[b * batch_size : (b + 1) * batch_size]
-            loss = nn.functional.cross_entropy(model(x_tr[idx]), y_tr[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            epoch_loss += float(loss.detach()) * len(idx)
-            seen += len(idx)
-            step += 1
-            if progress is not None and (step % 25 == 0 or step == total):
-                progress(step, total)
-        losses.append(epoch_loss / seen)
+    step = (
+        run_steps(opt, loss_of, total, after_step=after_step, progress=report, progress_every=25)
+        if total
+        else 0
+    )
     model.eval()
     acc = accuracy(model, x_te, y_te)
     train_mode = batch_statistics_accuracy(model, x_te, y_te, batch_size)
@@ -238,3 +246,9 @@ def summarize(record: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def load_sweep(path: Path | None = None) -> dict:
+    """The shipped sweep's record (:func:`run_sweep`'s result as the script wrote it)."""
+    with (path or SWEEP_PATH).open(encoding="utf-8") as f:
+        return json.load(f)
