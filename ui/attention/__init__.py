@@ -65,6 +65,7 @@ from ui.attention._live import (
     shipped_results,
     subset_accuracy,
 )
+from ui.compute import Describe
 from ui.format import fmt_fixed, fmt_pct
 from ui.i18n import t
 
@@ -166,7 +167,7 @@ def date_view(variant: str, entry: InputView) -> DateView:
         accuracy = pct(shipped_results()["dates"][variant]["heldout_exact_match"])
     else:
         accuracy_label = t(f"{NS}.heldout_accuracy_retrained", n=len(heldout_subset()))
-        accuracy = pct(retrain_date(*retrained)["accuracy"])
+        accuracy = pct(retrain_date(*retrained, _training_text(variant))["accuracy"])
     heatmap = None if expl.weights is None else (attention_heatmap(expl), heatmap_frame(expl))
     expected = entry.truth.isoformat() if entry.truth else "?"
     return DateView(expl, expl.output or "∅", expected, accuracy_label, accuracy, heatmap)
@@ -212,15 +213,20 @@ def retrain_intro(variant: str) -> str:
     return t(f"{NS}.retrain_intro", steps=DATE_PLAN.steps, batch=DATE_PLAN.batch_size, cpu=cpu)
 
 
-def retrain_date_model(variant: str, steps: int, seed: int) -> None:
-    """Retrain (once for all visitors, with a progress bar for each visitor waiting) and choose it."""
+def _training_text(variant: str) -> Describe:
+    """The progress bar's text of a date model's retraining."""
 
     def describe(step: int, total: int, info: dict) -> str:
         if total == 0:
             return t(f"{NS}.training", model=label(variant))
         return t(f"{NS}.training_step", step=step, steps=total, loss=fmt_fixed(info["loss"]))
 
-    retrain_date(variant, steps, seed, describe)
+    return describe
+
+
+def retrain_date_model(variant: str, steps: int, seed: int) -> None:
+    """Retrain (once for all visitors, with a progress bar for each visitor waiting) and choose it."""
+    retrain_date(variant, steps, seed, _training_text(variant))
     st.session_state["att_retrained_key"] = ("dates", variant, int(steps), int(seed))
     st.session_state["att_use_retrained"] = True
 
@@ -235,7 +241,7 @@ def retrained_view(variant: str, steps: int, seed: int) -> RetrainedView | None:
     """What a retraining with these settings gave, if it is kept, else None."""
     if not is_retrained(variant, steps, seed):
         return None
-    done = retrain_date(variant, steps, seed)
+    done = retrain_date(variant, steps, seed, _training_text(variant))  # kept: no retraining
     message = t(
         f"{NS}.retrained",
         model=label(variant),
@@ -267,7 +273,7 @@ def long_view(kind: str, metric: str, here_steps: int | None) -> LongView:
         for r in res["by_length"]
     ]
     if here_steps is not None and is_long_retrained(kind, here_steps):
-        here = retrain_long(kind, here_steps)
+        here = retrain_long(kind, here_steps, _long_training_text)  # kept: no retraining
         rows += [
             {"model": label(v), "run": t(f"{NS}.run_here", steps=here["steps"]), **r}
             for v, by_length in here["rows"].items()
@@ -309,22 +315,17 @@ def long_demo(kind: str, length: int, seed: int) -> LongDemo:
     return LongDemo(code, outputs, (attention_heatmap(demo, height_per_row=12), heatmap_frame(demo)))
 
 
+def _long_training_text(done: int, total: int, info: dict) -> str:
+    """The progress bar's text of the long-input retraining: the model in training, its step and loss."""
+    if total == 0:
+        return ""
+    model, loss = label(info["model"]), fmt_fixed(info["loss"], 3)
+    return t(f"{NS}.training_step_model", model=model, step=info["step"], steps=info["steps"], loss=loss)
+
+
 def retrain_long_models(kind: str, steps: int) -> None:
     """Retrain the long-input models (once for all visitors, with a progress bar) and show them here."""
-
-    def describe(done: int, total: int, info: dict) -> str:
-        if total == 0:
-            return ""
-        loss = fmt_fixed(info["loss"], 3)
-        return t(
-            f"{NS}.training_step_model",
-            model=label(info["model"]),
-            step=info["step"],
-            steps=info["steps"],
-            loss=loss,
-        )
-
-    retrain_long(kind, steps, describe)
+    retrain_long(kind, steps, _long_training_text)
     st.session_state[f"att_long_trained_{kind}"] = int(steps)
 
 
