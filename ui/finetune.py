@@ -1,13 +1,16 @@
-"""Widgets' URL state, cached core calls and Altair charts of the fine-tuning page.
+"""The fine-tuning page's views: widgets' URL state, shared core calls, each section's display-ready
+frames and checks, and Altair charts.
 
-Nothing here computes a result: training, counts, drift and the PCA come from :mod:`core.finetune`.
+Nothing here computes a result: training, counts, drift and the PCA come from :mod:`core.finetune`,
+through :func:`ui.compute.shared` (once for all visitors); the checks recompute the page's figures
+with scikit-learn and numpy.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
@@ -18,10 +21,14 @@ from sklearn.metrics import accuracy_score
 from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
-from core.torch_threads import one_torch_thread
+from ui.compute import shared
+from ui.format import fmt_fixed, fmt_pct
+from ui.i18n import t
 from ui.state import mirror_into_url, seed_from_url
 
 NS = "finetune"
+STRATEGIES = ft.STRATEGIES
+SIZES = ft.SIZES
 SIZE_OPTIONS = [str(s) for s in ft.SIZES]  # "1" ... "20", "all"
 LR_OPTIONS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 MULT_OPTIONS = [1.0, 3.0, 10.0, 30.0]
@@ -79,23 +86,21 @@ def per_class_value(size: str) -> int | str:
 
 
 # --------------------------------------------------------------------------------------------------
-# cached core calls
+# shared computations (``ui.compute.shared``: once for all visitors, results read-only)
 # --------------------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
 def pretrained() -> ft.DigitNet:
-    return ft.load_pretrained()
+    """The shipped source model (read-only: every computation copies it before training)."""
+    return shared(ft.load_pretrained)
 
 
-@st.cache_data(show_spinner=False)
 def results() -> dict:
-    return ft.load_results()
+    """The shipped sweep (read-only)."""
+    return shared(ft.load_results)
 
 
-@st.cache_data(show_spinner=False)
-def sweep_summary() -> pd.DataFrame:
-    """Mean, standard deviation, min and max test accuracy over the seeds, per strategy and size."""
+def _sweep_summary() -> pd.DataFrame:
     runs = pd.DataFrame(results()["runs"])
     runs["size"] = runs["per_class"].astype(str)
     summary = (
@@ -106,20 +111,25 @@ def sweep_summary() -> pd.DataFrame:
     return summary
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def layer_rows(strategy: str, lr: float, mult: float) -> list[ft.LayerRow]:
+def sweep_summary() -> pd.DataFrame:
+    """Mean, standard deviation, min and max test accuracy over the seeds, per strategy and size
+    (shared: read-only)."""
+    return shared(_sweep_summary)
+
+
+def _layer_rows(strategy: str, lr: float, mult: float) -> list[ft.LayerRow]:
     model, groups = ft.finetune_model(pretrained(), strategy, 5, lr=lr, head_lr_mult=mult)
     return ft.layer_table(model, groups)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def feature_projection(
+def layer_rows(strategy: str, lr: float, mult: float) -> list[ft.LayerRow]:
+    """The target model's layers for ``strategy``: shape, counts, trainable, learning rate."""
+    return shared(_layer_rows, strategy, float(lr), float(mult))
+
+
+def _feature_projection(
     seed: int,
 ) -> tuple[pd.DataFrame, float, dict[str, list[float]], dict[str, float], float]:
-    """The target's backbone features, pretrained vs random backbone (``seed``): the PCA points of the
-    test set, max |diff| against scikit-learn's PCA (after matching each component's sign), the
-    explained variance ratios, the nearest-centroid test accuracy (class means from the whole pool),
-    and its max |diff| against scikit-learn's NearestCentroid."""
     task = ft.target_task()
     backbones = {"pretrained": pretrained(), "random": ft.new_model(task.num_classes, seed)}
     frames, worst, explained, centroid, centroid_diff = [], 0.0, {}, {}, 0.0
@@ -149,26 +159,30 @@ def feature_projection(
     return pd.concat(frames, ignore_index=True), worst, explained, centroid, centroid_diff
 
 
-@st.cache_resource(show_spinner=False)
-def _live_store() -> OrderedDict:
-    """Live runs, shared by the sessions (the 64 most recent); a run is deterministic in its key."""
-    return OrderedDict()
+def feature_projection(
+    seed: int,
+) -> tuple[pd.DataFrame, float, dict[str, list[float]], dict[str, float], float]:
+    """The target's backbone features, pretrained vs random backbone (``seed``): the PCA points of the
+    test set, max |diff| against scikit-learn's PCA (after matching each component's sign), the
+    explained variance ratios, the nearest-centroid test accuracy (class means from the whole pool),
+    and its max |diff| against scikit-learn's NearestCentroid."""
+    return shared(_feature_projection, int(seed))
 
 
-def live_run(
-    strategy: str, size: str, seed: int, lr: float, mult: float, progress: Callable[[int, int, float], None]
+def _live_run(
+    strategy: str, size: str, seed: int, lr: float, mult: float, progress: Callable[..., None]
 ) -> dict:
-    """One live fine-tuning run (remembered: the same settings are not trained twice)."""
-    key = (strategy, size, seed, lr, mult)
-    store = _live_store()
-    if key in store:
-        store.move_to_end(key)
-        return store[key]
-    with one_torch_thread():  # as the sweep ran (tiny tensors gain nothing from more threads)
-        result = ft.run_strategy(
-            pretrained(), strategy, per_class_value(size), seed, lr=lr, head_lr_mult=mult, progress=progress
-        )
-    # the page's two figures recomputed by the reference libraries: accuracy and the drift formula
+    """One live fine-tuning run and the page's two figures recomputed by the reference libraries."""
+    result = ft.run_strategy(
+        pretrained(),
+        strategy,
+        per_class_value(size),
+        seed,
+        lr=lr,
+        head_lr_mult=mult,
+        progress=lambda step, steps, loss: progress(step, steps, loss=loss),
+    )
+    # accuracy against scikit-learn, the drift formula against numpy.linalg.norm
     task = ft.target_task()
     y_hat = ft.predict(result.model, task.x_test).numpy()
     accuracy_diff = abs(result.accuracy - accuracy_score(task.y_test.numpy(), y_hat))
@@ -178,7 +192,7 @@ def live_run(
         then = np.concatenate([p.detach().numpy().ravel() for p in pretrained().layer(layer).parameters()])
         now, then = now.astype(np.float64), then.astype(np.float64)
         drift_diff = max(drift_diff, abs(value - np.linalg.norm(now - then) / np.linalg.norm(then)))
-    value = {
+    return {
         "accuracy_diff": accuracy_diff,
         "drift_diff": drift_diff,
         "accuracy": result.accuracy,
@@ -190,14 +204,19 @@ def live_run(
         "frozen": result.frozen,
         "cpu": result.log.cpu_seconds,
     }
-    store[key] = value
-    while len(store) > 64:
-        store.popitem(last=False)
-    return value
 
 
-def is_remembered(strategy: str, size: str, seed: int, lr: float, mult: float) -> bool:
-    return (strategy, size, seed, lr, mult) in _live_store()
+def live_run(strategy: str, size: str, seed: int, lr: float, mult: float) -> dict:
+    """One live fine-tuning run, trained once for all visitors; a progress bar (step, loss) shows to
+    every visitor waiting for it."""
+
+    def describe(step: int, steps: int, info: dict) -> str:
+        if steps == 0:
+            return t(f"{NS}.training", strategy=strategy)
+        loss = fmt_fixed(info.get("loss", float("nan")))
+        return t(f"{NS}.training_step", strategy=strategy, step=step, steps=steps, loss=loss)
+
+    return shared(_live_run, strategy, size, int(seed), float(lr), float(mult), describe=describe)
 
 
 def shipped_accuracy(strategy: str, size: str, seed: int) -> float | None:
@@ -205,6 +224,194 @@ def shipped_accuracy(strategy: str, size: str, seed: int) -> float | None:
         if run["strategy"] == strategy and str(run["per_class"]) == size and run["seed"] == seed:
             return run["accuracy"]
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# views: what each section of the page draws, display-ready
+# --------------------------------------------------------------------------------------------------
+
+
+def size_label(size: str) -> str:
+    """A size option as the page writes it ("all" -> "all (N)")."""
+    return t(f"{NS}.size_all", n=len(ft.target_task().x_train)) if size == "all" else size
+
+
+@dataclass(frozen=True)
+class RecipeView:
+    """The recipe of one strategy: its diagram, parameter counts, layer table and the count check."""
+
+    dot: str
+    trainable: str
+    frozen: str
+    groups: int
+    table: pd.DataFrame
+    count_diff: float
+
+
+def recipe_view(strategy: str, lr: float, mult: float) -> RecipeView:
+    rows = layer_rows(strategy, lr, mult)
+    names = ("source", "target", "copy", "no_copy", "new_head", "dropped", "frozen")
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_layer"): [r.name for r in rows],
+            t(f"{NS}.col_shape"): [r.shape for r in rows],
+            t(f"{NS}.col_params"): [r.formula_count for r in rows],
+            "numel()": [r.torch_count for r in rows],
+            "requires_grad": [r.trainable for r in rows],
+            "lr": [f"{r.lr:.3g}" if r.lr is not None else "—" for r in rows],
+        }
+    )
+    return RecipeView(
+        dot=recipe_dot(rows, {k: t(f"{NS}.dot_{k}") for k in names}, strategy),
+        trainable=f"{sum(r.torch_count for r in rows if r.trainable):,}",
+        frozen=f"{sum(r.torch_count for r in rows if not r.trainable):,}",
+        groups=sum(r.trainable for r in rows),
+        table=table,
+        # the formula c_out (c_in k^2 + 1) / n_out (n_in + 1) against torch's numel()
+        count_diff=float(max(abs(r.formula_count - r.torch_count) for r in rows)),
+    )
+
+
+def sweep_intro_values() -> dict[str, object]:
+    """The figures the comparison's introduction quotes."""
+    shipped = results()
+    plan = shipped["plan"]
+    return {
+        "seeds": len(plan["seeds"]),
+        "steps": plan["steps"],
+        "lr": f"{plan['lr']:g}",
+        "mult": f"{plan['head_lr_mult']:g}",
+        "test": 5 * shipped["target"]["test_per_class"],
+        "pool": sum(shipped["target"]["pool_per_class"]),
+    }
+
+
+@dataclass(frozen=True)
+class SweepView:
+    """The shipped comparison: its chart (and CSV), the mean ± std table and the reading's figures."""
+
+    chart: alt.LayerChart
+    data: pd.DataFrame
+    table: pd.DataFrame
+    caption: dict[str, object]
+    reading: dict[str, str]
+
+
+def sweep_view() -> SweepView:
+    summary = sweep_summary()
+    shown = summary.assign(strategy=summary["strategy"].astype(str))
+    chart = sweep_chart(shown, {"x": t(f"{NS}.axis_per_class"), "y": t(f"{NS}.axis_accuracy")})
+    cells = [f"{100 * m:.1f} ± {100 * s:.1f}" for m, s in zip(summary["mean"], summary["std"], strict=True)]
+    table = summary.assign(cell=cells).pivot(index="strategy", columns="size", values="cell")
+    table = table.reindex(index=list(ft.STRATEGIES))[SIZE_OPTIONS].rename(columns={"all": size_label("all")})
+    mean = summary.set_index(["strategy", "size"])["mean"]
+    tuned = [s for s in ft.STRATEGIES if s != "scratch"]
+    best_1 = max(tuned, key=lambda s: mean[(s, "1")])
+    reading = {
+        "scratch_1": fmt_pct(mean[("scratch", "1")]),
+        "best_1_name": best_1,
+        "best_1": fmt_pct(mean[(best_1, "1")]),
+        "probe_1": fmt_pct(mean[("linear_probe", "1")]),
+        "scratch_all": fmt_pct(mean[("scratch", "all")]),
+        "full_all": fmt_pct(mean[("full", "all")]),
+        "probe_all": fmt_pct(mean[("linear_probe", "all")]),
+    }
+    caption = {"cpu": results()["sweep_cpu_seconds"], "runs": len(results()["runs"])}
+    return SweepView(chart, summary, table, caption, reading)
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """The live runs: their table, the curves and drift charts (with their data), the two checks."""
+
+    table: pd.DataFrame
+    accuracy_diff: float
+    curves: pd.DataFrame
+    accuracy_chart: alt.Chart
+    losses: pd.DataFrame
+    loss_chart: alt.Chart
+    drift: pd.DataFrame
+    drift_chart: alt.Chart
+    drift_diff: float
+    probe_moved: float | None
+    has_scratch: bool
+
+
+def live_view(runs: dict[str, dict], size: str, seed: int, lr: float, mult: float) -> LiveView:
+    """``runs`` (strategy -> :func:`live_run`) as the page shows them beside the shipped sweep."""
+    plan = results()["plan"]
+    defaults = float(lr) == plan["lr"] and float(mult) == plan["head_lr_mult"]
+    summary = sweep_summary()
+    rows = []
+    for name, run in runs.items():
+        ship = shipped_accuracy(name, size, seed) if defaults else None
+        stats = summary[(summary["strategy"] == name) & (summary["size"] == size)].iloc[0]
+        rows.append(
+            {
+                t(f"{NS}.col_strategy"): name,
+                t(f"{NS}.col_live"): fmt_pct(run["accuracy"]),
+                t(f"{NS}.col_shipped_seed"): fmt_pct(ship) if ship is not None else "—",
+                t(f"{NS}.col_shipped_mean"): f"{100 * stats['mean']:.1f} ± {100 * stats['std']:.1f}%",
+                t(f"{NS}.col_trainable"): f"{run['trainable']:,}",
+                t(f"{NS}.col_cpu"): f"{run['cpu']:.2f}",
+            }
+        )
+    curves = pd.DataFrame(
+        [
+            {"strategy": name, "step": s, "accuracy": a, "loss": loss}
+            for name, run in runs.items()
+            for s, a, loss in zip(run["steps"], run["test_accuracy"], run["train_loss"], strict=True)
+        ]
+    )
+    losses = curves[(curves["step"] > 0) & (curves["loss"] > 0)]  # a log axis: no 0, no NaN
+    drift = pd.DataFrame(
+        [
+            {"strategy": name, "layer": layer, "drift": value}
+            for name, run in runs.items()
+            for layer, value in run["drift"].items()
+        ]
+    )
+    step_axis = t(f"{NS}.axis_step")
+    return LiveView(
+        table=pd.DataFrame(rows),
+        accuracy_diff=max(run["accuracy_diff"] for run in runs.values()),
+        curves=curves,
+        accuracy_chart=curve_chart(curves, "accuracy", {"x": step_axis, "y": t(f"{NS}.axis_accuracy")}),
+        losses=losses,
+        loss_chart=curve_chart(losses, "loss", {"x": step_axis, "y": t(f"{NS}.axis_loss")}, log_y=True),
+        drift=drift,
+        drift_chart=drift_chart(drift, {"x": t(f"{NS}.col_layer"), "y": t(f"{NS}.axis_drift")}),
+        drift_diff=max(run["drift_diff"] for run in runs.values()),
+        probe_moved=max(runs["linear_probe"]["drift"].values()) if "linear_probe" in runs else None,
+        has_scratch="scratch" in runs,
+    )
+
+
+@dataclass(frozen=True)
+class FeaturesView:
+    """Pretrained vs random backbone: the PCA points and chart, the explained variance and nearest
+    centroid accuracies as the page writes them, and the two checks."""
+
+    points: pd.DataFrame
+    chart: alt.FacetChart
+    explained: dict[str, str]
+    pca_diff: float
+    centroid: dict[str, str]
+    centroid_diff: float
+
+
+def features_view(seed: int) -> FeaturesView:
+    points, pca_diff, explained, centroid, centroid_diff = feature_projection(seed)
+    names = {"pretrained": t(f"{NS}.backbone_pretrained"), "random": t(f"{NS}.backbone_random", seed=seed)}
+    points = points.assign(backbone=points["backbone"].map(names))
+    return FeaturesView(
+        points=points,
+        chart=pca_chart(points, {"digit": t(f"{NS}.digit")}, list(names.values())),
+        explained={name: " + ".join(fmt_pct(v) for v in ratios) for name, ratios in explained.items()},
+        pca_diff=pca_diff,
+        centroid={name: fmt_pct(value) for name, value in centroid.items()},
+        centroid_diff=centroid_diff,
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,114 +1,19 @@
-"""Streamlit pieces of the attention page: shipped models, state in the URL, charts, data-flow diagrams."""
+"""The attention page's drawings: heatmaps and bar charts (Altair), the decoder's data flow (Graphviz),
+the score playground's working (LaTeX)."""
 
 from __future__ import annotations
 
 import html
 import json
-from collections import OrderedDict
 
 import altair as alt
 import numpy as np
 import pandas as pd
-import streamlit as st
 
-from core.attention import (
-    RESULTS_PATH,
-    VARIANTS,
-    WEIGHTS_DIR,
-    DateTask,
-    Example,
-    Explanation,
-    HandWorking,
-    Matrix,
-    Seq2Seq,
-    SequenceTask,
-    explain,
-    load_model,
-)
+from core.attention import Explanation, HandWorking, Matrix
 from ui.i18n import t
 
-LONG_KINDS = ("reverse", "copy")
-LONG_VARIANTS = ("none", "bahdanau", "luong-general")
-HELDOUT_SUBSET = 500  # held-out dates the page evaluates live (the full set is in the shipped results)
 SPACE = "␣"
-
-# --------------------------------------------------------------------------------------------------
-# Shipped models and results (cached: the page opens on them instantly)
-# --------------------------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def date_task() -> DateTask:
-    return DateTask()
-
-
-@st.cache_resource(show_spinner=False)
-def long_task(kind: str) -> SequenceTask:
-    return SequenceTask(kind)  # type: ignore[arg-type]
-
-
-@st.cache_resource(show_spinner=False)
-def date_models() -> dict[str, Seq2Seq]:
-    """Every date variant, from the float16 weights the repository ships."""
-    return {v: load_model(WEIGHTS_DIR / f"dates-{v}.pt", date_task()) for v in VARIANTS}
-
-
-@st.cache_resource(show_spinner=False)
-def long_models() -> dict[tuple[str, str], Seq2Seq]:
-    return {
-        (kind, v): load_model(WEIGHTS_DIR / f"{kind}-{v}.pt", long_task(kind))
-        for kind in LONG_KINDS
-        for v in LONG_VARIANTS
-    }
-
-
-@st.cache_data(show_spinner=False)
-def shipped_results() -> dict:
-    return json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def explain_shipped(
-    task: str, variant: str, source: str, hard: str | None = None, seed: int = 0, window: int | None = None
-) -> Explanation:
-    """:func:`core.attention.explain` on a shipped model (``task`` "dates", "reverse" or "copy"), cached."""
-    if task == "dates":
-        return explain(
-            date_models()[variant],
-            source,
-            DateTask.max_target_length + 1,
-            hard=hard,
-            seed=seed,
-            window=window,
-        )
-    return explain(
-        long_models()[(task, variant)], source, len(source) + 1, hard=hard, seed=seed, window=window
-    )
-
-
-@st.cache_resource(show_spinner=False)
-def trained_here() -> OrderedDict:
-    """Models and results trained from the page, shared by all sessions (the 8 most recent)."""
-    return OrderedDict()
-
-
-def remember(key: tuple, value: object, limit: int = 8) -> None:
-    store = trained_here()
-    store[key] = value
-    store.move_to_end(key)
-    while len(store) > limit:
-        store.popitem(last=False)
-
-
-@st.cache_resource(show_spinner=False)
-def heldout_subset() -> list[Example]:
-    return date_task().heldout_examples()[:HELDOUT_SUBSET]
-
-
-# --------------------------------------------------------------------------------------------------
-# Widgets whose value lives in the URL
-# --------------------------------------------------------------------------------------------------
-
 
 # --------------------------------------------------------------------------------------------------
 # Charts
