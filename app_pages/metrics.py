@@ -336,9 +336,12 @@ def main() -> None:
         kept_mapping(kept)
     elif source is not None and (chosen := mapping_section(source)) is not None:
         kept = read_section(source, *chosen)
-    if kept is not None:
-        report_section(kept, source.example if source is not None else None)
-        src.release_after_run()  # what drawing the report of a file just read freed (frames, messages)
+    if kept is None:
+        # Nothing to report yet (a section said why). A stopped run keeps the values of the widgets it
+        # did not draw (a completed one forgets them): the report's come back with the next file.
+        st.stop()
+    report_section(kept, source.example if source is not None else None)
+    src.release_after_run()  # what drawing the report of a file just read freed (frames, messages)
 
 
 main()
