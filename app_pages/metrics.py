@@ -14,6 +14,7 @@ from ui.i18n import translator
 from ui.layout import about_the_notes, error_box, page_header, reference_check
 from ui.metrics import source as src
 from ui.metrics import views
+from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
 NS = "metrics"
@@ -28,14 +29,14 @@ def data_source() -> tuple[views.KeptSource | None, src.Source | None]:
     """The source chosen: (the kept summary, None) of the user's data already read, (None, the source)
     to read, or (None, None) when there is nothing to show yet (the section said why)."""
     incoming = src.take_incoming()  # read once, then gone
-    folder = src.data_folder()
+    folder = data_folder()
     options = src.source_options(folder)
     url_choice("metrics_source", options, "example")
     kind = st.segmented_control(
         tr("source"), options=options, format_func=lambda k: tr(f"source_{k}"), key="metrics_source"
     )
     if kind != "files":
-        src.mirror_mapping(None)  # only the files' mapping belongs in a link
+        mirror_mapping(None)  # only the files' mapping belongs in a link
     if kind == "upload":
         return upload_section(incoming)
     if kind == "files":
@@ -144,7 +145,7 @@ def mapping_section(source: src.Source):
         return None
     mapping = src.mapping_of(label_col, score_cols, weight_col, pos_label, drop_invalid)
     if source.kind == "files":
-        src.mirror_mapping(mapping)
+        mirror_mapping(mapping)
     return guess, mapping
 
 

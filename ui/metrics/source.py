@@ -31,18 +31,14 @@ from ui.compute import shared
 from ui.i18n import translator
 from ui.metrics.data_folder import (
     MAPPING_PARAMS,
-    data_folder,
     files_id,
     human_size,
     mapping_from_url,
-    mirror_mapping,
     total_size,
 )
 from ui.metrics.kept import KeptSource, example_summary, summarize, summarize_counts
 from ui.server import forget_upload, release_memory
 from ui.state import session_memo
-
-__all__ = ["data_folder", "mirror_mapping"]  # re-exported for the page
 
 NS = "metrics"
 KEPT = "metrics_kept"  # KeptSource of the user's data (an upload, or a table another page handed over)
