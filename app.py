@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from ui import server
 from ui.i18n import init_language, language_selector, mirror_language_into_url, t
 from ui.navigation import PAGES
+
+server.housekeeping()  # allocator settings (once per process); closed tabs' expired sessions let go of
 
 st.set_page_config(page_title="Deep Learning Notes Lab", page_icon=":material/science:", layout="wide")
 init_language()

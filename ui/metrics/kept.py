@@ -4,29 +4,18 @@ A visitor's upload is read once. Everything the metrics page draws afterwards is
 the rows, and kept in a :class:`KeptSource`: one :class:`core.metrics.Evaluation` per model (O(distinct
 scores) arrays), the DeLong intervals, the comparison of models (DeLong's test needs the rows), the
 notes' three AUC computations and the live scikit-learn check of every model. The rows, the file's
-bytes and Streamlit's own copy of the upload are then let go (:func:`forget_upload`,
-:func:`release_memory`), so a session costs a small fraction of its file, and the memory comes back to
-the process (and to the system) for the next visitor.
+bytes and Streamlit's own copy of the upload are then let go (``ui.server.forget_upload``,
+``ui.server.release_memory``), so a session costs a small fraction of its file, and the memory comes
+back to the process (and to the system) for the next visitor (``ui.server`` says what held memory per
+session and how each cause is fixed).
 
-Measured causes of memory held per session before this (``benchmarks/bench_visitors.py``):
-
-- session state kept the ``ScoreTable`` (the rows) and the ``UploadedFile`` (the file's bytes, kept so
-  that an upload survives a visit to another page);
-- Streamlit's uploaded-file store keeps its own copy of every upload until the session is shut down,
-  and a session whose tab closed is never shut down: it only expires from Streamlit's
-  disconnected-session store (streamlit/streamlit#9218, #12506). :func:`forget_upload` removes the
-  session's file from the store as soon as it is read;
-- freed memory that glibc's malloc keeps in its per-thread heaps instead of giving it back:
-  :func:`tune_allocators` and :func:`release_memory` (after a file is read). Arrow's memory pool is
-  not a cause here: the score reader allocates through Arrow's system pool, i.e. glibc's malloc.
+A bundled example's summary (:func:`example_summary`) is the same for every visitor: the page asks for
+it through ``ui.compute.shared``, which keeps one for all sessions, read-only. A KeptSource is never
+changed once built (its Evaluations lose their full-resolution curves before it is returned).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core.metrics import (
     AggregatedScores,
@@ -298,7 +286,7 @@ def _kept_source(
     its report header, and the Evaluations without their full-resolution curves."""
     fields = file_fields(source, name, 0.0)
     del fields["threshold"]
-    drop_curves(evaluations)
+    _drop_curves(evaluations)  # before anyone else sees them: a kept summary is never changed later
     return KeptSource(
         name=name,
         fields=fields,
@@ -353,141 +341,28 @@ def _weighted_rows(table: ScoreCounts) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return labels[keep], scores[keep], weights[keep]
 
 
-def forget_upload(file_id: str, *handles: object) -> None:
-    """Let go of this session's uploaded file ``file_id`` once its bytes have been taken: remove it from
-    Streamlit's uploaded-file store and empty the ``UploadedFile`` objects in ``handles``.
-
-    The store holds a copy of every upload until its session is shut down, and a session whose tab
-    was closed is not shut down (streamlit/streamlit#9218): without this, every file ever uploaded
-    stays in the server's memory. After it the uploader widget hands back a ``DeletedFile`` (same
-    ``file_id``) instead of the file. The widget's state also keeps an ``UploadedFile`` of its own
-    (another object over the same bytes) until the session's next run from the browser, or for good
-    once the tab is closed: pass it (``st.session_state[<uploader key>]``) with the one the widget
-    returned. Each is truncated to nothing, which drops its hold on the bytes and leaves a valid, empty
-    file (Streamlit copies the widget's value on a rerun the script asks for, and AppTest uploads it
-    again before every run: a closed file would fail there).
-    """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
-    for handle in handles:
-        if isinstance(handle, io.BytesIO) and not handle.closed:
-            handle.seek(0)
-            handle.truncate(0)
-
-
-def _libc() -> Any:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-
-
-_LIBC = _libc()
-_M_MMAP_THRESHOLD = -3  # mallopt's parameter numbers (malloc.h)
-_M_ARENA_MAX = -8
-ARENA_MAX = 2  # heaps shared by all threads (glibc's default: 8 per core)
-MMAP_THRESHOLD = 4 << 20  # bytes: blocks at least this big get their own mapping, unmapped when freed
-
-
-def tune_allocators() -> None:
-    """Make big freed blocks go back to the system at once (glibc; once per process).
-
-    glibc gives a block of 4 MB or more its own mapping, returned when it is freed. By default the
-    threshold moves up to the largest block freed so far (up to 32 MB): after one big file, every
-    array of the next ones came from the heaps, where it stayed. Measured on four loads + evaluations
-    of a 20 MB file, each in a new thread as Streamlit runs scripts (kept: four Evaluations, ~10 MB):
-    RSS +88 MB as it was, +17 MB with :func:`release_memory`, +8 MB with both.
-
-    And at most two heaps for all threads: Streamlit starts a new thread for every script run, and
-    glibc gives new threads new heaps (up to 8 per core), each keeping its own free and fragmented
-    memory; with fewer heaps a wave of visitors reuses what the previous one left.
-    """
-    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
-        _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-        _LIBC.mallopt(_M_ARENA_MAX, ARENA_MAX)
-
-
-tune_allocators()
-
-
-def release_memory() -> None:
-    """Give freed memory back to the system: glibc's heaps, and Arrow's default pool.
-
-    Both allocators keep freed memory for reuse. (The score reader already allocates through Arrow's
-    system pool, i.e. glibc; the default pool is asked too for whatever else used it.) Streamlit runs
-    each session's script in its own thread, and glibc gives threads their own heaps (arenas), so
-    memory freed in one session's thread was not reused by the next session's and the process grew
-    with every upload. ``malloc_trim(0)``
-    returns the free pages of every arena. Not glibc (macOS, musl): only Arrow's pool is asked.
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
 # ---------------------------------------------------------------------------------------------------
 # Bundled examples: the same for every visitor, so read and summarised once per server process.
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def example_guess(path: Path) -> ColumnGuess:
-    """The column detection of a bundled example, shared by every session."""
-    return detect_columns(path)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
 def example_summary(path: Path, mapping: tuple[Any, ...]) -> KeptSource:
     """A bundled example read with ``mapping`` (label, scores, weight, positive label, drop invalid) and
-    summarised, once per server for every session (read-only: sessions only read it)."""
+    summarised: the same for every visitor, so asked for through ``ui.compute.shared`` (computed once,
+    kept for all sessions, read-only: never mutated once returned)."""
     table = load_scores(
         path, label=mapping[0], score=list(mapping[1]), weight=mapping[2], pos_label=mapping[3],
         drop_invalid=mapping[4],
     )  # fmt: skip
     return summarize(
-        table, source_id=f"example:{path.stem}", name=path.name, mapping=mapping, guess=example_guess(path)
+        table, source_id=f"example:{path.stem}", name=path.name, mapping=mapping, guess=detect_columns(path)
     )
 
 
-def drop_curves(evaluations: dict[str, Evaluation]) -> None:
+def _drop_curves(evaluations: dict[str, Evaluation]) -> None:
     """Forget the full-resolution ROC and PR curves an Evaluation computed on first use (its
     ``cached_property``): twice the size of its counts, and only needed to draw the display frames,
-    which are decimated to ~2,000 points and kept instead. They are recomputed from the counts, in
-    O(distinct scores), if asked for again."""
+    which are decimated to ~2,000 points (``ui.metrics.views`` draws them from a private copy of the
+    Evaluation, so the kept one never holds them again). Only for Evaluations nobody else holds yet."""
     for ev in evaluations.values():
         ev.__dict__.pop("roc", None)
         ev.__dict__.pop("pr", None)
-
-
-def reap_expired_sessions() -> int:
-    """Let go of the sessions whose tab closed more than ``server.disconnectedSessionTTL`` ago; returns
-    how many.
-
-    Streamlit keeps a disconnected session (for a reconnect) in a store whose expired entries are only
-    removed when the store is next written, i.e. when another tab disconnects, and it never shuts
-    them down, so their session state and uploaded files stay until then (streamlit/streamlit#12506).
-    Shortening the TTL would not help. This asks the store to drop its expired entries now and shuts
-    each one down as Streamlit does for a closed session. It reaches into Streamlit's runtime (no
-    public API does this): if that changes, it does nothing.
-    """
-    try:
-        from streamlit import runtime
-
-        manager = runtime.get_instance()._session_mgr
-        with manager._storage_lock:
-            expired = manager._session_storage._cache.expire()
-    except Exception:  # not a websocket server (AppTest, bare mode) or Streamlit's internals moved
-        return 0
-    for _session_id, info in expired:
-        info.session.shutdown()
-    if expired:
-        del info
-        gc.collect()  # an AppSession sits in reference cycles: free its state now, not at some later pass
-        release_memory()
-    return len(expired)
