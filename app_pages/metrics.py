@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.charts import show_chart
-from ui.i18n import t, translator
-from ui.layout import about_the_notes, page_header, reference_check
+from ui.i18n import translator
+from ui.layout import about_the_notes, error_box, page_header, reference_check
 from ui.metrics import source as src
 from ui.metrics import views
 from ui.metrics.data_folder import data_folder, mirror_mapping
@@ -56,7 +56,7 @@ def upload_section(incoming: dict | None) -> tuple[views.KeptSource | None, src.
         try:
             src.keep_incoming(incoming)
         except ValueError as err:  # one class only, ...
-            st.error(f"{t('common.error_prefix')} {err}")  # no icon: the browser test reads the exact text
+            error_box(err)
             return None, None
     upload = st.file_uploader(
         tr("upload"),
@@ -97,7 +97,7 @@ def files_section(folder) -> src.Source | None:
     try:
         source = src.files_source(folder, pattern, rounding)
     except (ValueError, OSError) as err:
-        st.error(f"{t('common.error_prefix')} {err}")
+        error_box(err)
         return None
     st.caption(tr("files_matched", n=len(source.paths), size=source.size))
     return source
@@ -123,7 +123,7 @@ def mapping_section(source: src.Source):
     try:
         guess = src.guess_of(source)
     except ValueError as err:
-        st.error(f"{t('common.error_prefix')} {err}")
+        error_box(err)
         return None
     start = src.start_mapping(source, guess)
     with st.expander(tr("mapping", name=source.name), expanded=source.kind != "example"):
@@ -166,7 +166,7 @@ def read_section(source: src.Source, guess, mapping) -> views.KeptSource | None:
             st.rerun()  # drawn as kept: the mapping widgets above could no longer be applied
         return src.example_kept(source, mapping)
     except ValueError as err:  # ScoreFileError is a ValueError; so is one class only, etc.
-        st.error(f"{t('common.error_prefix')} {err}")
+        error_box(err)
         return None
 
 

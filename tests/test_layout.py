@@ -135,3 +135,127 @@ def test_readme_maps_every_topic_to_files_that_exist(spec):
     for relative in rows[spec.path]:
         assert (ROOT / relative).exists(), f"README's layout map names {relative}, which does not exist"
     assert f"locales/en/{spec.slug}.json" in rows[spec.path]
+
+
+# --- pages only draw; one way to compute (issue 19) -------------------------------------------------------
+
+PAGES_DIR = ROOT / "app_pages"
+UI = ROOT / "ui"
+MAX_PAGE_LINES = 350
+MAX_PAGE_FUNCTION_LINES = 60
+#: what a page never imports: the numerics and the engine (a page asks its ui module for views)
+NOT_IN_PAGES = {"numpy", "pandas", "torch", "sklearn", "scipy", "core"}
+#: the small helpers every page shares, each defined once, where it is defined
+SHARED_HELPERS = {
+    "error_box": "ui/layout.py",
+    "reference_check": "ui/layout.py",
+    "page_header": "ui/layout.py",
+    "translator": "ui/i18n.py",
+    "fmt": "ui/format.py",
+    "fmt_fixed": "ui/format.py",
+    "fmt_pct": "ui/format.py",
+    "round_up": "ui/format.py",
+    "shared": "ui/compute.py",
+}
+
+
+def _page_scripts() -> list[Path]:
+    return sorted(PAGES_DIR.glob("*.py"))
+
+
+def _defined_functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+@pytest.mark.parametrize("path", _page_scripts(), ids=lambda p: p.stem)
+def test_a_page_imports_no_numerics_and_no_core(path):
+    roots = {m.split(".")[0] for m in _imports(path)}
+    assert not roots & NOT_IN_PAGES, f"{path.name} imports {sorted(roots & NOT_IN_PAGES)}: ask ui for a view"
+
+
+@pytest.mark.parametrize("path", _page_scripts(), ids=lambda p: p.stem)
+def test_a_page_is_short_and_its_functions_shorter(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_PAGE_LINES, f"{path.name} has {lines} lines (at most {MAX_PAGE_LINES})"
+    for function in _defined_functions(path):
+        length = function.end_lineno - function.lineno + 1
+        assert length <= MAX_PAGE_FUNCTION_LINES, (
+            f"{path.name}: {function.name}() has {length} lines (at most {MAX_PAGE_FUNCTION_LINES})"
+        )
+
+
+def test_the_shared_helpers_are_defined_once():
+    places: dict[str, list[str]] = {name: [] for name in SHARED_HELPERS}
+    for path in [*PAGES_DIR.rglob("*.py"), *UI.rglob("*.py")]:
+        for function in _defined_functions(path):
+            if function.name in places:
+                places[function.name].append(str(path.relative_to(ROOT)))
+    assert places == {name: [where] for name, where in SHARED_HELPERS.items()}
+
+
+def _calls_named(path: Path, names: set[str]) -> list[str]:
+    """Every name or attribute in ``path`` whose last part is one of ``names`` (``st.cache_data`` as a
+    decorator with or without parentheses, ``OrderedDict()``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        name = (
+            node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        )
+        if name in names:
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    return found
+
+
+def test_one_way_to_cache_a_computed_result():
+    # ui.compute.shared is the one cache; a visitor's own upload stays in its session (ui.state)
+    kinds = {"cache_data", "cache_resource", "OrderedDict", "lru_cache"}
+    found = [
+        hit
+        for path in [*PAGES_DIR.rglob("*.py"), *UI.rglob("*.py")]
+        if path.relative_to(ROOT).as_posix() != "ui/compute.py"
+        for hit in _calls_named(path, kinds)
+    ]
+    assert not found, found
+
+
+def _dotted(node: ast.expr) -> str:
+    """``torch.random.manual_seed`` for the expression ``torch.random.manual_seed`` ('' if not a name)."""
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr}" if head else ""
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+#: calls that change the process for every visitor: its global RNGs, its thread and BLAS limits
+GLOBAL_STATE_CALLS = {
+    "torch.manual_seed",
+    "torch.random.manual_seed",
+    "torch.seed",
+    "torch.random.fork_rng",
+    "torch.set_rng_state",
+    "torch.set_num_threads",
+    "torch.set_num_interop_threads",
+    "np.random.seed",
+    "numpy.random.seed",
+    "random.seed",
+    "threadpool_limits",
+    "threadpoolctl.threadpool_limits",
+}
+
+
+def test_core_holds_no_global_state():
+    # randomness from generators passed in; thread and BLAS limits are the server's (ui.compute)
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {_dotted(node.func)}"
+        for path in CORE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and _dotted(node.func) in GLOBAL_STATE_CALLS
+    ]
+    assert not found, found
+
+
+def test_the_global_state_finder_finds_a_global_seed():
+    tree = ast.parse("import torch\ntorch.manual_seed(0)\ng = torch.Generator().manual_seed(0)\n")
+    calls = [_dotted(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert "torch.manual_seed" in calls and "torch.Generator.manual_seed" not in calls

@@ -27,7 +27,7 @@ def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
 
 def error_box(error: Exception) -> None:
     """A bad input's sentence (core raises ``ValueError`` with it), under the page's error prefix."""
-    st.error(f"{t('common.error_prefix')} {error}", icon=":material/error:")
+    st.error(f"{t('common.error_prefix')} {error}")
 
 
 class Check(NamedTuple):
