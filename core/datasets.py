@@ -19,6 +19,8 @@ from functools import cache
 import numpy as np
 import torch
 
+from core._validation import check_choice
+
 __all__ = [
     "DATASETS",
     "digit_images",
@@ -52,9 +54,7 @@ def load(name: str) -> tuple[np.ndarray, np.ndarray]:
     ValueError
         For an unknown ``name``.
     """
-    if name not in DATASETS:
-        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}.")
-    return _load(name)
+    return _load(check_choice("dataset", name, DATASETS))
 
 
 def digit_images() -> tuple[np.ndarray, np.ndarray]:

@@ -14,12 +14,13 @@ reads and writes no global state.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import torch
 from torch import nn
+
+from core._validation import check_whole
 
 __all__ = ["Progress", "run_steps"]
 
@@ -51,11 +52,8 @@ def run_steps(
     ValueError
         If ``steps`` or ``progress_every`` is below 1.
     """
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
-    steps = int(steps)
-    if progress_every < 1:
-        raise ValueError(f"progress_every must be at least 1, got {progress_every!r}.")
+    steps = check_whole("steps", steps, low=1)
+    check_whole("progress_every", progress_every, low=1)
     clip_params = list(clip[0]) if clip is not None else []
     done = 0
     for step in range(1, steps + 1):

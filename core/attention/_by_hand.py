@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core._validation import check_whole
 from core.attention._modules import AdditiveAttention, LuongAttention
 
 PLAYGROUND_SCORES: tuple[str, ...] = ("additive", "dot", "general", "concat")
@@ -51,8 +52,7 @@ def playground_parameters(seed: int, size: int = 3, hidden: int = 2) -> dict[str
     ``W_q``, ``W_k`` (hidden x size) and ``v`` (1 x hidden) serve the additive and concat scores,
     ``W_a`` (size x size) the general score.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+    check_whole("seed", seed, low=0)
     rng = np.random.default_rng(seed)
 
     def draw(rows: int, cols: int) -> Matrix:

@@ -32,6 +32,8 @@ from typing import Literal, NamedTuple
 import torch
 from torch import nn
 
+from core._validation import check_whole
+
 Score = Literal["dot", "general", "concat"]
 LocalMode = Literal["monotonic", "predictive"]
 HardMode = Literal["argmax", "sample"]
@@ -162,9 +164,7 @@ def _check_inputs(
 
 
 def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return value
+    return check_whole(name, value, low=1)
 
 
 def _weighted_sum(weights: torch.Tensor, values: torch.Tensor) -> torch.Tensor:

@@ -44,6 +44,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from core._validation import check_number, check_whole
 from core.attention._modules import AdditiveAttention, LocalAttention, LuongAttention, hard_attention
 from core.attention._tasks import (
     BOS,
@@ -94,8 +95,7 @@ class ModelConfig:
             raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {self.variant!r}.")
         for name in ("embed_size", "encoder_size", "decoder_size", "attention_size", "window"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+            check_whole(name, value, low=1)
 
     def to_dict(self) -> dict[str, int | str]:
         return asdict(self)
@@ -455,10 +455,8 @@ def train_model(
     progress : callable, optional
         Called as ``progress(step, steps, loss)`` every ``progress_every`` steps and at the end.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
-    if not 0 < learning_rate < 1:
-        raise ValueError(f"learning_rate must be in (0, 1), got {learning_rate!r}.")
+    check_whole("steps", steps, low=1)
+    check_number("learning_rate", learning_rate, low=0.0, high=1.0, low_open=True, high_open=True)
     rng = np.random.default_rng(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     # cosine decay of the learning rate over the planned steps, down to 5% of the start
@@ -467,7 +465,7 @@ def train_model(
     )
     model.train()
     log = TrainingLog(steps=0, seconds=0.0, cpu_seconds=0.0)
-    start, cpu_start = time.perf_counter(), time.process_time()
+    start, cpu_start = time.perf_counter(), time.thread_time()
 
     def loss_of(_step: int) -> torch.Tensor:
         return model.loss(make_batch(task.sample(rng, batch_size), task.src_vocab, task.tgt_vocab))
@@ -476,7 +474,7 @@ def train_model(
         log.losses.append(value)
         log.steps = step
         log.seconds = time.perf_counter() - start
-        log.cpu_seconds = time.process_time() - cpu_start
+        log.cpu_seconds = time.thread_time() - cpu_start
         return time_limit is not None and log.cpu_seconds >= time_limit  # out of time: stop
 
     report = None if progress is None else (lambda done, total, loss: progress(done, total, loss))

@@ -3,7 +3,6 @@ learning rates, how far each layer moved from the pretrained weights)."""
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from core._validation import check_number, check_whole
 from core.torch_init import seeded_module
 
 STRATEGIES = ("scratch", "linear_probe", "full", "head_lr", "discriminative")
@@ -66,14 +66,7 @@ def new_model(num_classes: int, seed: int, *, generator: torch.Generator | None 
 
 
 def _check_positive(name: str, value: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}.")
-    return float(value)
+    return check_number(name, value, low=0.0, low_open=True)
 
 
 def layer_learning_rates(strategy: str, lr: float, head_lr_mult: float = 10.0) -> dict[str, float]:
@@ -150,8 +143,7 @@ def finetune_model(
         model that is not a :class:`DigitNet`.
     """
     rates = layer_learning_rates(strategy, lr, head_lr_mult)
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"num_classes must be a whole number of at least 1, got {num_classes!r}.")
+    check_whole("num_classes", num_classes, low=1)
     if not isinstance(pretrained, DigitNet):
         raise ValueError(
             f"pretrained must be a DigitNet (see load_pretrained), got {type(pretrained).__name__}."

@@ -77,7 +77,7 @@ def train(
         raise ValueError(f"x and y must be non-empty and of one length, got {len(x)} and {len(y)}.")
     if plan.steps < 1 or plan.batch_size < 1 or plan.eval_every < 1:
         raise ValueError(f"steps, batch_size and eval_every must be at least 1, got {plan}.")
-    start = time.process_time()
+    start = time.thread_time()
     optimizer = torch.optim.Adam(param_groups)
     loss_fn = nn.CrossEntropyLoss()
     generator = torch.Generator().manual_seed(seed)
@@ -114,7 +114,7 @@ def train(
 
     report = None if progress is None else (lambda done, total, loss: progress(done, total, loss))
     run_steps(optimizer, loss_of, plan.steps, after_step=after_step, progress=report)
-    log.cpu_seconds = time.process_time() - start
+    log.cpu_seconds = time.thread_time() - start
     return log
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core._validation import check_whole
 from core.losses import weighted_log_loss
 from core.metrics._counts import ScoreCounts, _group, score_counts
 from core.metrics._validation import _validate
@@ -72,8 +73,7 @@ def _score_counts_one_class_ok(
 
 
 def _check_bins(n_bins: int, strategy: str) -> None:
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise ValueError(f"n_bins must be a whole number >= 1, got {n_bins!r}.")
+    check_whole("n_bins", n_bins, low=1)
     if strategy not in _STRATEGIES:
         raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}.")
 

@@ -28,6 +28,8 @@ import torch
 from scipy.optimize import minimize
 
 from core._validation import check_number, check_whole
+from core.datasets import load as load_dataset
+from core.datasets import stratified_split
 from core.optimizers._algorithms import OPTIMIZERS, Adam
 from core.optimizers._batched import RunSpec, full_hyperparameters
 from core.optimizers._surfaces import Surface, run_trajectories
@@ -685,16 +687,11 @@ class LogisticResult:
 
 
 def _load_breast_cancer(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_breast_cancer
-    from sklearn.model_selection import train_test_split
-
-    data = load_breast_cancer()
-    x_train, x_test, y_train, y_test = train_test_split(
-        data.data, data.target.astype(float), test_size=0.3, random_state=seed, stratify=data.target
-    )
+    x, y = load_dataset("breast_cancer")
+    x_train, x_test, y_train, y_test = stratified_split(x, y, 0.3, seed)
     # standardise with the training set's mean and standard deviation
     mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-    return (x_train - mean) / std, (x_test - mean) / std, y_train, y_test
+    return (x_train - mean) / std, (x_test - mean) / std, y_train.astype(float), y_test.astype(float)
 
 
 def _logistic_loss(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, l2: float) -> float:

@@ -276,7 +276,7 @@ def test_local_window_override(data):
     local = _module(LocalAttention, 4, 4, 1, "monotonic")
     wide = local.attend(query, keys, values, position=3, window=3).weights
     assert torch.all(wide > 0)
-    with pytest.raises(ValueError, match="window must be a positive integer"):
+    with pytest.raises(ValueError, match="window must be a positive whole number"):
         local.attend(query, keys, values, position=3, window=0)
 
 
@@ -292,9 +292,9 @@ def test_constructor_errors_name_the_parameter():
         LuongAttention(4, 4, "general", hidden_size=3)
     with pytest.raises(ValueError, match="score must be one of"):
         LuongAttention(4, 4, "cosine")
-    with pytest.raises(ValueError, match="hidden_size must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="hidden_size must be a positive whole number, got 0"):
         AdditiveAttention(4, 4, 0)
-    with pytest.raises(ValueError, match="window must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="window must be a positive whole number, got 0"):
         LocalAttention(4, 4, 0)
     with pytest.raises(ValueError, match="mode must be 'monotonic'"):
         LocalAttention(4, 4, 2, "fixed")
@@ -361,7 +361,7 @@ def test_playground_inputs_are_validated():
     with pytest.raises(ValueError, match="the query needs exactly 3 numbers, got 2"):
         parse_vector("1 2", 3, name="the query")
     assert playground_parameters(4) == playground_parameters(4)
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
         playground_parameters(-1)
     with pytest.raises(ValueError, match="score must be one of"):
         attend_by_hand("cosine", [1.0], [[1.0]], playground_parameters(0))

@@ -84,7 +84,7 @@ def test_sequence_task():
 def test_model_config_validates():
     with pytest.raises(ValueError, match="variant must be one of"):
         ModelConfig("transformer")
-    with pytest.raises(ValueError, match="window must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="window must be a positive whole number, got 0"):
         ModelConfig("local-m", window=0)
     assert ModelConfig.from_dict(ModelConfig("local-p", window=4).to_dict()) == ModelConfig(
         "local-p", window=4
@@ -209,9 +209,9 @@ def test_training_is_reproducible_with_a_seed():
 
 def test_train_model_validates():
     model = build_model(ModelConfig("none", **TINY), TASK)
-    with pytest.raises(ValueError, match="steps must be a positive integer"):
+    with pytest.raises(ValueError, match="steps must be a positive whole number"):
         train_model(model, TASK, steps=0)
-    with pytest.raises(ValueError, match="learning_rate must be in"):
+    with pytest.raises(ValueError, match="learning_rate must be a number strictly between 0 and 1"):
         train_model(model, TASK, steps=1, learning_rate=2.0)
 
 

@@ -205,10 +205,11 @@ def softmax_training(epochs: int) -> DigitsTraining:
     """Softmax regression on scikit-learn's bundled digits, right vs softmax-twice, checked by torch."""
     import torch
     import torch.nn.functional as F
-    from sklearn.datasets import load_digits
 
-    x, y = load_digits(return_X_y=True)
-    x = x / 16.0
+    from core.datasets import load as load_dataset
+
+    x, y = load_dataset("digits")
+    x = x / 16.0  # pixels 0..16 -> [0, 1]
     n = DIGITS_TRAIN
     run = L.train_softmax_regression(x[:n], y[:n], x[n:], y[n:], epochs=epochs, lr=1.0)
     a = torch.tensor(np.column_stack([x[:n], np.ones(n)]))
