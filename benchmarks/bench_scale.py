@@ -124,6 +124,8 @@ PAGE_CHILD = textwrap.dedent(
     start = time.perf_counter()
     from core.metrics import aggregate_files
     from ui.metrics.kept import summarize_counts
+    from ui.server import tune_allocators
+    tune_allocators()  # as app.py's ui.server.housekeeping does once per server
     aggregated = aggregate_files({path!r})
     read = time.perf_counter() - start
     kept = summarize_counts(aggregated, source_id="bench", name="bench", mapping=())
