@@ -18,3 +18,12 @@ def test_home_links_every_topic_in_the_chosen_language():
     assert at.title[0].value == load_strings("zh")["common.app_title"]
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == load_strings("en")["common.app_title"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_link_value_the_page_cannot_use_is_ignored_with_a_note(lang):
+    at = open_page("app_pages/finetune.py", lang, ft_seed="inf", ft_size="1e308")
+    assert at.session_state["ft_seed"] == 0 and at.session_state["ft_size"] == "5"  # the defaults
+    notes = [toast.value for toast in at.toast]
+    for key in ("ft_seed", "ft_size"):
+        assert load_strings(lang)["common.link_value_ignored"].format(key=key) in notes

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from core.budget import OverBudget
 from ui.i18n import t
 
 
@@ -25,9 +26,21 @@ def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
             st.divider()
 
 
-def error_box(error: Exception) -> None:
-    """A bad input's sentence (core raises ``ValueError`` with it), under the page's error prefix."""
-    st.error(f"{t('common.error_prefix')} {error}")
+def error_box(error: Exception, *, label: str | None = None) -> None:
+    """A bad input's sentence under the page's error prefix. An input over the server's budget
+    (:class:`core.budget.OverBudget`) is said in the page's language, naming the input by ``label`` (the
+    widget's label) or by its code name; other errors carry core's sentence (a ``ValueError``)."""
+    if isinstance(error, OverBudget):
+        text = t(
+            "common.over_budget",
+            input=label or f"`{error.input_name}`",
+            quantity=t(f"common.quantity_{error.quantity}"),
+            amount=f"{error.amount:,.0f}",
+            limit=f"{error.limit:,.0f}",
+        )
+    else:
+        text = str(error)
+    st.error(f"{t('common.error_prefix')} {text}")
 
 
 class Check(NamedTuple):

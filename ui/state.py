@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from ui.i18n import current_language
+from ui.i18n import current_language, t
 
 T = TypeVar("T")
 _PREFIX = "_memo_"
@@ -47,10 +47,10 @@ def seed_from_url(
 ) -> None:
     """Give ``st.session_state[key]`` its starting value before its widget is drawn (once a value is
     there, it is left alone): on a page's first visit from ``?<key>=`` (when it parses and is
-    ``valid``), else ``default``; on a later visit the value :func:`mirror_into_url` kept, because
-    Streamlit forgets a widget's value, and the browser drops the query parameters, when the user goes
-    to another page (a kept value that is no longer ``valid``, e.g. a column of another file, is not
-    used)."""
+    ``valid``; else a note says the link's value was ignored), else ``default``; on a later visit the
+    value :func:`mirror_into_url` kept, because Streamlit forgets a widget's value, and the browser
+    drops the query parameters, when the user goes to another page (a kept value that is no longer
+    ``valid``, e.g. a column of another file, is not used)."""
     if key in st.session_state:
         return
     kept = st.session_state.get(_KEPT + key)
@@ -62,11 +62,20 @@ def seed_from_url(
     if raw is not None:
         try:
             parsed = parse(raw)
-            if valid(parsed):
-                value = parsed
-        except (TypeError, ValueError):
-            pass
+            usable = bool(valid(parsed))
+        except (TypeError, ValueError, OverflowError):  # int(float('inf')) is an OverflowError
+            usable = False
+        if usable:
+            value = parsed
+        else:  # a link anyone can write: its bad value is ignored, with a note
+            link_value_ignored(key)
     st.session_state[key] = value
+
+
+def link_value_ignored(key: str) -> None:
+    """Tell the visitor that the link's value of ``key`` was ignored (its value is not shown: a link's
+    text is anyone's, and a toast renders Markdown)."""
+    st.toast(t("common.link_value_ignored", key=key), icon=":material/link_off:")
 
 
 def mirror_into_url(*keys: str, defaults: Mapping[str, object] | None = None) -> None:
