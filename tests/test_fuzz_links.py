@@ -124,7 +124,7 @@ def peak_mb() -> float:
 def grown(default: object) -> list[str]:
     """Values shaped like a key's default but far larger: its numbers scaled up, its list repeated."""
     text = str(default)
-    values = [re.sub(r"\d+", "4096", text), re.sub(r"\d+", "1000000", text)]
+    values = [re.sub(r"\d+", n, text) for n in ("1000", "4096", "1000000")]
     if "," in text:
         values.append(", ".join([text] * 200))
     if isinstance(default, int | float) and not isinstance(default, bool):
@@ -143,9 +143,10 @@ def link_cases(
             chosen = [rng.choice(keys)]
         else:
             chosen = rng.sample(keys, k=min(len(keys), rng.randint(2, 5)))
+        all_grown = rng.random() < 0.5  # every key grown at once: the work of one multiplies the other's
         case = {}
         for key in chosen:
-            pool = grown(defaults[key]) if key in defaults and rng.random() < 0.5 else HOSTILE
+            pool = grown(defaults[key]) if key in defaults and (all_grown or rng.random() < 0.5) else HOSTILE
             case[key] = rng.choice(pool)
         cases.append(case)
     return cases
