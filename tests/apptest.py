@@ -11,18 +11,20 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def open_page(
+def open_link(
     page: str,
     lang: str = "en",
     *,
     timeout: float = 300,
     state: Mapping[str, Any] | None = None,
-    **params: str,
+    params: Mapping[str, str] | None = None,
+    **more_params: str,
 ) -> AppTest:
     """Run ``app.py`` in ``lang`` and switch to ``page`` (e.g. ``"app_pages/losses.py"``) with the link's
-    query parameters ``params``, given to both runs (a page switch drops them, as the browser does).
-    ``state`` seeds ``st.session_state`` before the first run. The page must open clean: no exception and
-    no st.error (a page shows a bad link's values as ignored, never as an error)."""
+    query parameters ``params`` and ``more_params`` (a link's own ``lang`` among them wins), given to both
+    runs (a page switch drops them, as the browser does). ``state`` seeds ``st.session_state`` before the
+    first run. Nothing is asserted of what it shows."""
+    params = {**(params or {}), **more_params}
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (state or {}).items():
         at.session_state[key] = value
@@ -34,6 +36,20 @@ def open_page(
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
+    return at
+
+
+def open_page(
+    page: str,
+    lang: str = "en",
+    *,
+    timeout: float = 300,
+    state: Mapping[str, Any] | None = None,
+    **params: str,
+) -> AppTest:
+    """:func:`open_link`, and the page must open clean: no exception and no st.error (a page shows a bad
+    link's values as ignored, never as an error)."""
+    at = open_link(page, lang, timeout=timeout, state=state, params=params)
     assert_clean(at)
     return at
 

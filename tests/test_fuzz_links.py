@@ -25,7 +25,7 @@ import pytest
 from streamlit.runtime.state.query_params_proxy import QueryParamsProxy
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import APP
+from tests.apptest import open_link
 from ui.navigation import PAGES
 
 CASES = int(os.environ.get("DLNOTES_FUZZ_CASES", "6"))  # links per page and language, besides text inputs
@@ -93,18 +93,8 @@ def recording_url_keys() -> Iterator[set[str]]:
 
 
 def open_with_link(page: str, lang: str, params: dict[str, str]) -> AppTest:
-    """The page as a link opens it: ``app.py`` with the link's parameters, then the page (a page switch
-    drops the parameters, as the browser does, so they are given again)."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at
+    """The page as a link opens it (:func:`tests.apptest.open_link`), within :data:`TIMEOUT`."""
+    return open_link(page, lang, timeout=TIMEOUT, params=params)
 
 
 def problems(at: AppTest) -> list[str]:
