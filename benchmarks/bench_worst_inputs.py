@@ -33,6 +33,7 @@ import ast
 import importlib
 import json
 import os
+import re
 import resource
 import signal
 import statistics
@@ -47,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SLOW_S = 10.0  # the issue's bound for one rerun of a page
+#: texts of an allocation refused by the child's address-space limit (the page asked for too much memory)
+MEMORY_FAILURES = ("can't allocate memory", "Cannot allocate memory", "MemoryError")
 
 # --- the candidates: one dict per page ---------------------------------------------------------------------
 # name -> {"link": the URL's parameters, "then": widgets set and buttons clicked after the page opens}
@@ -143,6 +146,10 @@ ATTENTION = {
         "link": {},
         "then": [("slider", "att_retrain_steps", 600), ("button", "att_retrain")],
     },
+    "retrain the Luong concat date model: 600 steps": {
+        "link": {"att_model": "luong-concat"},
+        "then": [("slider", "att_retrain_steps", 600), ("button", "att_retrain")],
+    },
     "retrain the long-input models: 800 steps, length 60": {
         "link": {},
         "then": [
@@ -182,6 +189,10 @@ NORMALIZATION = {
     },
     "retrain a cell: batch norm, batch 2, seed 2": {
         "link": {"norm_cell_norm": "batch", "norm_cell_batch": "2", "norm_cell_seed": "2"},
+        "then": [("button", "norm_retrain")],
+    },
+    "retrain a cell: group norm, batch 2, seed 2": {
+        "link": {"norm_cell_norm": "group", "norm_cell_batch": "2", "norm_cell_seed": "2"},
         "then": [("button", "norm_retrain")],
     },
 }
@@ -246,14 +257,17 @@ def import_page_modules(page_path: Path) -> None:
 
 def problems_of(at: Any) -> dict[str, list[str]]:
     """What the page showed that a visitor must not see, or that says the input was refused."""
-    tracebacks = []
+    tracebacks, memory = [], []
     for element in [*at.main, *at.sidebar]:
         text = getattr(element, "value", None)
         if isinstance(text, str) and "Traceback (most recent call last)" in text:
             tracebacks.append(text)
+        if isinstance(text, str) and any(s in text for s in MEMORY_FAILURES):
+            memory.append(text)  # caught by the page: shown as a result (torch's error in a chain, say)
     return {
         "exception": [str(e.value) for e in at.exception],
         "traceback": tracebacks,
+        "memory": memory,
         "error": [str(e.value) for e in at.error],
         "toast": [str(e.value) for e in at.toast],
     }
@@ -361,9 +375,14 @@ def status_of(result: dict[str, Any]) -> str:
         return shorten(result["failed"], 70)
     shown = result["shown"]
     parts = []
-    for kind in ("exception", "traceback", "error", "toast"):
+    for kind in ("memory", "exception", "traceback", "error", "toast"):
         for text in shown[kind]:
-            label = {"error": "error box", "toast": "ignored"}.get(kind, kind.upper())
+            if kind == "memory":
+                asked = re.search(r"allocate (\d+) bytes", text)
+                text = f"{int(asked[1]) / 2**30:.1f} GiB asked" if asked else text
+            label = {"memory": "OVER --max-vm-gb", "error": "error box", "toast": "ignored"}.get(
+                kind, kind.upper()
+            )
             parts.append(f"{label}: {shorten(text, 50)}")
     return "; ".join(parts) or "ok"
 
@@ -402,9 +421,9 @@ def measure(page: Any, name: str, candidate: dict[str, Any], args: argparse.Name
 
 def print_row(row: dict[str, Any], repeat: int) -> None:
     flag = f"> {SLOW_S:.0f} s" if row["seconds"] > SLOW_S or row["seconds"] != row["seconds"] else ""
-    spread = f" ({row['range'][0]:.1f}-{row['range'][1]:.1f})" if repeat > 1 else ""
+    spread = f" {row['range'][0]:>6.2f}-{row['range'][1]:<6.2f}" if repeat > 1 else ""
     print(
-        f"{row['page']:<15} {shorten(row['name'], 52):<52} {row['seconds']:>7.1f}{spread} {row['cpu']:>7.1f} "
+        f"{row['page']:<15} {shorten(row['name'], 52):<52} {row['seconds']:>7.2f}{spread} {row['cpu']:>7.2f} "
         f"{row['mb']:>7.0f}  {flag:<6} {row['status']}",
         flush=True,
     )
@@ -434,9 +453,11 @@ def main() -> int:
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"load average at start: {load} on {os.cpu_count()} cores (a shared machine: figures are noisy)")
     imports = "counted" if args.count_imports else "excluded (imported before the measured run)"
-    print(f"seconds and CPU s: the page's slowest run; MB: peak RSS growth; page module imports {imports}")
+    median = f" (median of {args.repeat} processes)" if args.repeat > 1 else ""
+    print(f"seconds and CPU s: the page's slowest run; MB: peak RSS growth{median}; page imports {imports}")
     print()
-    print(f"{'page':<15} {'input':<52} {'seconds':>7} {'CPU s':>7} {'MB':>7}  {'flag':<6} status")
+    spread = f" {'range s':^13}" if args.repeat > 1 else ""
+    print(f"{'page':<15} {'input':<52} {'seconds':>7}{spread} {'CPU s':>7} {'MB':>7}  {'flag':<6} status")
     rows = []
     for page in pages:
         for name, candidate in CANDIDATES.get(page.slug, {}).items():
@@ -447,7 +468,7 @@ def main() -> int:
     print("the inputs (links: ?key=value of the page's URL; + what is set or clicked after it opens):")
     for row in rows:
         runs = f" [runs: {', '.join(f'{s:.1f} s' for s in row['runs'])}]" if len(row["runs"]) > 1 else ""
-        print(f"  {row['page']} / {row['name']}: {shorten(row['link'], 300)}{runs}")
+        print(f"  {row['page']} / {row['name']}: {row['link']}{runs}")
     slow = [r for r in rows if r["seconds"] > SLOW_S or r["seconds"] != r["seconds"]]
     print()
     print(f"over {SLOW_S:.0f} s (or no run finished): {len(slow)} of {len(rows)}")
