@@ -68,6 +68,14 @@ PYTORCH_BASICS = {
     "widest output: Linear(1, 4096) on 1e6 elements": {
         "link": {"pb_chain": "Linear(1, 4096)", "pb_chain_input": "61, 4, 4096, 1"},
     },
+    # just under core.budget's limits (multiply_adds 2e9 of a forward pass, elements 2e7 of the largest
+    # tensor): the worst a budget should still let through
+    "deepest chain under 2e9 multiply-adds (9 x 4096 input)": {
+        "link": {"pb_chain": _BIG_LINEAR, "pb_chain_input": "9, 4096"},  # 12 x 9 x 4096^2 = 1.8e9
+    },
+    "widest output under 2e7 elements (2 x 2441 x 1 -> x 4096)": {
+        "link": {"pb_chain": "Linear(1, 4096)", "pb_chain_input": "2, 2441, 1"},  # 19,996,672 elements
+    },
     "training: digits, 150 epochs, lr 0.1": {
         "link": {"pb_dataset": "digits", "pb_epochs": "150", "pb_lr": "0.1"},
     },
