@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from core._validation import check_choice, check_whole
 from core.attention import (
     DATE_FORMATS,
     DATE_PLAN,
@@ -47,9 +48,12 @@ from ui.attention._charts import (
     step_weights_chart,
 )
 from ui.attention._live import (
+    DATE_STEPS,
     HELDOUT_SUBSET,
     LONG_KINDS,
+    LONG_STEPS,
     LONG_VARIANTS,
+    RETRAIN_SEEDS,
     Retrained,
     attention_parameters,
     date_task,
@@ -78,6 +82,13 @@ TRAINED_WINDOW = ModelConfig("local-m").window
 DATE_PLAN_STEPS = DATE_PLAN.steps  # the shipped date models' training steps
 HARD_MODES = ((None, "soft"), ("argmax", "argmax"), ("sample", "sample"))
 _PCT = 2  # the page's percentages: two decimals
+#: the inputs' bounds (the widgets' ranges; links and core's doors use them too)
+MAX_TEXT = 200  # characters of a typed date (core reads at most MAX_DATE_INPUT after normalising)
+MAX_VECTOR_TEXT = 200  # the playground's query
+MAX_KEYS_TEXT = 600  # the playground's keys
+MAX_WINDOW = 12  # local attention's half-width D on the page
+MAX_SEED = 9999
+LONG_DEMO_LENGTHS = (5, 60)
 
 Chart = alt.TopLevelMixin
 
@@ -297,6 +308,9 @@ class LongDemo:
 
 
 def long_demo(kind: str, length: int, seed: int) -> LongDemo:
+    check_choice("kind", kind, LONG_KINDS)
+    check_whole("length", length, low=LONG_DEMO_LENGTHS[0], high=LONG_DEMO_LENGTHS[1])
+    check_whole("seed", seed, low=0, high=MAX_SEED)
     digits = "".join(map(str, np.random.default_rng(int(seed)).integers(0, 10, int(length))))
     target = long_task(kind).target(digits)
     code = f"{t(f'{NS}.long_input')}: {digits}\n{t(f'{NS}.long_target')}: {target}"
@@ -422,6 +436,7 @@ class LocalView:
 
 
 def local_view(local_variant: str, entry: InputView, window: int) -> LocalView:
+    check_whole("window", window, low=1, high=MAX_WINDOW)
     expl = explain_shipped("dates", local_variant, entry.text, window=int(window))
     shipped = shipped_results()["dates"][local_variant]
     n = len(entry.text)
@@ -506,16 +521,25 @@ def retrain_spec_matches(variant: str) -> bool:
 __all__ = [
     "DATE_FORMATS",
     "DATE_PLAN_STEPS",
+    "DATE_STEPS",
     "DEFAULT_DATE",
     "DEFAULT_TEXT",
     "FIRST_DATE",
     "HELDOUT_SUBSET",
     "LAST_DATE",
     "LOCAL_VARIANTS",
+    "LONG_DEMO_LENGTHS",
     "LONG_KINDS",
+    "LONG_STEPS",
     "LONG_VARIANTS",
     "MAIN_VARIANTS",
+    "MAX_KEYS_TEXT",
+    "MAX_SEED",
+    "MAX_TEXT",
+    "MAX_VECTOR_TEXT",
+    "MAX_WINDOW",
     "PLAYGROUND_SCORES",
+    "RETRAIN_SEEDS",
     "TRAINED_WINDOW",
     "InputView",
     "all_models_frame",

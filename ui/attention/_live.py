@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from core._validation import check_choice, check_whole
 from core.attention import (
     DATE_PLAN,
     LONG_LENGTHS,
@@ -33,6 +34,10 @@ from ui.compute import Describe, is_stored, shared
 
 LONG_KINDS = ("reverse", "copy")
 LONG_VARIANTS = ("none", "bahdanau", "luong-general")
+#: the retraining widgets' ranges (low, high): steps, and the date models' seed; checked at the doors below
+DATE_STEPS = (20, 600)
+LONG_STEPS = (50, 800)
+RETRAIN_SEEDS = (0, 999)
 HELDOUT_SUBSET = 500  # held-out dates the page evaluates live (the full set is in the shipped results)
 
 #: a model retrained on the page: (variant, steps, seed)
@@ -119,6 +124,8 @@ def _retrain_date(variant: str, steps: int, seed: int, progress: Progress | None
 def retrain_date(variant: str, steps: int, seed: int, describe: Describe | None = None) -> dict:
     """A date model retrained from ``seed`` for ``steps`` steps: model, held-out subset accuracy, CPU
     seconds and losses (trained once for all visitors; read-only)."""
+    check_whole("steps", steps, low=DATE_STEPS[0], high=DATE_STEPS[1])
+    check_whole("seed", seed, low=RETRAIN_SEEDS[0], high=RETRAIN_SEEDS[1])
     return shared(_retrain_date, variant, int(steps), int(seed), describe=describe)
 
 
@@ -157,6 +164,8 @@ def _retrain_long(kind: str, steps: int, progress: Progress | None = None) -> di
 
 def retrain_long(kind: str, steps: int, describe: Describe | None = None) -> dict:
     """The long-input models retrained on the page (once for all visitors; read-only)."""
+    check_choice("kind", kind, LONG_KINDS)
+    check_whole("steps", steps, low=LONG_STEPS[0], high=LONG_STEPS[1])
     return shared(_retrain_long, kind, int(steps), describe=describe)
 
 
