@@ -21,7 +21,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
-from core._validation import check_choice, check_whole
 from core.budget import check_budget
 from ui.compute import shared
 from ui.format import fmt_fixed, fmt_pct
@@ -224,18 +223,26 @@ def live_run(strategy: str, size: str, seed: int, lr: float, mult: float) -> dic
     return shared(_live_run, strategy, size, int(seed), float(lr), float(mult), describe=describe)
 
 
+def _whole_in(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def live_runs(names: list[str], size: str, seed: int, lr: float, mult: float) -> dict[str, dict]:
     """The live runs of the strategies ``names`` (each trained once for all visitors). Values no
     widget offers are a ValueError, and the runs' training steps x parameters in all are checked
     against the server's budget (input ``ft_live``) before any of them starts."""
-    if len(set(names)) != len(names):
-        raise ValueError("each strategy can run once.")
-    for name in names:
-        check_choice("strategy", name, STRATEGIES)
-    check_choice("size", size, SIZE_OPTIONS)
-    check_whole("seed", seed, low=0, high=MAX_SEED)
-    check_choice("lr", lr, LR_OPTIONS)
-    check_choice("mult", mult, MULT_OPTIONS)
+    offered = (
+        len(set(names)) == len(names)
+        and all(name in STRATEGIES for name in names)
+        and size in SIZE_OPTIONS
+        and _whole_in(seed, 0, MAX_SEED)
+        and lr in LR_OPTIONS
+        and mult in MULT_OPTIONS
+    )
+    if not offered:
+        raise ValueError(
+            f"The live runs take the page's options, got {names}, {size!r}, {seed!r}, {lr!r}, {mult!r}."
+        )
     parameters = sum(p.numel() for p in pretrained().parameters())  # at most all of them train
     check_budget("ft_live", "step_parameters", len(names) * ft.FINETUNE_PLAN.steps * parameters)
     return {name: live_run(name, size, seed, lr, mult) for name in names}

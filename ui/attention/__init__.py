@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core._validation import check_choice, check_whole
 from core.attention import (
     DATE_FORMATS,
     DATE_PLAN,
@@ -68,6 +67,7 @@ from ui.attention._live import (
     shipped_model,
     shipped_results,
     subset_accuracy,
+    whole_in,
 )
 from ui.compute import Describe
 from ui.format import fmt_fixed, fmt_pct
@@ -308,9 +308,8 @@ class LongDemo:
 
 
 def long_demo(kind: str, length: int, seed: int) -> LongDemo:
-    check_choice("kind", kind, LONG_KINDS)
-    check_whole("length", length, low=LONG_DEMO_LENGTHS[0], high=LONG_DEMO_LENGTHS[1])
-    check_whole("seed", seed, low=0, high=MAX_SEED)
+    if kind not in LONG_KINDS or not (whole_in(length, *LONG_DEMO_LENGTHS) and whole_in(seed, 0, MAX_SEED)):
+        raise ValueError(f"kind must be one of {LONG_KINDS}, length a whole number in {LONG_DEMO_LENGTHS}.")
     digits = "".join(map(str, np.random.default_rng(int(seed)).integers(0, 10, int(length))))
     target = long_task(kind).target(digits)
     code = f"{t(f'{NS}.long_input')}: {digits}\n{t(f'{NS}.long_target')}: {target}"
@@ -436,7 +435,8 @@ class LocalView:
 
 
 def local_view(local_variant: str, entry: InputView, window: int) -> LocalView:
-    check_whole("window", window, low=1, high=MAX_WINDOW)
+    if not whole_in(window, 1, MAX_WINDOW):
+        raise ValueError(f"window must be a whole number from 1 to {MAX_WINDOW}, got {window!r}.")
     expl = explain_shipped("dates", local_variant, entry.text, window=int(window))
     shipped = shipped_results()["dates"][local_variant]
     n = len(entry.text)

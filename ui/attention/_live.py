@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core._validation import check_choice, check_whole
+import numpy as np
+
 from core.attention import (
     DATE_PLAN,
     LONG_LENGTHS,
@@ -102,6 +103,11 @@ def attention_parameters() -> tuple[int, int, int]:
     return shared(_attention_parameters)
 
 
+def whole_in(value: object, low: int, high: int) -> bool:
+    """``value`` is a whole number (an int, not a bool) in ``[low, high]``."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and low <= value <= high
+
+
 # --- models retrained on the page -------------------------------------------------------------------------
 
 
@@ -124,8 +130,8 @@ def _retrain_date(variant: str, steps: int, seed: int, progress: Progress | None
 def retrain_date(variant: str, steps: int, seed: int, describe: Describe | None = None) -> dict:
     """A date model retrained from ``seed`` for ``steps`` steps: model, held-out subset accuracy, CPU
     seconds and losses (trained once for all visitors; read-only)."""
-    check_whole("steps", steps, low=DATE_STEPS[0], high=DATE_STEPS[1])
-    check_whole("seed", seed, low=RETRAIN_SEEDS[0], high=RETRAIN_SEEDS[1])
+    if not (whole_in(steps, *DATE_STEPS) and whole_in(seed, *RETRAIN_SEEDS)):
+        raise ValueError(f"steps must be a whole number in {DATE_STEPS} and seed in {RETRAIN_SEEDS}.")
     return shared(_retrain_date, variant, int(steps), int(seed), describe=describe)
 
 
@@ -164,8 +170,8 @@ def _retrain_long(kind: str, steps: int, progress: Progress | None = None) -> di
 
 def retrain_long(kind: str, steps: int, describe: Describe | None = None) -> dict:
     """The long-input models retrained on the page (once for all visitors; read-only)."""
-    check_choice("kind", kind, LONG_KINDS)
-    check_whole("steps", steps, low=LONG_STEPS[0], high=LONG_STEPS[1])
+    if kind not in LONG_KINDS or not whole_in(steps, *LONG_STEPS):
+        raise ValueError(f"kind must be one of {LONG_KINDS} and steps a whole number in {LONG_STEPS}.")
     return shared(_retrain_long, kind, int(steps), describe=describe)
 
 
