@@ -24,7 +24,7 @@ LANG = current_language()
 def read_widgets() -> tuple[str, str]:
     """The input every tab uses: a typed date, or a picked date in a picked format; and the model."""
     default_text = att.DEFAULT_TEXT.get(LANG, att.DEFAULT_TEXT["en"])
-    seed_from_url("att_text", default_text, str, lambda v: len(v) <= 200)
+    seed_from_url("att_text", default_text, str, lambda v: len(v) <= att.MAX_TEXT)
     seed_from_url("att_model", "bahdanau", str, lambda v: v in att.MAIN_VARIANTS)
     seed_from_url("att_input_mode", "type", str, lambda v: v in ("type", "pick"))
     seed_from_url(
@@ -40,7 +40,9 @@ def read_widgets() -> tuple[str, str]:
                 st.radio, tr("input_mode"), modes, labels, horizontal=True, key="att_input_mode"
             )
             if mode == "type":
-                raw_text = st.text_input(tr("input_text"), key="att_text", help=tr("input_text_help"))
+                raw_text = st.text_input(
+                    tr("input_text"), key="att_text", help=tr("input_text_help"), max_chars=att.MAX_TEXT
+                )
             else:
                 c1, c2 = st.columns(2)
                 picked = c1.date_input(
@@ -96,8 +98,8 @@ def retrain_date(variant: str) -> None:
     """Retrain the chosen date model from the page, and use it in every tab."""
     st.markdown(att.retrain_intro(variant))
     r1, r2 = st.columns(2)
-    steps = r1.slider(tr("retrain_steps"), 20, 600, att.DATE_PLAN_STEPS, 20, key="att_retrain_steps")
-    seed = r2.number_input(tr("retrain_seed"), 0, 999, 0, key="att_retrain_seed")
+    steps = r1.slider(tr("retrain_steps"), *att.DATE_STEPS, att.DATE_PLAN_STEPS, 20, key="att_retrain_steps")
+    seed = r2.number_input(tr("retrain_seed"), *att.RETRAIN_SEEDS, 0, key="att_retrain_seed")
     if st.button(
         tr("retrain_button", model=att.label(variant)), key="att_retrain", icon=":material/play_arrow:"
     ):
@@ -141,8 +143,8 @@ def long_tab() -> None:
 
     st.subheader(tr("long_demo"))
     d1, d2 = st.columns(2)
-    length = d1.slider(tr("long_length"), 5, 60, 40, key="att_long_length")
-    digits_seed = d2.number_input(tr("long_seed"), 0, 9999, 0, key="att_long_seed")
+    length = d1.slider(tr("long_length"), *att.LONG_DEMO_LENGTHS, 40, key="att_long_length")
+    digits_seed = d2.number_input(tr("long_seed"), 0, att.MAX_SEED, 0, key="att_long_seed")
     demo = att.long_demo(kind, int(length), int(digits_seed))
     st.code(demo.code, language=None)
     for col, (heading, output, right) in zip(st.columns(len(demo.outputs)), demo.outputs, strict=True):
@@ -154,7 +156,7 @@ def long_tab() -> None:
 
     with st.expander(tr("long_retrain_title"), expanded=False, icon=":material/model_training:"):
         st.markdown(tr("long_retrain_intro"))
-        long_steps = st.slider(tr("retrain_steps"), 50, 800, 200, 50, key="att_long_steps")
+        long_steps = st.slider(tr("retrain_steps"), *att.LONG_STEPS, 200, 50, key="att_long_steps")
         if st.button(tr("long_retrain_button"), key="att_long_retrain", icon=":material/play_arrow:"):
             att.retrain_long_models(kind, int(long_steps))
             st.rerun()
@@ -195,8 +197,8 @@ def hard_tab(variant: str, entry: att.InputView) -> None:
         return
     if entry.error is not None:
         return
-    seed_from_url("att_hard_seed", 0, int, lambda v: 0 <= v <= 9999)
-    hard_seed = st.number_input(tr("hard_seed"), 0, 9999, key="att_hard_seed")
+    seed_from_url("att_hard_seed", 0, int, lambda v: 0 <= v <= att.MAX_SEED)
+    hard_seed = st.number_input(tr("hard_seed"), 0, att.MAX_SEED, key="att_hard_seed")
     mirror_into_url("att_hard_seed")
     rows, summary = att.hard_view(variant, entry, int(hard_seed))
     for row in rows:
@@ -209,7 +211,7 @@ def hard_tab(variant: str, entry: att.InputView) -> None:
 def local_tab(entry: att.InputView) -> None:
     st.markdown(tr("local_intro"))
     seed_from_url("att_local_mode", "local-p", str, lambda v: v in att.LOCAL_VARIANTS)
-    seed_from_url("att_window", att.TRAINED_WINDOW, int, lambda v: 1 <= v <= 12)
+    seed_from_url("att_window", att.TRAINED_WINDOW, int, lambda v: 1 <= v <= att.MAX_WINDOW)
     k1, k2 = st.columns(2)
     local_variant = translated_choice(
         k1.radio,
@@ -219,7 +221,7 @@ def local_tab(entry: att.InputView) -> None:
         horizontal=True,
         key="att_local_mode",
     )
-    window = k2.slider(tr("local_window"), 1, 12, key="att_window", help=tr("local_window_help"))
+    window = k2.slider(tr("local_window"), 1, att.MAX_WINDOW, key="att_window", help=tr("local_window_help"))
     mirror_into_url("att_local_mode", "att_window")
     if entry.error is None:
         view = att.local_view(local_variant, entry, int(window))
@@ -238,9 +240,11 @@ def local_tab(entry: att.InputView) -> None:
 def playground_tab() -> None:
     st.markdown(tr("pg_intro"))
     seed_from_url("att_pg_score", "additive", str, lambda v: v in att.PLAYGROUND_SCORES)
-    seed_from_url("att_pg_query", "1, 0, -1", str, lambda v: len(v) <= 200)
-    seed_from_url("att_pg_keys", "1, 2, 0\n0, 1, 1\n-1, 0, 2\n2, -1, 1", str, lambda v: len(v) <= 600)
-    seed_from_url("att_pg_seed", 3, int, lambda v: 0 <= v <= 9999)
+    seed_from_url("att_pg_query", "1, 0, -1", str, lambda v: len(v) <= att.MAX_VECTOR_TEXT)
+    seed_from_url(
+        "att_pg_keys", "1, 2, 0\n0, 1, 1\n-1, 0, 2\n2, -1, 1", str, lambda v: len(v) <= att.MAX_KEYS_TEXT
+    )
+    seed_from_url("att_pg_seed", 3, int, lambda v: 0 <= v <= att.MAX_SEED)
     p1, p2 = st.columns([2, 1])
     with p1:
         score = translated_choice(
@@ -251,10 +255,10 @@ def playground_tab() -> None:
             horizontal=True,
             key="att_pg_score",
         )
-        query_text = st.text_input(tr("pg_query"), key="att_pg_query")
-        keys_text = st.text_area(tr("pg_keys"), height=120, key="att_pg_keys")
+        query_text = st.text_input(tr("pg_query"), key="att_pg_query", max_chars=att.MAX_VECTOR_TEXT)
+        keys_text = st.text_area(tr("pg_keys"), height=120, key="att_pg_keys", max_chars=att.MAX_KEYS_TEXT)
     with p2:
-        pg_seed = st.number_input(tr("pg_seed"), 0, 9999, key="att_pg_seed")
+        pg_seed = st.number_input(tr("pg_seed"), 0, att.MAX_SEED, key="att_pg_seed")
     mirror_into_url("att_pg_score", "att_pg_query", "att_pg_keys", "att_pg_seed")
     view = att.playground_view(score, query_text, keys_text, int(pg_seed))
     if isinstance(view, str):

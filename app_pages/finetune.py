@@ -13,7 +13,7 @@ page_header(NS)  # title and introduction before torch is imported
 from ui import finetune as w
 from ui.charts import show_chart
 from ui.format import fmt_pct
-from ui.layout import reference_check
+from ui.layout import error_box, reference_check
 from ui.state import translated_choice
 
 tr = translator(NS)
@@ -78,12 +78,18 @@ with c2:
 with c3:
     seed = int(st.number_input(tr("seed"), 0, w.MAX_SEED, step=1, key="ft_seed"))
 
-if not live:
-    st.info(tr("choose_one"))
-else:
-    # each run is trained once for all visitors; its progress bar shows while it trains
-    runs = {name: w.live_run(name, size, seed, float(lr), float(mult)) for name in live}
-    view = w.live_view(runs, size, seed, float(lr), float(mult))
+
+def live_section(live: list[str], size: str, seed: int, lr: float, mult: float) -> None:
+    """The chosen strategies' live runs: the table, the curves and the drift."""
+    if not live:
+        st.info(tr("choose_one"))
+        return
+    try:  # each run is trained once for all visitors; its progress bar shows while it trains
+        runs = w.live_runs(live, size, seed, lr, mult)
+    except ValueError as error:  # the rest of the page still draws
+        error_box(error, label=tr("live_strategies"))
+        return
+    view = w.live_view(runs, size, seed, lr, mult)
     st.dataframe(view.table, hide_index=True, width="stretch")
     reference_check("sklearn.metrics.accuracy_score", view.accuracy_diff, 1e-12)
     st.caption(tr("live_caption"))
@@ -104,6 +110,9 @@ else:
         st.caption(tr("drift_probe", value=f"{view.probe_moved:g}"))
     if view.has_scratch:
         st.caption(tr("drift_scratch"))
+
+
+live_section(live, size, seed, float(lr), float(mult))
 
 # --- the features ------------------------------------------------------------------------------------
 st.header(tr("features_title"))

@@ -39,7 +39,7 @@ def explorer_inputs() -> tuple[str, tuple[int, ...], int]:
         shape.append(int(column.slider(name, low, high, key=key)))
     channels = shape[1] if layout == "image" else shape[2]
     options = w.divisors(channels)
-    seed_from_url("norm_groups", 2, int, lambda v: v >= 1)
+    seed_from_url("norm_groups", 2, int, lambda v: 1 <= v <= w.MAX_CHANNELS)
     if st.session_state["norm_groups"] not in options:
         st.session_state["norm_groups"] = 2 if 2 in options else 1
     groups = int(columns[-1].selectbox(tr("groups"), options, key="norm_groups"))

@@ -46,7 +46,7 @@ def training_section() -> None:
     try:
         view = w.training_view(dataset, epochs, lr)  # a progress bar while it trains
     except ValueError as error:
-        error_box(error)
+        error_box(error, label=tr("epochs"))
         return
     left, right = st.columns(2)
     with left:
@@ -73,8 +73,8 @@ def show_flow(chain_text: str, shape: tuple[int, ...], key: str) -> None:
     """The shape after each layer (torch's forward hooks), where it breaks, and our rules' check."""
     try:
         view = w.flow_view(chain_text, shape)
-    except ValueError as error:
-        error_box(error)
+    except ValueError as error:  # an OverBudget names the chain by its label
+        error_box(error, label=tr("chain"))
         return
     show_chart(view.chart, view.frame, key=key)
     if view.holds is not None:
@@ -91,12 +91,16 @@ def show_flow(chain_text: str, shape: tuple[int, ...], key: str) -> None:
 def user_chain() -> None:
     """The user's chain: a fragment, so editing it reruns this part only."""
     for key, default in w.CHAIN_DEFAULTS.items():
-        seed_from_url(key, default, str, lambda v: len(v) <= 400)
+        seed_from_url(key, default, str, w.CHAIN_VALID[key])
     c1, c2 = st.columns([3, 2])
     with c1:
-        chain_text = st.text_area(tr("chain"), key="pb_chain", height=170, help=tr("chain_help"))
+        chain_text = st.text_area(
+            tr("chain"), key="pb_chain", height=170, help=tr("chain_help"), max_chars=w.MAX_TEXT
+        )
     with c2:
-        shape_text = st.text_input(tr("chain_input"), key="pb_chain_input", help=tr("chain_input_help"))
+        shape_text = st.text_input(
+            tr("chain_input"), key="pb_chain_input", help=tr("chain_input_help"), max_chars=w.MAX_SHAPE_TEXT
+        )
     mirror_into_url("pb_chain", "pb_chain_input", defaults=w.CHAIN_DEFAULTS)
     try:
         chain_shape = w.parse_chain_input(shape_text)
@@ -115,14 +119,20 @@ def draw_grid(grid: w.GridView, key: str) -> None:
         show_chart(grid.chart, grid.frame, key=key)
 
 
+def short_text(column, label: str, key: str, help_key: str | None = None) -> str:
+    """A shape or sizes text box (a few characters)."""
+    help_text = tr(help_key or f"{label}_help")
+    return column.text_input(tr(label), key=key, help=help_text, max_chars=w.MAX_SHAPE_TEXT)
+
+
 def map_inputs() -> tuple[tuple[int, ...] | None, ValueError | None, dict[str, str], str]:
     """The repeat family's text inputs: (input shape or None, its error, each operation's sizes, dim)."""
     # seeded here, not only at the top: a fragment rerun does not run the top of the page
     for key, default in w.MAP_DEFAULTS.items():
-        seed_from_url(key, default, str, lambda v: len(v) <= 400)
+        seed_from_url(key, default, str, lambda v: len(v) <= w.MAX_SHAPE_TEXT)
     seed_from_url("pb_op", "repeat", str, lambda v: v in w.OPERATIONS)
     c1, c2, c3 = st.columns([2, 2, 2])
-    in_shape_text = c1.text_input(tr("in_shape"), key="pb_in_shape", help=tr("in_shape_help"))
+    in_shape_text = short_text(c1, "in_shape", "pb_in_shape")
     in_shape, shape_error = None, None
     try:
         in_shape = w.parse_input_shape(in_shape_text)
@@ -132,14 +142,14 @@ def map_inputs() -> tuple[tuple[int, ...] | None, ValueError | None, dict[str, s
     dims = w.dim_options(in_shape)
     if st.session_state.get("pb_ri_dim") not in dims:
         st.session_state["pb_ri_dim"] = "-1"
-    texts = {"repeat": c2.text_input(tr("repeat_sizes"), key="pb_repeat", help=tr("repeat_help"))}
-    texts["tile"] = c3.text_input(tr("tile_sizes"), key="pb_tile", help=tr("tile_help"))
+    texts = {"repeat": short_text(c2, "repeat_sizes", "pb_repeat", "repeat_help")}
+    texts["tile"] = short_text(c3, "tile_sizes", "pb_tile", "tile_help")
     c1, c2, c3 = st.columns([2, 1, 2])
-    texts["repeat_interleave"] = c1.text_input(
-        tr("repeat_interleave_sizes"), key="pb_ri_repeats", help=tr("repeat_interleave_help")
+    texts["repeat_interleave"] = short_text(
+        c1, "repeat_interleave_sizes", "pb_ri_repeats", "repeat_interleave_help"
     )
     dim_text = c2.selectbox("repeat_interleave: dim", dims, key="pb_ri_dim")
-    texts["expand"] = c3.text_input(tr("expand_sizes"), key="pb_expand", help=tr("expand_help"))
+    texts["expand"] = short_text(c3, "expand_sizes", "pb_expand", "expand_help")
     mirror_into_url(*w.MAP_DEFAULTS, defaults=w.MAP_DEFAULTS)
     return in_shape, shape_error, texts, dim_text
 

@@ -21,6 +21,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
+from core.budget import check_budget
 from ui.compute import shared
 from ui.format import fmt_fixed, fmt_pct
 from ui.i18n import t
@@ -33,6 +34,7 @@ SIZE_OPTIONS = [str(s) for s in ft.SIZES]  # "1" ... "20", "all"
 LR_OPTIONS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 MULT_OPTIONS = [1.0, 3.0, 10.0, 30.0]
 MAX_SEED = 99
+MAX_LIVE_TEXT = 100  # a link's list of live strategies ("scratch,linear_probe,...": all five fit)
 DEFAULTS: dict[str, object] = {
     "ft_strategy": "head_lr",
     "ft_lr": ft.DEFAULT_LR,
@@ -57,6 +59,8 @@ def _strategy_color(df: pd.DataFrame) -> alt.Color:
 
 
 def _live_list(raw: str) -> list[str]:
+    if len(raw) > MAX_LIVE_TEXT:
+        raise ValueError
     names = [n for n in raw.split(",") if n]
     if len(set(names)) != len(names) or any(n not in ft.STRATEGIES for n in names):
         raise ValueError
@@ -217,6 +221,31 @@ def live_run(strategy: str, size: str, seed: int, lr: float, mult: float) -> dic
         return t(f"{NS}.training_step", strategy=strategy, step=step, steps=steps, loss=loss)
 
     return shared(_live_run, strategy, size, int(seed), float(lr), float(mult), describe=describe)
+
+
+def _whole_in(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def live_runs(names: list[str], size: str, seed: int, lr: float, mult: float) -> dict[str, dict]:
+    """The live runs of the strategies ``names`` (each trained once for all visitors). Values no
+    widget offers are a ValueError, and the runs' training steps x parameters in all are checked
+    against the server's budget (input ``ft_live``) before any of them starts."""
+    offered = (
+        len(set(names)) == len(names)
+        and all(name in STRATEGIES for name in names)
+        and size in SIZE_OPTIONS
+        and _whole_in(seed, 0, MAX_SEED)
+        and lr in LR_OPTIONS
+        and mult in MULT_OPTIONS
+    )
+    if not offered:
+        raise ValueError(
+            f"The live runs take the page's options, got {names}, {size!r}, {seed!r}, {lr!r}, {mult!r}."
+        )
+    parameters = sum(p.numel() for p in pretrained().parameters())  # at most all of them train
+    check_budget("ft_live", "step_parameters", len(names) * ft.FINETUNE_PLAN.steps * parameters)
+    return {name: live_run(name, size, seed, lr, mult) for name in names}
 
 
 def shipped_accuracy(strategy: str, size: str, seed: int) -> float | None:

@@ -52,6 +52,7 @@ IMAGE_SIZES = {
     "norm_w": ("W", 1, 4, 3),
 }
 SEQUENCE_SIZES = {"norm_n": ("N", 1, 4, 2), "norm_l": ("L", 1, 8, 5), "norm_d": ("D", 1, 8, 4)}
+MAX_CHANNELS = max(IMAGE_SIZES["norm_c"][2], SEQUENCE_SIZES["norm_d"][2])  # groups divide the channels
 EPS_CHOICES = [1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
 NORM_COLOURS = {"batch": "#d62728", "group": "#1f77b4", "layer": "#2ca02c", "none": "#7f7f7f"}
 _BOTTOM = alt.Legend(title=None, orient="bottom")

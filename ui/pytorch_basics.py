@@ -81,6 +81,11 @@ SIZE_KEYS = {
     "expand": "pb_expand",
 }
 CHAIN_DEFAULTS = {"pb_chain": DEFAULT_CHAIN, "pb_chain_input": DEFAULT_CHAIN_INPUT}
+MAX_TEXT = 400  # characters of the chain (12 layers fit)
+MAX_SHAPE_TEXT = 40  # characters of a shape or sizes
+#: a link's chain or input shape is used when it is short enough; the work it implies (with the other
+#: key's value) is checked by core before torch runs, and said over the chain
+CHAIN_VALID = {"pb_chain": lambda v: len(v) <= MAX_TEXT, "pb_chain_input": lambda v: len(v) <= MAX_SHAPE_TEXT}
 TRAIN_DEFAULTS = {"pb_dataset": DATASET_DEFAULT, "pb_epochs": EPOCHS[2], "pb_lr": LR_DEFAULT}
 
 

@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 from core._validation import check_whole
+from core.budget import check_budget
 
 Score = Literal["dot", "general", "concat"]
 LocalMode = Literal["monotonic", "predictive"]
@@ -461,6 +462,8 @@ class LocalAttention(nn.Module):
         if bool((lengths == 0).any()):
             raise ValueError("mask hides every position of some row: at least one position must be kept.")
         prepared = self.prepare_keys(keys) if prepared_keys is None else prepared_keys
+        # the window's keys, (B, 2D+1, *), before they are gathered
+        check_budget("window", "elements", batch * (2 * D + 1) * prepared.shape[-1])
         # p_t: (B,)
         center = self.center(query, lengths, position)
         # the 2D+1 window positions round(p_t) - D ... round(p_t) + D: (B, W)

@@ -60,6 +60,7 @@ from core.attention._tasks import (
     make_batch,
     normalize_text,
 )
+from core.budget import check_budget
 from core.torch_init import seeded_module
 from core.training import run_steps
 
@@ -456,7 +457,9 @@ def train_model(
         Called as ``progress(step, steps, loss)`` every ``progress_every`` steps and at the end.
     """
     check_whole("steps", steps, low=1)
+    check_whole("batch_size", batch_size, low=1)
     check_number("learning_rate", learning_rate, low=0.0, high=1.0, low_open=True, high_open=True)
+    check_budget("steps", "step_parameters", steps * sum(p.numel() for p in model.parameters()))
     rng = np.random.default_rng(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     # cosine decay of the learning rate over the planned steps, down to 5% of the start

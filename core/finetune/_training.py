@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core._validation import check_whole
+from core.budget import check_budget
 from core.training import run_steps
 
 
@@ -75,8 +77,12 @@ def train(
         raise ValueError("param_groups is empty: nothing would train.")
     if len(x) != len(y) or len(x) == 0:
         raise ValueError(f"x and y must be non-empty and of one length, got {len(x)} and {len(y)}.")
-    if plan.steps < 1 or plan.batch_size < 1 or plan.eval_every < 1:
-        raise ValueError(f"steps, batch_size and eval_every must be at least 1, got {plan}.")
+    for name in ("steps", "batch_size", "eval_every"):
+        check_whole(name, getattr(plan, name), low=1)
+    check_whole("seed", seed, low=0)
+    # steps x the parameters the optimizer updates, before the first step
+    trainable = sum(p.numel() for group in param_groups for p in group["params"] if p.requires_grad)
+    check_budget("steps", "step_parameters", plan.steps * trainable)
     start = time.thread_time()
     optimizer = torch.optim.Adam(param_groups)
     loss_fn = nn.CrossEntropyLoss()

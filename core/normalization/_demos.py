@@ -8,11 +8,14 @@ reference (:func:`torch_twin`, :func:`compare_with_torch`).
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from core._validation import check_whole
+from core.budget import check_budget
 from core.normalization._layers import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm, _Layer
 
 KINDS = ("batch", "layer", "group", "instance", "rms")
@@ -128,10 +131,16 @@ def explore(kind: str, layout: str, shape: tuple[int, ...], num_groups: int = 2,
     """Normalize a random tensor of ``shape`` (values with a different offset and scale per channel, so
     the effect shows) with ``kind``; raises ValueError for impossible sizes (e.g. groups that do not
     divide the channels, or BatchNorm on one value per channel)."""
-    shape = tuple(int(s) for s in shape)
     expected = 4 if layout == "image" else 3
-    if len(shape) != expected or min(shape) < 1:
+    if len(shape) != expected or any(
+        isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in shape
+    ):
+        raise ValueError(f"a {layout} tensor needs {expected} positive sizes, got {tuple(shape)}.")
+    shape = tuple(int(s) for s in shape)
+    if min(shape) < 1:
         raise ValueError(f"a {layout} tensor needs {expected} positive sizes, got {shape}.")
+    check_whole("num_groups", num_groups, low=1)
+    check_budget("shape", "elements", math.prod(shape))
     layer = make_layer(kind, layout, shape, num_groups)
     rng = np.random.default_rng(seed)
     channel_axis = 1 if layout == "image" else 2
@@ -232,13 +241,13 @@ class RunningStats:
 def running_statistics(momentum: float | None, batches: int, batch_size: int, seed: int = 0) -> RunningStats:
     """Feed ``batches`` batches of ``batch_size`` values of one feature drawn from N(3, 2^2) through a
     BatchNorm in training mode, and record what it normalizes with and what it stores."""
-    if int(batches) != batches or not 1 <= batches <= 2000:
-        raise ValueError(f"batches must be an integer from 1 to 2000, got {batches}.")
-    if int(batch_size) != batch_size or batch_size < 2:
+    check_whole("batches", batches, low=1, high=2000)
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 2:
         raise ValueError(
-            f"batch_size must be an integer of at least 2 in training mode, got {batch_size}: "
+            f"batch_size must be an integer of at least 2 in training mode, got {batch_size!r}: "
             "BatchNorm cannot train on one value per channel."
         )
+    check_budget("batch_size", "elements", batches * batch_size)
     rng = np.random.default_rng(seed)
     bn = BatchNorm(1, momentum=momentum, affine=False)
     twin = torch_twin(bn, 2)
@@ -275,8 +284,8 @@ class ModeEffect:
 def train_mode_effect(batch_size: int, trials: int = 200, seed: int = 0) -> ModeEffect:
     """After running statistics have converged (500 batches, momentum 0.1), pass the same sample x = 5
     through BatchNorm: in eval mode alone, and in train mode with ``batch_size - 1`` random companions."""
-    if int(batch_size) != batch_size or not 2 <= batch_size <= 1024:
-        raise ValueError(f"batch_size must be an integer from 2 to 1024, got {batch_size}.")
+    check_whole("batch_size", batch_size, low=2, high=1024)
+    check_whole("trials", trials, low=1, high=10_000)
     rng = np.random.default_rng(seed)
     bn = BatchNorm(1, affine=False)
     for _ in range(500):

@@ -30,6 +30,8 @@ import torch
 from torch import nn
 
 from core import datasets
+from core._validation import check_whole
+from core.budget import check_budget
 from core.torch_init import seeded_module
 from core.training import run_steps
 
@@ -131,6 +133,11 @@ def batch_statistics_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor
     return correct / len(x)
 
 
+def _steps_per_epoch(n: int, batch_size: int) -> int:
+    # drop a last batch of one sample: BatchNorm cannot train on it (as DataLoader(drop_last) would)
+    return n // batch_size + (1 if n % batch_size > 1 else 0)
+
+
 def train_cell(
     norm: str,
     batch_size: int,
@@ -146,9 +153,14 @@ def train_cell(
     """
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}.")
-    if int(batch_size) != batch_size or not 2 <= batch_size <= 512:
-        raise ValueError(f"batch_size must be an integer from 2 to 512, got {batch_size}.")
+    check_whole("batch_size", batch_size, low=2, high=512)
+    check_whole("seed", seed, low=0)
+    check_whole("epochs", config.epochs, low=0)
     x_tr, y_tr, x_te, y_te = data if data is not None else digits_split(config.test_fraction)
+    # steps x parameters before any of the training (the steps as counted below)
+    steps = _steps_per_epoch(len(x_tr), batch_size) * config.epochs
+    parameters = sum(p.numel() for p in build_model(norm).parameters())
+    check_budget("epochs", "step_parameters", steps * parameters)
     start = time.thread_time()
     # the weights torch.manual_seed(seed) gave, from a generator of this call's own
     model = seeded_module(lambda: build_model(norm), seed)
@@ -160,8 +172,7 @@ def train_cell(
     )
     gen = torch.Generator().manual_seed(seed)
     n = len(x_tr)
-    # drop a last batch of one sample: BatchNorm cannot train on it (as DataLoader(drop_last) would)
-    per_epoch = n // batch_size + (1 if n % batch_size > 1 else 0)
+    per_epoch = _steps_per_epoch(n, batch_size)
     total = per_epoch * config.epochs
     epoch = {"order": torch.arange(n), "loss": 0.0, "seen": 0, "size": 0}
     losses: list[float] = []

@@ -8,7 +8,8 @@ Containers (:mod:`._containers`)
     torch), :func:`load_dataset`, :func:`train_containers` (the four models trained on scikit-learn's
     bundled digits or breast cancer; the list model's hidden layer compared bit for bit),
     :func:`parse_layers`, :func:`parse_shape`, :func:`predict_shape_flow` and
-    :func:`torch_shape_flow` (``nn.Sequential``'s chain of shapes and where it breaks),
+    :func:`torch_shape_flow` (``nn.Sequential``'s chain of shapes and where it breaks; its work,
+    :func:`chain_cost`, checked against :mod:`core.budget` first),
     :func:`notes_sample_check` (the notes' code sample run, and its two Linear layers merged into one).
 
 Index maps (:mod:`._index_maps`; the contract path of DESIGN.md is :mod:`core.tensors`)
@@ -23,6 +24,7 @@ from core.pytorch_basics._containers import (
     KINDS,
     LAYERS,
     Break,
+    ChainCost,
     ContainerFacts,
     Dataset,
     LayerSpec,
@@ -31,6 +33,8 @@ from core.pytorch_basics._containers import (
     TrainingResult,
     TrainingRun,
     build_model,
+    chain_cost,
+    check_chain_budget,
     container_facts,
     hidden_layer,
     load_dataset,
@@ -49,6 +53,7 @@ from core.pytorch_basics._index_maps import (
     expand_map,
     expand_strides,
     operation_map,
+    output_elements,
     parse_sizes,
     predicted_layout,
     repeat_interleave_map,
@@ -64,6 +69,7 @@ __all__ = [
     "LAYERS",
     "OPERATIONS",
     "Break",
+    "ChainCost",
     "ContainerFacts",
     "Dataset",
     "LayerSpec",
@@ -73,6 +79,8 @@ __all__ = [
     "TrainingResult",
     "TrainingRun",
     "build_model",
+    "chain_cost",
+    "check_chain_budget",
     "container_facts",
     "contiguous_strides",
     "expand_map",
@@ -81,6 +89,7 @@ __all__ = [
     "load_dataset",
     "notes_sample_check",
     "operation_map",
+    "output_elements",
     "parse_layers",
     "parse_shape",
     "parse_sizes",

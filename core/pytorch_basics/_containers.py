@@ -29,6 +29,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core._validation import check_whole
+from core.budget import check_budget
 from core.datasets import DATASETS, standardized_split
 from core.torch_init import generator_from, seeded_module
 from core.training import run_steps
@@ -37,6 +39,8 @@ KINDS = ("list", "modulelist", "sequential", "moduledict")
 MAX_LAYERS = 12
 MAX_SIZE = 4096
 MAX_ELEMENTS = 1_000_000
+MAX_CHAIN_CHARS = 2_000  # a chain's text (12 layers of a few words each fit many times over)
+MAX_SHAPE_CHARS = 100
 
 
 # --- the four models --------------------------------------------------------------------------------------
@@ -296,7 +300,12 @@ def train_containers(
         raise ValueError(f"epochs must be a whole number from 1 to 1000, got {epochs!r}.")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and 0 < lr <= 10):
         raise ValueError(f"lr must be a number in (0, 10], got {lr!r}.")
+    check_whole("hidden", hidden, low=1, high=MAX_SIZE)
     data = load_dataset(dataset, seed=seed)
+    # five models (the four containers and the frozen reference), one full-batch step per epoch
+    n_in = int(data.x_train.shape[1])
+    parameters = n_in * hidden + hidden + hidden * data.classes + data.classes
+    check_budget("epochs", "step_parameters", (len(KINDS) + 1) * epochs * parameters)
     total = (len(KINDS) + 1) * epochs
     done = [0]
 
@@ -382,6 +391,10 @@ def parse_layers(text: str) -> list[LayerSpec]:
 
     Known layers: the keys of :data:`LAYERS`; sizes are whole numbers from 1 to 4096.
     """
+    if not isinstance(text, str):
+        raise ValueError(f"The chain must be text, got {type(text).__name__}.")
+    if len(text) > MAX_CHAIN_CHARS:
+        raise ValueError(f"The chain has {len(text):,} characters; at most {MAX_CHAIN_CHARS:,}.")
     parts = [p for line in text.replace("->", "\n").splitlines() for p in [line.strip().rstrip(",")] if p]
     if not parts:
         raise ValueError("Write at least one layer, for example Linear(64, 32).")
@@ -425,6 +438,8 @@ def parse_shape(
     text: str, *, name: str = "shape", max_dims: int = 4, max_size: int = MAX_SIZE
 ) -> tuple[int, ...]:
     """``"8, 64"`` -> ``(8, 64)``: 1 to ``max_dims`` whole numbers from 1 to ``max_size``."""
+    if not isinstance(text, str) or len(text) > MAX_SHAPE_CHARS:
+        raise ValueError(f"The {name} needs 1 to {max_dims} sizes separated by commas (a short text).")
     items = [s.strip() for s in text.replace("(", "").replace(")", "").replace("x", ",").split(",")]
     items = [s for s in items if s]
     if not 1 <= len(items) <= max_dims:
@@ -510,9 +525,65 @@ def predict_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int]) 
     return ShapeFlow(tuple(input_shape), shapes, None)
 
 
+@dataclass(frozen=True)
+class ChainCost:
+    """The work of running a chain on an input, predicted from the layers' shape rules (no torch).
+
+    ``largest``: elements of the largest tensor the forward pass holds (the input, every layer's output
+    up to the first break); ``parameters``: elements of all the layers' parameters (torch allocates them
+    all, even those after a break); ``multiply_adds``: a ``Linear`` on ``(*, in)`` costs
+    ``prod(*) * in * out``, every other layer about one per element of its input.
+    """
+
+    largest: int
+    parameters: int
+    multiply_adds: int
+
+
+def _layer_parameters(layer: LayerSpec) -> int:
+    if layer.name == "Linear":
+        in_f, out_f = (int(a) for a in layer.args)
+        return in_f * out_f + out_f  # weight and bias
+    if layer.name in ("LayerNorm", "BatchNorm1d"):
+        # weight and bias (BatchNorm1d also keeps running mean and variance)
+        return (4 if layer.name == "BatchNorm1d" else 2) * int(layer.args[0])
+    return 0
+
+
+def chain_cost(layers: Sequence[LayerSpec], input_shape: Sequence[int]) -> ChainCost:
+    """What :func:`torch_shape_flow` would allocate and compute, from :func:`predict_shape_flow`."""
+    flow = predict_shape_flow(layers, input_shape)
+    shape = tuple(int(s) for s in input_shape)
+    largest = math.prod(shape)
+    multiply_adds = 0
+    for layer, out in zip(layers, flow.shapes, strict=False):  # the layers that run
+        if layer.name == "Linear":
+            multiply_adds += math.prod(shape[:-1]) * int(layer.args[0]) * int(layer.args[1])
+        else:
+            multiply_adds += math.prod(shape)
+        largest = max(largest, math.prod(out))
+        shape = out
+    return ChainCost(largest, sum(_layer_parameters(layer) for layer in layers), multiply_adds)
+
+
+def check_chain_budget(layers: Sequence[LayerSpec], input_shape: Sequence[int]) -> ChainCost:
+    """Raise :class:`core.budget.OverBudget` (input ``chain``) when running the chain on the input would
+    hold a tensor, or parameters in all, over the elements limit, or cost more multiply-adds than the
+    limit; checked before torch allocates anything."""
+    cost = chain_cost(layers, input_shape)
+    check_budget("chain", "elements", cost.largest)
+    check_budget("chain", "elements", cost.parameters)
+    check_budget("chain", "multiply_adds", cost.multiply_adds)
+    return cost
+
+
 def torch_shape_flow(layers: Sequence[LayerSpec], input_shape: Sequence[int], *, seed: int = 0) -> ShapeFlow:
     """Run ``nn.Sequential(*layers)`` (eval mode, no grad) on zeros of ``input_shape``: the shape after
-    each layer from forward hooks, and if it fails, torch's own error text and the failing layer."""
+    each layer from forward hooks, and if it fails, torch's own error text and the failing layer.
+
+    The work is checked first (:func:`check_chain_budget`): an :class:`core.budget.OverBudget` before
+    torch allocates anything."""
+    check_chain_budget(layers, input_shape)
     model = seeded_module(lambda: nn.Sequential(*(layer.build() for layer in layers)), seed)
     model.eval()
     shapes: list[tuple[int, ...]] = []

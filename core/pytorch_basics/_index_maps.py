@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.budget import check_budget
+
 OPERATIONS = ("repeat", "repeat_interleave", "tile", "expand")
 
 
@@ -312,10 +314,37 @@ def expand_strides(shape: Sequence[int], sizes: Sequence[int]) -> tuple[int, ...
     return tuple(strides)
 
 
+def output_elements(
+    operation: str, shape: Sequence[int], sizes: Sequence[int], dim: int | None = None
+) -> int:
+    """The output's cells of ``operation``, from the shape and sizes alone (sizes that do not fit the
+    shape, which the map refuses, give an upper bound): checked against the budget before any map or
+    tensor is built."""
+    shape = _check_shape(shape)
+    if isinstance(sizes, (int, np.integer)) and not isinstance(sizes, bool):
+        sizes = (sizes,)
+    counts = [_as_int(s, f"sizes[{d}]", minimum=-1) for d, s in enumerate(sizes)]
+    numel = math.prod(shape)
+    if operation == "repeat_interleave":
+        # along dim (the flattened input when dim is None): one count for all, or one per index
+        length = numel if dim is None or not -len(shape) <= dim < len(shape) else shape[dim]
+        if len(counts) == length and length:
+            return numel // length * sum(max(c, 0) for c in counts)
+        return numel * max([0, *counts])
+    if operation == "expand":
+        padded = (1,) * max(len(counts) - len(shape), 0) + shape
+        return math.prod(p if s == -1 else s for p, s in zip(padded, counts, strict=False))
+    return numel * math.prod(max(s, 0) for s in counts)
+
+
 def operation_map(
     operation: str, shape: Sequence[int], sizes: Sequence[int], dim: int | None = None
 ) -> np.ndarray:
-    """The map of ``operation`` (one of :data:`OPERATIONS`); ``sizes`` are its sizes / reps / repeats."""
+    """The map of ``operation`` (one of :data:`OPERATIONS`); ``sizes`` are its sizes / reps / repeats.
+    An :class:`core.budget.OverBudget` (input ``sizes``) when the output would have more elements than
+    the server's limit."""
+    if operation in OPERATIONS:
+        check_budget("sizes", "elements", output_elements(operation, shape, sizes, dim))
     if operation == "repeat":
         return repeat_map(shape, sizes)
     if operation == "tile":
@@ -354,6 +383,7 @@ def torch_map(
     """The reference: torch's own ``operation`` applied to ``arange(numel).reshape(shape)``."""
     import torch
 
+    check_budget("sizes", "elements", output_elements(operation, shape, sizes, dim))
     shape = _check_shape(shape)
     x = torch.arange(math.prod(shape), dtype=torch.int64).reshape(shape)
     sizes = list(sizes) if not isinstance(sizes, (int, np.integer)) else [int(sizes)]
@@ -377,6 +407,7 @@ def torch_layout(
     """The same facts read from torch: strides, ``data_ptr``/storage sharing and the new storage's bytes."""
     import torch
 
+    check_budget("sizes", "elements", output_elements(operation, shape, sizes, dim))
     shape = _check_shape(shape)
     torch_dtype = getattr(torch, dtype)
     x = torch.zeros(shape, dtype=torch_dtype)

@@ -47,9 +47,12 @@ from ui.attention._charts import (
     step_weights_chart,
 )
 from ui.attention._live import (
+    DATE_STEPS,
     HELDOUT_SUBSET,
     LONG_KINDS,
+    LONG_STEPS,
     LONG_VARIANTS,
+    RETRAIN_SEEDS,
     Retrained,
     attention_parameters,
     date_task,
@@ -64,6 +67,7 @@ from ui.attention._live import (
     shipped_model,
     shipped_results,
     subset_accuracy,
+    whole_in,
 )
 from ui.compute import Describe
 from ui.format import fmt_fixed, fmt_pct
@@ -78,6 +82,13 @@ TRAINED_WINDOW = ModelConfig("local-m").window
 DATE_PLAN_STEPS = DATE_PLAN.steps  # the shipped date models' training steps
 HARD_MODES = ((None, "soft"), ("argmax", "argmax"), ("sample", "sample"))
 _PCT = 2  # the page's percentages: two decimals
+#: the inputs' bounds (the widgets' ranges; links and core's doors use them too)
+MAX_TEXT = 200  # characters of a typed date (core reads at most MAX_DATE_INPUT after normalising)
+MAX_VECTOR_TEXT = 200  # the playground's query
+MAX_KEYS_TEXT = 600  # the playground's keys
+MAX_WINDOW = 12  # local attention's half-width D on the page
+MAX_SEED = 9999
+LONG_DEMO_LENGTHS = (5, 60)
 
 Chart = alt.TopLevelMixin
 
@@ -297,6 +308,8 @@ class LongDemo:
 
 
 def long_demo(kind: str, length: int, seed: int) -> LongDemo:
+    if kind not in LONG_KINDS or not (whole_in(length, *LONG_DEMO_LENGTHS) and whole_in(seed, 0, MAX_SEED)):
+        raise ValueError(f"kind must be one of {LONG_KINDS}, length a whole number in {LONG_DEMO_LENGTHS}.")
     digits = "".join(map(str, np.random.default_rng(int(seed)).integers(0, 10, int(length))))
     target = long_task(kind).target(digits)
     code = f"{t(f'{NS}.long_input')}: {digits}\n{t(f'{NS}.long_target')}: {target}"
@@ -422,6 +435,8 @@ class LocalView:
 
 
 def local_view(local_variant: str, entry: InputView, window: int) -> LocalView:
+    if not whole_in(window, 1, MAX_WINDOW):
+        raise ValueError(f"window must be a whole number from 1 to {MAX_WINDOW}, got {window!r}.")
     expl = explain_shipped("dates", local_variant, entry.text, window=int(window))
     shipped = shipped_results()["dates"][local_variant]
     n = len(entry.text)
@@ -506,16 +521,25 @@ def retrain_spec_matches(variant: str) -> bool:
 __all__ = [
     "DATE_FORMATS",
     "DATE_PLAN_STEPS",
+    "DATE_STEPS",
     "DEFAULT_DATE",
     "DEFAULT_TEXT",
     "FIRST_DATE",
     "HELDOUT_SUBSET",
     "LAST_DATE",
     "LOCAL_VARIANTS",
+    "LONG_DEMO_LENGTHS",
     "LONG_KINDS",
+    "LONG_STEPS",
     "LONG_VARIANTS",
     "MAIN_VARIANTS",
+    "MAX_KEYS_TEXT",
+    "MAX_SEED",
+    "MAX_TEXT",
+    "MAX_VECTOR_TEXT",
+    "MAX_WINDOW",
     "PLAYGROUND_SCORES",
+    "RETRAIN_SEEDS",
     "TRAINED_WINDOW",
     "InputView",
     "all_models_frame",

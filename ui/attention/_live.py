@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from core.attention import (
     DATE_PLAN,
     LONG_LENGTHS,
@@ -33,6 +35,10 @@ from ui.compute import Describe, is_stored, shared
 
 LONG_KINDS = ("reverse", "copy")
 LONG_VARIANTS = ("none", "bahdanau", "luong-general")
+#: the retraining widgets' ranges (low, high): steps, and the date models' seed; checked at the doors below
+DATE_STEPS = (20, 600)
+LONG_STEPS = (50, 800)
+RETRAIN_SEEDS = (0, 999)
 HELDOUT_SUBSET = 500  # held-out dates the page evaluates live (the full set is in the shipped results)
 
 #: a model retrained on the page: (variant, steps, seed)
@@ -97,6 +103,11 @@ def attention_parameters() -> tuple[int, int, int]:
     return shared(_attention_parameters)
 
 
+def whole_in(value: object, low: int, high: int) -> bool:
+    """``value`` is a whole number (an int, not a bool) in ``[low, high]``."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and low <= value <= high
+
+
 # --- models retrained on the page -------------------------------------------------------------------------
 
 
@@ -119,6 +130,8 @@ def _retrain_date(variant: str, steps: int, seed: int, progress: Progress | None
 def retrain_date(variant: str, steps: int, seed: int, describe: Describe | None = None) -> dict:
     """A date model retrained from ``seed`` for ``steps`` steps: model, held-out subset accuracy, CPU
     seconds and losses (trained once for all visitors; read-only)."""
+    if not (whole_in(steps, *DATE_STEPS) and whole_in(seed, *RETRAIN_SEEDS)):
+        raise ValueError(f"steps must be a whole number in {DATE_STEPS} and seed in {RETRAIN_SEEDS}.")
     return shared(_retrain_date, variant, int(steps), int(seed), describe=describe)
 
 
@@ -157,6 +170,8 @@ def _retrain_long(kind: str, steps: int, progress: Progress | None = None) -> di
 
 def retrain_long(kind: str, steps: int, describe: Describe | None = None) -> dict:
     """The long-input models retrained on the page (once for all visitors; read-only)."""
+    if kind not in LONG_KINDS or not whole_in(steps, *LONG_STEPS):
+        raise ValueError(f"kind must be one of {LONG_KINDS} and steps a whole number in {LONG_STEPS}.")
     return shared(_retrain_long, kind, int(steps), describe=describe)
 
 
