@@ -157,13 +157,12 @@ def train_cell(
     check_whole("seed", seed, low=0)
     check_whole("epochs", config.epochs, low=0)
     x_tr, y_tr, x_te, y_te = data if data is not None else digits_split(config.test_fraction)
-    # steps x parameters before any of the training (the steps as counted below)
-    steps = _steps_per_epoch(len(x_tr), batch_size) * config.epochs
-    parameters = sum(p.numel() for p in build_model(norm).parameters())
-    check_budget("epochs", "step_parameters", steps * parameters)
     start = time.thread_time()
     # the weights torch.manual_seed(seed) gave, from a generator of this call's own
     model = seeded_module(lambda: build_model(norm), seed)
+    # steps x parameters before any of the training (the steps as counted below)
+    steps = _steps_per_epoch(len(x_tr), batch_size) * config.epochs
+    check_budget("epochs", "step_parameters", steps * sum(p.numel() for p in model.parameters()))
     opt = torch.optim.SGD(
         model.parameters(),
         lr=config.lr(batch_size),
