@@ -139,3 +139,36 @@ def test_number_formats():
     assert fmt_fixed(0.5) == "0.5000" and fmt_fixed(float("inf")) == "—"
     assert fmt_pct(0.1234) == "12.3%" and fmt_pct(0.1234, 2) == "12.34%"
     assert round_up(0.01234) == pytest.approx(0.013) and round_up(0.012) == pytest.approx(0.012)
+
+
+_EVENTS: list[str] = []
+
+
+def _second(name: str) -> str:
+    _EVENTS.append(f"{name} started")
+    return name
+
+
+def test_a_visitor_has_one_job_in_the_pool_at_a_time():
+    # the visitor's last job still runs (their script was rerun mid-training): their next computation
+    # waits for it before it is submitted, so reruns cannot queue unbounded work
+    import streamlit as st
+
+    from ui import compute
+
+    release, events = threading.Event(), _EVENTS
+    events.clear()
+
+    def first(progress: Progress) -> str:
+        release.wait(10)
+        events.append("first done")
+        return "first"
+
+    st.session_state[compute._LAST_JOB] = compute._results().job(("test", "first"), first)
+    caller = threading.Thread(target=lambda: events.append(compute.shared(_second, "second")))
+    caller.start()
+    time.sleep(0.3)
+    assert events == []  # not submitted while the first one runs
+    release.set()
+    caller.join(10)
+    assert events == ["first done", "second started", "second"]

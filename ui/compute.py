@@ -32,10 +32,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import streamlit as st
+
+from ui.i18n import t
 
 T = TypeVar("T")
 
@@ -263,7 +266,12 @@ def shared(
             return function(*args, **kwargs)
         return function(*args, **kwargs, progress=progress.report)
 
+    in_worker = getattr(_IN_WORKER, "active", False)
+    if not in_worker:
+        _wait_for_this_visitors_last_job()
     future = store.job(key, compute)
+    if not in_worker and not future.done():
+        st.session_state[_LAST_JOB] = future
     if describe is None or future.done():
         return future.result()
     job_progress = store.progress_of(key)
@@ -275,6 +283,21 @@ def shared(
         time.sleep(_POLL_SECONDS)
     bar.empty()
     return future.result()
+
+
+_LAST_JOB = "_compute_last_job"  # session-state key: the future of this visitor's last job
+
+
+def _wait_for_this_visitors_last_job() -> None:
+    """One job in the pool per visitor: a visitor who asks for another computation while their last one
+    still runs (a new seed clicked mid-training, a slider moved again) waits for it first. Their
+    earlier job is not stopped (others may wait for it too), so without this one visitor's reruns could
+    queue unbounded work in front of everyone else."""
+    last = st.session_state.get(_LAST_JOB)
+    if last is None or last.done():
+        return
+    with st.spinner(t("common.waiting_last_job")):
+        futures.wait([last])
 
 
 def is_stored(function: Callable[..., Any], /, *args: Hashable, **kwargs: Hashable) -> bool:
