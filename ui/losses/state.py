@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from core import losses as L
@@ -51,6 +53,34 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: the longest text each cross-entropy box takes (its widget's max_chars, and a link's bound)
+MAX_CHARS = {"ls_ce_logits": 2000, "ls_ce_target": 500, "ls_ce_weight": 500}
+
+
+_TOKENS = re.compile(r"[,\s;]+")
+WHOLE_ITEM = re.compile(r"[+-]?\d{1,4}")  # a class index or ignore_index (within +-1000)
+
+
+def _numbers_text(text: str, limit: int, *, whole: bool = False, non_negative: bool = False) -> bool:
+    """A link's text for a cross-entropy box: short, and every item a finite number (``whole``: written
+    as a whole number of at most 4 digits; ``non_negative``: >= 0). The batch's shape is checked when it
+    is read, with a sentence."""
+    if len(text) > limit:
+        return False
+    for item in (s for s in _TOKENS.split(text.strip()) if s):
+        if whole:
+            if not WHOLE_ITEM.fullmatch(item):
+                return False
+            continue
+        try:
+            value = float(item)
+        except ValueError:
+            return False
+        if not math.isfinite(value) or (non_negative and value < 0):
+            return False
+    return True
+
+
 def _bool(raw: str) -> bool:
     if raw not in ("True", "False"):
         raise ValueError(raw)
@@ -64,12 +94,12 @@ _VALID = {
     "ls_outliers": (int, lambda v: 0 <= v <= 30),
     "ls_svm_lam": (float, lambda v: v in SVM_LAMBDAS),
     "ls_reg_outliers": (int, lambda v: 0 <= v <= 15),
-    "ls_ce_logits": (str, lambda v: len(v) <= 2000),
-    "ls_ce_target": (str, lambda v: len(v) <= 500),
+    "ls_ce_logits": (str, lambda v: _numbers_text(v, MAX_CHARS["ls_ce_logits"])),
+    "ls_ce_target": (str, lambda v: _numbers_text(v, MAX_CHARS["ls_ce_target"], whole=True)),
     "ls_ce_reduction": (str, lambda v: v in ("mean", "sum", "none")),
     "ls_ce_smoothing": (float, lambda v: 0.0 <= v <= 1.0),
     "ls_ce_ignore": (int, lambda v: -1000 <= v <= 1000),
-    "ls_ce_weight": (str, lambda v: len(v) <= 500),
+    "ls_ce_weight": (str, lambda v: _numbers_text(v, MAX_CHARS["ls_ce_weight"], non_negative=True)),
     "ls_scale": (int, lambda v: v in SCALES),
     "ls_epochs": (int, lambda v: 1 <= v <= 200),
     **{f"ls_show_{name}": (_bool, lambda v: isinstance(v, bool)) for name in MARGIN_NAMES},
