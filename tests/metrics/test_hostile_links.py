@@ -60,3 +60,9 @@ def test_a_glob_with_too_many_globstars_gets_the_sentence(folder, lang):
     assert strings["metrics.files_pattern_globstars"].format(most=MAX_GLOBSTARS) in at.error[0].value
     at.text_input(key="metrics_files").input("a.csv").run()
     assert_clean(at)
+
+
+def test_a_linked_mapping_the_files_do_not_have_is_ignored_with_a_note(folder):
+    at = open_page(PAGE, "en", metrics_source="files", metrics_files="a.csv", metrics_label="<b>nope</b>")
+    assert _note("en", "metrics_label") in [toast.value for toast in at.toast]
+    assert_clean(at)
