@@ -213,7 +213,7 @@ def draw_model() -> None:
         with st.spinner(tr("model_spinner")):
             model = w.model_view(model_specs, epochs, batch_size)
     except ValueError as error:
-        return error_box(error)
+        return error_box(error, label=tr("epochs"))
     if model.diverged:
         st.warning(model.diverged, icon=":material/trending_up:")
     show_chart(*model.losses, key="opt_model")

@@ -761,6 +761,8 @@ def logistic_regression(
     # the work asked for, before any of it: every optimizer's d + 1 parameters updated at every step
     steps_per_epoch = max(1, int(np.ceil(n / batch_size)))
     check_budget("epochs", "step_parameters", epochs * steps_per_epoch * len(specs) * (d + 1))
+    if check_with_torch:  # torch.optim replays every step: its per-step cost, not the parameters, counts
+        check_budget("epochs", "optimizer_steps", epochs * steps_per_epoch * len(specs))
     rng = np.random.default_rng(seed)
     batches = [
         np.array_split(perm, max(1, int(np.ceil(n / batch_size))))

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from core.budget import LIMITS, OverBudget
 from core.optimizers import RunSpec, logistic_regression
 from core.optimizers._batched import BatchedOptimizers
-from tests.apptest import assert_clean, open_page
+from tests.apptest import APP, assert_clean, open_page
 from ui.optimizers.state import EXPERIMENT_INPUTS, MAX_LR, WIDGETS, ignored_text
 
 PAGE = "app_pages/optimizers.py"
@@ -72,3 +73,34 @@ def test_the_model_is_checked_against_the_budget_before_it_trains():
     # brute force: the steps the training would take (398 training rows, one a batch) x 31 parameters
     assert info.value.amount == 10**8 * 398 * 31
     assert info.value.quantity == "step_parameters"
+
+
+def test_the_torch_replay_of_the_model_is_checked_against_its_steps():
+    specs = [RunSpec(name, {"lr": 0.01}) for name in ("SGD", "Adam", "AdamW")]
+    with pytest.raises(OverBudget) as info:
+        logistic_regression(specs, epochs=100, batch_size=8)
+    # brute force: 398 training rows in batches of 8 (50 a epoch), 100 epochs, 3 optimizers
+    assert info.value.amount == 100 * 50 * 3 and info.value.quantity == "optimizer_steps"
+    assert 30 * 50 * 7 <= LIMITS["optimizer_steps"]  # a learner's batch of 8 for 30 epochs, every optimizer
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_largest_model_says_it_is_over_budget_and_the_page_stays_usable(lang):
+    from ui.i18n import load_strings
+
+    strings = load_strings(lang)
+    every = "SGD,Adagrad,Adadelta,RMSprop,Adam,NAdam,AdamW"
+    link = {"steps": "50", "opt": every, "xp": "model_epochs:100;model_batch:8"}
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(PAGE)
+    for key, value in link.items():
+        at.query_params[key] = value
+    at.run()
+    assert_clean(at, errors=1)
+    assert strings["common.quantity_optimizer_steps"] in at.error[0].value
+    assert strings["optimizers.epochs"] in at.error[0].value
+    assert at.header[-1].value == strings["optimizers.model_title"]  # the section's heading, then the box
+    at.slider(key="model_epochs").set_value(20).run()
+    assert_clean(at)
