@@ -150,9 +150,13 @@ def cross_entropy_section() -> None:
     st.header(tr("ce_title"))
     st.markdown(tr("ce_intro"))
     c1, c2 = st.columns([3, 2])
-    logits_text = c1.text_area(tr("ce_logits"), key="ls_ce_logits", height=140)
-    target_text = c2.text_input(tr("ce_target"), key="ls_ce_target")
-    weight_text = c2.text_input(tr("ce_weight"), key="ls_ce_weight", placeholder="1, 1, 1")
+    logits_text = c1.text_area(
+        tr("ce_logits"), key="ls_ce_logits", height=140, max_chars=w.MAX_CHARS["ls_ce_logits"]
+    )
+    target_text = c2.text_input(tr("ce_target"), key="ls_ce_target", max_chars=w.MAX_CHARS["ls_ce_target"])
+    weight_text = c2.text_input(
+        tr("ce_weight"), key="ls_ce_weight", placeholder="1, 1, 1", max_chars=w.MAX_CHARS["ls_ce_weight"]
+    )
     c1, c2, c3 = st.columns(3)
     reduction = c1.selectbox("reduction", ["mean", "sum", "none"], key="ls_ce_reduction")
     smoothing = float(c2.slider("label_smoothing", 0.0, 1.0, step=0.05, key="ls_ce_smoothing"))

@@ -75,10 +75,11 @@ def upload_section(incoming: dict | None) -> tuple[views.KeptSource | None, src.
 def files_section(folder) -> src.Source | None:
     st.caption(tr("files_intro", folder=str(folder)))
     f1, f2 = st.columns([3, 1])
-    seed_from_url("metrics_files", "")
+    seed_from_url("metrics_files", "", str, src.pattern_usable)
     pattern = f1.text_input(
         tr("files_pattern"),
         key="metrics_files",
+        max_chars=src.MAX_PATTERN_CHARS,
         placeholder="scores/part-*.parquet",
         help=tr("files_pattern_help"),
     ).strip()

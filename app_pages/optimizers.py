@@ -19,7 +19,7 @@ tr = translator("optimizers")
 
 ignored = w.restore_state()
 if ignored:
-    st.warning(tr("url_ignored", items=", ".join(ignored)))
+    st.warning(tr("url_ignored", items=w.ignored_text(ignored)))
 
 # --- the view's main controls ----------------------------------------------------------------------------
 c1, c2 = st.columns([1, 3])
@@ -93,7 +93,10 @@ def draw_runs() -> None:
 
 
 if specs:
-    draw_runs()
+    try:
+        draw_runs()
+    except ValueError as error:  # over the server's budget (the widgets' bounds keep a learner below it)
+        error_box(error, label=tr("steps"))
 else:
     st.info(tr("choose_one"))
 
@@ -210,7 +213,9 @@ def draw_model() -> None:
         with st.spinner(tr("model_spinner")):
             model = w.model_view(model_specs, epochs, batch_size)
     except ValueError as error:
-        return error_box(error)
+        return error_box(error, label=tr("epochs"))
+    if model.diverged:
+        st.warning(model.diverged, icon=":material/trending_up:")
     show_chart(*model.losses, key="opt_model")
     st.dataframe(model.table, hide_index=True, width="stretch")
     st.caption(model.reference)

@@ -24,6 +24,10 @@ LIMITS: dict[str, float] = {
     "step_parameters": 5_000_000_000,
     # rows x score columns of one evaluation
     "row_models": 500_000_000,
+    # optimizer steps of one training replayed step by step in torch.optim (the optimizers page's model:
+    # ~0.25 ms a step whatever the parameters, so steps x parameters does not bound its time): 12,000 is
+    # about 3.5 s; a learner's batch of 8 for 30 epochs with all seven optimizers is 10,500
+    "optimizer_steps": 12_000,
 }
 
 

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from core._validation import check_whole
+from core.budget import check_budget
 from core.optimizers._algorithms import OPTIMIZERS
 
 __all__ = ["BatchedOptimizers", "RunSpec", "full_hyperparameters"]
@@ -106,6 +107,9 @@ class BatchedOptimizers:
         if len(specs) != x.shape[0]:
             raise ValueError(f"Got {len(specs)} optimizer specs for {x.shape[0]} rows of x.")
         check_whole("max_steps", max_steps, low=1)
+        # the work asked for, before any of it: every run's every coordinate updated at every step
+        check_budget("steps", "step_parameters", max_steps * x.size)
+        check_budget("steps", "elements", max_steps * x.size)  # the paths kept: (steps, runs, dim)
         self.x = x
         self.specs = list(specs)
         self.hyper = [full_hyperparameters(s.optimizer, s.hyperparameters) for s in self.specs]

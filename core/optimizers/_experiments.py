@@ -28,6 +28,7 @@ import torch
 from scipy.optimize import minimize
 
 from core._validation import check_number, check_whole
+from core.budget import check_budget
 from core.datasets import load as load_dataset
 from core.datasets import stratified_split
 from core.optimizers._algorithms import OPTIMIZERS, Adam
@@ -506,6 +507,7 @@ def adam_counterexample(c: float = 3.0, lr: float = 0.02, steps: int = 1500) -> 
         raise ValueError(f"C must be a number above 2 (then x = -1 is the best point), got {c}.")
     check_number("lr", lr, low=0.0, low_open=True)
     check_whole("steps", steps, low=1)
+    check_budget("steps", "elements", steps)  # the path kept, one coordinate a step
     betas = (0.0, 1.0 / (1.0 + c * c))
     grad = counterexample_gradient(c)
     paths, regrets, diffs = [], [], []
@@ -574,6 +576,7 @@ def weight_decay_forms(
     if not (np.isfinite(weight_decay) and weight_decay > 0):
         raise ValueError(f"weight_decay must be a positive number, got {weight_decay}.")
     check_whole("steps", steps, low=1)
+    check_budget("steps", "elements", 3 * 2 * steps)  # three paths kept, two coordinates a step
     specs = [
         RunSpec("Adam", {"lr": lr, "weight_decay": weight_decay}),
         RunSpec("AdamW", {"lr": lr, "weight_decay": weight_decay}),
@@ -755,6 +758,11 @@ def logistic_regression(
 
     x_train, x_test, y_train, y_test = _load_breast_cancer(seed)
     n, d = x_train.shape
+    # the work asked for, before any of it: every optimizer's d + 1 parameters updated at every step
+    steps_per_epoch = max(1, int(np.ceil(n / batch_size)))
+    check_budget("epochs", "step_parameters", epochs * steps_per_epoch * len(specs) * (d + 1))
+    if check_with_torch:  # torch.optim replays every step: its per-step cost, not the parameters, counts
+        check_budget("epochs", "optimizer_steps", epochs * steps_per_epoch * len(specs))
     rng = np.random.default_rng(seed)
     batches = [
         np.array_split(perm, max(1, int(np.ceil(n / batch_size))))

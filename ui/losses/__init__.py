@@ -3,7 +3,7 @@ shared by every visitor (:mod:`.live`), its charts (:mod:`.charts`), and the vie
 per section (:mod:`.views`, and :mod:`.batch` for the editable cross-entropy batch)."""
 
 from ui.losses.batch import CrossEntropyView, cross_entropy_view, overflow_view
-from ui.losses.state import FIT_LAMBDA, MARGIN_RANGE, SCALES, SVM_LAMBDAS, seed_state, write_url
+from ui.losses.state import FIT_LAMBDA, MARGIN_RANGE, MAX_CHARS, SCALES, SVM_LAMBDAS, seed_state, write_url
 from ui.losses.views import (
     bce_view,
     curve_labels,
@@ -20,6 +20,7 @@ from ui.losses.views import (
 __all__ = [
     "FIT_LAMBDA",
     "MARGIN_RANGE",
+    "MAX_CHARS",
     "SCALES",
     "SVM_LAMBDAS",
     "CrossEntropyView",

@@ -16,7 +16,7 @@ import pandas as pd
 from core import losses as L
 from ui.format import fmt
 from ui.i18n import t
-from ui.losses.state import NS
+from ui.losses.state import NS, WHOLE_ITEM
 from ui.losses.views import Check, row_text
 
 # --------------------------------------------------------------------------------------------------
@@ -47,16 +47,22 @@ def parse_logits(text: str) -> np.ndarray:
     logits = np.array(rows)
     if logits.shape[1] < 2 or logits.shape[0] > 20 or logits.shape[1] > 10:
         raise ValueError(t(f"{NS}.parse_size", n=logits.shape[0], c=logits.shape[1]))
-    if np.isnan(logits).any():
+    if not np.isfinite(logits).all():  # NaN, inf, or a number past float64 ("9" * 400)
         raise ValueError(t(f"{NS}.parse_nan"))
     return logits
 
 
-def parse_targets(text: str, n: int) -> np.ndarray:
-    values = parse_numbers(text, t(f"{NS}.what_targets"))
-    if len(values) != n or any(v != int(v) for v in values if math.isfinite(v)):
-        raise ValueError(t(f"{NS}.parse_targets", n=n, got=len(values)))
-    return np.array([int(v) for v in values])
+def parse_targets(text: str, n: int, c: int, ignore_index: int) -> np.ndarray:
+    """One class index per row: a whole number written as one (``2``, not ``2.0``, ``1e30`` or ``inf``),
+    0..c-1 or ``ignore_index``, checked on the text before any conversion (``int(inf)`` is never
+    reached)."""
+    items = [s for s in _SPLIT.split(text.strip()) if s]
+    for item in items:
+        if not WHOLE_ITEM.fullmatch(item) or (int(item) not in range(c) and int(item) != ignore_index):
+            raise ValueError(t(f"{NS}.parse_target_item", item=item[:20], top=c - 1, ignore=ignore_index))
+    if len(items) != n:
+        raise ValueError(t(f"{NS}.parse_targets", n=n, got=len(items)))
+    return np.array([int(item) for item in items], dtype=np.int64)
 
 
 def parse_weight(text: str, c: int) -> np.ndarray | None:
@@ -107,7 +113,7 @@ def cross_entropy_view(
 ) -> CrossEntropyView:
     """The typed batch taken apart and checked against torch; ValueError (one sentence) for bad input."""
     logits = parse_logits(logits_text)
-    target = parse_targets(target_text, logits.shape[0])
+    target = parse_targets(target_text, logits.shape[0], logits.shape[1], ignore_index)
     weight = parse_weight(weight_text, logits.shape[1])
     result = L.cross_entropy(logits, target, reduction, weight, ignore_index, smoothing)
     # the examples whose target is a class (the others are ignored or refused)

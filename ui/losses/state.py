@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core import losses as L
@@ -51,6 +52,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: the longest text each cross-entropy box takes (its widget's max_chars, and a link's bound)
+MAX_CHARS = {"ls_ce_logits": 2000, "ls_ce_target": 500, "ls_ce_weight": 500}
+
+
+WHOLE_ITEM = re.compile(r"[+-]?\d{1,4}")  # a class index or ignore_index (within +-1000)
+
+
 def _bool(raw: str) -> bool:
     if raw not in ("True", "False"):
         raise ValueError(raw)
@@ -64,12 +72,14 @@ _VALID = {
     "ls_outliers": (int, lambda v: 0 <= v <= 30),
     "ls_svm_lam": (float, lambda v: v in SVM_LAMBDAS),
     "ls_reg_outliers": (int, lambda v: 0 <= v <= 15),
-    "ls_ce_logits": (str, lambda v: len(v) <= 2000),
-    "ls_ce_target": (str, lambda v: len(v) <= 500),
+    # a link's batch is taken as typed text (bounded like its box): the section reads it strictly and says
+    # what is wrong with it in one sentence, as it does for what a visitor types
+    "ls_ce_logits": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_logits"]),
+    "ls_ce_target": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_target"]),
     "ls_ce_reduction": (str, lambda v: v in ("mean", "sum", "none")),
     "ls_ce_smoothing": (float, lambda v: 0.0 <= v <= 1.0),
     "ls_ce_ignore": (int, lambda v: -1000 <= v <= 1000),
-    "ls_ce_weight": (str, lambda v: len(v) <= 500),
+    "ls_ce_weight": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_weight"]),
     "ls_scale": (int, lambda v: v in SCALES),
     "ls_epochs": (int, lambda v: 1 <= v <= 200),
     **{f"ls_show_{name}": (_bool, lambda v: isinstance(v, bool)) for name in MARGIN_NAMES},

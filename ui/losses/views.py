@@ -24,7 +24,13 @@ from ui.i18n import t
 from ui.losses import charts, live
 from ui.losses.state import MARGIN_NAMES, METRICS_KEY, METRICS_PAGE, NS, loss_label
 
-SVM_TOLERANCE = 1e-2  # relative gap of the structural risk: subgradient descent converges slowly
+#: the SVM checks' bound on (J_ours - J_SVC) / J_SVC, the structural risk's relative gap to SVC at the
+#: tests' tolerance (ui.losses.live.SVC_TOL). Measured over the page's whole range (label noise 0 to 0.4
+#: by 0.05, 0 to 30 outliers, every lambda of the slider: 2,232 fits, and the fits section's 279 at
+#: lambda = 0.01): the worst is 6.5e-4 at lambda = 1e-3 (noise 0.4, 17 outliers: subgradient descent
+#: converges like 1/(lambda T), and T stops at 5,000 steps there); every lambda >= 3e-3 is within 2.1e-5.
+#: Where SVC stops at its iteration cap it is within 5.3e-5 of ours from above (a negative gap).
+SVM_TOLERANCE = 1e-3
 
 
 class Check(NamedTuple):

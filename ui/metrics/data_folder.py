@@ -70,6 +70,22 @@ def mapping_from_url(guess: Any) -> tuple[str, tuple[str, ...], str | None, str 
     params = st.query_params
     if not any(key in params for key in MAPPING_PARAMS):
         return None
+    mapping = _linked_mapping(params, guess)
+    given = tuple((key, tuple(params.get_all(key))) for key in MAPPING_PARAMS)
+    refused = mapping is None or params.get("metrics_drop_invalid", "1") not in ("0", "1")
+    if refused and st.session_state.get("metrics_mapping_link_noted") != given:
+        from ui.state import link_value_ignored
+
+        st.session_state["metrics_mapping_link_noted"] = given  # said once, not on every rerun
+        for key in MAPPING_PARAMS:  # a link's mapping the files cannot take is not used: a note says so
+            if key in params:
+                link_value_ignored(key)
+    return mapping
+
+
+def _linked_mapping(
+    params: Any, guess: Any
+) -> tuple[str, tuple[str, ...], str | None, str | None, bool] | None:
     columns = guess.columns
     label = params.get("metrics_label", guess.label)
     scores = tuple(params.get_all("metrics_scores")) or tuple(guess.scores)

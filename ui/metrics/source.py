@@ -157,8 +157,24 @@ def upload_source() -> tuple[KeptSource | None, Source | None]:
     return None, Source("upload", f"upload:{pending[0]}", pending[1])
 
 
+#: a path or glob typed or linked for the files on the server: its length, and how many ``**`` it may have
+#: (each ``**`` walks every folder below it again: three of them on a deep folder are minutes of globbing)
+MAX_PATTERN_CHARS = 500
+MAX_GLOBSTARS = 2
+
+
+def pattern_usable(pattern: str) -> bool:
+    """A link's path or glob the page takes (else it is ignored with a note)."""
+    return isinstance(pattern, str) and len(pattern) <= MAX_PATTERN_CHARS and "\0" not in pattern
+
+
 def files_source(folder: Path, pattern: str, rounding: str) -> Source:
-    """The files ``pattern`` matches in ``folder`` now. Raises ValueError (ScoreFileError) or OSError."""
+    """The files ``pattern`` matches in ``folder`` now. Raises ValueError (ScoreFileError, or a pattern too
+    long or with too many ``**``, said in the page's language) or OSError."""
+    if not pattern_usable(pattern):
+        raise ValueError(translator("metrics")("files_pattern_too_long", most=MAX_PATTERN_CHARS))
+    if pattern.count("**") > MAX_GLOBSTARS:
+        raise ValueError(translator("metrics")("files_pattern_globstars", most=MAX_GLOBSTARS))
     paths = tuple(expand_sources(pattern, root=folder))
     source_id = f"files:{files_id(paths)}"  # these files as they are now (size, modification time)
     size = human_size(total_size(paths))

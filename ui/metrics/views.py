@@ -54,7 +54,7 @@ from ui.metrics.kept import (  # noqa: F401  (CALIBRATION_*: the calibration sec
     example_summary,
 )
 from ui.metrics.report import html_report
-from ui.state import session_memo
+from ui.state import link_value_ignored, session_memo
 
 NS = "metrics"
 NONE = "—"  # no weight column
@@ -176,6 +176,28 @@ def start_slider_afresh(r: Report) -> None:
     if st.session_state.get("metrics_threshold_bounds") != bounds:
         st.session_state.pop("metrics_threshold", None)
         st.session_state["metrics_threshold_bounds"] = bounds
+    check_threshold_link(r)
+
+
+def check_threshold_link(r: Report) -> None:
+    """A link's threshold (the slider is bound to ``?metrics_threshold=``) is used only if it is a finite
+    number within the slider's range; otherwise it is taken out of the link and a note says it was ignored
+    (Streamlit alone would silently start at the default). Looked at once a session: later the URL holds
+    the slider's own value, which a model with other scores may leave out of its new range."""
+    if st.session_state.get("metrics_threshold_link_checked"):
+        return
+    st.session_state["metrics_threshold_link_checked"] = True
+    raw = st.query_params.get("metrics_threshold")
+    if raw is None:
+        return
+    try:
+        value = float(raw) if len(raw) <= 40 else math.nan
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and r.low <= value <= r.high):
+        st.query_params.pop("metrics_threshold", None)
+        st.session_state.pop("metrics_threshold", None)
+        link_value_ignored("metrics_threshold")
 
 
 def threshold_bounds(kept: KeptSource) -> tuple[float, float]:

@@ -45,9 +45,14 @@ class Param:
     step: float = 0.01
 
 
-_LR = Param("lr", "float", 0.0, None, 1e-4)
-_EPS = Param("eps", "float", 0.0, None, 1e-8)
-_WD = Param("weight_decay", "float", 0.0, None, 1e-3)
+#: Every number a widget or a link sets is bounded above too: a link anyone writes could ask for
+#: lr=1e308, and a run from it is only overflow (the first step leaves float64). The bounds are far above
+#: what the page's surfaces and model use (learning rates up to 1, eps 1e-8 to 1e-6, decays below 1):
+#: at the bounds a run diverges, and the page says so ("diverged").
+MAX_LR = 100.0
+_LR = Param("lr", "float", 0.0, MAX_LR, 1e-4)
+_EPS = Param("eps", "float", 0.0, 1.0, 1e-8)
+_WD = Param("weight_decay", "float", 0.0, 100.0, 1e-3)
 _MAX = Param("maximize", "bool")
 _BETA1 = Param("beta1", "float", 0.0, 0.9999, 0.01)
 _BETA2 = Param("beta2", "float", 0.0, 0.99999, 0.001)
@@ -55,17 +60,17 @@ _BETA2 = Param("beta2", "float", 0.0, 0.99999, 0.001)
 WIDGETS: dict[str, list[Param]] = {
     "SGD": [
         _LR,
-        Param("momentum", "float", 0.0, None, 0.05),
-        Param("dampening", "float", None, None, 0.05),
+        Param("momentum", "float", 0.0, 1.0, 0.05),
+        Param("dampening", "float", -1.0, 1.0, 0.05),
         _WD,
         Param("nesterov", "bool"),
         _MAX,
     ],
     "Adagrad": [
         _LR,
-        Param("lr_decay", "float", 0.0, None, 1e-3),
+        Param("lr_decay", "float", 0.0, 100.0, 1e-3),
         _WD,
-        Param("initial_accumulator_value", "float"),
+        Param("initial_accumulator_value", "float", 0.0, 1e6),
         _EPS,
         _MAX,
     ],
@@ -75,7 +80,7 @@ WIDGETS: dict[str, list[Param]] = {
         Param("alpha", "float", 0.0, 1.0, 0.01),
         _EPS,
         _WD,
-        Param("momentum", "float", 0.0, None, 0.05),
+        Param("momentum", "float", 0.0, 1.0, 0.05),
         Param("centered", "bool"),
         _MAX,
     ],
@@ -95,7 +100,7 @@ WIDGETS: dict[str, list[Param]] = {
         _BETA2,
         _EPS,
         _WD,
-        Param("momentum_decay", "float", 0.0, None, 1e-3),
+        Param("momentum_decay", "float", 0.0, 1.0, 1e-3),
         Param("decoupled_weight_decay", "bool"),
         _MAX,
     ],
@@ -106,17 +111,17 @@ WIDGETS: dict[str, list[Param]] = {
 #: the comparisons' and the model section's own inputs (widget key -> kind and range), mirrored into the
 #: URL parameter ``xp`` when they differ from their defaults
 EXPERIMENT_INPUTS: dict[str, Param] = {
-    "mom_alpha": Param("mom_alpha", "float", 1e-6, None, 1e-3),
+    "mom_alpha": Param("mom_alpha", "float", 1e-6, MAX_LR, 1e-3),
     "mom_beta": Param("mom_beta", "float", 0.0, 0.999, 0.05),
     "ams_c": Param("ams_c", "float", 2.1, 50.0, 0.5),
     "ams_lr": Param("ams_lr", "float", 1e-4, 1.0, 0.005),
     "ams_steps": Param("ams_steps", "int", 10, 5000, 100),
-    "wd_lr": Param("wd_lr", "float", 1e-5, None, 0.005),
-    "wd_lambda": Param("wd_lambda", "float", 1e-4, None, 0.05),
+    "wd_lr": Param("wd_lr", "float", 1e-5, MAX_LR, 0.005),
+    "wd_lambda": Param("wd_lambda", "float", 1e-4, 100.0, 0.05),
     "wd_steps": Param("wd_steps", "int", 10, 10000, 500),
     "model_epochs": Param("model_epochs", "int", 1, 100, 1),
     "model_batch": Param("model_batch", "choice"),
-    **{f"model_lr_{n}": Param(f"model_lr_{n}", "float", 0.0, None, 1e-3) for n in MODEL_LEARNING_RATES},
+    **{f"model_lr_{n}": Param(f"model_lr_{n}", "float", 0.0, MAX_LR, 1e-3) for n in MODEL_LEARNING_RATES},
 }
 
 
@@ -152,10 +157,12 @@ def _parse_input(spec: Param, raw: str) -> float | int | bool:
             raise ValueError
         return raw == "1"
     if spec.kind == "choice":
-        value = int(raw)
+        value = int(raw[:40])
         if value not in MODEL_BATCH_SIZES:
             raise ValueError
         return value
+    if len(raw) > 40:  # no setting of the page is written longer (and int('9' * 400) is not finite)
+        raise ValueError
     value = int(raw) if spec.kind == "int" else float(raw)
     if (
         not math.isfinite(value)
@@ -243,15 +250,20 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
         value = default
         if name in params:
             try:
+                if (kind is int and not params[name].strip().isdecimal()) or len(params[name]) > 40:
+                    raise ValueError  # a count is written as one, and a number is short
                 value = kind(params[name])
                 if not math.isfinite(value) or (name in ("x0", "y0") and abs(value) > START_LIMIT):
                     raise ValueError
-            except ValueError:
+                if name == "steps" and not 1 <= value <= MAX_STEPS:
+                    raise ValueError
+            except (ValueError, OverflowError):
                 ignored.append(f"{name}={params[name]}")
                 value = default
         state[key] = value
-    state["opt_steps"] = int(min(max(state["opt_steps"], 1), MAX_STEPS))
     state["opt_fair"] = params.get("fair") == "1"
+    if params.get("fair", "0") not in ("0", "1"):
+        ignored.append(f"fair={params['fair']}")
     for name in NAMES:
         for p in WIDGETS[name]:
             state[widget_key(name, p.name)] = default_value(name, p.name, surface)
@@ -276,7 +288,10 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
     state["opt_t"] = state["opt_steps"]
     if "t" in params:
         try:
-            state["opt_t"] = int(min(max(int(params["t"]), 0), state["opt_steps"]))
+            shown = int(params["t"])
+            if not 0 <= shown <= state["opt_steps"]:
+                raise ValueError
+            state["opt_t"] = shown
         except ValueError:
             ignored.append(f"t={params['t']}")
     # the comparisons' and the model's own inputs
@@ -292,6 +307,14 @@ def state_from_url() -> tuple[dict[str, Any], list[str]]:
             continue
         state[key] = value
     return state, ignored
+
+
+def ignored_text(ignored: list[str], *, width: int = 40, most: int = 12) -> str:
+    """The link's ignored items as the page shows them: each as code (a link's text is anyone's: never
+    rendered as Markdown), cut to ``width`` characters, at most ``most`` of them."""
+    items = [item[:width].replace("`", "'") + ("…" if len(item) > width else "") for item in ignored]
+    shown = ", ".join(f"`{item}`" for item in dict.fromkeys(items[:most]))
+    return shown + (", …" if len(items) > most else "")
 
 
 _SAVED = "opt_saved_view"

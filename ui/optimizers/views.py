@@ -413,6 +413,11 @@ class ModelView:
     reference: str  # the caption: the reference loss and the number of steps
     check: Check
     nadam_note: bool
+    diverged: str | None = None  # the optimizers whose loss left float64, said in a sentence
+
+
+def _loss_text(value: float) -> str:
+    return fmt(value, 4) if np.isfinite(value) else t(f"{NS}.diverged")
 
 
 def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
@@ -433,15 +438,17 @@ def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
     table = pd.DataFrame(
         {
             t(f"{NS}.col_optimizer"): model.names,
-            t(f"{NS}.col_train"): [fmt(v, 4) for v in model.train_loss[:, -1]],
-            t(f"{NS}.col_test"): [fmt(v, 4) for v in model.test_loss[:, -1]],
+            t(f"{NS}.col_train"): [_loss_text(v) for v in model.train_loss[:, -1]],
+            t(f"{NS}.col_test"): [_loss_text(v) for v in model.test_loss[:, -1]],
             t(f"{NS}.col_accuracy"): [f"{100 * a:.1f}%" for a in model.test_accuracy],
         }
     )
     reference = t(f"{NS}.model_reference", loss=fmt(model.reference_train_loss, 4), steps=model.steps)
     model_names = ", ".join(check_name(n) for n in model.names)
     check = Check(f"torch.optim ({model_names})", model.torch_diff, TOLERANCE)
-    return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names)
+    gone = [name for r, name in enumerate(model.names) if not np.isfinite(model.train_loss[r]).all()]
+    diverged = t(f"{NS}.model_diverged", names=", ".join(gone)) if gone else None
+    return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names, diverged)
 
 
 def notes_items() -> list[tuple[str, str]]:
