@@ -2,7 +2,7 @@
 
 A public app's inputs (widgets and the URL, which anyone can write) are checked not only for their own
 size but for the work they imply: the elements of every intermediate tensor, the multiply-adds of a
-forward pass, training steps x parameters, rows x models. Each limit is far above what a learner meets
+forward pass, training steps x parameters. Each limit is far above what a learner meets
 on the pages (README lists them) and far below what would hold a core for minutes or take the memory of
 a small server (Community Cloud gives all visitors together about 1-3 GB).
 
@@ -22,8 +22,6 @@ LIMITS: dict[str, float] = {
     "multiply_adds": 2_000_000_000,
     # training steps x trainable parameters (one step of a small model costs a few x its parameters)
     "step_parameters": 5_000_000_000,
-    # rows x score columns of one evaluation
-    "row_models": 500_000_000,
     # optimizer steps of one training replayed step by step in torch.optim (the optimizers page's model:
     # ~0.25 ms a step whatever the parameters, so steps x parameters does not bound its time): 12,000 is
     # about 3.5 s; a learner's batch of 8 for 30 epochs with all seven optimizers is 10,500
