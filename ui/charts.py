@@ -7,6 +7,8 @@ reach the browser.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,6 +16,14 @@ import streamlit as st
 from ui.i18n import t
 
 MAX_BROWSER_POINTS = 2_000
+
+
+class Figure(NamedTuple):
+    """A chart and the table behind it (its CSV download), as a view hands it to a page:
+    ``show_chart(*figure, key=...)`` draws it."""
+
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame
 
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, *, key: str) -> None:

@@ -16,8 +16,9 @@ import pandas as pd
 from core import losses as L
 from ui.format import fmt
 from ui.i18n import t
+from ui.layout import Check
 from ui.losses.state import NS, WHOLE_ITEM
-from ui.losses.views import Check, row_text
+from ui.losses.views import row_text
 
 # --------------------------------------------------------------------------------------------------
 # Parsing the editable batch

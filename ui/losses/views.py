@@ -9,18 +9,19 @@ visitor's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import losses as L
 from core.scores import ScoreTable
+from ui.charts import Figure
 from ui.compute import shared
 from ui.format import fmt, fmt_pct
 from ui.i18n import t
+from ui.layout import Check
 from ui.losses import charts, live
 from ui.losses.state import MARGIN_NAMES, METRICS_KEY, METRICS_PAGE, NS, loss_label
 
@@ -31,21 +32,6 @@ from ui.losses.state import MARGIN_NAMES, METRICS_KEY, METRICS_PAGE, NS, loss_la
 #: converges like 1/(lambda T), and T stops at 5,000 steps there); every lambda >= 3e-3 is within 2.1e-5.
 #: Where SVC stops at its iteration cap it is within 5.3e-5 of ours from above (a negative gap).
 SVM_TOLERANCE = 1e-3
-
-
-class Check(NamedTuple):
-    """A live check against a reference library: ``reference_check(*check)`` draws it."""
-
-    label: str
-    diff: float
-    tolerance: float
-
-
-class Figure(NamedTuple):
-    """A chart and the table behind it (its CSV download): ``show_chart(*figure, key=...)`` draws it."""
-
-    chart: alt.TopLevelMixin
-    data: pd.DataFrame
 
 
 def row_text(values: np.ndarray, digits: int = 4) -> str:

@@ -9,38 +9,23 @@ significant digits unless a text says otherwise.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from core.optimizers import FRAMEWORK, SURFACES, RunSpec, decimate_indices, full_hyperparameters
-from ui.charts import MAX_BROWSER_POINTS
+from ui.charts import MAX_BROWSER_POINTS, Figure
 from ui.compute import shared
 from ui.format import fmt
 from ui.i18n import t
+from ui.layout import Check
 from ui.optimizers import charts, live
 from ui.optimizers.state import check_name, hyperparameters_of
 
 NS = "optimizers"
 TOLERANCE = 1e-10
 DIGITS = 3  # significant digits of the page's figures
-
-
-class Check(NamedTuple):
-    """A live check against a reference library: ``reference_check(*check)`` draws it."""
-
-    label: str
-    diff: float
-    tolerance: float
-
-
-class Figure(NamedTuple):
-    """A chart and the table behind it (its CSV download): ``show_chart(*figure, key=...)`` draws it."""
-
-    chart: alt.TopLevelMixin
-    data: pd.DataFrame
 
 
 def surface_latex(surface: str) -> str:
