@@ -60,18 +60,20 @@ HOME = {
     "Chinese": {"link": {"lang": "zh"}},
 }
 
-_BIG_LINEAR = "\n".join(["Linear(4096, 4096)"] * 12)  # 12 layers: the chain's limit (MAX_LAYERS)
+_WIDE_THEN_GELU = "\n".join(["Linear(4096, 4096)"] + ["GELU()"] * 11)  # 12 layers: the chain's limit
+_NARROW_THEN_GELU = "\n".join(["Linear(1, 20)", "LayerNorm(20)"] + ["GELU()"] * 10)
 PYTORCH_BASICS = {
-    "deepest chain on the largest input": {
-        "link": {"pb_chain": _BIG_LINEAR, "pb_chain_input": "244, 4096"},  # 999,424 elements (<= 1e6)
-    },
-    "widest output: Linear(1, 4096) on 1e6 elements": {
+    # refused since issue 20 (kept to show the refusal is cheap): 16.4 GB of output before
+    "refused: Linear(1, 4096) on 1e6 elements": {
         "link": {"pb_chain": "Linear(1, 4096)", "pb_chain_input": "61, 4, 4096, 1"},
     },
-    # just under core.budget's limits (multiply_adds 2e9 of a forward pass, elements 2e7 of the largest
-    # tensor): the worst a budget should still let through
-    "deepest chain under 2e9 multiply-adds (9 x 4096 input)": {
-        "link": {"pb_chain": _BIG_LINEAR, "pb_chain_input": "9, 4096"},  # 12 x 9 x 4096^2 = 1.8e9
+    # the worst the budget lets through (core.budget: 2e7 elements of any tensor and of all parameters
+    # together, 2e9 multiply-adds)
+    "widest accepted: Linear(4096, 4096) + 11 GELU on 118 x 4096": {
+        "link": {"pb_chain": _WIDE_THEN_GELU, "pb_chain_input": "118, 4096"},  # 1.98e9 multiply-adds
+    },
+    "longest accepted: Linear(1, 20), LayerNorm, 10 GELU on 1e6 elements": {
+        "link": {"pb_chain": _NARROW_THEN_GELU, "pb_chain_input": "1000, 1000, 1"},  # 2e7 elements
     },
     "widest output under 2e7 elements (2 x 2441 x 1 -> x 4096)": {
         "link": {"pb_chain": "Linear(1, 4096)", "pb_chain_input": "2, 2441, 1"},  # 19,996,672 elements
@@ -124,7 +126,11 @@ OPTIMIZERS = {
             "xp": "ams_steps:5000",
         },
     },
-    "model: 7 optimizers, 100 epochs, batch 8": {
+    # the model's replay is bounded by core.budget's optimizer_steps (12,000): 7 x 34 epochs x 50 batches
+    "model: 7 optimizers, 34 epochs, batch 8": {
+        "link": {"opt": _ALL_OPTIMIZERS, "xp": "model_epochs:34;model_batch:8"},
+    },
+    "refused: model with 7 optimizers, 100 epochs, batch 8": {
         "link": {"opt": _ALL_OPTIMIZERS, "xp": "model_epochs:100;model_batch:8"},
     },
     "all of it at once, on rastrigin": {
@@ -134,7 +140,7 @@ OPTIMIZERS = {
             "steps": "5000",
             "fair": "1",
             "form": "adamw",
-            "xp": "wd_steps:10000;model_epochs:100;model_batch:8",
+            "xp": "wd_steps:10000;model_epochs:34;model_batch:8",
         },
     },
 }
