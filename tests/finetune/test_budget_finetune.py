@@ -4,13 +4,12 @@ any training starts."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import core.finetune._training as training
 import ui.finetune as w
 from core.budget import LIMITS, OverBudget
 from core.finetune import TrainPlan, finetune_model, load_pretrained, target_task, train
-from tests.apptest import APP
+from tests.apptest import open_link
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +66,7 @@ def test_live_runs_refuse_values_no_widget_offers(args):
 
 def test_live_runs_over_budget_say_so_and_the_page_goes_on(monkeypatch):
     monkeypatch.setitem(LIMITS, "step_parameters", 1000)
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params["lang"] = "zh"
-    at.run()
-    at.switch_page("app_pages/finetune.py")
-    at.query_params["ft_live"] = "scratch"
-    at.run()
+    at = open_link("app_pages/finetune.py", "zh", ft_live="scratch")
     assert not at.exception
     assert len(at.error) == 1 and "`ft_live`" not in at.error[0].value
     assert "1,000" in at.error[0].value

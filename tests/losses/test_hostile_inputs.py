@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import losses as L
-from tests.apptest import APP, assert_clean, open_page
+from tests.apptest import assert_clean, open_link, open_page
 from ui.i18n import load_strings
 from ui.losses import batch, live
 from ui.losses.state import DEFAULTS
@@ -46,14 +45,7 @@ def test_a_target_out_of_the_classes_is_said_in_the_pages_language():
 @pytest.mark.parametrize("targets", ["inf, 1, 2, 2", "1e30, 1, 2, 2"])
 def test_a_link_with_hostile_targets_shows_the_sentence_and_the_page_stays_usable(lang, targets):
     strings = load_strings(lang)
-    link = {"ls_ce_target": targets}
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in link.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_link(PAGE, lang, ls_ce_target=targets)
     assert_clean(at, errors=1)  # used to be an OverflowError (inf) or astype(int64) of 1e30
     item = targets.split(",")[0]
     assert strings["losses.parse_target_item"].format(item=item, top=2, ignore=-100) in at.error[0].value

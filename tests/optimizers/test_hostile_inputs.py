@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core.budget import LIMITS, OverBudget
 from core.optimizers import RunSpec, logistic_regression
 from core.optimizers._batched import BatchedOptimizers
-from tests.apptest import APP, assert_clean, open_page
+from tests.apptest import assert_clean, open_link, open_page
 from ui.optimizers.state import EXPERIMENT_INPUTS, MAX_LR, WIDGETS, ignored_text
 
 PAGE = "app_pages/optimizers.py"
@@ -90,14 +89,7 @@ def test_the_largest_model_says_it_is_over_budget_and_the_page_stays_usable(lang
 
     strings = load_strings(lang)
     every = "SGD,Adagrad,Adadelta,RMSprop,Adam,NAdam,AdamW"
-    link = {"steps": "50", "opt": every, "xp": "model_epochs:100;model_batch:8"}
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in link.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_link(PAGE, lang, steps="50", opt=every, xp="model_epochs:100;model_batch:8")
     assert_clean(at, errors=1)
     assert strings["common.quantity_optimizer_steps"] in at.error[0].value
     assert strings["optimizers.epochs"] in at.error[0].value

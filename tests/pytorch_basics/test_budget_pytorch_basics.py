@@ -19,24 +19,10 @@ from core.pytorch_basics import (
     torch_shape_flow,
     train_containers,
 )
-from tests.apptest import APP, assert_clean
+from tests.apptest import assert_clean, open_link
 from ui.i18n import load_strings
 
 PAGE = "app_pages/pytorch_basics.py"
-
-
-def open_link(lang: str, **params: str):
-    """The page opened from a link (``tests.apptest.open_page`` without its 'no error' assertion)."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at
 
 
 HOSTILE_CHAIN = "Linear(1, 4096)\nLinear(4096, 4096)"
@@ -114,7 +100,7 @@ def test_chain_text_is_bounded_at_the_door():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_hostile_chain_link_shows_the_budget_sentence_and_the_page_stays_usable(lang, monkeypatch):
     strings = load_strings(lang)
-    at = open_link(lang, pb_chain=HOSTILE_CHAIN, pb_chain_input=HOSTILE_INPUT)
+    at = open_link(PAGE, lang, pb_chain=HOSTILE_CHAIN, pb_chain_input=HOSTILE_INPUT)
     assert_clean(at, errors=1)
     error = at.error[0].value
     assert strings["pytorch_basics.chain"] in error
