@@ -1,14 +1,14 @@
 r"""Build torch modules from an explicit ``torch.Generator``, never from the process's global one.
 
-``torch.manual_seed(s)`` then ``Module(...)`` draws the initial weights from the one global generator
+``torch.random.manual_seed(s)`` then ``Module(...)`` draws the initial weights from the one global generator
 that every thread of the process shares, so two threads building models at once interleave their draws
 (and ``fork_rng`` cannot keep them apart). :func:`seeded_module` builds the module on the ``meta``
 device (no memory, no draws), allocates it on the CPU and redraws every parameter from
 ``torch.Generator().manual_seed(seed)`` with torch's own default rules, module by module in the order
 the modules were registered. A ``torch.Generator().manual_seed(s)`` yields the same stream as the global
-CPU generator after ``torch.manual_seed(s)``, so the weights are bit for bit those of the old
-``torch.manual_seed(s); Module(...)`` (the tests compare them), while the global state is never read nor
-written.
+CPU generator after ``torch.random.manual_seed(s)``, so the weights are bit for bit those of the old
+``torch.random.manual_seed(s); Module(...)`` (the tests compare them), while the global state is never
+read nor written.
 
 Default rules (``reset_parameters`` of torch 2.x):
 
@@ -53,7 +53,7 @@ _NORMS = (nn.modules.batchnorm._NormBase, nn.GroupNorm, nn.LayerNorm)
 
 def generator_from(seed: int | None = None, generator: torch.Generator | None = None) -> torch.Generator:
     """``generator`` if given, else a new CPU generator seeded with ``seed`` (the stream the global
-    generator gives after ``torch.manual_seed(seed)``)."""
+    generator gives after ``torch.random.manual_seed(seed)``)."""
     if generator is not None:
         return generator
     return torch.Generator().manual_seed(int(seed if seed is not None else 0))
@@ -103,7 +103,7 @@ def seeded_module(
     build: Callable[[], M], seed: int | None = 0, *, generator: torch.Generator | None = None
 ) -> M:
     """``build()`` with its initial weights drawn from ``generator`` (default: a new generator seeded with
-    ``seed``): bit for bit what ``torch.manual_seed(seed); build()`` gives, without touching the global
+    ``seed``): bit for bit what ``torch.random.manual_seed(seed); build()`` gives, without touching the global
     random state. ``build`` must create the modules in the order it registers them."""
     with torch.device("meta"):
         module = build()

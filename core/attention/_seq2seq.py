@@ -393,7 +393,7 @@ def build_model(
     config: ModelConfig, task: Task, seed: int = 0, *, generator: torch.Generator | None = None
 ) -> Seq2Seq:
     """A freshly initialised model for ``task``; the same seed gives the same weights (those
-    ``torch.manual_seed(seed)`` gave), drawn from ``generator`` (default: one seeded with ``seed``)
+    ``torch.random.manual_seed(seed)`` gave), drawn from ``generator`` (default: one seeded with ``seed``)
     without touching the global random state."""
     return seeded_module(lambda: Seq2Seq(config, task.src_vocab, task.tgt_vocab), seed, generator=generator)
 

@@ -60,7 +60,7 @@ class DigitNet(nn.Module):
 
 def new_model(num_classes: int, seed: int, *, generator: torch.Generator | None = None) -> DigitNet:
     """A randomly initialised :class:`DigitNet` (torch's default initialisation) drawn from ``generator``
-    (default: ``torch.Generator().manual_seed(seed)``, the weights ``torch.manual_seed(seed)`` gave),
+    (default: ``torch.Generator().manual_seed(seed)``, the weights ``torch.random.manual_seed(seed)`` gave),
     without touching the global random state."""
     return seeded_module(lambda: DigitNet(num_classes), seed, generator=generator)
 

@@ -158,7 +158,7 @@ def train_cell(
     check_whole("epochs", config.epochs, low=0)
     x_tr, y_tr, x_te, y_te = data if data is not None else digits_split(config.test_fraction)
     start = time.thread_time()
-    # the weights torch.manual_seed(seed) gave, from a generator of this call's own
+    # the weights torch.random.manual_seed(seed) gave, from a generator of this call's own
     model = seeded_module(lambda: build_model(norm), seed)
     # steps x parameters before any of the training (the steps as counted below)
     steps = _steps_per_epoch(len(x_tr), batch_size) * config.epochs

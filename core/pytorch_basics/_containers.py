@@ -113,7 +113,7 @@ def build_model(kind: str, in_features: int, hidden: int, out_features: int, *, 
     """The two-layer model with its hidden block in container ``kind`` (one of :data:`KINDS`).
 
     The layers are drawn in the same order from ``torch.Generator().manual_seed(seed)`` (the weights
-    ``torch.manual_seed(seed)`` gave; the global random state is untouched): every kind starts with the
+    ``torch.random.manual_seed(seed)`` gave; the global random state is untouched): every kind starts with the
     same weights.
     """
     _check_kind(kind)
@@ -614,7 +614,7 @@ def notes_sample_check(*, batch: int = 16, seed: int = 0) -> NotesSampleCheck:
     .. math::
         W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)
     """
-    # the draws torch.manual_seed(seed) gave: the two layers, then x
+    # the draws torch.random.manual_seed(seed) gave: the two layers, then x
     generator = generator_from(seed)
     pair = seeded_module(lambda: nn.ModuleList([nn.Linear(100, 50), nn.Linear(50, 25)]), generator=generator)
     first, second = pair
