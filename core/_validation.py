@@ -10,8 +10,9 @@ it got. The same rule holds everywhere:
   say otherwise (NaN is never a number here);
 - a *choice* is one of a fixed tuple of values.
 
-Sentences are English here; a page shows them under its translated error prefix, and its own checks of
-widget and URL values come first, in the page's language.
+Each failure is a :class:`core.errors.InputError` with a code (``common.whole_between``, ...) and the
+values of its sentence: ``str(error)`` is the English sentence, a page says the locale's
+``common.error_<name>``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,29 @@ import numbers
 from collections.abc import Sequence
 from typing import TypeVar
 
-__all__ = ["check_choice", "check_number", "check_whole"]
+from core.errors import InputError
+
+__all__ = ["CODES", "check_choice", "check_number", "check_whole"]
+
+#: every code these checks raise (``common.<code>``; the sentences are ``common.error_<code>``)
+CODES: tuple[str, ...] = tuple(
+    f"common.{code}{suffix}"
+    for code in ("whole_between", "whole_positive", "whole_at_least", "whole_at_most", "whole")
+    for suffix in ("", "_or_none")
+) + tuple(
+    f"common.{code}"
+    for code in (
+        "number_strictly_between",
+        "number_in",
+        "number_positive",
+        "number_above",
+        "number_at_least",
+        "number_below",
+        "number_at_most",
+        "number_finite",
+        "one_of",
+    )
+)
 
 T = TypeVar("T")
 
@@ -34,16 +57,17 @@ def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _whole_range(low: int | None, high: int | None) -> str:
+def _whole_range(low: int | None, high: int | None) -> tuple[str, str]:
+    """The code and English words of the whole numbers ``[low, high]``."""
     if low is not None and high is not None:
-        return f"a whole number from {low} to {high}"
+        return "whole_between", f"a whole number from {low} to {high}"
     if low == 1:
-        return "a positive whole number"
+        return "whole_positive", "a positive whole number"
     if low is not None:
-        return f"a whole number >= {low}"
+        return "whole_at_least", f"a whole number >= {low}"
     if high is not None:
-        return f"a whole number <= {high}"
-    return "a whole number"
+        return "whole_at_most", f"a whole number <= {high}"
+    return "whole", "a whole number"
 
 
 def check_whole(
@@ -55,28 +79,46 @@ def check_whole(
     none_ok: bool = False,
 ) -> int | None:
     """``value`` as an ``int`` if it is a whole number in ``[low, high]`` (either bound may be open-ended),
-    ``None`` if it is ``None`` and ``none_ok``; else ``ValueError``:
+    ``None`` if it is ``None`` and ``none_ok``; else :class:`InputError`:
     ``"steps must be a positive whole number, got 0."``."""
     if value is None and none_ok:
         return None
     if not _is_whole(value) or (low is not None and value < low) or (high is not None and value > high):
-        wanted = ("None or " if none_ok else "") + _whole_range(low, high)
-        raise ValueError(f"{name} must be {wanted}, got {value!r}.")
+        code, wanted = _whole_range(low, high)
+        if none_ok:
+            code, wanted = code + "_or_none", "None or " + wanted
+        raise InputError(
+            f"common.{code}",
+            f"{name} must be {wanted}, got {value!r}.",
+            name=name,
+            low=low,
+            high=high,
+            got=repr(value),
+        )
     return int(value)
 
 
-def _number_range(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+def _number_range(
+    low: float | None, high: float | None, low_open: bool, high_open: bool
+) -> tuple[str, str, str]:
+    """The code, English words and interval text (``(0, 10]``) of the numbers within the bounds."""
+    interval = ""
     if low is not None and high is not None:
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
         if low_open and high_open:
-            return f"a number strictly between {low:g} and {high:g}"
-        return f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            return "number_strictly_between", f"a number strictly between {low:g} and {high:g}", interval
+        return "number_in", f"a number in {interval}", interval
     if low is not None:
         if low == 0 and low_open:
-            return "a positive number"
-        return f"a number above {low:g}" if low_open else f"a number >= {low:g}"
+            return "number_positive", "a positive number", interval
+        if low_open:
+            return "number_above", f"a number above {low:g}", interval
+        return "number_at_least", f"a number >= {low:g}", interval
     if high is not None:
-        return f"a number below {high:g}" if high_open else f"a number <= {high:g}"
-    return "a finite number"
+        if high_open:
+            return "number_below", f"a number below {high:g}", interval
+        return "number_at_most", f"a number <= {high:g}", interval
+    return "number_finite", "a finite number", interval
 
 
 def check_number(
@@ -90,20 +132,36 @@ def check_number(
 ) -> float:
     """``value`` as a ``float`` if it is a finite number within the bounds (``low_open``: ``value > low``
     instead of ``>=``; the same for ``high``); else ``ValueError``:
-    ``"lr must be a number in (0, 10], got 0.0."``."""
+    ``"lr must be a number in (0, 10], got 0.0."``: :class:`InputError`."""
     ok = _is_number(value) and math.isfinite(value)
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
         ok = value < high if high_open else value <= high
     if not ok:
-        raise ValueError(f"{name} must be {_number_range(low, high, low_open, high_open)}, got {value!r}.")
+        code, wanted, interval = _number_range(low, high, low_open, high_open)
+        raise InputError(
+            f"common.{code}",
+            f"{name} must be {wanted}, got {value!r}.",
+            name=name,
+            low=f"{low:g}" if low is not None else "",
+            high=f"{high:g}" if high is not None else "",
+            interval=interval,
+            got=repr(value),
+        )
     return float(value)
 
 
 def check_choice(name: str, value: T, options: Sequence[T]) -> T:
     """``value`` if it is one of ``options``; else ``ValueError``:
-    ``"method must be one of delong, hanley-mcneil, bootstrap, got 'x'."``."""
+    ``"method must be one of delong, hanley-mcneil, bootstrap, got 'x'."`` (:class:`InputError`)."""
     if isinstance(value, bool) or value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(str, options))}, got {value!r}.")
+        listed = ", ".join(map(str, options))
+        raise InputError(
+            "common.one_of",
+            f"{name} must be one of {listed}, got {value!r}.",
+            name=name,
+            options=listed,
+            got=repr(value),
+        )
     return value

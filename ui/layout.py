@@ -8,7 +8,8 @@ from typing import NamedTuple
 import streamlit as st
 
 from core.budget import OverBudget
-from ui.i18n import t
+from core.errors import InputError
+from ui.i18n import current_language, load_strings, t
 
 
 def page_header(namespace: str) -> None:
@@ -27,9 +28,10 @@ def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
 
 
 def error_box(error: Exception, *, label: str | None = None) -> None:
-    """A bad input's sentence under the page's error prefix. An input over the server's budget
-    (:class:`core.budget.OverBudget`) is said in the page's language, naming the input by ``label`` (the
-    widget's label) or by its code name; other errors carry core's sentence (a ``ValueError``)."""
+    """A bad input's sentence under the page's error prefix, in the page's language: an input over the
+    server's budget (:class:`core.budget.OverBudget`) names the input by ``label`` (the widget's label)
+    or by its code name; core's :class:`core.errors.InputError` is said by the locale string of its code.
+    Any other error (a ``ValueError`` a page raised with its own translated sentence) is shown as it is."""
     if isinstance(error, OverBudget):
         text = t(
             "common.over_budget",
@@ -38,6 +40,8 @@ def error_box(error: Exception, *, label: str | None = None) -> None:
             amount=f"{error.amount:,.0f}",
             limit=f"{error.limit:,.0f}",
         )
+    elif isinstance(error, InputError) and error.locale_key in load_strings(current_language()):
+        text = t(error.locale_key, **error.values)
     else:
         text = str(error)
     st.error(f"{t('common.error_prefix')} {text}")
