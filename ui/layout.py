@@ -27,6 +27,22 @@ def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
             st.divider()
 
 
+def notes_corrections(page: str, anchor: str | None) -> None:
+    """Beside a section of a topic page: every claim of the notes it corrects there (``ui.notes``), visible,
+    each with the notes' words, our verdict, the verified version and a link to the claim on the Notes
+    page."""
+    from ui import notes  # the catalog's view; imported here so ui.layout stays light
+
+    lang = current_language()
+    for claim in notes.corrections(page, anchor):
+        quote = claim.quote if lang == "zh" else claim.quote_en
+        said = t("common.notes_correction", verdict=t(f"notes.verdict_{claim.verdict}"))
+        body = f"{said} “{quote}”\n\n{claim.zh if lang == 'zh' else claim.en}"
+        link = f"[{t('common.see_claim')}]({notes.notes_link(claim, lang)})"
+        box = st.warning if claim.verdict == "wrong" else st.info
+        box(f"{body}\n\n{link}", icon=":material/fact_check:")
+
+
 def error_box(error: Exception, *, label: str | None = None) -> None:
     """A bad input's sentence under the page's error prefix, in the page's language: an input over the
     server's budget (:class:`core.budget.OverBudget`) names the input by ``label`` (the widget's label)

@@ -13,6 +13,7 @@ class PageSpec:
 
 
 HOME = PageSpec("app_pages/home.py", "home", ":material/home:")
+NOTES = PageSpec("app_pages/notes.py", "notes", ":material/menu_book:")  # the notes claim by claim
 
 # in the notes' order: attention, PyTorch basics, normalization, fine-tuning, losses, optimizers, metrics
 TOPICS: list[PageSpec] = [
@@ -25,4 +26,4 @@ TOPICS: list[PageSpec] = [
     PageSpec("app_pages/metrics.py", "metrics", ":material/insights:"),
 ]
 
-PAGES: list[PageSpec] = [HOME, *TOPICS]
+PAGES: list[PageSpec] = [HOME, NOTES, *TOPICS]

@@ -1,0 +1,67 @@
+"""The notes, claim by claim: each heading of the study notes with its claims, their verdicts, the
+verified versions and links to the live checks; then the glossary of the terms the pages use."""
+
+import streamlit as st
+
+from ui import notes
+from ui.i18n import current_language, translator
+from ui.layout import page_header
+
+tr = translator("notes")
+lang = current_language()
+_COLORS = {"right": "green", "loose": "orange", "wrong": "red", "typo": "gray"}
+
+
+def draw_claim(claim) -> None:
+    with st.container(border=True):
+        st.badge(
+            tr(f"verdict_{claim.verdict}"),
+            color=_COLORS[claim.verdict],
+            help=tr(f"verdict_help_{claim.verdict}"),
+        )
+        st.markdown(f"**{tr('quote_original')}** {claim.quote}")
+        if lang == "en":
+            st.markdown(f"**{tr('quote_english')}** {claim.quote_en}")
+        st.markdown(f"**{tr('verified')}** {claim.zh if lang == 'zh' else claim.en}")
+        st.markdown(f"[{tr('live_check')} →]({notes.live_link(claim, lang)})")
+        if claim.test:
+            st.caption(tr("settled_by", test=claim.test))
+
+
+page_header("notes")
+shown = st.pills(
+    tr("filter"),
+    list(notes.VERDICTS),
+    selection_mode="multi",
+    default=list(notes.VERDICTS),
+    format_func=lambda v: tr(f"verdict_{v}"),
+    key="notes_verdicts",
+)
+view = notes.notes_view(tuple(shown or ()))
+st.caption(
+    tr("counts", total=view.total)
+    + " · "
+    + " · ".join(f"{tr(f'verdict_{v}')} {n}" for v, n in view.verdict_counts.items())
+)
+
+came_from = st.query_params.get(notes.CLAIM_KEY)
+if came_from is not None:
+    claim = notes.claim_by_id(came_from)
+    if claim is None:
+        st.info(tr("unknown_claim"))
+    else:
+        st.subheader(tr("from_page"), anchor=False)
+        draw_claim(claim)
+
+for section_view in view.sections:
+    heading = st.header if section_view.level == 1 else st.subheader
+    section = section_view.section
+    heading(section.zh if lang == "zh" else section.en, anchor=section.anchor)
+    for claim in section_view.claims:
+        draw_claim(claim)
+
+st.header(tr("glossary"), anchor="glossary")
+st.caption(tr("glossary_intro"))
+for term in notes.glossary(lang):
+    st.subheader(term.name, anchor=f"glossary-{term.term}")
+    st.markdown(term.definition)

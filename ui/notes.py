@@ -1,0 +1,95 @@
+"""The Notes page's view, and the corrections each topic page draws beside the section they correct.
+
+The catalog (``data/notes/claims.json``, read by :mod:`core.notes`) is the one source: the Notes page
+lists every claim under its heading of the notes; a topic page asks :func:`corrections` for the claims
+it corrects at one of its sections (verdict other than "right") and draws them with
+``ui.layout.notes_corrections``. Links: a claim's live check opens its topic page at its section with the
+claim's URL state; a correction links back to its claim on the Notes page (``?claim=<id>``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from core.notes import VERDICTS, Claim, Section, load_claims, load_sections
+from ui.compute import shared
+from ui.i18n import load_strings
+
+NOTES_SLUG = "notes"  # the Notes page's URL path
+CLAIM_KEY = "claim"  # ?claim=<id>: the claim the Notes page shows first (a link from a topic page)
+_GLOSSARY = re.compile(r"^(?P<ns>[a-z_]+)\.glossary_(?P<term>[a-z0-9_]+)_name$")
+
+
+def catalog() -> tuple[Claim, ...]:
+    return shared(load_claims)
+
+
+def sections() -> tuple[Section, ...]:
+    return shared(load_sections)
+
+
+def claim_by_id(claim_id: str) -> Claim | None:
+    return next((c for c in catalog() if c.id == claim_id), None)
+
+
+def live_link(claim: Claim, lang: str) -> str:
+    """The topic page that shows the claim live: its URL state, the language, its section's anchor."""
+    query = urlencode({"lang": lang, **dict(claim.params)})
+    return f"/{claim.page}?{query}" + (f"#{claim.anchor}" if claim.anchor else "")
+
+
+def notes_link(claim: Claim, lang: str) -> str:
+    """The claim on the Notes page: shown first there (``?claim=``), under its heading's anchor."""
+    anchor = next((s.anchor for s in sections() if s.section == claim.section), "")
+    query = urlencode({"lang": lang, CLAIM_KEY: claim.id})
+    return f"/{NOTES_SLUG}?{query}" + (f"#{anchor}" if anchor else "")
+
+
+def corrections(page: str, anchor: str | None) -> list[Claim]:
+    """The claims a topic page corrects at its section ``anchor``: every verdict but "right"."""
+    return [c for c in catalog() if c.page == page and c.anchor == anchor and c.verdict != "right"]
+
+
+class SectionView(NamedTuple):
+    section: Section
+    level: int  # 1 for a top heading of the notes, 2 below it, ...
+    claims: list[Claim]
+
+
+class NotesView(NamedTuple):
+    sections: list[SectionView]
+    verdict_counts: dict[str, int]  # every verdict of VERDICTS, in that order
+    total: int
+
+
+def notes_view(verdicts: tuple[str, ...] = VERDICTS) -> NotesView:
+    """The notes heading by heading, each with its claims whose verdict is in ``verdicts``, in the
+    notes' order (the catalog's)."""
+    claims, wanted = catalog(), set(verdicts)
+    counts = Counter(c.verdict for c in claims)
+    views = [
+        SectionView(s, len(s.section), [c for c in claims if c.section == s.section and c.verdict in wanted])
+        for s in sections()
+    ]
+    return NotesView(views, {v: counts.get(v, 0) for v in VERDICTS}, len(claims))
+
+
+class Term(NamedTuple):
+    term: str  # its anchor on the Notes page is glossary-<term>
+    name: str
+    definition: str
+
+
+def glossary(lang: str) -> list[Term]:
+    """Every term of art the pages use, defined once: the locale strings ``<page>.glossary_<term>_name``
+    and ``..._def``, sorted by name. A page links a term's first use to ``/notes?lang=..#glossary-<term>``."""
+    strings = load_strings(lang)
+    terms = [
+        Term(m["term"], strings[key], strings[f"{m['ns']}.glossary_{m['term']}_def"])
+        for key in strings
+        if (m := _GLOSSARY.match(key))
+    ]
+    return sorted(terms, key=lambda term: term.name.lower())
