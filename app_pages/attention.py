@@ -13,7 +13,7 @@ page_header("attention")
 
 from ui import attention as att
 from ui.charts import show_chart
-from ui.i18n import current_language, translator
+from ui.i18n import current_language, t, translator
 from ui.layout import about_the_notes, reference_check
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
@@ -103,8 +103,9 @@ def retrain_date(variant: str) -> None:
     if st.button(
         tr("retrain_button", model=att.label(variant)), key="att_retrain", icon=":material/play_arrow:"
     ):
-        att.retrain_date_model(variant, int(steps), int(seed))
-        st.rerun()  # the output and heatmap above were drawn with the previous model
+        if not att.retrain_date_model(variant, int(steps), int(seed)):
+            st.info(t("common.job_busy"))
+    att.follow_date_retraining()  # its progress; the page reruns with the new model when it is done
     done = att.retrained_view(variant, int(steps), int(seed))
     if done is not None:
         st.success(done.message)
@@ -158,8 +159,9 @@ def long_tab() -> None:
         st.markdown(tr("long_retrain_intro"))
         long_steps = st.slider(tr("retrain_steps"), *att.LONG_STEPS, 200, 50, key="att_long_steps")
         if st.button(tr("long_retrain_button"), key="att_long_retrain", icon=":material/play_arrow:"):
-            att.retrain_long_models(kind, int(long_steps))
-            st.rerun()
+            if not att.retrain_long_models(kind, int(long_steps)):
+                st.info(t("common.job_busy"))
+        att.follow_long_retraining(kind)
 
 
 def steps_tab(variant: str, entry: att.InputView) -> None:

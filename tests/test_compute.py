@@ -88,9 +88,11 @@ def test_progress_is_visible_while_the_job_runs():
         time.sleep(0.01)
     assert store.progress_of("p").state == (3, 10, {"loss": 0.5})
     assert store.progress_of("p").fraction == pytest.approx(0.3)
+    assert store.future_of("p") is future  # a job started without waiting can be found again
     release.set()
     assert future.result(timeout=5) == "done"
     assert store.progress_of("p") is None
+    assert store.future_of("p") is None  # done: it is stored, not running
 
 
 def test_stored_arrays_are_read_only():

@@ -193,6 +193,17 @@ class SharedResults:
             pool.submit(self._run, key, job, compute)
         return job.future
 
+    def running_jobs(self) -> int:
+        """How many jobs run now (started by any visitor)."""
+        with self._lock:
+            return len(self._running)
+
+    def future_of(self, key: Hashable) -> Future | None:
+        """The future of ``key``'s job while it runs, else None."""
+        with self._lock:
+            job = self._running.get(key)
+        return None if job is None else job.future
+
     def progress_of(self, key: Hashable) -> Progress | None:
         with self._lock:
             job = self._running.get(key)
@@ -298,6 +309,51 @@ def _wait_for_this_visitors_last_job() -> None:
         return
     with st.spinner(t("common.waiting_last_job")):
         futures.wait([last])
+
+
+def start(function: Callable[..., Any], /, *args: Hashable, **kwargs: Hashable) -> bool:
+    """Start ``function(*args, **kwargs, progress=...)`` as a shared job and return at once: the rerun
+    that asked for it is not held for the minutes a long training takes (:func:`follow` shows its
+    progress, and reruns the page when it ends). Returns False, and starts nothing, while this visitor's
+    last job still runs (one job in the pool per visitor); True if the job runs or is stored."""
+    key = key_of(function, args, kwargs)
+    store = _results()
+    if key in store:
+        return True
+    last = st.session_state.get(_LAST_JOB)
+    if last is not None and not last.done() and last is not store.future_of(key):
+        return False
+
+    def compute(progress: Progress) -> Any:
+        return function(*args, **kwargs, progress=progress.report)
+
+    st.session_state[_LAST_JOB] = store.job(key, compute)
+    return True
+
+
+def running(function: Callable[..., Any], /, *args: Hashable, **kwargs: Hashable) -> bool:
+    """Whether ``function(*args, **kwargs)`` runs as a shared job now (started by anyone)."""
+    return _results().progress_of(key_of(function, args, kwargs)) is not None
+
+
+_FOLLOW_SECONDS = 0.5
+
+
+@st.fragment(run_every=_FOLLOW_SECONDS)
+def _follow(key: Hashable, describe: Describe) -> None:
+    progress = _results().progress_of(key)
+    if progress is None:  # ended (stored, or failed: the page's next call of the job says why)
+        st.rerun()  # the whole page, so it draws the result
+    done, total, info = progress.state
+    st.progress(progress.fraction, text=describe(done, total, info))
+
+
+def follow(function: Callable[..., Any], /, *args: Hashable, describe: Describe, **kwargs: Hashable) -> None:
+    """While ``function(*args, **kwargs)`` runs as a shared job: its progress bar, redrawn every half
+    second by a fragment (the rest of the page stays usable), then a rerun of the page when it ends."""
+    key = key_of(function, args, kwargs)
+    if _results().progress_of(key) is not None:
+        _follow(key, describe)
 
 
 def is_stored(function: Callable[..., Any], /, *args: Hashable, **kwargs: Hashable) -> bool:

@@ -1,12 +1,14 @@
 """AppTest of the attention page: model switch, typed and picked dates, bad input, local attention."""
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.attention import heldout_subset
+from ui.attention._live import is_retrained
 from ui.i18n import load_strings
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -203,6 +205,15 @@ def test_retraining_a_date_model_from_the_page_shows_progress_and_is_cached(en):
     _set(en, en.slider(key="att_retrain_steps"), 20)
     en.button(key="att_retrain").click()
     en.session_state["lang"] = "en"
+    en.run()
+    # the click starts the training on the server's pool and the rerun returns at once: a progress bar
+    # follows it (a fragment), unless it is already done
+    assert not en.exception and not en.error
+    assert en.get("progress") or is_retrained("luong-dot", 20, 0)
+    for _ in range(1200):  # the fragment reruns the page when the training ends; here the test does
+        if is_retrained("luong-dot", 20, 0):
+            break
+        time.sleep(0.25)
     en.run()
     assert not en.exception and not en.error
     assert any("Luong dot" in s.value and "20" in s.value for s in en.success)

@@ -58,6 +58,8 @@ from ui.attention._live import (
     date_task,
     explain_date,
     explain_shipped,
+    follow_retrain_date,
+    follow_retrain_long,
     heldout_subset,
     is_long_retrained,
     is_retrained,
@@ -66,6 +68,8 @@ from ui.attention._live import (
     retrain_long,
     shipped_model,
     shipped_results,
+    start_retrain_date,
+    start_retrain_long,
     subset_accuracy,
     whole_in,
 )
@@ -235,11 +239,23 @@ def _training_text(variant: str) -> Describe:
     return describe
 
 
-def retrain_date_model(variant: str, steps: int, seed: int) -> None:
-    """Retrain (once for all visitors, with a progress bar for each visitor waiting) and choose it."""
-    retrain_date(variant, steps, seed, _training_text(variant))
+def retrain_date_model(variant: str, steps: int, seed: int) -> bool:
+    """Start the retraining (once for all visitors) and choose its model for when it is done; returns at
+    once (False: this visitor's last computation still runs, nothing started). The training runs on the
+    server's pool while the page stays usable: :func:`follow_date_retraining` shows its progress."""
+    if not start_retrain_date(variant, steps, seed):
+        return False
     st.session_state["att_retrained_key"] = ("dates", variant, int(steps), int(seed))
     st.session_state["att_use_retrained"] = True
+    return True
+
+
+def follow_date_retraining() -> None:
+    """The progress bar of this visitor's last date-model retraining while it runs (any visitor's run of
+    the same settings counts); the page reruns when it ends, and then decodes with the new model."""
+    key = st.session_state.get("att_retrained_key")
+    if key is not None:
+        follow_retrain_date(key[1], key[2], key[3], _training_text(key[1]))
 
 
 @dataclass(frozen=True)
@@ -336,10 +352,21 @@ def _long_training_text(done: int, total: int, info: dict) -> str:
     return t(f"{NS}.training_step_model", model=model, step=info["step"], steps=info["steps"], loss=loss)
 
 
-def retrain_long_models(kind: str, steps: int) -> None:
-    """Retrain the long-input models (once for all visitors, with a progress bar) and show them here."""
-    retrain_long(kind, steps, _long_training_text)
+def retrain_long_models(kind: str, steps: int) -> bool:
+    """Start the long-input models' retraining (once for all visitors) and show them here when done;
+    returns at once (False: this visitor's last computation still runs, nothing started)."""
+    if not start_retrain_long(kind, steps):
+        return False
     st.session_state[f"att_long_trained_{kind}"] = int(steps)
+    return True
+
+
+def follow_long_retraining(kind: str) -> None:
+    """The progress bar of this visitor's last retraining of ``kind``'s long-input models while it runs;
+    the page reruns when it ends."""
+    steps = long_trained_here(kind)
+    if steps is not None:
+        follow_retrain_long(kind, steps, _long_training_text)
 
 
 def long_trained_here(kind: str) -> int | None:
@@ -553,6 +580,8 @@ __all__ = [
     "decode",
     "explain_date",
     "explain_shipped",
+    "follow_date_retraining",
+    "follow_long_retraining",
     "hard_view",
     "heatmap_frame",
     "heldout_subset",

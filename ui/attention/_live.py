@@ -31,7 +31,7 @@ from core.attention import (
     load_shipped,
     train_model,
 )
-from ui.compute import Describe, is_stored, shared
+from ui.compute import Describe, follow, is_stored, shared, start
 
 LONG_KINDS = ("reverse", "copy")
 LONG_VARIANTS = ("none", "bahdanau", "luong-general")
@@ -135,6 +135,19 @@ def retrain_date(variant: str, steps: int, seed: int, describe: Describe | None 
     return shared(_retrain_date, variant, int(steps), int(seed), describe=describe)
 
 
+def start_retrain_date(variant: str, steps: int, seed: int) -> bool:
+    """Start :func:`retrain_date`'s training and return at once (False: this visitor's last job still
+    runs, nothing started); :func:`follow_retrain_date` shows its progress."""
+    if not (whole_in(steps, *DATE_STEPS) and whole_in(seed, *RETRAIN_SEEDS)):
+        raise ValueError(f"steps must be a whole number in {DATE_STEPS} and seed in {RETRAIN_SEEDS}.")
+    return start(_retrain_date, variant, int(steps), int(seed))
+
+
+def follow_retrain_date(variant: str, steps: int, seed: int, describe: Describe) -> None:
+    """The progress of that training while it runs (a fragment; the page reruns when it ends)."""
+    follow(_retrain_date, variant, int(steps), int(seed), describe=describe)
+
+
 def is_retrained(variant: str, steps: int, seed: int) -> bool:
     return is_stored(_retrain_date, variant, int(steps), int(seed))
 
@@ -173,6 +186,19 @@ def retrain_long(kind: str, steps: int, describe: Describe | None = None) -> dic
     if kind not in LONG_KINDS or not whole_in(steps, *LONG_STEPS):
         raise ValueError(f"kind must be one of {LONG_KINDS} and steps a whole number in {LONG_STEPS}.")
     return shared(_retrain_long, kind, int(steps), describe=describe)
+
+
+def start_retrain_long(kind: str, steps: int) -> bool:
+    """Start :func:`retrain_long`'s trainings and return at once (False: this visitor's last job still
+    runs, nothing started); :func:`follow_retrain_long` shows their progress."""
+    if kind not in LONG_KINDS or not whole_in(steps, *LONG_STEPS):
+        raise ValueError(f"kind must be one of {LONG_KINDS} and steps a whole number in {LONG_STEPS}.")
+    return start(_retrain_long, kind, int(steps))
+
+
+def follow_retrain_long(kind: str, steps: int, describe: Describe) -> None:
+    """The progress of those trainings while they run (a fragment; the page reruns when they end)."""
+    follow(_retrain_long, kind, int(steps), describe=describe)
 
 
 def is_long_retrained(kind: str, steps: int) -> bool:
