@@ -44,6 +44,9 @@ st.caption(
     + " · ".join(f"{tr(f'verdict_{v}')} {n}" for v, n in view.verdict_counts.items())
 )
 
+with st.expander(tr("contents"), expanded=True, icon=":material/toc:"):
+    st.markdown(notes.contents(view, lang))
+
 came_from = st.query_params.get(notes.CLAIM_KEY)
 if came_from is not None:
     claim = notes.claim_by_id(came_from)

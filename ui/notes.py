@@ -77,6 +77,20 @@ def notes_view(verdicts: tuple[str, ...] = VERDICTS) -> NotesView:
     return NotesView(views, {v: counts.get(v, 0) for v in VERDICTS}, len(claims))
 
 
+def contents(view: NotesView, lang: str) -> str:
+    """The notes' outline as Markdown links to the headings below, each with its claims by verdict
+    (headings without claims of their own, e.g. a title over its subsections, show just the link)."""
+    strings = load_strings(lang)
+    lines = []
+    for item in view.sections:
+        title = item.section.zh if lang == "zh" else item.section.en
+        counts = Counter(c.verdict for c in item.claims)
+        tally = ", ".join(f"{strings[f'notes.verdict_{v}']} {counts[v]}" for v in VERDICTS if counts[v])
+        indent = "    " * (item.level - 1)
+        lines.append(f"{indent}- [{title}](#{item.section.anchor})" + (f": {tally}" if tally else ""))
+    return "\n".join(lines)
+
+
 class Term(NamedTuple):
     term: str  # its anchor on the Notes page is glossary-<term>
     name: str
