@@ -3,8 +3,8 @@
 Every page is opened in Chinese at its default view and at one other state (``OTHER_STATES``: a link
 that changes what the page shows), every text the visitor can read is collected (titles, Markdown,
 captions, alerts, widget labels, options and help, tab and expander labels, metric labels, table
-headers and text cells, chart titles and legend values), code and formulas are taken out (code spans,
-``$...$``, link targets, icons), and what is left must hold no Latin-script word but the proper names,
+headers and text cells, chart titles and legend values), code, formulas and quotes of the notes are taken
+out (code spans, ``$...$``, link targets, icons, blockquotes), and what is left must hold no Latin-script word but the proper names,
 units and symbols of ``ALLOWED`` (and capitalised abbreviations such as AUC, SGD, CSV).
 """
 
@@ -142,6 +142,7 @@ ALLOWED = {
     "kB",
 }
 _CODE = [
+    re.compile(r"^\s*>.*$", re.M),  # blockquotes: the notes' own words, quoted (ui.notes.blockquote)
     re.compile(r"```.*?```", re.S),  # fenced code
     re.compile(r"`[^`]*`"),  # code spans
     re.compile(r"\$\$.*?\$\$", re.S),  # display formulas

@@ -35,9 +35,9 @@ def notes_corrections(page: str, anchor: str | None) -> None:
 
     lang = current_language()
     for claim in notes.corrections(page, anchor):
-        quote = claim.quote if lang == "zh" else claim.quote_en
         said = t("common.notes_correction", verdict=t(f"notes.verdict_{claim.verdict}"))
-        body = f"{said} “{quote}”\n\n{claim.zh if lang == 'zh' else claim.en}"
+        quote = notes.blockquote(claim.quote if lang == "zh" else claim.quote_en)
+        body = f"{said}\n\n{quote}\n\n{claim.zh if lang == 'zh' else claim.en}"
         link = f"[{t('common.see_claim')}]({notes.notes_link(claim, lang)})"
         box = st.warning if claim.verdict == "wrong" else st.info
         box(f"{body}\n\n{link}", icon=":material/fact_check:")
