@@ -4,8 +4,8 @@ Every page is opened in Chinese at its default view and at one other state (``OT
 that changes what the page shows), every text the visitor can read is collected (titles, Markdown,
 captions, alerts, widget labels, options and help, tab and expander labels, metric labels, table
 headers and text cells, chart titles and legend values), code, formulas and quotes of the notes are taken
-out (code spans, ``$...$``, link targets, icons, blockquotes), and what is left must hold no Latin-script word but the proper names,
-units and symbols of ``ALLOWED`` (and capitalised abbreviations such as AUC, SGD, CSV).
+out (code spans, ``$...$``, link targets, icons, blockquotes), and what is left must hold no Latin-script
+word but the proper names, units and symbols of ``ALLOWED`` (and capitalised abbreviations: AUC, SGD).
 """
 
 from __future__ import annotations
