@@ -7,10 +7,13 @@ import re
 
 import pytest
 
-from tests.apptest import assert_clean, open_page, success_texts
+from core.notes import load_claims
+from tests.apptest import assert_clean, open_link, open_page, success_texts
+from tests.test_chinese_text import OTHER_STATES, english_words, page_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/normalization.py"
+CORRECTION_ICON = ":material/fact_check:"  # ui.layout.notes_corrections' boxes
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -22,10 +25,48 @@ def test_page_runs_and_every_check_passes(lang):
     # explorer, epsilon, running statistics, padded sequences: all checked live against torch
     assert len(checks) == 4
     assert "torch.nn.BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, RMSNorm" in checks[0]
-    assert not at.warning
+    # no impossible-size warning (the notes' corrections beside their sections are not warnings of ours)
+    assert not [w.value for w in at.warning if w.icon != CORRECTION_ICON]
     headers = [h.value for h in at.header]
-    for key in ("explorer_title", "eps_title", "running_title", "sweep_title", "nlp_title"):
+    for key in ("explorer_title", "sig_title", "eps_title", "running_title", "sweep_title", "nlp_title"):
         assert strings[f"normalization.{key}"] in headers
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_notes_corrections_stand_beside_their_sections(lang):
+    """Every claim of the notes this page corrects (verdict not "right") is drawn, visible, under its
+    section, with a link to the claim on the Notes page; the old folded "about the notes" box is gone."""
+    at = open_page(PAGE, lang)
+    boxes = [b.value for kind in ("warning", "info") for b in at.get(kind) if b.icon == CORRECTION_ICON]
+    corrected = [c for c in load_claims() if c.page == "normalization" and c.verdict != "right"]
+    assert corrected and len(boxes) == len(corrected)
+    for claim in corrected:
+        text = claim.zh if lang == "zh" else claim.en
+        assert any(text in box and f"claim={claim.id}" in box for box in boxes), claim.id
+    assert not at.expander or all(e.label != load_strings(lang)["common.about_notes"] for e in at.expander)
+    anchors = {h.proto.anchor for kind in ("header", "subheader") for h in at.get(kind)}
+    assert {c.anchor for c in corrected} <= anchors
+
+
+def test_glossary_links_open_their_terms_on_the_notes_page():
+    """Every glossary link in the page's strings names a term defined in both languages, and the Notes page
+    has its anchor."""
+    links = set()
+    for lang in ("en", "zh"):
+        strings = load_strings(lang)
+        texts = [v for k, v in strings.items() if k.startswith("normalization.")]
+        texts += [c.en if lang == "en" else c.zh for c in load_claims() if c.id.startswith("norm-")]
+        for text in texts:
+            for link_lang, term in re.findall(r"\]\(/notes\?lang=(en|zh)#glossary-([a-z0-9_]+)\)", text):
+                assert link_lang == lang, (lang, term)
+                assert f"normalization.glossary_{term}_name" in strings or any(
+                    k.endswith(f".glossary_{term}_name") for k in strings
+                ), (lang, term)
+                links.add(term)
+    assert {"running_statistics", "bessel_correction", "linear_scaling_rule", "machine_epsilon"} <= links
+    at = open_page("app_pages/notes.py", "en")
+    anchors = {h.proto.anchor for h in at.subheader}
+    assert {f"glossary-{term}" for term in links} <= anchors
 
 
 def test_controls_change_the_view_and_the_url():
@@ -90,3 +131,22 @@ def test_live_retrain_of_one_cell():
     # same code, seed and data on one thread: the shipped accuracy comes back
     live = re.search(r"test accuracy \*\*([0-9.]+)%\*\* \(shipped: ([0-9.]+)%\)", result)
     assert live is not None and live.group(1) == live.group(2), result
+
+
+@pytest.mark.parametrize("params", [{}, OTHER_STATES["normalization"]], ids=["default", "link"])
+def test_the_chinese_page_has_no_english_outside_code_and_the_notes_quotes(params):
+    """tests/test_chinese_text.py's check of this page, with one exception: the notes' own words that a
+    correction quotes (the original, which mixes in code such as ``center-True``) are left out, until the
+    correction boxes show such quotes as code. Everything else the page says must be Chinese."""
+    at = open_link(PAGE, "zh", params=params)
+    assert not at.exception, [e.value for e in at.exception]
+    quotes = sorted((c.quote for c in load_claims() if c.page == "normalization"), key=len, reverse=True)
+    found = {}
+    for text in page_texts(at):
+        for quote in quotes:
+            text = text.replace(f"“{quote}”", " ")
+        if words := english_words(text):
+            found[text[:120]] = words
+    assert not found, found
+    if params:  # the link shows the impossible sizes' warnings, in Chinese
+        assert any("训练模式下" in w.value for w in at.warning)
