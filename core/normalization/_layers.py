@@ -296,7 +296,8 @@ class LayerNorm(_Layer):
     Parameters
     ----------
     normalized_shape : int or tuple of int
-        The trailing shape to normalize over (torch's name; the notes' ``num_features`` is MXNet's).
+        The trailing shape to normalize over (torch's name; the notes' ``num_features`` is neither torch's nor
+        MXNet Gluon's, whose LayerNorm takes ``axis=-1``).
     eps : float, default 1e-5
     elementwise_affine : bool, default True
         Learnable ``weight`` (ones) and ``bias`` (zeros) of shape ``normalized_shape``.
