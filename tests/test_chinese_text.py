@@ -236,7 +236,6 @@ def english_words(text: str) -> list[str]:
 NOT_YET_CHECKED = {
     "attention",
     "pytorch_basics",
-    "normalization",  # passes but for the notes' own quotes in its corrections (ui.layout)
     "finetune",
     "losses",
     "optimizers",

@@ -8,8 +8,7 @@ import re
 import pytest
 
 from core.notes import load_claims
-from tests.apptest import assert_clean, open_link, open_page, success_texts
-from tests.test_chinese_text import OTHER_STATES, english_words, page_texts
+from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/normalization.py"
@@ -131,22 +130,3 @@ def test_live_retrain_of_one_cell():
     # same code, seed and data on one thread: the shipped accuracy comes back
     live = re.search(r"test accuracy \*\*([0-9.]+)%\*\* \(shipped: ([0-9.]+)%\)", result)
     assert live is not None and live.group(1) == live.group(2), result
-
-
-@pytest.mark.parametrize("params", [{}, OTHER_STATES["normalization"]], ids=["default", "link"])
-def test_the_chinese_page_has_no_english_outside_code_and_the_notes_quotes(params):
-    """tests/test_chinese_text.py's check of this page, with one exception: the notes' own words that a
-    correction quotes (the original, which mixes in code such as ``center-True``) are left out, until the
-    correction boxes show such quotes as code. Everything else the page says must be Chinese."""
-    at = open_link(PAGE, "zh", params=params)
-    assert not at.exception, [e.value for e in at.exception]
-    quotes = sorted((c.quote for c in load_claims() if c.page == "normalization"), key=len, reverse=True)
-    found = {}
-    for text in page_texts(at):
-        for quote in quotes:
-            text = text.replace(f"“{quote}”", " ")
-        if words := english_words(text):
-            found[text[:120]] = words
-    assert not found, found
-    if params:  # the link shows the impossible sizes' warnings, in Chinese
-        assert any("训练模式下" in w.value for w in at.warning)
