@@ -227,7 +227,11 @@ def page_texts(at) -> Iterator[str]:
         yield from _proto_texts(proto)
 
 
+_BADGE = re.compile(r":[a-z]+-badge\[([^\]]*)\]")  # st.badge's Markdown: its label is read, its colour not
+
+
 def english_words(text: str) -> list[str]:
+    text = _BADGE.sub(r" \1 ", text)
     for pattern in _CODE:
         text = pattern.sub(" ", text)
     return [word for word in _WORD.findall(text) if word not in ALLOWED and not _ABBREVIATION.match(word)]
