@@ -28,7 +28,7 @@ OTHER_STATES: dict[str, dict[str, str]] = {
     "pytorch_basics": {},
     "normalization": {},
     "finetune": {},
-    "losses": {},
+    "losses": {"ls_outliers": "20", "ls_scale": "1000", "ls_ce_reduction": "none", "ls_ce_smoothing": "0.3"},
     "optimizers": {},
     "metrics": {},
 }
@@ -106,6 +106,16 @@ ALLOWED = {
     "Hinton",
     "Tieleman",
     "Vapnik",
+    "AdaBoost",
+    "Freund",
+    "Schapire",
+    "Friedman",
+    "Hastie",
+    "Tibshirani",
+    "Servedio",
+    "Long",
+    "Guo",
+    "Lin",
     # models, datasets and API names used as names
     "ResNet",
     "BERT",
@@ -234,7 +244,6 @@ NOT_YET_CHECKED = {
     "pytorch_basics",
     "normalization",
     "finetune",
-    "losses",
     "optimizers",
     "metrics",
 }
