@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import InputError
 from core.losses._elementwise import MARGIN_LOSSES, huber, sigmoid
 from core.losses._entropy import _log_softmax
 
@@ -43,13 +44,26 @@ class ClassificationData:
 def _check_fraction(name: str, value: float, high: float) -> float:
     value = float(value)
     if not 0.0 <= value <= high:
-        raise ValueError(f"{name} must be between 0 and {high:g}; got {value:g}.")
+        raise InputError(
+            "losses.fraction",
+            f"{name} must be between 0 and {high:g}; got {value:g}.",
+            name=name,
+            high=f"{high:g}",
+            got=f"{value:g}",
+        )
     return value
 
 
 def _check_count(name: str, value: int, low: int, high: int) -> int:
     if int(value) != value or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value}.")
+        raise InputError(
+            "losses.count",
+            f"{name} must be a whole number from {low} to {high}; got {value}.",
+            name=name,
+            low=low,
+            high=high,
+            got=repr(value),
+        )
     return int(value)
 
 
@@ -127,7 +141,11 @@ _CURVATURE = {
 def _check_lambda(lam: float) -> float:
     lam = float(lam)
     if not np.isfinite(lam) or lam <= 0:
-        raise ValueError(f"lam (the L2 strength lambda) must be a positive number; got {lam:g}.")
+        raise InputError(
+            "losses.lam",
+            f"lam (the L2 strength lambda) must be a positive number; got {lam:g}.",
+            got=f"{lam:g}",
+        )
     return lam
 
 
@@ -423,7 +441,9 @@ def fit_line(x: np.ndarray, y: np.ndarray, loss: str, *, delta: float = 1.0) -> 
     if loss == "huber":
         delta = float(delta)
         if not np.isfinite(delta) or delta <= 0:
-            raise ValueError(f"delta must be a positive number; got {delta:g}.")
+            raise InputError(
+                "losses.delta", f"delta must be a positive number; got {delta:g}.", got=f"{delta:g}"
+            )
         theta = np.linalg.lstsq(a, y, rcond=None)[0]
         for _ in range(500):
             r = np.abs(y - a @ theta)

@@ -155,3 +155,44 @@ def test_the_live_computations_are_shared_by_every_visitor():
     assert is_stored(live.binary_vs_categorical)
     assert is_stored(live.risks, 0.0, 0)
     assert not is_stored(live.softmax_training, 51)
+
+
+def test_every_glossary_link_of_the_page_opens_its_term_on_the_notes_page():
+    """Each term of art the page links (``/notes?lang=..#glossary-<term>``) is defined in both languages and
+    has its anchor on the Notes page; every term the page defines is linked from it."""
+    import re
+
+    for lang in ("en", "zh"):
+        strings = load_strings(lang)
+        linked = {
+            m.group(1)
+            for key, text in strings.items()
+            if key.startswith("losses.") and "glossary_" not in key
+            for m in re.finditer(rf"\(/notes\?lang={lang}#glossary-([a-z0-9_]+)\)", text)
+        }
+        name_key = re.compile(r"losses\.glossary_([a-z0-9_]+)_name$")
+        defined = {m.group(1) for key in strings if (m := name_key.match(key))}
+        assert linked == defined, sorted(linked ^ defined)
+        at = open_page("app_pages/notes.py", lang)
+        anchors = {h.proto.anchor for h in at.subheader}
+        assert {f"glossary-{term}" for term in linked} <= anchors, sorted(linked)
+
+
+def test_core_errors_are_said_in_the_pages_language():
+    """core.losses raises InputError with a code and values; each has its sentence in both languages."""
+    from core import losses as L
+    from core.errors import InputError
+
+    cases = [
+        lambda: L.cross_entropy([[1.0, 2.0]], [0], label_smoothing=2.0),
+        lambda: L.cross_entropy([[1.0, 2.0]], [5]),
+        lambda: L.cross_entropy([[1.0, 2.0]], [0], reduction="avg"),
+        lambda: L.classification_data(label_noise=0.9),
+        lambda: L.huber(0.0, 1.0, delta=-1.0),
+    ]
+    for case in cases:
+        with pytest.raises(InputError) as raised:
+            case()
+        for lang in ("en", "zh"):
+            sentence = load_strings(lang)[raised.value.locale_key].format(**raised.value.values)
+            assert sentence.strip() and "{" not in sentence

@@ -131,6 +131,7 @@ def cross_entropy_view(
             "right": fmt(right, 5),
             "wrong": fmt(wrong, 5),
             "low": fmt(low, 4),
+            "high": fmt(low + 1.0, 4),  # certain and wrong: ln(e + C - 1)
             "uniform": fmt(uniform, 4),
             "c": logits.shape[1],
         }
