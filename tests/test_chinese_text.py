@@ -28,7 +28,7 @@ OTHER_STATES: dict[str, dict[str, str]] = {
     "pytorch_basics": {},
     "normalization": {"norm_layout": "sequence", "norm_n": "1", "norm_l": "1"},
     "finetune": {},
-    "losses": {},
+    "losses": {"ls_outliers": "20", "ls_scale": "1000", "ls_ce_reduction": "none", "ls_ce_smoothing": "0.3"},
     "optimizers": {},
     "metrics": {},
 }
@@ -109,6 +109,16 @@ ALLOWED = {
     "Kiros",
     "Santurkar",
     "Goyal",
+    "AdaBoost",
+    "Freund",
+    "Schapire",
+    "Friedman",
+    "Hastie",
+    "Tibshirani",
+    "Servedio",
+    "Long",
+    "Guo",
+    "Lin",
     # models, datasets and API names used as names
     "ResNet",
     "BERT",
@@ -242,7 +252,6 @@ NOT_YET_CHECKED = {
     "attention",
     "pytorch_basics",
     "finetune",
-    "losses",
     "optimizers",
     "metrics",
 }
