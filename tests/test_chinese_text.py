@@ -29,7 +29,7 @@ OTHER_STATES: dict[str, dict[str, str]] = {
     "normalization": {},
     "finetune": {},
     "losses": {},
-    "optimizers": {},
+    "optimizers": {"form": "amsgrad", "opt": "SGD,Adadelta,AdamW", "surface": "quadratic"},
     "metrics": {},
 }
 
@@ -106,6 +106,12 @@ ALLOWED = {
     "Hinton",
     "Tieleman",
     "Vapnik",
+    "Himmelblau",
+    "Reddi",
+    "Kale",
+    "Kumar",
+    "Sutskever",
+    "AMSGrad",
     # models, datasets and API names used as names
     "ResNet",
     "BERT",
@@ -235,7 +241,6 @@ NOT_YET_CHECKED = {
     "normalization",
     "finetune",
     "losses",
-    "optimizers",
     "metrics",
 }
 

@@ -31,6 +31,7 @@ from core._validation import check_number, check_whole
 from core.budget import check_budget
 from core.datasets import load as load_dataset
 from core.datasets import stratified_split
+from core.errors import InputError
 from core.optimizers._algorithms import OPTIMIZERS, Adam
 from core.optimizers._batched import RunSpec, full_hyperparameters
 from core.optimizers._surfaces import Surface, run_trajectories
@@ -291,7 +292,10 @@ def nesterov_forms(
     check_number("alpha", alpha, low=0.0, low_open=True)
     check_number("beta", beta, low=0.0, high=1.0, high_open=True)  # a decay rate
     if beta == 0:
-        raise ValueError("beta must be above 0 for Nesterov momentum (torch requires a momentum).")
+        raise InputError(
+            "optimizers.nesterov_beta_zero",
+            "beta must be above 0 for Nesterov momentum (torch requires a momentum).",
+        )
     check_whole("steps", steps, low=1)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
     lr, mu = alpha * (1 - beta), beta
@@ -504,7 +508,11 @@ def adam_counterexample(c: float = 3.0, lr: float = 0.02, steps: int = 1500) -> 
     clipped to :math:`[-1, 1]` (the projection of the paper).
     """
     if not (np.isfinite(c) and c > 2):
-        raise ValueError(f"C must be a number above 2 (then x = -1 is the best point), got {c}.")
+        raise InputError(
+            "optimizers.counterexample_c",
+            f"C must be a number above 2 (then x = -1 is the best point), got {c}.",
+            got=repr(c),
+        )
     check_number("lr", lr, low=0.0, low_open=True)
     check_whole("steps", steps, low=1)
     check_budget("steps", "elements", steps)  # the path kept, one coordinate a step
@@ -574,7 +582,11 @@ def weight_decay_forms(
     """
     check_number("lr", lr, low=0.0, low_open=True)
     if not (np.isfinite(weight_decay) and weight_decay > 0):
-        raise ValueError(f"weight_decay must be a positive number, got {weight_decay}.")
+        raise InputError(
+            "optimizers.weight_decay_positive",
+            f"weight_decay must be a positive number, got {weight_decay}.",
+            got=repr(weight_decay),
+        )
     check_whole("steps", steps, low=1)
     check_budget("steps", "elements", 3 * 2 * steps)  # three paths kept, two coordinates a step
     specs = [

@@ -3,6 +3,7 @@ visitor (:mod:`.live`), its charts (:mod:`.charts`), and the views the page draw
 
 from ui.optimizers.state import (
     EXPERIMENT_INPUTS,
+    FORM_ANCHORS,
     FORMS,
     MAX_STEPS,
     MODEL_BATCH_SIZES,
@@ -33,7 +34,6 @@ from ui.optimizers.views import (
     momentum_view,
     nesterov_settings,
     nesterov_view,
-    notes_items,
     paths_view,
     surface_latex,
     surface_runs,
@@ -43,6 +43,7 @@ from ui.optimizers.views import (
 __all__ = [
     "EXPERIMENT_INPUTS",
     "FORMS",
+    "FORM_ANCHORS",
     "MAX_STEPS",
     "MODEL_BATCH_SIZES",
     "NAMES",
@@ -65,7 +66,6 @@ __all__ = [
     "momentum_view",
     "nesterov_settings",
     "nesterov_view",
-    "notes_items",
     "paths_view",
     "previous_steps",
     "reset_learning_rates",

@@ -19,6 +19,15 @@ DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 500
 #: the notes-vs-torch comparisons, in the order the page offers them
 FORMS = ("momentum", "nesterov", "bias", "adagrad", "amsgrad", "adamw")
+#: each comparison's section anchor on the page (a link opens it with ``?form=<form>#<anchor>``)
+FORM_ANCHORS = {
+    "momentum": "momentum",
+    "nesterov": "nesterov",
+    "bias": "bias-correction",
+    "adagrad": "adagrad",
+    "amsgrad": "amsgrad",
+    "adamw": "adamw",
+}
 MAX_STEPS = 5000
 #: learning rates of the model section (logistic regression), per optimizer
 MODEL_LEARNING_RATES = {
@@ -395,7 +404,7 @@ def hyperparameter_widgets() -> None:
             for p, column in zip(floats, columns, strict=True):
                 with column:
                     st.number_input(
-                        p.name,
+                        f"`{p.name}`",
                         min_value=p.low,
                         max_value=p.high,
                         step=p.step,
@@ -405,7 +414,9 @@ def hyperparameter_widgets() -> None:
                     )
             for column, p in zip(st.columns(4), [p for p in WIDGETS[name] if p.kind == "bool"], strict=False):
                 with column:
-                    st.checkbox(p.name, key=widget_key(name, p.name), help=t(f"optimizers.help_{p.name}"))
+                    st.checkbox(
+                        f"`{p.name}`", key=widget_key(name, p.name), help=t(f"optimizers.help_{p.name}")
+                    )
 
 
 # --- the step slider -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from core.optimizers import FRAMEWORK, SURFACES, RunSpec, decimate_indices, full_hyperparameters
 from ui.charts import MAX_BROWSER_POINTS, Figure
 from ui.compute import shared
@@ -35,16 +36,18 @@ def surface_latex(surface: str) -> str:
 # --- the surface runs --------------------------------------------------------------------------------------
 
 
-def chosen_specs(names: list[str]) -> tuple[list[RunSpec], list[str]]:
-    """Every chosen optimizer with its widgets' settings, and a sentence per bad setting ("name: why")
-    (that optimizer is left out)."""
+def chosen_specs(names: list[str]) -> tuple[list[RunSpec], list[ValueError]]:
+    """Every chosen optimizer with its widgets' settings, and an error per bad setting, its sentence ("name:
+    why") in the page's language (that optimizer is left out)."""
     specs, errors = [], []
     for name in names:
         hyper = hyperparameters_of(name)
         try:
             full_hyperparameters(name, hyper)
-        except ValueError as error:
-            errors.append(f"{name}: {error}")
+        except InputError as error:  # said in the page's language
+            errors.append(
+                ValueError(t(f"{NS}.bad_setting", name=name, why=t(error.locale_key, **error.values)))
+            )
             continue
         specs.append(RunSpec(name, hyper))
     return specs, errors
@@ -109,7 +112,7 @@ def paths_view(surface: str, runs: SurfaceRuns, shown: int, start: tuple[float, 
         rows.append(
             {
                 t(f"{NS}.col_optimizer"): spec.optimizer,
-                "lr": fmt(spec.hyperparameters["lr"], DIGITS),
+                t(f"{NS}.col_lr"): fmt(spec.hyperparameters["lr"], DIGITS),
                 t(f"{NS}.col_gap_at", step=shown): fmt(gap[shown], DIGITS),
                 t(f"{NS}.col_gap_end"): fmt(gap[-1], DIGITS) if np.isfinite(gap[-1]) else t(f"{NS}.diverged"),
                 t(f"{NS}.col_reach"): str(reached[0]) if reached.size else "—",
@@ -159,7 +162,13 @@ def fair_view(tuning: Any, steps: int) -> FairView:
         ]
     )
     chart = charts.log_line_chart(
-        score_df, "lr", "score", x_title="lr", y_title=t(f"{NS}.axis_score"), log_x=True, height=280
+        score_df,
+        "lr",
+        "score",
+        x_title=t(f"{NS}.axis_lr"),
+        y_title=t(f"{NS}.axis_score"),
+        log_x=True,
+        height=280,
     )
     warning = t(f"{NS}.fair_edge", names=", ".join(edge)) if edge else None
     return FairView(found, warning, Figure(chart, score_df))
@@ -319,7 +328,7 @@ def amsgrad_view(big: float, lr: float, n: int) -> FormView:
     df = pd.concat(
         [
             pd.DataFrame({"label": "Adam", "step": idx, "x": ce.adam[idx]}),
-            pd.DataFrame({"label": "Adam (amsgrad=True)", "step": idx, "x": ce.amsgrad[idx]}),
+            pd.DataFrame({"label": t(f"{NS}.label_amsgrad"), "step": idx, "x": ce.amsgrad[idx]}),
         ],
         ignore_index=True,
     )
@@ -343,7 +352,7 @@ def amsgrad_view(big: float, lr: float, n: int) -> FormView:
 def adamw_view(surface: str, lr: float, wd: float, n: int, start: tuple[float, float]) -> FormView:
     """Adam with L2 weight decay against AdamW's decoupled decay, and where each settles."""
     res = shared(live.adamw_forms, surface, lr, wd, n, start)
-    labels = {"adam_l2": "Adam (weight_decay)", "adamw": "AdamW"}
+    labels = {"adam_l2": t(f"{NS}.label_adam_l2"), "adamw": "AdamW"}
     paths = {labels["adam_l2"]: res.adam_l2, labels["adamw"]: res.adamw}
     df = charts.paths_frame(paths)
     ends = pd.DataFrame(
@@ -434,8 +443,3 @@ def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
     gone = [name for r, name in enumerate(model.names) if not np.isfinite(model.train_loss[r]).all()]
     diverged = t(f"{NS}.model_diverged", names=", ".join(gone)) if gone else None
     return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names, diverged)
-
-
-def notes_items() -> list[tuple[str, str]]:
-    """The "about the notes" box: (what the notes say, the verified version)."""
-    return [(t(f"{NS}.notes_{i}_said"), t(f"{NS}.notes_{i}_verified")) for i in range(1, 9)]
