@@ -144,6 +144,12 @@ def bias() -> w.FormView:
     return w.bias_view(surface, exp_steps, start)
 
 
+def adam_step() -> w.FormView:
+    st.markdown(tr("adam_step_intro"))
+    scale = st.number_input(tr("scale"), format="%g", key="step_scale", **w.input_range("step_scale"))
+    return w.adam_step_view(surface, float(scale), exp_steps, start)
+
+
 def adagrad() -> w.FormView:
     st.markdown(tr("adagrad_intro"))
     return w.adagrad_view(surface, steps, start)
@@ -173,6 +179,7 @@ def draw_form(form: str) -> None:
         "momentum": momentum,
         "nesterov": nesterov,
         "bias": bias,
+        "adam_step": adam_step,
         "adagrad": adagrad,
         "amsgrad": amsgrad,
         "adamw": adamw,

@@ -23,6 +23,7 @@ from ui.optimizers.state import (
 from ui.optimizers.views import (
     FormView,
     adagrad_view,
+    adam_step_view,
     adamw_view,
     amsgrad_view,
     bias_view,
@@ -51,6 +52,7 @@ __all__ = [
     "SURFACE_NAMES",
     "FormView",
     "adagrad_view",
+    "adam_step_view",
     "adamw_view",
     "amsgrad_view",
     "bias_view",

@@ -18,12 +18,13 @@ DEFAULT_SELECTION = ["SGD", "Adagrad", "RMSprop", "Adam", "NAdam"]
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 500
 #: the notes-vs-torch comparisons, in the order the page offers them
-FORMS = ("momentum", "nesterov", "bias", "adagrad", "amsgrad", "adamw")
+FORMS = ("momentum", "nesterov", "bias", "adam_step", "adagrad", "amsgrad", "adamw")
 #: each comparison's section anchor on the page (a link opens it with ``?form=<form>#<anchor>``)
 FORM_ANCHORS = {
     "momentum": "momentum",
     "nesterov": "nesterov",
     "bias": "bias-correction",
+    "adam_step": "adam-step",
     "adagrad": "adagrad",
     "amsgrad": "amsgrad",
     "adamw": "adamw",
@@ -122,6 +123,7 @@ WIDGETS: dict[str, list[Param]] = {
 EXPERIMENT_INPUTS: dict[str, Param] = {
     "mom_alpha": Param("mom_alpha", "float", 1e-6, MAX_LR, 1e-3),
     "mom_beta": Param("mom_beta", "float", 0.0, 0.999, 0.05),
+    "step_scale": Param("step_scale", "float", 1e-6, 1e6, 10.0),
     "ams_c": Param("ams_c", "float", 2.1, 50.0, 0.5),
     "ams_lr": Param("ams_lr", "float", 1e-4, 1.0, 0.005),
     "ams_steps": Param("ams_steps", "int", 10, 5000, 100),
@@ -147,6 +149,7 @@ def experiment_defaults(surface: str) -> dict[str, Any]:
     return {
         "mom_alpha": SURFACES[surface].learning_rates["SGD"],
         "mom_beta": 0.9,
+        "step_scale": 1000.0,
         "ams_c": 3.0,
         "ams_lr": 0.02,
         "ams_steps": 1500,

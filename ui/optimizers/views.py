@@ -290,17 +290,59 @@ def bias_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
     )
 
 
-def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
-    """The effective learning rates of Adagrad and RMSprop (the widgets' settings, RMSprop uncentred)."""
-    rms = {**hyperparameters_of("RMSprop"), "centered": False}
-    runs = [RunSpec("Adagrad", hyperparameters_of("Adagrad")), RunSpec("RMSprop", rms)]
-    effective = shared(live.effective_rates, surface, live.spec_key(runs), steps, start)
-    rates = effective.rates
+def adam_step_view(surface: str, scale: float, steps: int, start: tuple[float, float]) -> FormView:
+    """Adam (the widgets' settings) on f and on scale * f: each step's size against lr, the two paths'
+    difference, Kingma & Ba's bound and the sparse case that reaches it."""
+    h = hyperparameters_of("Adam")
+    lr, betas, eps = float(h["lr"]), tuple(h["betas"]), float(h["eps"])
+    res = shared(live.adam_steps, surface, lr, betas, eps, scale, steps, start)
+    labels = {
+        "notes_adam": t(f"{NS}.label_adam_f"),
+        "scaled": t(f"{NS}.label_adam_scaled", scale=fmt(scale, DIGITS)),
+    }
     idx = decimate_indices(steps, MAX_BROWSER_POINTS // 2)
     df = pd.concat(
         [
+            pd.DataFrame({"label": labels[key], "step": idx + 1, "ratio": ratios[idx]})
+            for key, ratios in (("notes_adam", res.step_over_lr), ("scaled", res.scaled_step_over_lr))
+        ],
+        ignore_index=True,
+    )
+    df = df[np.isfinite(df["ratio"]) & (df["ratio"] > 0)]
+    titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_step_over_lr")}
+    finite = res.step_over_lr[np.isfinite(res.step_over_lr)]
+    values = {
+        "largest": fmt(float(finite.max()) if finite.size else float("nan"), DIGITS),
+        "steps": steps,
+        "scale": fmt(scale, DIGITS),
+        "diff": fmt(res.path_diff, DIGITS),
+        "compared": res.compared,
+        "bound": fmt(res.bound, DIGITS),
+        "zeros": res.sparse_zeros,
+        "sparse": fmt(res.sparse_step_over_lr, DIGITS),
+    }
+    return FormView(
+        (Figure(charts.log_line_chart(df, "step", "ratio", log_x=True, **titles), df),),
+        _diverged(res.diverged, labels),
+        Check("torch.optim.Adam vs " + labels["notes_adam"], res.torch_diff, 1e-9),
+        t(f"{NS}.forms_check_caption", checked=res.checked),
+        t(f"{NS}.adam_step_result", **values),
+    )
+
+
+def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
+    """The effective learning rates of Adagrad, RMSprop and Adadelta (the widgets' settings, RMSprop
+    uncentred)."""
+    rms = {**hyperparameters_of("RMSprop"), "centered": False}
+    names = ("Adagrad", "RMSprop", "Adadelta")
+    runs = [RunSpec(name, rms if name == "RMSprop" else hyperparameters_of(name)) for name in names]
+    effective = shared(live.effective_rates, surface, live.spec_key(runs), steps, start)
+    rates = effective.rates
+    idx = decimate_indices(steps, MAX_BROWSER_POINTS // 6)
+    df = pd.concat(
+        [
             pd.DataFrame({"label": f"{name} ({coord})", "step": idx + 1, "rate": rates[idx, r, c]})
-            for r, name in enumerate(("Adagrad", "RMSprop"))
+            for r, name in enumerate(names)
             for c, coord in enumerate("xy")
         ],
         ignore_index=True,
@@ -310,6 +352,8 @@ def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormVi
     values = {
         "first": fmt(float(rates[0, 0].min()), DIGITS),
         "last": fmt(float(rates[-1, 0].min()), DIGITS),
+        "ada_first": fmt(float(rates[0, 2].min()), DIGITS),
+        "ada_last": fmt(float(rates[-1, 2].min()), DIGITS),
         "steps": steps,
     }
     return FormView(
