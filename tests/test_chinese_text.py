@@ -29,7 +29,7 @@ OTHER_STATES: dict[str, dict[str, str]] = {
     "normalization": {"norm_layout": "sequence", "norm_n": "1", "norm_l": "1"},
     "finetune": {},
     "losses": {"ls_outliers": "20", "ls_scale": "1000", "ls_ce_reduction": "none", "ls_ce_smoothing": "0.3"},
-    "optimizers": {},
+    "optimizers": {"form": "amsgrad", "opt": "SGD,Adadelta,AdamW", "surface": "quadratic"},
     "metrics": {},
 }
 
@@ -119,6 +119,24 @@ ALLOWED = {
     "Long",
     "Guo",
     "Lin",
+    "Himmelblau",
+    "Reddi",
+    "Kale",
+    "Kumar",
+    "Sutskever",
+    "AMSGrad",
+    "Delta",
+    "Polyak",
+    "Robbins",
+    "Monro",
+    "Jacobs",
+    "Rprop",
+    "Riedmiller",
+    "Braun",
+    "Dauphin",
+    "Wilson",
+    "Keskar",
+    "Socher",
     # models, datasets and API names used as names
     "ResNet",
     "BERT",
@@ -252,7 +270,6 @@ NOT_YET_CHECKED = {
     "attention",
     "pytorch_basics",
     "finetune",
-    "optimizers",
     "metrics",
 }
 
