@@ -254,9 +254,8 @@ def live_runs(names: list[str], size: str, seed: int, lr: float, mult: float) ->
         and mult in MULT_OPTIONS
     )
     if not offered:
-        raise ValueError(
-            f"The live runs take the page's options, got {names}, {size!r}, {seed!r}, {lr!r}, {mult!r}."
-        )
+        given = f"`{names}`, `{size!r}`, `{seed!r}`, `{lr!r}`, `{mult!r}`"
+        raise ValueError(t(f"{NS}.live_not_offered", given=given))
     parameters = sum(p.numel() for p in pretrained().parameters())  # at most all of them train
     check_budget("ft_live", "step_parameters", len(names) * ft.FINETUNE_PLAN.steps * parameters)
     return {name: live_run(name, size, seed, lr, mult) for name in names}
