@@ -42,7 +42,7 @@ def recipe(lr: float, mult: float) -> None:
         help=tr("strategy_help"),
         format_func=w.strategy_name,
     )
-    st.markdown(f"**{w.strategy_name(strategy)}**: {labels[strategy]}")
+    st.markdown(tr("strategy_line", name=w.strategy_name(strategy), description=labels[strategy]))
     view = w.recipe_view(strategy, lr, mult)
     st.graphviz_chart(view.dot, width="stretch")
     m1, m2, m3 = st.columns(3)
