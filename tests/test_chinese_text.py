@@ -25,9 +25,20 @@ OTHER_STATES: dict[str, dict[str, str]] = {
     "home": {},
     "notes": {"claim": "no-such-claim"},
     "attention": {},
-    "pytorch_basics": {},
+    # a chain that breaks, bad sizes for repeat, repeat_interleave without dim, the expand grid
+    "pytorch_basics": {
+        "pb_chain": "Flatten\nLinear(12, 6)\nBatchNorm1d(5)",
+        "pb_chain_input": "2, 3, 4",
+        "pb_repeat": "2",
+        "pb_ri_dim": "None",
+        "pb_op": "expand",
+    },
     "normalization": {"norm_layout": "sequence", "norm_n": "1", "norm_l": "1"},
-    "finetune": {},
+    "finetune": {
+        "ft_strategy": "discriminative",
+        "ft_live": "full,linear_probe,discriminative",
+        "ft_size": "all",
+    },
     "losses": {"ls_outliers": "20", "ls_scale": "1000", "ls_ce_reduction": "none", "ls_ce_smoothing": "0.3"},
     "optimizers": {"form": "amsgrad", "opt": "SGD,Adadelta,AdamW", "surface": "quadratic"},
     "metrics": {},
@@ -137,7 +148,11 @@ ALLOWED = {
     "Wilson",
     "Keskar",
     "Socher",
+    "Howard",
+    "Ruder",
+    "Devlin",
     # models, datasets and API names used as names
+    "ULMFiT",
     "ResNet",
     "BERT",
     "LLaMA",
@@ -247,6 +262,9 @@ def page_texts(at) -> Iterator[str]:
         if kind == "Dataframe":
             yield from _frame_texts(node.value)
             continue
+        if getattr(node, "type", None) == "graphviz_chart":  # DOT, not Vega-Lite: read its labels
+            yield from (label.replace("\\n", " ") for label in re.findall(r'label="([^"]*)"', proto.spec))
+            continue
         if getattr(node, "type", None) == "arrow_vega_lite_chart" or kind == "UnknownElement":
             spec = getattr(proto, "spec", None)
             if spec:
@@ -268,8 +286,6 @@ def english_words(text: str) -> list[str]:
 # Pages whose Chinese text is still being cleaned of English (this set only shrinks).
 NOT_YET_CHECKED = {
     "attention",
-    "pytorch_basics",
-    "finetune",
     "metrics",
 }
 
