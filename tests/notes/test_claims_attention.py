@@ -91,7 +91,7 @@ def test_without_separate_values_the_keys_are_the_values():
 
 @pytest.mark.parametrize("variant", ["bahdanau", "luong-general"])
 def test_the_context_is_the_weighted_average_of_the_encoder_states(variant):
-    """att-key-value-encoder, att-context-not-output, att-context-sum, att-encoder-keys-values,
+    """att-key-value-encoder, att-context-not-output, att-encoder-keys-values,
     att-context-called-attention: in the trained models every c_t is sum_s alpha_ts h_s over the ENCODER's
     states (the keys and values), and it is not the decoder's state or output."""
     _, enc, rows = _replay(variant)
