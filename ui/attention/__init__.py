@@ -106,8 +106,8 @@ def pct(fraction: float) -> str:
 
 
 def mark(ok: bool | None) -> str:
-    """✅ / ❌ for markdown (nothing when there is nothing to compare with)."""
-    return "" if ok is None else ("✅" if ok else "❌")
+    """A right / wrong icon for markdown (nothing when there is nothing to compare with)."""
+    return "" if ok is None else (":material/check_circle:" if ok else ":material/cancel:")
 
 
 def date_format_example(index: int) -> str:
