@@ -10,6 +10,7 @@ word but the proper names, units and symbols of ``ALLOWED`` (and capitalised abb
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -24,7 +25,13 @@ from ui.navigation import PAGES
 OTHER_STATES: dict[str, dict[str, str]] = {
     "home": {},
     "notes": {"claim": "no-such-claim"},
-    "attention": {},
+    "attention": {
+        "att_tab": "local",
+        "att_model": "luong-general",
+        "att_local_mode": "local-m",
+        "att_pg_score": "general",
+        "att_text": "2026年11月27日",
+    },
     # a chain that breaks, bad sizes for repeat, repeat_interleave without dim, the expand grid
     "pytorch_basics": {
         "pb_chain": "Flatten\nLinear(12, 6)\nBatchNorm1d(5)",
@@ -151,6 +158,8 @@ ALLOWED = {
     "Howard",
     "Ruder",
     "Devlin",
+    "Xu",
+    "REINFORCE",
     # models, datasets and API names used as names
     "ULMFiT",
     "ResNet",
@@ -244,6 +253,23 @@ def _frame_texts(frame: pd.DataFrame) -> Iterator[str]:
             yield from (v for v in frame[column].unique()[:200] if isinstance(v, str))
 
 
+def _dot_texts(dot: str) -> Iterator[str]:
+    """The labels of a Graphviz chart: quoted ones as written, HTML-like ones with their tags taken out."""
+    for match in re.finditer(r"label\s*=\s*", dot):
+        rest = dot[match.end() :]
+        if rest.startswith('"'):
+            end = re.search(r'(?<!\\)"', rest[1:])
+            label = rest[1 : 1 + end.start()] if end else rest[1:]
+            yield label.replace("\\n", " ")  # DOT's line break
+        elif rest.startswith("<"):
+            depth = 0
+            for end, ch in enumerate(rest):
+                depth += {"<": 1, ">": -1}.get(ch, 0)
+                if depth == 0:
+                    yield html.unescape(re.sub(r"<[^>]*>", " ", rest[1:end]))
+                    break
+
+
 def _walk(node) -> Iterator:
     yield node
     for child in getattr(node, "children", {}).values():
@@ -262,8 +288,8 @@ def page_texts(at) -> Iterator[str]:
         if kind == "Dataframe":
             yield from _frame_texts(node.value)
             continue
-        if getattr(node, "type", None) == "graphviz_chart":  # DOT, not Vega-Lite: read its labels
-            yield from (label.replace("\\n", " ") for label in re.findall(r'label="([^"]*)"', proto.spec))
+        if getattr(node, "type", None) == "graphviz_chart":
+            yield from _dot_texts(proto.spec)
             continue
         if getattr(node, "type", None) == "arrow_vega_lite_chart" or kind == "UnknownElement":
             spec = getattr(proto, "spec", None)
@@ -285,7 +311,6 @@ def english_words(text: str) -> list[str]:
 
 # Pages whose Chinese text is still being cleaned of English (this set only shrinks).
 NOT_YET_CHECKED = {
-    "attention",
     "metrics",
 }
 
