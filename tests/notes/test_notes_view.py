@@ -83,3 +83,20 @@ def test_the_glossary_is_read_from_every_pages_strings():
         terms = notes.glossary(lang)
         assert len({t.term for t in terms}) == len(terms)  # each term defined once
         assert all(t.name.strip() and t.definition.strip() for t in terms)
+
+
+def test_every_glossary_link_of_every_page_points_at_a_defined_term_in_its_own_language():
+    import re
+
+    from ui.i18n import load_strings
+
+    link = re.compile(r"\]\(/notes\?lang=(?P<lang>[a-z]+)#glossary-(?P<term>[a-z0-9_]+)\)")
+    found = 0
+    for lang in ("en", "zh"):
+        defined = {term.term for term in notes.glossary(lang)}
+        for key, text in load_strings(lang).items():
+            for match in link.finditer(text):
+                found += 1
+                assert match["lang"] == lang, (lang, key)
+                assert match["term"] in defined, (lang, key, match["term"])
+    assert found > 20  # the pages do link their terms
