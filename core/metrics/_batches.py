@@ -58,13 +58,17 @@ class BatchDecoder:
         doc = self.doc
         if seen == 0:
             raise ScoreFileError(
+                "metrics.no_rows",
                 f"The file has a header ({', '.join(doc.columns)}) but no data rows: add rows below "
-                "the header."
+                "the header.",
+                header=", ".join(doc.columns),
             )
         if kept == 0:
             raise ScoreFileError(
+                "metrics.every_row_invalid",
                 f"Every one of the {seen:,} rows is invalid (missing label, or missing, non-numeric or "
-                "infinite score), so nothing is left to evaluate."
+                "infinite score), so nothing is left to evaluate.",
+                rows=f"{seen:,}",
             )
         return self._finish(codes, out, kept, seen)
 
@@ -142,8 +146,12 @@ class BatchDecoder:
             if len(self.values) >= _MAX_LABEL_VALUES:
                 shown = ", ".join(repr(v) for v in self.values[:5])
                 raise ScoreFileError(
+                    "metrics.label_not_binary",
                     f"The label column {self.label!r} takes more than {_MAX_LABEL_VALUES} different "
-                    f"values ({shown}, ...): it does not look like a binary label. Choose the label column."
+                    f"values ({shown}, ...): it does not look like a binary label. Choose the label column.",
+                    column=repr(self.label),
+                    most=_MAX_LABEL_VALUES,
+                    shown=shown,
                 )
             code = self.code_of[value] = len(self.values)
             self.values.append(value)
@@ -181,8 +189,11 @@ class BatchDecoder:
             for cls_name, mask in ((pos, y_true), (neg, ~y_true)):
                 if not np.any(weighted & mask):
                     raise ScoreFileError(
+                        "metrics.class_weight_zero",
                         f"Every row with label {cls_name!r} has weight 0 in column {self.weight_col!r}: an "
-                        "evaluation needs positive and negative rows with some weight."
+                        "evaluation needs positive and negative rows with some weight.",
+                        label=repr(cls_name),
+                        column=repr(self.weight_col),
                     )
         return ScoreTable(
             y_true=y_true,

@@ -105,14 +105,20 @@ def expand_sources(sources: str | Sequence[str], *, root: str | os.PathLike[str]
     else:
         base = os.path.realpath(os.fspath(root))
         if not os.path.isdir(base):
-            raise ScoreFileError(f"The data folder '{os.fspath(root)}' does not exist.")
+            raise ScoreFileError(
+                "metrics.no_data_folder",
+                f"The data folder '{os.fspath(root)}' does not exist.",
+                folder=os.fspath(root),
+            )
         given = os.path.abspath(os.fspath(root))
         paths = []
         for source in sources:
             relative = _relative_to_folder(os.fspath(source), (base, given))
             paths.extend(_expand_in_folder(relative, base))
     if not paths:
-        raise ScoreFileError("No file given: name a CSV or Parquet file, several, or a glob pattern.")
+        raise ScoreFileError(
+            "metrics.no_file_given", "No file given: name a CSV or Parquet file, several, or a glob pattern."
+        )
     return _once_each(paths)
 
 
@@ -133,7 +139,7 @@ def _expand(source: str) -> list[str]:
     if globbing.has_magic(source):
         matched = sorted(p for p in globbing.glob(source, recursive=True) if os.path.isfile(p))
         if not matched:
-            raise ScoreFileError(f"No file matches {source!r}.")
+            raise ScoreFileError("metrics.no_match", f"No file matches {source!r}.", pattern=repr(source))
         return matched
     _check_file(source, source)
     return [source]
@@ -142,11 +148,16 @@ def _expand(source: str) -> list[str]:
 def _check_file(path: str, shown: str) -> None:
     if os.path.isdir(path):
         raise ScoreFileError(
+            "metrics.is_a_folder",
             f"'{shown}' is a folder: name its files, e.g. '{shown.rstrip('/')}/*.parquet' or "
-            f"'{shown.rstrip('/')}/**/*.csv'."
+            f"'{shown.rstrip('/')}/**/*.csv'.",
+            path=shown,
+            folder=shown.rstrip("/"),
         )
     if not os.path.isfile(path):
-        raise ScoreFileError(f"Cannot read the file '{shown}': no such file.")
+        raise ScoreFileError(
+            "metrics.no_such_file", f"Cannot read the file '{shown}': no such file.", path=shown
+        )
 
 
 _OUTSIDE = "Only files inside the data folder can be read: give a path relative to it, without '..'."
@@ -158,10 +169,10 @@ def _relative_to_folder(source: str, folders: tuple[str, ...]) -> str:
         normal = os.path.normpath(source)
         inside = [f for f in folders if normal == f or normal.startswith(f.rstrip(os.sep) + os.sep)]
         if not inside:
-            raise ScoreFileError(_OUTSIDE)
+            raise ScoreFileError("metrics.outside_folder", _OUTSIDE)
         source = os.path.relpath(normal, inside[0])
     if ".." in Path(source).parts:
-        raise ScoreFileError(_OUTSIDE)
+        raise ScoreFileError("metrics.outside_folder", _OUTSIDE)
     return source
 
 
@@ -175,12 +186,16 @@ def _expand_in_folder(relative: str, base: str) -> list[str]:
         matched = sorted(globbing.glob(relative, root_dir=base, recursive=True))
         files = [p for p in (os.path.join(base, m) for m in matched) if os.path.isfile(p) and inside(p)]
         if not files:
-            raise ScoreFileError(f"No file in the data folder matches {relative!r}.")
+            raise ScoreFileError(
+                "metrics.no_match_in_folder",
+                f"No file in the data folder matches {relative!r}.",
+                pattern=repr(relative),
+            )
         return files
     path = os.path.join(base, relative)
     _check_file(path, relative)
     if not inside(path):
-        raise ScoreFileError(_OUTSIDE)
+        raise ScoreFileError("metrics.outside_folder", _OUTSIDE)
     return [path]
 
 
@@ -290,7 +305,7 @@ def aggregate_files(
             )
     kinds = {is_parquet(p) for p in paths}
     if len(kinds) > 1:
-        raise ScoreFileError("The files mix CSV and Parquet: give files of one kind.")
+        raise ScoreFileError("metrics.mixed_kinds", "The files mix CSV and Parquet: give files of one kind.")
     parquet = kinds.pop()
     sample = first_with_rows(paths)
     guess = detect_columns(sample, label=label, score=score, weight=weight, pos_label=pos_label)
