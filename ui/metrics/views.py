@@ -433,6 +433,8 @@ def downloads(r: Report, threshold: float) -> list[dict[str, Any]]:
     # Deferred downloads are built on another thread: resolve the report's texts and language here.
     strings = {k: tr(k) for k in REPORT_STRINGS} | {"model_name": model}
     lang = current_language()
+    # the HTML report is read by people: its tables get the page's column names (the CSV and JSON keep theirs)
+    headers = {k: tr(f"col_{k}") for row in summaries for k in row} | {k: tr(f"col_{k}") for k in comparison}
     fields = {**kept.fields, "threshold": threshold}
     return [
         {
@@ -465,8 +467,8 @@ def downloads(r: Report, threshold: float) -> list[dict[str, Any]]:
             "data": lambda: html_report(
                 kept.name,
                 strings,
-                summaries,
-                comparison,
+                [{headers[k]: v for k, v in row.items()} for row in summaries],
+                comparison.rename(columns=headers),
                 frames,
                 threshold=threshold,
                 lang=lang,
