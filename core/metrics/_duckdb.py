@@ -472,19 +472,29 @@ def _tables(
     n_bad = int(rows[first & ~ok].sum())
     if n_bad and not drop_invalid:
         raise ScoreFileError(
+            "metrics.invalid_rows",
             f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
             f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop invalid rows "
-            "(drop_invalid=True, --drop-invalid) to skip every such row."
+            "(drop_invalid=True, --drop-invalid) to skip every such row.",
+            bad=f"{n_bad:,}",
+            total=f"{n_total:,}",
+            positive=repr(guess.pos_label),
+            negative=repr(guess.neg_label),
         )
     min_weight = np.ma.masked_invalid(np.ma.asarray(result["min_w"], dtype=np.float64)).min()
     if guess.weight is not None and min_weight is not np.ma.masked and float(min_weight) < 0:
         raise ScoreFileError(
+            "metrics.negative_weights",
             f"The weight column {guess.weight!r} has negative values (the smallest is "
-            f"{float(min_weight):g}): weights and counts must be zero or more."
+            f"{float(min_weight):g}): weights and counts must be zero or more.",
+            column=repr(guess.weight),
+            smallest=f"{float(min_weight):g}",
         )
     n_valid = n_total - n_bad
     if n_valid == 0:
-        raise ScoreFileError("No row is left to evaluate: every row has a missing or invalid value.")
+        raise ScoreFileError(
+            "metrics.no_row_left", "No row is left to evaluate: every row has a missing or invalid value."
+        )
     scores = np.asarray(np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan), dtype=np.float64)
     weights = np.asarray(np.ma.filled(np.ma.asarray(result["w"], dtype=np.float64), 0.0), dtype=np.float64)
     keep = first & ok
