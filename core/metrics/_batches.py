@@ -213,27 +213,38 @@ class BatchDecoder:
 
     # -- error messages ------------------------------------------------------------------------------
 
-    def _invalid_at(self, column: str, where: str, raw_value: Callable[[], str]) -> ScoreFileError:
-        """The error for an invalid cell of ``column`` at ``where`` (``raw_value()``: the cell's text)."""
+    def _invalid_at(self, column: str, where: str, raw_value: Callable[[], str], row: int) -> ScoreFileError:
+        """The error for an invalid cell of ``column`` at ``where`` (``raw_value()``: the cell's text), in
+        the ``row``-th data row (1-based). Its code says which cell and what is wrong with it
+        (``metrics.cell_<role>_<problem>``); the English sentence says where, in the file's terms."""
         fix = "fix or remove that row, or drop invalid rows (drop_invalid=True) to skip every such row."
         if column == self.label:
-            return ScoreFileError(f"The label column {column!r} is missing in {where}: {fix}")
+            message = f"The label column {column!r} is missing in {where}: {fix}"
+            return ScoreFileError("metrics.cell_label_missing", message, column=repr(column), row=f"{row:,}")
         raw = raw_value()
         role = "weight" if column == self.weight_col else "score"
         if raw.lower() in MISSING:
+            problem = "empty" if raw == "" else "missing"
             what = "is empty" if raw == "" else f"is missing ({raw!r})"
         elif is_number(raw, self.doc.decimal):
-            what = f"is infinite ({raw!r})"
+            problem, what = "infinite", f"is infinite ({raw!r})"
         else:
-            what = f"has {raw!r}, which is not a number,"
+            problem, what = "not_number", f"has {raw!r}, which is not a number,"
             if self.doc.decimal == "." and DECIMAL_COMMA_NUMBER.match(raw):
-                fix = "write numbers with a decimal point (0.75), or " + fix
-        return ScoreFileError(f"The {role} column {column!r} {what} in {where}: {fix}")
-
-    def _negative_weight_at(self, where: str, value: float) -> ScoreFileError:
+                problem, fix = "decimal_comma", "write numbers with a decimal point (0.75), or " + fix
+        message = f"The {role} column {column!r} {what} in {where}: {fix}"
         return ScoreFileError(
+            f"metrics.cell_{role}_{problem}", message, column=repr(column), row=f"{row:,}", value=repr(raw)
+        )
+
+    def _negative_weight_at(self, where: str, value: float, row: int) -> ScoreFileError:
+        return ScoreFileError(
+            "metrics.cell_weight_negative",
             f"The weight column {self.weight_col!r} is negative ({value:g}) in {where}: weights and counts "
-            "must be zero or more."
+            "must be zero or more.",
+            column=repr(self.weight_col),
+            value=f"{value:g}",
+            row=f"{row:,}",
         )
 
 

@@ -138,12 +138,12 @@ class CsvParser(BatchDecoder):
 
     def _invalid(self, column: str, lo: int, hi: int, row_in_segment: int, row: int) -> ScoreFileError:
         where = self._where(lo, hi, row_in_segment, row)
-        return self._invalid_at(column, where, lambda: self._raw(lo, hi, row_in_segment, column))
+        return self._invalid_at(column, where, lambda: self._raw(lo, hi, row_in_segment, column), row + 1)
 
     def _negative_weight(
         self, lo: int, hi: int, row_in_segment: int, row: int, value: float
     ) -> ScoreFileError:
-        return self._negative_weight_at(self._where(lo, hi, row_in_segment, row), value)
+        return self._negative_weight_at(self._where(lo, hi, row_in_segment, row), value, row + 1)
 
     def _parse_error(self, lo: int, hi: int, exc: Exception) -> ScoreFileError:
         try:

@@ -170,13 +170,13 @@ class ParquetParser(BatchDecoder):
     ) -> ScoreFileError:
         where = f"row {seen + i + 1:,} of the file"
         if column is None:
-            return self._negative_weight_at(where, value)
+            return self._negative_weight_at(where, value, seen + i + 1)
 
         def raw() -> str:
             cell = columns[column][i].as_py()
             return "" if cell is None else str(cell).strip()
 
-        return self._invalid_at(column, where, raw)
+        return self._invalid_at(column, where, raw, seen + i + 1)
 
 
 def label_text(column: pa.Array) -> pa.Array:

@@ -22,6 +22,11 @@ DYNAMIC = {
     "metrics.{kind}": {f"metrics.{kind}" for _magic, kind, _what in _sniff._MAGIC},
     "metrics.no_{role}_column": {f"metrics.no_{role}_column" for role in ("label", "score", "weight")},
     "metrics.score_is_{role}": {"metrics.score_is_label", "metrics.score_is_weight"},
+    "metrics.cell_{role}_{problem}": {
+        f"metrics.cell_{role}_{problem}"
+        for role in ("score", "weight")
+        for problem in ("empty", "missing", "infinite", "not_number", "decimal_comma")
+    },
 }
 
 
@@ -73,6 +78,10 @@ def test_a_coded_error_keeps_its_english_message_and_an_uncoded_one_its_text():
         load_scores(b"label,score\n1,0.5\n1,0.7\n")
     assert caught.value.code == "metrics.one_class"
     assert caught.value.values == {"column": "'label'", "value": "'1'", "rows": "2"}
+    with pytest.raises(ScoreFileError, match=r"row 2 \(line 3 of the file\)") as caught:
+        load_scores(b"label,score\n1,0.5\n0,abc\n0,0.2\n")
+    assert caught.value.code == "metrics.cell_score_not_number"
+    assert caught.value.values == {"column": "'score'", "row": "2", "value": "'abc'"}
     assert str(ScoreFileError("a sentence")) == "a sentence"
     assert ScoreFileError("a sentence").code == "metrics.score_file"  # no locale sentence: shown as it is
     assert "metrics.error_score_file" not in load_strings("en")
