@@ -391,22 +391,38 @@ def _read_error(message: str, root: str | os.PathLike[str] | None) -> ScoreFileE
     """One sentence for DuckDB's error ``message`` (which goes on with its reader's every option)."""
     if "Out of Memory" in message:
         return ScoreFileError(
+            "metrics.duckdb_out_of_memory",
             "DuckDB ran out of memory grouping the scores: give it more (memory_limit, --duckdb-memory) or "
-            "round the scores to fewer decimals (decimals, --decimals)."
+            "round the scores to fewer decimals (decimals, --decimals).",
         )
     if (found := _CSV_CONVERSION.search(message)) is not None:
         file = re.search(r"^\s*file = (.*)$", message, re.M)
-        where = (
-            f"line {int(found['line']):,} of '{_shown(file[1], root)}'" if file else f"line {found['line']}"
-        )
+        line, column, value = f"{int(found['line']):,}", repr(found["column"]), repr(found["value"])
+        text = f"The column {column} has {value}, which is not a number, in line {line}"
+        if file is None:
+            return ScoreFileError(
+                "metrics.duckdb_not_a_number_at",
+                f"{text}: {_FIX_INVALID}",
+                column=column,
+                value=value,
+                line=line,
+            )
+        shown = _shown(file[1], root)
         return ScoreFileError(
-            f"The column {found['column']!r} has {found['value']!r}, which is not a number, in {where}: "
-            f"{_FIX_INVALID}"
+            "metrics.duckdb_not_a_number_in",
+            f"{text} of '{shown}': {_FIX_INVALID}",
+            column=column,
+            value=value,
+            line=line,
+            file=shown,
         )
     if (found := _CAST_CONVERSION.search(message)) is not None:
         column = found["column"].strip()
         return ScoreFileError(
-            f"The column {column!r} has {found['value']!r}, which is not a number: {_FIX_INVALID}"
+            "metrics.duckdb_not_a_number",
+            f"The column {column!r} has {found['value']!r}, which is not a number: {_FIX_INVALID}",
+            column=repr(column),
+            value=repr(found["value"]),
         )
     first = message.strip().split("\n\n")[0]  # the error itself, before DuckDB's notes and options
     return ScoreFileError(f"DuckDB cannot read the files: {' '.join(first.split())}")

@@ -331,13 +331,19 @@ def sniff_delimiter(header: str, lines: list[str]) -> str:
 
 
 def width_error(line: int, actual: int, expected: int, text: str, delimiter: str) -> ScoreFileError:
-    hint = ""
+    code, hint = "metrics.width", ""
     if delimiter == "," and actual > expected:
-        hint = (
+        code, hint = (
+            "metrics.width_decimal_comma",
             " If the numbers use a decimal comma (0,75), separate the columns with semicolons or tabs, or"
-            " quote the numbers."
+            " quote the numbers.",
         )
     return ScoreFileError(
+        code,
         f"Line {line:,} of the file has {actual} fields where the header has {expected} "
-        f"({text[:60]!r}).{hint}"
+        f"({text[:60]!r}).{hint}",
+        line=f"{line:,}",
+        actual=actual,
+        expected=expected,
+        text=repr(text[:60]),
     )

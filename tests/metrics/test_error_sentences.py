@@ -22,6 +22,7 @@ DYNAMIC = {
     "metrics.{kind}": {f"metrics.{kind}" for _magic, kind, _what in _sniff._MAGIC},
     "metrics.no_{role}_column": {f"metrics.no_{role}_column" for role in ("label", "score", "weight")},
     "metrics.score_is_{role}": {"metrics.score_is_label", "metrics.score_is_weight"},
+    "code": {"metrics.width", "metrics.width_decimal_comma"},  # width_error: a variable named code
     "metrics.cell_{role}_{problem}": {
         f"metrics.cell_{role}_{problem}"
         for role in ("score", "weight")
@@ -33,6 +34,8 @@ DYNAMIC = {
 def _template(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Name):  # a code chosen before the call: DYNAMIC names its values
+        return node.id
     if isinstance(node, ast.JoinedStr):
         parts = [
             v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}" for v in node.values
@@ -52,7 +55,8 @@ def _coded_calls() -> dict[str, set[str]]:
                 and len(node.args) == 2
             ):
                 template = _template(node.args[0])
-                assert template is not None and template.startswith("metrics."), ast.unparse(node)
+                assert template is not None, ast.unparse(node)
+                assert template.startswith("metrics.") or template in DYNAMIC, ast.unparse(node)
                 for code in DYNAMIC.get(template, {template}):
                     codes.setdefault(code, set()).update(k.arg for k in node.keywords if k.arg)
     return codes
