@@ -166,7 +166,11 @@ class CsvParser(BatchDecoder):
             pass
         if not found or found[0].number is None:
             detail = str(exc).removeprefix("CSV parse error: ")
-            return ScoreFileError(f"The file could not be read as CSV ({detail}); {SAVE_AS}.")
+            return ScoreFileError(
+                "metrics.csv_unreadable",
+                f"The file could not be read as CSV ({detail}); {SAVE_AS}.",
+                detail=detail,
+            )
         row = found[0]
         line = _line_of_row(self.doc, lo, hi, row.number - 1)
         return width_error(line, row.actual_columns, row.expected_columns, row.text, self.doc.delimiter)

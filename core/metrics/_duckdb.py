@@ -300,8 +300,10 @@ def aggregate_files(
         # DuckDB globs '*', '?' and '[' (glob's own magic characters) even in the name of a file that exists
         if globbing.has_magic(path):
             raise ScoreFileError(
+                "metrics.path_is_a_pattern",
                 f"The file '{_shown(path, root)}' has '*', '?' or '[' in its path, which DuckDB reads as a "
-                "pattern: rename it (or read it with the memory engine, --engine memory)."
+                "pattern: rename it (or read it with the memory engine, --engine memory).",
+                path=_shown(path, root),
             )
     kinds = {is_parquet(p) for p in paths}
     if len(kinds) > 1:
@@ -425,7 +427,10 @@ def _read_error(message: str, root: str | os.PathLike[str] | None) -> ScoreFileE
             value=repr(found["value"]),
         )
     first = message.strip().split("\n\n")[0]  # the error itself, before DuckDB's notes and options
-    return ScoreFileError(f"DuckDB cannot read the files: {' '.join(first.split())}")
+    detail = " ".join(first.split())
+    return ScoreFileError(
+        "metrics.duckdb_unreadable", f"DuckDB cannot read the files: {detail}", detail=detail
+    )
 
 
 def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:

@@ -40,7 +40,11 @@ _BATCH_ROWS = 1 << 20  # rows decoded at once (peak memory ~ result + one batch)
 
 
 def _unreadable(exc: Exception) -> ScoreFileError:
-    return ScoreFileError(f"The file starts like Parquet but cannot be read as Parquet: {exc}")
+    return ScoreFileError(
+        "metrics.parquet_unreadable",
+        f"The file starts like Parquet but cannot be read as Parquet: {exc}",
+        detail=str(exc),
+    )
 
 
 class ParquetSample(ColumnSample):
@@ -250,6 +254,9 @@ def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
     try:
         pacsv.write_csv(table, out)
     except (pa.ArrowException, OSError) as exc:
-        message = f"The Parquet file's columns cannot be read as a table of values: {exc}"
-        raise ScoreFileError(message) from None
+        raise ScoreFileError(
+            "metrics.parquet_columns_unreadable",
+            f"The Parquet file's columns cannot be read as a table of values: {exc}",
+            detail=str(exc),
+        ) from None
     return out.getvalue()
