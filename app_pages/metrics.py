@@ -1,8 +1,11 @@
 """Metrics: evaluate a binary classifier's scores (confusion matrix, ROC/AUC, PR, KS, F1, lift).
 
 Thin page: it reads its widgets, asks ``ui.metrics.source`` (where the scores come from, reading them
-into the session) and ``ui.metrics.views`` (what each section shows), and draws. The threshold explorer
-is a fragment: moving the threshold costs a binary search, not a re-sort.
+into the session) and ``ui.metrics.views`` (what each section shows), and draws (``ui.metrics.draw``
+lays out the sections that have no widget). The threshold explorer is a fragment: moving the threshold
+costs a binary search, not a re-sort. Under the explorer, the curves and the AUC section stand the
+corrections of the notes' confusion-matrix chapter (``data/notes/claims.json``, anchors
+``threshold-explorer``, ``curves``, ``auc-three-ways``).
 """
 
 from __future__ import annotations
