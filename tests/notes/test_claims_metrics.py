@@ -115,7 +115,13 @@ def test_a_curve_closer_to_the_top_left_can_have_the_smaller_auc():
     a = np.array([9, 9, 9, 9, 9, 9, 1, 1, 1, 1, 5, 4, 4, 3, 3, 2, 2, 1, 1, 1], dtype=float)
     b = np.array([8, 7, 7, 6, 6, 5, 5, 4, 3, 2, 7, 6, 5, 4, 3, 3, 2, 2, 1, 1], dtype=float)
     ks_a, ks_b = ks_statistic(y, a)[0], ks_statistic(y, b)[0]
-    assert ks_a > ks_b, "A reaches the point nearer the top-left corner"
+    assert ks_a > ks_b, "A's curve reaches further above the diagonal"
+
+    def nearest_to_the_corner(scores: np.ndarray) -> float:
+        fpr, tpr, _ = skm.roc_curve(y, scores)
+        return float(np.min(np.hypot(fpr, 1 - tpr)))
+
+    assert nearest_to_the_corner(a) < nearest_to_the_corner(b), "and comes nearer the top-left corner"
     assert roc_auc_score(y, a) < roc_auc_score(y, b), "B has the larger area"
 
 
