@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NamedTuple
 
 import streamlit as st
@@ -16,15 +15,6 @@ def page_header(namespace: str) -> None:
     """Title and one-paragraph introduction from ``<namespace>.title`` / ``<namespace>.intro``."""
     st.title(t(f"{namespace}.title"))
     st.markdown(t(f"{namespace}.intro"))
-
-
-def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
-    """The "about the notes" box: each item is (what the notes say, the verified version)."""
-    with st.expander(t("common.about_notes"), expanded=False, icon=":material/fact_check:"):
-        for said, verified in items:
-            st.markdown(f"**{t('common.notes_say')}** {said}")
-            st.markdown(f"**{t('common.verified')}** {verified}")
-            st.divider()
 
 
 def notes_corrections(page: str, anchor: str | None) -> None:

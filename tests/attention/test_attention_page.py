@@ -293,7 +293,6 @@ def test_each_tab_has_its_section_anchor_and_the_notes_corrections_beside_it():
     texts = [w.value for w in at.warning] + [i.value for i in at.info]
     assert any("encoder" in text and "/notes?lang=en&claim=att-key-value-encoder" in text for text in texts)
     assert any("/notes?lang=en&claim=att-local-computation" in text for text in texts)
-    assert all(e.label != load_strings("en")["common.about_notes"] for e in at.expander)
 
 
 def test_the_glossary_links_of_the_page_open_their_terms_on_the_notes_page():

@@ -122,3 +122,8 @@ def test_every_live_link_opens_its_page_clean_with_its_anchors(page, params):
     assert not at.toast, [toast.value for toast in at.toast]  # no value of the link was ignored
     anchors = {h.proto.anchor for kind in ("title", "header", "subheader") for h in at.get(kind)}
     assert _links()[(page, params)] - {""} <= anchors, sorted(_links()[(page, params)] - anchors)
+    # each correction of the notes stands, visible, on the page it links to (ui.layout.notes_corrections)
+    boxes = [box.value for kind in ("warning", "info") for box in at.get(kind)]
+    for claim in CLAIMS:
+        if (claim.page, claim.params) == (page, params) and claim.verdict != "right":
+            assert any(f"claim={claim.id}" in box and claim.en in box for box in boxes), claim.id
