@@ -567,6 +567,13 @@ def truncated_chart_labels(page: Page) -> list[str]:
     )
 
 
+def rendered(markdown: str) -> str:
+    """A locale string as the browser shows its text: code spans without their backticks, bold and
+    italics without their stars (what ``inner_text`` of the rendered Markdown gives)."""
+    text = re.sub(r"`([^`]*)`", r"\1", markdown)
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+
+
 def main_headings(page: Page) -> list[str]:
     """Texts of the headings (h1-h3) in the main area, top to bottom."""
     return [

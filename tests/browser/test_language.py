@@ -42,7 +42,11 @@ def test_sidebar_language_switch_translates_the_page(warm_app_server, page, spec
     english_headings = harness.main_headings(page)
     # For each heading that is an English locale string: its Chinese versions.
     expected = {
-        heading: {ZH[key] for key, text in EN.items() if text == heading and ZH[key] != text}
+        heading: {
+            harness.rendered(ZH[key])
+            for key, text in EN.items()
+            if harness.rendered(text) == heading and ZH[key] != text
+        }
         for heading in english_headings
     }
     expected = {heading: zh for heading, zh in expected.items() if zh}

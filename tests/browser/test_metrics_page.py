@@ -200,7 +200,7 @@ def test_uploaded_csv_shows_cores_auc(uploaded):
     harness.assert_no_exception(page)
     harness.assert_charts_visible(page)
     assert (
-        EN["metrics.loaded"].format(rows=f"{len(y):,}", pos="1", models="score", weight="—")
+        harness.rendered(EN["metrics.loaded"].format(rows=f"{len(y):,}", pos="1", models="score", weight="—"))
         in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
     ), "the caption does not describe the uploaded file (2,000 rows, positive label 1, model 'score')"
     assert len(np.unique(s)) < len(s) / 10, "the test file must have many tied scores"
@@ -230,7 +230,7 @@ def test_threshold_moves_update_the_confusion_matrix_and_the_table(uploaded):
     assert re.search(rf"metrics_threshold={moved}\b", page.url), f"the URL does not hold it: {page.url}"
 
     # The KS jump button: the threshold becomes the score where TPR - FPR is largest.
-    harness.rerun_after(page, harness.widget(page, "metrics_jump_ks").locator("button").click)
+    harness.rerun_after(page, harness.widget(page, "metrics_jump_ks").locator("button").first.click)
     _ks, ks_threshold = ks_statistic(y, s)
     jumped = _shown_threshold(page)
     assert jumped == pytest.approx(ks_threshold, abs=5e-5), f"KS is reached at {ks_threshold}, shown {jumped}"
@@ -263,10 +263,11 @@ def test_html_report_download(uploaded):
     assert len(rows) == 1, f"the summary table has {len(rows)} rows for one model"
     summary = dict(zip(header, rows[0], strict=True))
     # The report writes 6 significant digits.
-    assert float(summary["roc_auc"]) == pytest.approx(roc_auc_score(y, s), abs=5e-7)
+    assert float(summary[EN["metrics.col_roc_auc"]]) == pytest.approx(roc_auc_score(y, s), abs=5e-7)
     expected = confusion_at(y, s, threshold)
     for cell in ("tp", "fp", "fn", "tn"):
-        assert float(summary[cell]) == getattr(expected, cell), f"{cell}: report {summary[cell]}"
+        column = EN[f"metrics.col_{cell}"]  # the report's tables have the page's column names
+        assert float(summary[column]) == getattr(expected, cell), f"{cell}: report {summary[column]}"
 
     metrics = json.loads(_download(page, "metrics_download_json"))
     assert list(metrics["models"]) == ["score"]
@@ -329,7 +330,7 @@ def test_a_link_reproduces_the_two_model_ks_view_in_chinese(warm_app_server, pag
     table = load_scores(EXAMPLES["two_models"])
     models = list(table.scores)
     assert len(models) == 2
-    caption = ZH["metrics.loaded"].format(
+    caption = harness.rendered(ZH["metrics.loaded"]).format(
         rows=f"{table.n_rows:,}", pos=table.pos_label, models=", ".join(models), weight="—"
     )
     captions = page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()

@@ -35,7 +35,7 @@ def test_page_loads_without_error(app_server, page, spec, lang):
     harness.assert_charts_visible(page)
     harness.visit_tabs(page, lambda tab: _tab_is_drawn(page, tab))
     headings = harness.main_headings(page)
-    strings = set(load_strings(lang).values())
+    strings = {harness.rendered(text) for text in load_strings(lang).values()}
     assert headings, f"{page.url} shows no heading"
     assert headings[0] in strings, (
         f"the title of {page.url} is {headings[0]!r}: not a string of locales/{lang}/ ({LANGUAGES[lang]})"

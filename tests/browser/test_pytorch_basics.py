@@ -53,7 +53,7 @@ def test_grids_show_cores_maps_and_follow_the_controls(warm_app_server, page, la
     harness.open_app_page(page, warm_app_server.url, SPEC, lang)
     harness.assert_no_exception(page)
     harness.assert_charts_visible(page)
-    assert harness.main_headings(page)[0] == strings["pytorch_basics.title"]
+    assert harness.main_headings(page)[0] == harness.rendered(strings["pytorch_basics.title"])
     assert not harness.truncated_chart_labels(page)
 
     assert _grid_numbers(page, "pb_grid_input") == _expected("repeat", (2, 3), (1, 1))
@@ -81,7 +81,8 @@ def test_grids_show_cores_maps_and_follow_the_controls(warm_app_server, page, la
     harness.rerun_after(page, edit_chain)
     harness.assert_no_exception(page)
     text = harness.main_text(page)
-    assert strings["pytorch_basics.chain_broken"].format(index=2, layer="Linear(33, 10)") in text
+    broken = strings["pytorch_basics.chain_broken"].format(index=2, layer="Linear(33, 10)")
+    assert harness.rendered(broken) in text
     assert "mat1 and mat2 shapes cannot be multiplied (8x32 and 33x10)" in text
 
 
