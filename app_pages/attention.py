@@ -14,11 +14,19 @@ page_header("attention")
 from ui import attention as att
 from ui.charts import show_chart
 from ui.i18n import current_language, t, translator
-from ui.layout import about_the_notes, reference_check
+from ui.layout import notes_corrections, reference_check
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator("attention")
 LANG = current_language()
+PAGE = "attention"
+
+
+def section(title: str, anchor: str) -> None:
+    """A section's header with its anchor (the same in both languages: the Notes page links to it), and
+    right under it what the notes get wrong or loose about it."""
+    st.subheader(tr(title), anchor=anchor)
+    notes_corrections(PAGE, anchor)
 
 
 def read_widgets() -> tuple[str, str]:
@@ -70,6 +78,7 @@ def read_widgets() -> tuple[str, str]:
 
 
 def heatmap_tab(variant: str, entry: att.InputView) -> None:
+    section("heatmap_title", "output-heatmap")
     st.markdown(tr("heatmap_intro"))
     if entry.error is None:
         view = att.date_view(variant, entry)
@@ -115,6 +124,7 @@ def retrain_date(variant: str) -> None:
 
 
 def long_tab() -> None:
+    section("long_title", "long-inputs")
     st.markdown(tr("long_intro"))
     seed_from_url("att_long_task", "reverse", str, lambda v: v in att.LONG_KINDS)
     seed_from_url("att_long_metric", "exact_match", str, lambda v: v in ("exact_match", "char_accuracy"))
@@ -142,7 +152,7 @@ def long_tab() -> None:
     st.caption(view.caption)
     st.dataframe(view.table, width="stretch")
 
-    st.subheader(tr("long_demo"))
+    st.subheader(tr("long_demo"), anchor="long-demo")
     d1, d2 = st.columns(2)
     length = d1.slider(tr("long_length"), *att.LONG_DEMO_LENGTHS, 40, key="att_long_length")
     digits_seed = d2.number_input(tr("long_seed"), 0, att.MAX_SEED, 0, key="att_long_seed")
@@ -165,6 +175,7 @@ def long_tab() -> None:
 
 
 def steps_tab(variant: str, entry: att.InputView) -> None:
+    section("steps_title", "step-by-step")
     st.markdown(tr("steps_intro"))
     if entry.error is not None:
         return
@@ -193,6 +204,7 @@ def steps_tab(variant: str, entry: att.InputView) -> None:
 
 
 def hard_tab(variant: str, entry: att.InputView) -> None:
+    section("hard_title", "soft-hard")
     st.markdown(tr("hard_intro"))
     if variant == "none":
         st.info(tr("hard_none"), icon=":material/info:")
@@ -211,6 +223,7 @@ def hard_tab(variant: str, entry: att.InputView) -> None:
 
 
 def local_tab(entry: att.InputView) -> None:
+    section("local_title", "local-attention")
     st.markdown(tr("local_intro"))
     seed_from_url("att_local_mode", "local-p", str, lambda v: v in att.LOCAL_VARIANTS)
     seed_from_url("att_window", att.TRAINED_WINDOW, int, lambda v: 1 <= v <= att.MAX_WINDOW)
@@ -240,6 +253,7 @@ def local_tab(entry: att.InputView) -> None:
 
 
 def playground_tab() -> None:
+    section("playground_title", "score-playground")
     st.markdown(tr("pg_intro"))
     seed_from_url("att_pg_score", "additive", str, lambda v: v in att.PLAYGROUND_SCORES)
     seed_from_url("att_pg_query", "1, 0, -1", str, lambda v: len(v) <= att.MAX_VECTOR_TEXT)
@@ -286,18 +300,17 @@ elif entry.truth is None:
 else:
     st.caption(tr("reader_says", iso=entry.truth.isoformat(), where=entry.split))
 
-tabs = st.tabs([tr(f"tab_{name}") for name in ("heatmap", "long", "steps", "hard", "local", "playground")])
-with tabs[0]:
+# a link's ?att_tab= opens its tab (every tab still runs: each one's anchors are on the page)
+tabs = att.url_tabs({name: tr(f"tab_{name}") for name in att.TABS})
+with tabs["heatmap"]:
     heatmap_tab(variant, entry)
-with tabs[1]:
+with tabs["long"]:
     long_tab()
-with tabs[2]:
+with tabs["steps"]:
     steps_tab(variant, entry)
-with tabs[3]:
+with tabs["hard"]:
     hard_tab(variant, entry)
-with tabs[4]:
+with tabs["local"]:
     local_tab(entry)
-with tabs[5]:
+with tabs["playground"]:
     playground_tab()
-
-about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 9)])

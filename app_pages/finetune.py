@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import translator
-from ui.layout import about_the_notes, page_header
+from ui.layout import page_header
 
 NS = "finetune"
 page_header(NS)  # title and introduction before torch is imported
@@ -13,7 +13,7 @@ page_header(NS)  # title and introduction before torch is imported
 from ui import finetune as w
 from ui.charts import show_chart
 from ui.format import fmt_pct
-from ui.layout import error_box, reference_check
+from ui.layout import error_box, notes_corrections, reference_check
 from ui.state import translated_choice
 
 tr = translator(NS)
@@ -21,11 +21,12 @@ w.restore_state()
 labels = {s: tr(f"strategy_{s}") for s in w.STRATEGIES}
 
 # --- the recipe ---------------------------------------------------------------------------------------
-st.header(tr("recipe_title"))
+st.header(tr("recipe_title"), anchor="recipe")
+notes_corrections(w.PAGE, "recipe")
 st.markdown(tr("recipe_intro", source_acc=fmt_pct(w.results()["source"]["accuracy"])))
 c1, c2 = st.columns(2)
 with c1:  # the rates also drive the live runs below: a change reruns the page
-    lr = st.select_slider("lr η", w.LR_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_lr")
+    lr = st.select_slider(tr("lr_label"), w.LR_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_lr")
 with c2:
     mult = st.select_slider(tr("head_mult"), w.MULT_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_mult")
 
@@ -34,9 +35,14 @@ with c2:
 def recipe(lr: float, mult: float) -> None:
     """The strategy and what it trains: a fragment, so picking a strategy redraws only this part."""
     strategy = st.radio(
-        tr("strategy"), w.STRATEGIES, horizontal=True, key="ft_strategy", help=tr("strategy_help")
+        tr("strategy"),
+        w.STRATEGIES,
+        horizontal=True,
+        key="ft_strategy",
+        help=tr("strategy_help"),
+        format_func=w.strategy_name,
     )
-    st.markdown(f"**{strategy}**: {labels[strategy]}")
+    st.markdown(tr("strategy_line", name=w.strategy_name(strategy), description=labels[strategy]))
     view = w.recipe_view(strategy, lr, mult)
     st.graphviz_chart(view.dot, width="stretch")
     m1, m2, m3 = st.columns(3)
@@ -44,7 +50,7 @@ def recipe(lr: float, mult: float) -> None:
     m2.metric(tr("frozen"), view.frozen)
     m3.metric(tr("groups"), view.groups)
     st.dataframe(view.table, hide_index=True, width="stretch")
-    st.latex(r"\text{conv: } c_{out}(c_{in}k^2 + 1) \qquad \text{linear: } n_{out}(n_{in} + 1)")
+    st.markdown(tr("count_formula"))
     reference_check("sum(p.numel() for p in layer.parameters())", view.count_diff, 0.0)
     st.caption(tr("groups_caption"))
     w.write_url()  # a fragment run does not reach the end of the page
@@ -53,7 +59,8 @@ def recipe(lr: float, mult: float) -> None:
 recipe(float(lr), float(mult))
 
 # --- the comparison -----------------------------------------------------------------------------------
-st.header(tr("sweep_title"))
+st.header(tr("sweep_title"), anchor="when-it-pays")
+notes_corrections(w.PAGE, "when-it-pays")
 st.markdown(tr("sweep_intro", **w.sweep_intro_values()))
 sweep = w.sweep_view()
 show_chart(sweep.chart, sweep.data, key="ft_sweep")
@@ -62,11 +69,13 @@ st.caption(tr("sweep_caption", **sweep.caption))
 st.markdown(tr("sweep_reading", **sweep.reading))
 
 # --- live runs ---------------------------------------------------------------------------------------
-st.header(tr("live_title"))
+st.header(tr("live_title"), anchor="live-runs")
 st.markdown(tr("live_intro"))
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
-    live = st.multiselect(tr("live_strategies"), w.STRATEGIES, key="ft_live_list")
+    live = st.multiselect(
+        tr("live_strategies"), w.STRATEGIES, key="ft_live_list", format_func=w.strategy_name
+    )
 with c2:
     size = translated_choice(
         st.select_slider,
@@ -101,7 +110,8 @@ def live_section(live: list[str], size: str, seed: int, lr: float, mult: float) 
         st.subheader(tr("curve_loss"))
         show_chart(view.loss_chart, view.losses, key="ft_curve_loss")
 
-    st.subheader(tr("drift_title"))
+    st.subheader(tr("drift_title"), anchor="drift")
+    notes_corrections(w.PAGE, "drift")
     st.markdown(tr("drift_intro"))
     st.latex(r"\frac{\lVert \theta_l - \theta_l^{(0)} \rVert_2}{\lVert \theta_l^{(0)} \rVert_2}")
     show_chart(view.drift_chart, view.drift, key="ft_drift")
@@ -115,7 +125,8 @@ def live_section(live: list[str], size: str, seed: int, lr: float, mult: float) 
 live_section(live, size, seed, float(lr), float(mult))
 
 # --- the features ------------------------------------------------------------------------------------
-st.header(tr("features_title"))
+st.header(tr("features_title"), anchor="features")
+notes_corrections(w.PAGE, "features")
 st.markdown(tr("features_intro", seed=seed))
 features = w.features_view(seed)
 show_chart(features.chart, features.points, key="ft_pca")
@@ -128,13 +139,13 @@ reference_check("sklearn.neighbors.NearestCentroid", features.centroid_diff, 1e-
 st.markdown(tr("features_reading"))
 
 # --- ResNet and BERT ---------------------------------------------------------------------------------
-st.header(tr("big_title"))
+st.header(tr("big_title"), anchor="resnet-bert")
+notes_corrections(w.PAGE, "resnet-bert")
 st.markdown(tr("big_intro"))
-st.markdown("**ResNet-18 (torchvision)**")
+st.markdown(tr("resnet_title"))
 st.code(tr("code_resnet"), language="python")
-st.markdown("**BERT (Hugging Face transformers)**")
+st.markdown(tr("bert_title"))
 st.code(tr("code_bert"), language="python")
 st.caption(tr("big_caption"))
 
-about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 4)])
 w.write_url()

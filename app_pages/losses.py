@@ -14,13 +14,15 @@ from ui import losses as w
 from ui.charts import show_chart
 from ui.format import fmt
 from ui.i18n import translator
-from ui.layout import about_the_notes, error_box, reference_check
+from ui.layout import error_box, notes_corrections, reference_check
+from ui.state import translated_choice
 
 tr = translator("losses")
 w.seed_state()
 
 # --- 1. every loss on one chart -----------------------------------------------------------------------
-st.header(tr("curves_title"))
+st.header(tr("curves_title"), anchor="curves")
+notes_corrections("losses", "curves")
 st.markdown(tr("curves_intro"))
 curves = w.curve_labels()
 for (name, label), column in zip(curves, st.columns(len(curves)), strict=True):
@@ -55,7 +57,8 @@ st.dataframe(residual.readout, hide_index=True, width="stretch")
 reference_check(*residual.check)
 
 # --- 2. what each loss does to a fit ------------------------------------------------------------------
-st.header(tr("fits_title"))
+st.header(tr("fits_title"), anchor="fits")
+notes_corrections("losses", "fits")
 st.markdown(tr("fits_intro", lam=w.FIT_LAMBDA))
 c1, c2 = st.columns(2)
 noise = float(c1.slider(tr("noise"), 0.0, 0.4, step=0.05, key="ls_noise"))
@@ -73,7 +76,8 @@ if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights
 st.caption(tr("open_metrics_caption"))
 
 # --- 3. regression with outliers ----------------------------------------------------------------------
-st.header(tr("reg_title"))
+st.header(tr("reg_title"), anchor="regression")
+notes_corrections("losses", "regression")
 st.markdown(tr("reg_intro"))
 reg_outliers = int(st.slider(tr("reg_outliers"), 0, 15, key="ls_reg_outliers"))
 regression = w.regression_view(reg_outliers, delta)
@@ -88,7 +92,8 @@ for check in regression.checks:
 
 @st.fragment
 def svm_section(noise: float, outliers: int) -> None:
-    st.header(tr("svm_title"))
+    st.header(tr("svm_title"), anchor="svm")
+    notes_corrections("losses", "svm")
     st.markdown(tr("svm_intro"))
     lam = float(st.select_slider(tr("svm_lambda"), w.SVM_LAMBDAS, key="ls_svm_lam", format_func=fmt))
     svm = w.svm_view(noise, outliers, lam)
@@ -101,7 +106,16 @@ def svm_section(noise: float, outliers: int) -> None:
 
 svm_section(noise, outliers)
 
-# --- 5. cross-entropy taken apart (a fragment: its inputs rerun this section only) --------------------
+# --- 5. loss, risk and generalisation -----------------------------------------------------------------
+st.header(tr("risk_title"), anchor="risk")
+notes_corrections("losses", "risk")
+st.markdown(tr("risk_intro"))
+risk = w.risk_view(noise, outliers)
+st.dataframe(risk.table, hide_index=True, width="stretch")
+st.markdown(tr("risk_read", **risk.values))
+reference_check(*risk.check)
+
+# --- 6. cross-entropy taken apart (a fragment: its inputs rerun this section only) --------------------
 
 
 def draw_batch(batch: w.CrossEntropyView, reduction: str) -> None:
@@ -117,7 +131,7 @@ def draw_batch(batch: w.CrossEntropyView, reduction: str) -> None:
 
 def draw_mistake(batch: w.CrossEntropyView) -> None:
     """Softmax applied twice: on the typed batch, then in a training on the digits."""
-    st.subheader(tr("mistake_title"))
+    st.subheader(tr("mistake_title"), anchor="softmax-twice")
     if batch.mistake is not None:
         st.markdown(tr("mistake_batch", **batch.mistake))
     epochs = int(st.slider(tr("epochs"), 1, 200, key="ls_epochs"))
@@ -134,7 +148,7 @@ def draw_mistake(batch: w.CrossEntropyView) -> None:
 
 def draw_overflow(batch: w.CrossEntropyView) -> None:
     """The batch's first row scaled up, through the naive and the stable softmax."""
-    st.subheader(tr("overflow_title"))
+    st.subheader(tr("overflow_title"), anchor="overflow")
     st.markdown(tr("overflow_intro"))
     scale = int(st.select_slider(tr("scale"), w.SCALES, key="ls_scale", format_func=lambda v: f"×{v:,}"))
     table, naive_broke = w.overflow_view(batch.logits, scale)
@@ -147,7 +161,8 @@ def draw_overflow(batch: w.CrossEntropyView) -> None:
 
 @st.fragment
 def cross_entropy_section() -> None:
-    st.header(tr("ce_title"))
+    st.header(tr("ce_title"), anchor="cross-entropy")
+    notes_corrections("losses", "cross-entropy")
     st.markdown(tr("ce_intro"))
     c1, c2 = st.columns([3, 2])
     logits_text = c1.text_area(
@@ -158,9 +173,11 @@ def cross_entropy_section() -> None:
         tr("ce_weight"), key="ls_ce_weight", placeholder="1, 1, 1", max_chars=w.MAX_CHARS["ls_ce_weight"]
     )
     c1, c2, c3 = st.columns(3)
-    reduction = c1.selectbox("reduction", ["mean", "sum", "none"], key="ls_ce_reduction")
-    smoothing = float(c2.slider("label_smoothing", 0.0, 1.0, step=0.05, key="ls_ce_smoothing"))
-    ignore_index = int(c3.number_input("ignore_index", -1000, 1000, step=1, key="ls_ce_ignore"))
+    reduction = translated_choice(
+        c1.selectbox, tr("ce_reduction"), w.REDUCTIONS, w.reduction_labels(), key="ls_ce_reduction"
+    )
+    smoothing = float(c2.slider(tr("ce_smoothing"), 0.0, 1.0, step=0.05, key="ls_ce_smoothing"))
+    ignore_index = int(c3.number_input(tr("ce_ignore"), -1000, 1000, step=1, key="ls_ce_ignore"))
     try:
         batch = w.cross_entropy_view(
             logits_text, target_text, weight_text, reduction, smoothing, ignore_index
@@ -176,13 +193,13 @@ def cross_entropy_section() -> None:
 
 cross_entropy_section()
 
-# --- 6. binary vs categorical cross-entropy -----------------------------------------------------------
-st.header(tr("bce_title"))
+# --- 7. binary vs categorical cross-entropy -----------------------------------------------------------
+st.header(tr("bce_title"), anchor="binary-vs-categorical")
+notes_corrections("losses", "binary-vs-categorical")
 st.markdown(tr("bce_intro"))
 bce, between, bce_check = w.bce_view()
 show_chart(*bce, key="ls_bce")
 st.markdown(tr("bce_result", diff=between))
 reference_check(*bce_check)
 
-about_the_notes(w.notes_items())
 w.write_url()

@@ -1,19 +1,21 @@
 """Metrics: evaluate a binary classifier's scores (confusion matrix, ROC/AUC, PR, KS, F1, lift).
 
 Thin page: it reads its widgets, asks ``ui.metrics.source`` (where the scores come from, reading them
-into the session) and ``ui.metrics.views`` (what each section shows), and draws. The threshold explorer
-is a fragment: moving the threshold costs a binary search, not a re-sort.
+into the session) and ``ui.metrics.views`` (what each section shows), and draws (``ui.metrics.draw``
+lays out the sections that have no widget). The threshold explorer is a fragment: moving the threshold
+costs a binary search, not a re-sort. Under the explorer, the curves and the AUC section stand the
+corrections of the notes' confusion-matrix chapter (``data/notes/claims.json``, anchors
+``threshold-explorer``, ``curves``, ``auc-three-ways``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.charts import show_chart
 from ui.i18n import translator
-from ui.layout import about_the_notes, error_box, page_header, reference_check
+from ui.layout import error_box, notes_corrections, page_header, reference_check
+from ui.metrics import draw, views
 from ui.metrics import source as src
-from ui.metrics import views
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
@@ -21,7 +23,6 @@ NS = "metrics"
 tr = translator(NS)
 
 page_header(NS)
-about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 6)])
 
 
 # ---------------------------------------------------------------- data source
@@ -105,15 +106,6 @@ def files_section(folder) -> src.Source | None:
 
 
 # ---------------------------------------------------------------- column mapping and reading
-def kept_mapping(kept: views.KeptSource) -> None:
-    """The rows are gone: the mapping they were read with is shown, not offered."""
-    used = views.mapping_used(kept)
-    if used is not None:
-        with st.expander(tr("mapping", name=kept.name), expanded=False):
-            st.markdown(used)
-    st.caption(tr("kept_summary", name=kept.name))  # how many rows: the caption below the figures
-
-
 def choice(column, label: str, options: list, value: object, key: str, **kwargs: object) -> object:
     """A select box over ``options`` starting at ``value`` (the first option when it is not one)."""
     return column.selectbox(tr(label), options=options, index=src.position(options, value), key=key, **kwargs)
@@ -127,7 +119,7 @@ def mapping_section(source: src.Source):
         error_box(err)
         return None
     start = src.start_mapping(source, guess)
-    with st.expander(tr("mapping", name=source.name), expanded=source.kind != "example"):
+    with st.expander(tr("mapping", name=source.name), expanded=True):
         c1, c2, c3, c4 = st.columns(4)
         label_col = choice(c1, "label_column", guess.columns, start[0], "metrics_label")
         offered = src.score_options(guess, label_col)
@@ -151,7 +143,7 @@ def mapping_section(source: src.Source):
 
 
 def read_section(source: src.Source, guess, mapping) -> views.KeptSource | None:
-    """The source's kept summary: files read on request, an upload read now, an example shared."""
+    """The source's kept summary: files read on request, an upload read now."""
     try:
         if source.kind == "files":
             kept = src.files_kept(source, mapping)
@@ -161,42 +153,23 @@ def read_section(source: src.Source, guess, mapping) -> views.KeptSource | None:
                     src.read_files(source, guess, mapping)
                 st.rerun()  # drawn as kept, without the button
             return kept
-        if source.kind == "upload":
-            with st.spinner(tr("loading")):
-                src.read_upload(source, guess, mapping)
-            st.rerun()  # drawn as kept: the mapping widgets above could no longer be applied
-        return src.example_kept(source, mapping)
+        with st.spinner(tr("loading")):  # an upload
+            src.read_upload(source, guess, mapping)
+        st.rerun()  # drawn as kept: the mapping widgets above could no longer be applied
     except ValueError as err:  # ScoreFileError is a ValueError; so is one class only, etc.
         error_box(err)
         return None
 
 
 # ---------------------------------------------------------------- the report
-def headline(report: views.Report) -> None:
-    figures = views.headline(report)
-    for col, metric in zip(st.columns(5), figures.metrics, strict=True):
-        col.metric(**metric)
-    st.caption(figures.interval)
-    if figures.bound is not None:
-        st.caption(figures.bound)
-    if figures.inverted is not None:
-        st.warning(figures.inverted, icon=":material/swap_vert:")
-
-
-def draw_chart(view: views.ChartView | None) -> None:
-    if view is not None:
-        show_chart(view.chart, view.data, key=view.key)
-        if view.caption is not None:
-            st.caption(view.caption)
-
-
 def _jump(report: views.Report, value: float) -> None:
     st.session_state["metrics_threshold"] = report.clamp(value)
 
 
 @st.fragment
 def threshold_explorer(report: views.Report) -> None:
-    st.subheader(tr("explorer"))
+    st.subheader(tr("explorer"), anchor="threshold-explorer")
+    notes_corrections(NS, "threshold-explorer")
     for col, name in zip(st.columns(4)[:3], ("f1", "youden", "ks"), strict=True):
         value = report.evaluation.best_thresholds[name]
         col.button(
@@ -204,6 +177,7 @@ def threshold_explorer(report: views.Report) -> None:
             key=f"metrics_jump_{name}",
             on_click=_jump,
             args=(report, value),
+            help=tr(f"jump_{name}_help"),
             width="stretch",
         )
     # The jump buttons set the threshold through session state; a value there must not meet a default.
@@ -222,14 +196,17 @@ def threshold_explorer(report: views.Report) -> None:
     c = report.evaluation.confusion_at(threshold)
     left, right = st.columns([2, 3])
     with left:
-        draw_chart(views.confusion_view(c))
+        draw.draw_chart(views.confusion_view(c))
     with right:
         number = {tr("value"): st.column_config.NumberColumn(format="%.4f")}
         st.dataframe(views.rates_table(c), hide_index=True, width="stretch", column_config=number)
+        st.caption(tr("rates_caption"))
     with st.expander(tr("formulas"), icon=":material/function:"):
         st.latex(views.RATES_LATEX)
         st.latex(views.f1_latex(c))
         st.caption(tr("formulas_caption"))
+    st.subheader(tr("curves"), anchor="curves")
+    notes_corrections(NS, "curves")
     # One chart at a time (not st.tabs, which would rebuild all five on every threshold move).
     options = ["roc", "pr", "ks", "hist", "metrics"]
     url_choice("metrics_view", options, "roc")
@@ -240,34 +217,21 @@ def threshold_explorer(report: views.Report) -> None:
         key="metrics_view",
         label_visibility="collapsed",
     )
-    draw_chart(views.explorer_chart(report, view, threshold, c))
-    st.subheader(tr("downloads"))
+    draw.draw_chart(views.explorer_chart(report, view, threshold, c))
+    st.subheader(tr("downloads"), anchor="downloads")
     for col, download in zip(st.columns(4), views.downloads(report, threshold), strict=True):
         col.download_button(**download, on_click="ignore")  # no rerun (and no chart redraw race)
 
 
 def three_ways(report: views.Report) -> None:
-    st.subheader(tr("three_ways"))
-    aucs = views.three_ways(report)  # computed when the file was read: from its rows or its count column
-    if aucs is None:
-        st.info(tr("three_ways_weighted"))
-    else:
-        if aucs.caption is not None:
-            st.caption(aucs.caption)
-        left, right = st.columns([1, 1])
-        with left:
-            number = {tr("value"): st.column_config.NumberColumn(format="%.12f")}
-            st.dataframe(aucs.table, hide_index=True, width="stretch", column_config=number)
-            if aucs.skipped is not None:
-                st.caption(aucs.skipped)
-        with right:
-            for formula in views.AUC_LATEX:
-                st.latex(formula)
+    st.subheader(tr("three_ways"), anchor="auc-three-ways")
+    notes_corrections(NS, "auc-three-ways")
+    draw.three_ways_table(report)
     reference_check(*views.reference(report), 1e-10)  # scikit-learn on the same rows, when they were read
 
 
 def calibration(report: views.Report) -> None:
-    st.subheader(tr("calibration"))
+    st.subheader(tr("calibration"), anchor="calibration")
     outside = views.not_probabilities(report)
     if outside is not None:
         st.info(outside)
@@ -288,24 +252,9 @@ def calibration(report: views.Report) -> None:
     figures = views.calibration(report, int(bins or 10), strategy or "uniform")
     for col, (label, value, help_text) in zip(st.columns(3), figures.metrics, strict=True):
         col.metric(label, value, help=help_text)
-    draw_chart(figures.chart)
+    draw.draw_chart(figures.chart)
     st.caption(tr("calibration_caption"))
     reference_check(*figures.check, 1e-10)
-
-
-def several_models(report: views.Report) -> None:
-    kept = report.kept
-    if len(kept.models) < 2:
-        return
-    st.subheader(tr("compare"))
-    st.dataframe(views.models_table(report), hide_index=True, width="stretch")
-    if kept.aggregated:
-        st.info(tr("delong_aggregated"))
-    elif not kept.weighted:
-        st.markdown(tr("delong_intro"))
-        st.dataframe(kept.comparison, hide_index=True, width="stretch")
-    else:
-        st.info(tr("delong_weighted"))
 
 
 def report_section(kept: views.KeptSource, example) -> None:
@@ -321,21 +270,24 @@ def report_section(kept: views.KeptSource, example) -> None:
         url_choice("metrics_model", models, models[0])  # a model kept from another file is not an option
         model = st.selectbox(tr("model"), options=models, key="metrics_model")
     report = views.report(kept, model, example)
-    headline(report)
+    draw.headline(report)
     views.start_slider_afresh(report)
     threshold_explorer(report)
     three_ways(report)
-    st.subheader(tr("gains"))
-    draw_chart(views.gains(report))
+    st.subheader(tr("gains"), anchor="gains")
+    draw.draw_chart(views.gains(report))
     st.caption(tr("gains_caption"))
     calibration(report)
-    several_models(report)
+    draw.several_models(report)
 
 
 def main() -> None:
     kept, source = data_source()
     if kept is not None:
-        kept_mapping(kept)
+        draw.kept_mapping(kept)
+    elif source is not None and source.kind == "example":  # its columns are shown, not offered
+        kept = src.example_kept(source, src.start_mapping(source, src.guess_of(source)))
+        draw.example_mapping(kept)
     elif source is not None and (chosen := mapping_section(source)) is not None:
         kept = read_section(source, *chosen)
     if kept is None:

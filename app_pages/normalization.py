@@ -1,13 +1,14 @@
 """Normalization: which axes BatchNorm / LayerNorm / GroupNorm / InstanceNorm / RMSNorm average over,
-epsilon's placement, train vs eval, the batch-size experiment, and why transformers use LayerNorm. The page
-only draws: ``ui.normalization`` computes (once for every visitor) and builds each section's view."""
+the notes' two signatures beside torch's and MXNet Gluon's, epsilon's placement, train vs eval, the batch-size
+experiment, and why transformers use LayerNorm; each section with the notes' claims it corrects. The page only
+draws: ``ui.normalization`` computes (once for every visitor) and builds each section's view."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from ui.i18n import translator
-from ui.layout import about_the_notes, page_header, reference_check
+from ui.layout import notes_corrections, page_header, reference_check
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 NS = "normalization"
@@ -51,7 +52,8 @@ def explorer_inputs() -> tuple[str, tuple[int, ...], int]:
 
 
 def explorer_section() -> None:
-    st.header(tr("explorer_title"))
+    st.header(tr("explorer_title"), anchor="axes")
+    notes_corrections(NS, "axes")
     st.markdown(tr("explorer_intro"))
     layout, shape, groups = explorer_inputs()
     view = w.explorer_view(layout, shape, groups)
@@ -72,8 +74,22 @@ def explorer_section() -> None:
     reference_check(*view.check)
 
 
+def signatures_section() -> None:
+    """The notes' LayerNorm and BatchNorm signatures, argument by argument."""
+    st.header(tr("sig_title"), anchor="signatures")
+    notes_corrections(NS, "signatures")
+    st.markdown(tr("sig_intro"))
+    for which in ("layer", "batch"):
+        table, live = w.signature_view(which)
+        st.markdown(tr(f"sig_{which}_title"))
+        st.markdown(table)
+        st.code(live, language="python", wrap_lines=True)
+    st.caption(tr("sig_caption"))
+
+
 def eps_section() -> None:
-    st.header(tr("eps_title"))
+    st.header(tr("eps_title"), anchor="epsilon")
+    notes_corrections(NS, "epsilon")
     st.markdown(tr("eps_intro"))
     c1, c2 = st.columns(2)
     c1.markdown(tr("eps_torch_label"))
@@ -95,7 +111,8 @@ def eps_section() -> None:
 
 def running_section() -> None:
     """Running statistics batch after batch, and what train mode does to one sample."""
-    st.header(tr("running_title"))
+    st.header(tr("running_title"), anchor="running-statistics")
+    notes_corrections(NS, "running-statistics")
     st.markdown(tr("running_intro"))
     seed_from_url("norm_momentum", 0.1, float, lambda v: 0.01 <= v <= 1.0)
     seed_from_url("norm_cumulative", False, lambda v: v == "True", lambda v: isinstance(v, bool))
@@ -121,15 +138,16 @@ def running_section() -> None:
     st.markdown(view.text)
     reference_check(*view.check)
 
-    st.subheader(tr("mode_title"))
-    text, errors = w.mode_view(batch_size)
+    st.subheader(tr("mode_title"), anchor="train-vs-eval")
+    notes_corrections(NS, "train-vs-eval")
+    text, one, errors = w.mode_view(batch_size)
     st.markdown(text)
-    st.markdown(tr("batch_of_one"))
-    st.code(errors)
+    st.markdown(one)
+    st.code(errors, wrap_lines=True)
 
 
 def sweep_section() -> None:
-    st.header(tr("sweep_title"))
+    st.header(tr("sweep_title"), anchor="batch-size")
     st.markdown(tr("sweep_intro"))
     view = w.sweep_view()
     show_chart(view.chart, view.summary, key="norm_sweep")
@@ -142,7 +160,7 @@ def sweep_section() -> None:
 
 def retrain_section() -> None:
     """Retrain one cell of the shipped sweep here, on a click."""
-    st.subheader(tr("retrain_title"))
+    st.subheader(tr("retrain_title"), anchor="retrain")
     seed_from_url("norm_cell_norm", "batch", str, lambda v: v in w.NORMS)
     seed_from_url("norm_cell_batch", 2, int, lambda v: v in w.BATCH_SIZES)
     seed_from_url("norm_cell_seed", 0, int, lambda v: v in w.SEEDS)
@@ -174,7 +192,7 @@ def retrain_section() -> None:
 
 
 def transformers_section() -> None:
-    st.header(tr("nlp_title"))
+    st.header(tr("nlp_title"), anchor="transformers")
     st.markdown(tr("nlp_intro"))
     table, text, check = w.padding_view()
     st.dataframe(table, hide_index=True, width="stretch")
@@ -185,9 +203,9 @@ def transformers_section() -> None:
 
 
 explorer_section()
+signatures_section()
 eps_section()
 running_section()
 sweep_section()
 retrain_section()
 transformers_section()
-about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 5)])

@@ -19,9 +19,9 @@ def draw_claim(claim) -> None:
             color=_COLORS[claim.verdict],
             help=tr(f"verdict_help_{claim.verdict}"),
         )
-        st.markdown(f"**{tr('quote_original')}** {claim.quote}")
+        st.markdown(f"**{tr('quote_original')}**\n\n{notes.blockquote(claim.quote)}")
         if lang == "en":
-            st.markdown(f"**{tr('quote_english')}** {claim.quote_en}")
+            st.markdown(f"**{tr('quote_english')}**\n\n{notes.blockquote(claim.quote_en)}")
         st.markdown(f"**{tr('verified')}** {claim.zh if lang == 'zh' else claim.en}")
         st.markdown(f"[{tr('live_check')} →]({notes.live_link(claim, lang)})")
         if claim.test:

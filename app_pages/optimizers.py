@@ -12,16 +12,20 @@ page_header("optimizers")
 from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import translator
-from ui.layout import about_the_notes, error_box, reference_check
+from ui.layout import error_box, notes_corrections, reference_check
 from ui.state import translated_choice
 
 tr = translator("optimizers")
+PAGE = "optimizers"  # this page's slug: the catalog's claims it corrects are drawn under their sections
 
 ignored = w.restore_state()
 if ignored:
     st.warning(tr("url_ignored", items=w.ignored_text(ignored)))
 
 # --- the view's main controls ----------------------------------------------------------------------------
+st.header(tr("runs_title"), anchor="runs")
+notes_corrections(PAGE, "runs")
+st.markdown(tr("runs_intro"))
 c1, c2 = st.columns([1, 3])
 with c1:
     surface = translated_choice(
@@ -54,8 +58,8 @@ with st.expander(tr("hyperparameters"), icon=":material/tune:"):
 
 # every chosen optimizer with its settings; a bad setting is reported and that optimizer left out
 specs, bad_settings = w.chosen_specs(names)
-for sentence in bad_settings:
-    error_box(sentence)
+for error in bad_settings:
+    error_box(error)
 start = (float(x0), float(y0))
 
 
@@ -101,13 +105,14 @@ else:
     st.info(tr("choose_one"))
 
 # --- the framework ----------------------------------------------------------------------------------------
-st.header(tr("framework_title"))
+st.header(tr("framework_title"), anchor="framework")
+notes_corrections(PAGE, "framework")
 st.markdown(tr("framework_intro"))
 st.markdown(w.framework_table())
 st.caption(tr("framework_caption"))
 
 # --- the notes' forms against torch's ---------------------------------------------------------------------
-st.header(tr("forms_title"))
+st.header(tr("forms_title"), anchor="forms")
 form = translated_choice(
     st.radio,
     tr("forms_pick"),
@@ -139,6 +144,12 @@ def bias() -> w.FormView:
     return w.bias_view(surface, exp_steps, start)
 
 
+def adam_step() -> w.FormView:
+    st.markdown(tr("adam_step_intro"))
+    scale = st.number_input(tr("scale"), format="%g", key="step_scale", **w.input_range("step_scale"))
+    return w.adam_step_view(surface, float(scale), exp_steps, start)
+
+
 def adagrad() -> w.FormView:
     st.markdown(tr("adagrad_intro"))
     return w.adagrad_view(surface, steps, start)
@@ -148,7 +159,7 @@ def amsgrad() -> w.FormView:
     st.markdown(tr("amsgrad_intro"))
     c1, c2, c3 = st.columns(3)
     big = c1.number_input("C", format="%g", key="ams_c", **w.input_range("ams_c"))
-    lr = c2.number_input("lr", format="%g", key="ams_lr", **w.input_range("ams_lr"))
+    lr = c2.number_input("`lr`", format="%g", key="ams_lr", **w.input_range("ams_lr"))
     n = int(c3.number_input(tr("steps"), key="ams_steps", **w.input_range("ams_steps")))
     return w.amsgrad_view(float(big), float(lr), n)
 
@@ -156,8 +167,8 @@ def amsgrad() -> w.FormView:
 def adamw() -> w.FormView:
     st.markdown(tr("adamw_intro"))
     c1, c2, c3 = st.columns(3)
-    lr = c1.number_input("lr", format="%g", key="wd_lr", **w.input_range("wd_lr"))
-    wd = c2.number_input("weight_decay", format="%g", key="wd_lambda", **w.input_range("wd_lambda"))
+    lr = c1.number_input("`lr`", format="%g", key="wd_lr", **w.input_range("wd_lr"))
+    wd = c2.number_input("`weight_decay`", format="%g", key="wd_lambda", **w.input_range("wd_lambda"))
     n = int(c3.number_input(tr("steps"), key="wd_steps", **w.input_range("wd_steps")))
     return w.adamw_view(surface, float(lr), float(wd), n, start)
 
@@ -168,10 +179,13 @@ def draw_form(form: str) -> None:
         "momentum": momentum,
         "nesterov": nesterov,
         "bias": bias,
+        "adam_step": adam_step,
         "adagrad": adagrad,
         "amsgrad": amsgrad,
         "adamw": adamw,
     }
+    st.subheader(tr(f"tab_{form}"), anchor=w.FORM_ANCHORS[form])
+    notes_corrections(PAGE, w.FORM_ANCHORS[form])
     try:
         view = inputs[form]()
     except ValueError as error:
@@ -194,7 +208,8 @@ def draw_form(form: str) -> None:
 draw_form(form)
 
 # --- a real model -----------------------------------------------------------------------------------------
-st.header(tr("model_title"))
+st.header(tr("model_title"), anchor="model")
+notes_corrections(PAGE, "model")
 st.markdown(tr("model_intro"))
 c1, c2 = st.columns(2)
 epochs_range = w.EXPERIMENT_INPUTS["model_epochs"]
@@ -207,7 +222,7 @@ def draw_model() -> None:
     model_specs = []
     for name, column in zip(names, st.columns(len(names)), strict=True):
         key = f"model_lr_{name}"
-        lr = column.number_input(f"{name} lr", format="%g", key=key, **w.input_range(key))
+        lr = column.number_input(tr("model_lr", name=name), format="%g", key=key, **w.input_range(key))
         model_specs.append(w.model_spec(name, lr))
     try:
         with st.spinner(tr("model_spinner")):
@@ -229,6 +244,5 @@ if names:
 else:
     st.info(tr("choose_one"))
 
-about_the_notes(w.notes_items())
 w.save_state()
 w.write_url()

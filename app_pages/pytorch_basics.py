@@ -12,14 +12,15 @@ page_header("pytorch_basics")
 from ui import pytorch_basics as w
 from ui.charts import show_chart
 from ui.i18n import translator
-from ui.layout import about_the_notes, error_box, reference_check
+from ui.layout import error_box, notes_corrections, reference_check
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator(w.NS)
 
 
 def containers_section() -> None:
-    st.header(tr("containers_title"))
+    st.header(tr("containers_title"), anchor="containers")
+    notes_corrections(w.PAGE, "containers")
     st.markdown(tr("containers_intro"))
     with st.expander(tr("code_title"), icon=":material/code:"):
         st.code(tr("code_sample"), language="python")
@@ -32,7 +33,7 @@ def training_section() -> None:
     seed_from_url("pb_dataset", w.DATASET_DEFAULT, str, lambda v: v in w.DATASETS)
     seed_from_url("pb_epochs", w.EPOCHS[2], int, lambda v: w.EPOCHS[0] <= v <= w.EPOCHS[1])
     seed_from_url("pb_lr", w.LR_DEFAULT, float, lambda v: v in w.LEARNING_RATES)
-    st.subheader(tr("training_title"))
+    st.subheader(tr("training_title"), anchor="training")
     st.markdown(tr("training_intro"))
     c1, c2, c3 = st.columns(3)
     with c1:
@@ -148,7 +149,7 @@ def map_inputs() -> tuple[tuple[int, ...] | None, ValueError | None, dict[str, s
     texts["repeat_interleave"] = short_text(
         c1, "repeat_interleave_sizes", "pb_ri_repeats", "repeat_interleave_help"
     )
-    dim_text = c2.selectbox("repeat_interleave: dim", dims, key="pb_ri_dim")
+    dim_text = c2.selectbox(tr("ri_dim"), dims, key="pb_ri_dim", format_func=w.dim_label)
     texts["expand"] = short_text(c3, "expand_sizes", "pb_expand", "expand_help")
     mirror_into_url(*w.MAP_DEFAULTS, defaults=w.MAP_DEFAULTS)
     return in_shape, shape_error, texts, dim_text
@@ -168,7 +169,7 @@ def maps_section() -> None:
         st.markdown(view.input_text)
         draw_grid(view.input_grid, "pb_grid_input")
     with right:
-        op = st.radio(tr("show_op"), w.OPERATIONS, horizontal=True, key="pb_op")
+        op = st.radio(tr("show_op"), w.OPERATIONS, horizontal=True, key="pb_op", format_func=w.code_label)
         mirror_into_url("pb_op", defaults={"pb_op": "repeat"})
         st.markdown(tr(f"{op}_intro"))
         if op in view.problems:
@@ -184,8 +185,8 @@ def maps_section() -> None:
         st.warning(text, icon=":material/warning:")
     if view.memory is None:
         return
-    st.subheader(tr("memory_title"))
-    st.dataframe(view.memory, hide_index=True, width="stretch")
+    st.subheader(tr("memory_title"), anchor="memory")
+    st.table(view.memory, hide_index=True)  # a static table: its calls, shapes and strides are code
     st.caption(tr("memory_caption"))
     reference_check(*view.check)
     for text in view.mismatches:
@@ -197,23 +198,24 @@ containers_section()
 training_section()
 
 # === 2. nn.Sequential's chain ==============================================================================
-st.header(tr("sequential_title"))
+st.header(tr("sequential_title"), anchor="sequential")
+notes_corrections(w.PAGE, "sequential")
 st.markdown(tr("sequential_intro"))
 user_chain()
-st.subheader(tr("broken_title"))
+st.subheader(tr("broken_title"), anchor="broken-chain")
 st.markdown(tr("broken_intro"))
 st.code(w.BROKEN_CHAIN.replace("\n", "  ->  "), language="text")
 show_flow(w.BROKEN_CHAIN, w.BROKEN_INPUT, "pb_flow_broken")
 
 # === 3. repeat / repeat_interleave / tile / expand ==========================================
-st.header(tr("maps_title"))
+st.header(tr("maps_title"), anchor="repeat")
+notes_corrections(w.PAGE, "repeat")
 st.markdown(tr("maps_intro"))
 maps_section()
 
 # === 4. the notes ==========================================================================================
-st.header(tr("sample_title"))
+st.header(tr("sample_title"), anchor="notes-sample")
+notes_corrections(w.PAGE, "notes-sample")
 st.markdown(tr("sample_intro"))
 for check in w.notes_checks():
     reference_check(*check)
-
-about_the_notes([(tr(f"notes_{i}_said"), tr(f"notes_{i}_verified")) for i in range(1, 7)])

@@ -3,13 +3,14 @@
 Every page is opened in Chinese at its default view and at one other state (``OTHER_STATES``: a link
 that changes what the page shows), every text the visitor can read is collected (titles, Markdown,
 captions, alerts, widget labels, options and help, tab and expander labels, metric labels, table
-headers and text cells, chart titles and legend values), code and formulas are taken out (code spans,
-``$...$``, link targets, icons), and what is left must hold no Latin-script word but the proper names,
-units and symbols of ``ALLOWED`` (and capitalised abbreviations such as AUC, SGD, CSV).
+headers and text cells, chart titles and legend values), code, formulas and quotes of the notes are taken
+out (code spans, ``$...$``, link targets, icons, blockquotes), and what is left must hold no Latin-script
+word but the proper names, units and symbols of ``ALLOWED`` (and capitalised abbreviations: AUC, SGD).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -24,13 +25,34 @@ from ui.navigation import PAGES
 OTHER_STATES: dict[str, dict[str, str]] = {
     "home": {},
     "notes": {"claim": "no-such-claim"},
-    "attention": {},
-    "pytorch_basics": {},
-    "normalization": {},
-    "finetune": {},
-    "losses": {},
-    "optimizers": {},
-    "metrics": {},
+    "attention": {
+        "att_tab": "local",
+        "att_model": "luong-general",
+        "att_local_mode": "local-m",
+        "att_pg_score": "general",
+        "att_text": "2026年11月27日",
+    },
+    # a chain that breaks, bad sizes for repeat, repeat_interleave without dim, the expand grid
+    "pytorch_basics": {
+        "pb_chain": "Flatten\nLinear(12, 6)\nBatchNorm1d(5)",
+        "pb_chain_input": "2, 3, 4",
+        "pb_repeat": "2",
+        "pb_ri_dim": "None",
+        "pb_op": "expand",
+    },
+    "normalization": {"norm_layout": "sequence", "norm_n": "1", "norm_l": "1"},
+    "finetune": {
+        "ft_strategy": "discriminative",
+        "ft_live": "full,linear_probe,discriminative",
+        "ft_size": "all",
+    },
+    "losses": {"ls_outliers": "20", "ls_scale": "1000", "ls_ce_reduction": "none", "ls_ce_smoothing": "0.3"},
+    "optimizers": {"form": "amsgrad", "opt": "SGD,Adadelta,AdamW", "surface": "quadratic"},
+    "metrics": {
+        "metrics_example": "imbalanced",
+        "metrics_view": "pr",
+        "metrics_calibration_strategy": "quantile",
+    },
 }
 
 # Proper names (libraries, people, models, APIs written as names), units and symbols a Chinese text keeps.
@@ -51,6 +73,7 @@ ALLOWED = {
     "Altair",
     "Parquet",
     "DuckDB",
+    "Spark",
     "MXNet",
     "Gluon",
     "OpenBLAS",
@@ -106,9 +129,47 @@ ALLOWED = {
     "Hinton",
     "Tieleman",
     "Vapnik",
+    "Kiros",
+    "Santurkar",
+    "Goyal",
+    "AdaBoost",
+    "Freund",
+    "Schapire",
+    "Friedman",
+    "Hastie",
+    "Tibshirani",
+    "Servedio",
+    "Long",
+    "Guo",
+    "Lin",
+    "Himmelblau",
+    "Reddi",
+    "Kale",
+    "Kumar",
+    "Sutskever",
+    "AMSGrad",
+    "Delta",
+    "Polyak",
+    "Robbins",
+    "Monro",
+    "Jacobs",
+    "Rprop",
+    "Riedmiller",
+    "Braun",
+    "Dauphin",
+    "Wilson",
+    "Keskar",
+    "Socher",
+    "Howard",
+    "Ruder",
+    "Devlin",
+    "Xu",
+    "REINFORCE",
     # models, datasets and API names used as names
+    "ULMFiT",
     "ResNet",
     "BERT",
+    "LLaMA",
     "Bert",
     "ImageNet",
     "LayerNorm",
@@ -142,6 +203,7 @@ ALLOWED = {
     "kB",
 }
 _CODE = [
+    re.compile(r"^\s*>.*$", re.M),  # blockquotes: the notes' own words, quoted (ui.notes.blockquote)
     re.compile(r"```.*?```", re.S),  # fenced code
     re.compile(r"`[^`]*`"),  # code spans
     re.compile(r"\$\$.*?\$\$", re.S),  # display formulas
@@ -196,6 +258,23 @@ def _frame_texts(frame: pd.DataFrame) -> Iterator[str]:
             yield from (v for v in frame[column].unique()[:200] if isinstance(v, str))
 
 
+def _dot_texts(dot: str) -> Iterator[str]:
+    """The labels of a Graphviz chart: quoted ones as written, HTML-like ones with their tags taken out."""
+    for match in re.finditer(r"label\s*=\s*", dot):
+        rest = dot[match.end() :]
+        if rest.startswith('"'):
+            end = re.search(r'(?<!\\)"', rest[1:])
+            label = rest[1 : 1 + end.start()] if end else rest[1:]
+            yield label.replace("\\n", " ")  # DOT's line break
+        elif rest.startswith("<"):
+            depth = 0
+            for end, ch in enumerate(rest):
+                depth += {"<": 1, ">": -1}.get(ch, 0)
+                if depth == 0:
+                    yield html.unescape(re.sub(r"<[^>]*>", " ", rest[1:end]))
+                    break
+
+
 def _walk(node) -> Iterator:
     yield node
     for child in getattr(node, "children", {}).values():
@@ -214,6 +293,9 @@ def page_texts(at) -> Iterator[str]:
         if kind == "Dataframe":
             yield from _frame_texts(node.value)
             continue
+        if getattr(node, "type", None) == "graphviz_chart":
+            yield from _dot_texts(proto.spec)
+            continue
         if getattr(node, "type", None) == "arrow_vega_lite_chart" or kind == "UnknownElement":
             spec = getattr(proto, "spec", None)
             if spec:
@@ -222,27 +304,19 @@ def page_texts(at) -> Iterator[str]:
         yield from _proto_texts(proto)
 
 
+_BADGE = re.compile(r":[a-z]+-badge\[([^\]]*)\]")  # st.badge's Markdown: its label is read, its colour not
+
+
 def english_words(text: str) -> list[str]:
+    text = _BADGE.sub(r" \1 ", text)
     for pattern in _CODE:
         text = pattern.sub(" ", text)
     return [word for word in _WORD.findall(text) if word not in ALLOWED and not _ABBREVIATION.match(word)]
 
 
-# Pages whose Chinese text is still being cleaned of English (this set only shrinks).
-NOT_YET_CHECKED = {
-    "attention",
-    "pytorch_basics",
-    "normalization",
-    "finetune",
-    "losses",
-    "optimizers",
-    "metrics",
-}
-
-
 def _cases() -> list[tuple[str, dict[str, str]]]:
     cases = []
-    for spec in (spec for spec in PAGES if spec.slug not in NOT_YET_CHECKED):
+    for spec in PAGES:
         cases.append((spec.slug, {}))
         if OTHER_STATES[spec.slug]:
             cases.append((spec.slug, OTHER_STATES[spec.slug]))

@@ -28,6 +28,7 @@ from ui.i18n import t
 from ui.state import mirror_into_url, seed_from_url
 
 NS = "finetune"
+PAGE = "finetune"  # the page's URL path: the notes' claims it shows name it
 STRATEGIES = ft.STRATEGIES
 SIZES = ft.SIZES
 SIZE_OPTIONS = [str(s) for s in ft.SIZES]  # "1" ... "20", "all"
@@ -48,12 +49,25 @@ COLORS = dict(zip(ft.STRATEGIES, ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728", "#
 _SOURCE_FILL = {False: "#dbe9f6", True: "#fde0c5"}  # source layers: backbone blue, head orange
 
 
+def strategy_name(strategy: str) -> str:
+    """A strategy as the page names it (a radio option, a table row, a legend entry); its id stays in the
+    URL and the code."""
+    return t(f"{NS}.name_{strategy}")
+
+
+def layer_name(layer: str) -> str:
+    """A layer of the model as the page names it (a table row, a diagram node, an axis label)."""
+    return t(f"{NS}.layer_{layer}")
+
+
 def _strategy_color(df: pd.DataFrame) -> alt.Color:
-    """The strategy colour, same in every chart; the legend lists only the strategies drawn."""
-    shown = [s for s in COLORS if s in set(df["strategy"])]
+    """The strategy colour, same in every chart; the legend lists only the strategies drawn (the frame's
+    ``strategy`` column holds their names)."""
+    drawn = set(df["strategy"])
+    shown = [s for s in COLORS if strategy_name(s) in drawn]
     return alt.Color(
         "strategy:N",
-        scale=alt.Scale(domain=shown, range=[COLORS[s] for s in shown]),
+        scale=alt.Scale(domain=[strategy_name(s) for s in shown], range=[COLORS[s] for s in shown]),
         legend=alt.Legend(title=None, orient="bottom", columns=3, labelLimit=200),
     )
 
@@ -216,9 +230,9 @@ def live_run(strategy: str, size: str, seed: int, lr: float, mult: float) -> dic
 
     def describe(step: int, steps: int, info: dict) -> str:
         if steps == 0:
-            return t(f"{NS}.training", strategy=strategy)
+            return t(f"{NS}.training", strategy=strategy_name(strategy))
         loss = fmt_fixed(info.get("loss", float("nan")))
-        return t(f"{NS}.training_step", strategy=strategy, step=step, steps=steps, loss=loss)
+        return t(f"{NS}.training_step", strategy=strategy_name(strategy), step=step, steps=steps, loss=loss)
 
     return shared(_live_run, strategy, size, int(seed), float(lr), float(mult), describe=describe)
 
@@ -240,9 +254,8 @@ def live_runs(names: list[str], size: str, seed: int, lr: float, mult: float) ->
         and mult in MULT_OPTIONS
     )
     if not offered:
-        raise ValueError(
-            f"The live runs take the page's options, got {names}, {size!r}, {seed!r}, {lr!r}, {mult!r}."
-        )
+        given = f"`{names}`, `{size!r}`, `{seed!r}`, `{lr!r}`, `{mult!r}`"
+        raise ValueError(t(f"{NS}.live_not_offered", given=given))
     parameters = sum(p.numel() for p in pretrained().parameters())  # at most all of them train
     check_budget("ft_live", "step_parameters", len(names) * ft.FINETUNE_PLAN.steps * parameters)
     return {name: live_run(name, size, seed, lr, mult) for name in names}
@@ -282,16 +295,16 @@ def recipe_view(strategy: str, lr: float, mult: float) -> RecipeView:
     names = ("source", "target", "copy", "no_copy", "new_head", "dropped", "frozen")
     table = pd.DataFrame(
         {
-            t(f"{NS}.col_layer"): [r.name for r in rows],
+            t(f"{NS}.col_layer"): [layer_name(r.name) for r in rows],
             t(f"{NS}.col_shape"): [r.shape for r in rows],
             t(f"{NS}.col_params"): [r.formula_count for r in rows],
-            "numel()": [r.torch_count for r in rows],
-            "requires_grad": [r.trainable for r in rows],
-            "lr": [f"{r.lr:.3g}" if r.lr is not None else "—" for r in rows],
+            t(f"{NS}.col_numel"): [r.torch_count for r in rows],
+            t(f"{NS}.col_requires_grad"): [r.trainable for r in rows],
+            t(f"{NS}.col_lr"): [f"{r.lr:.3g}" if r.lr is not None else "—" for r in rows],
         }
     )
     return RecipeView(
-        dot=recipe_dot(rows, {k: t(f"{NS}.dot_{k}") for k in names}, strategy),
+        dot=recipe_dot(rows, {k: t(f"{NS}.dot_{k}") for k in (*names, "lr")}, strategy),
         trainable=f"{sum(r.torch_count for r in rows if r.trainable):,}",
         frozen=f"{sum(r.torch_count for r in rows if not r.trainable):,}",
         groups=sum(r.trainable for r in rows),
@@ -328,17 +341,18 @@ class SweepView:
 
 def sweep_view() -> SweepView:
     summary = sweep_summary()
-    shown = summary.assign(strategy=summary["strategy"].astype(str))
+    shown = summary.assign(strategy=summary["strategy"].map(strategy_name))
     chart = sweep_chart(shown, {"x": t(f"{NS}.axis_per_class"), "y": t(f"{NS}.axis_accuracy")})
     cells = [f"{100 * m:.1f} ± {100 * s:.1f}" for m, s in zip(summary["mean"], summary["std"], strict=True)]
     table = summary.assign(cell=cells).pivot(index="strategy", columns="size", values="cell")
     table = table.reindex(index=list(ft.STRATEGIES))[SIZE_OPTIONS].rename(columns={"all": size_label("all")})
+    table = table.rename(index=strategy_name).rename_axis(index=t(f"{NS}.col_strategy"), columns=None)
     mean = summary.set_index(["strategy", "size"])["mean"]
     tuned = [s for s in ft.STRATEGIES if s != "scratch"]
     best_1 = max(tuned, key=lambda s: mean[(s, "1")])
     reading = {
         "scratch_1": fmt_pct(mean[("scratch", "1")]),
-        "best_1_name": best_1,
+        "best_1_name": strategy_name(best_1),
         "best_1": fmt_pct(mean[(best_1, "1")]),
         "probe_1": fmt_pct(mean[("linear_probe", "1")]),
         "scratch_all": fmt_pct(mean[("scratch", "all")]),
@@ -377,7 +391,7 @@ def live_view(runs: dict[str, dict], size: str, seed: int, lr: float, mult: floa
         stats = summary[(summary["strategy"] == name) & (summary["size"] == size)].iloc[0]
         rows.append(
             {
-                t(f"{NS}.col_strategy"): name,
+                t(f"{NS}.col_strategy"): strategy_name(name),
                 t(f"{NS}.col_live"): fmt_pct(run["accuracy"]),
                 t(f"{NS}.col_shipped_seed"): fmt_pct(ship) if ship is not None else "—",
                 t(f"{NS}.col_shipped_mean"): f"{100 * stats['mean']:.1f} ± {100 * stats['std']:.1f}%",
@@ -387,7 +401,7 @@ def live_view(runs: dict[str, dict], size: str, seed: int, lr: float, mult: floa
         )
     curves = pd.DataFrame(
         [
-            {"strategy": name, "step": s, "accuracy": a, "loss": loss}
+            {"strategy": strategy_name(name), "step": s, "accuracy": a, "loss": loss}
             for name, run in runs.items()
             for s, a, loss in zip(run["steps"], run["test_accuracy"], run["train_loss"], strict=True)
         ]
@@ -395,7 +409,7 @@ def live_view(runs: dict[str, dict], size: str, seed: int, lr: float, mult: floa
     losses = curves[(curves["step"] > 0) & (curves["loss"] > 0)]  # a log axis: no 0, no NaN
     drift = pd.DataFrame(
         [
-            {"strategy": name, "layer": layer, "drift": value}
+            {"strategy": strategy_name(name), "layer": layer_name(layer), "drift": value}
             for name, run in runs.items()
             for layer, value in run["drift"].items()
         ]
@@ -454,9 +468,9 @@ def recipe_dot(rows: list[ft.LayerRow], labels: dict[str, str], strategy: str) -
 
     def node(row: ft.LayerRow) -> str:
         fill = "#c7e9c0" if row.trainable else "#e0e0e0"
-        rate = f"lr {row.lr:.2g}" if row.lr is not None else labels["frozen"]
+        rate = f"{labels['lr']} {row.lr:.2g}" if row.lr is not None else labels["frozen"]
         return (
-            f'"t_{row.name}" [label="{row.name}\\n{row.shape}\\n{row.torch_count:,} · {rate}", '
+            f'"t_{row.name}" [label="{layer_name(row.name)}\\n{row.shape}\\n{row.torch_count:,} · {rate}", '
             f'fillcolor="{fill}"];'
         )
 
@@ -470,7 +484,8 @@ def recipe_dot(rows: list[ft.LayerRow], labels: dict[str, str], strategy: str) -
         'edge [fontname="sans-serif", fontsize=9];',
         f'subgraph cluster_s {{ label="{labels["source"]}"; style=rounded; color="#999999";',
         *(
-            f'"s_{r.name}" [label="{r.name}\\n{r.shape}", fillcolor="{_SOURCE_FILL[r.name == "head"]}"];'
+            f'"s_{r.name}" [label="{layer_name(r.name)}\\n{r.shape}", '
+            f'fillcolor="{_SOURCE_FILL[r.name == "head"]}"];'
             for r in rows
         ),
         f"{source}; }}",
@@ -542,7 +557,12 @@ def drift_chart(df: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("layer:N", sort=list(ft.BACKBONE_LAYERS), title=titles["x"], axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "layer:N",
+                sort=[layer_name(n) for n in ft.BACKBONE_LAYERS],
+                title=titles["x"],
+                axis=alt.Axis(labelAngle=0),
+            ),
             xOffset=alt.XOffset("strategy:N"),
             y=alt.Y("drift:Q", title=titles["y"]),
             color=_strategy_color(df),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NamedTuple
 
 import streamlit as st
@@ -18,15 +17,6 @@ def page_header(namespace: str) -> None:
     st.markdown(t(f"{namespace}.intro"))
 
 
-def about_the_notes(items: Iterable[tuple[str, str]]) -> None:
-    """The "about the notes" box: each item is (what the notes say, the verified version)."""
-    with st.expander(t("common.about_notes"), expanded=False, icon=":material/fact_check:"):
-        for said, verified in items:
-            st.markdown(f"**{t('common.notes_say')}** {said}")
-            st.markdown(f"**{t('common.verified')}** {verified}")
-            st.divider()
-
-
 def notes_corrections(page: str, anchor: str | None) -> None:
     """Beside a section of a topic page: every claim of the notes it corrects there (``ui.notes``), visible,
     each with the notes' words, our verdict, the verified version and a link to the claim on the Notes
@@ -35,9 +25,9 @@ def notes_corrections(page: str, anchor: str | None) -> None:
 
     lang = current_language()
     for claim in notes.corrections(page, anchor):
-        quote = claim.quote if lang == "zh" else claim.quote_en
         said = t("common.notes_correction", verdict=t(f"notes.verdict_{claim.verdict}"))
-        body = f"{said} “{quote}”\n\n{claim.zh if lang == 'zh' else claim.en}"
+        quote = notes.blockquote(claim.quote if lang == "zh" else claim.quote_en)
+        body = f"{said}\n\n{quote}\n\n{claim.zh if lang == 'zh' else claim.en}"
         link = f"[{t('common.see_claim')}]({notes.notes_link(claim, lang)})"
         box = st.warning if claim.verdict == "wrong" else st.info
         box(f"{body}\n\n{link}", icon=":material/fact_check:")

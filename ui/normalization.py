@@ -17,6 +17,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from core.normalization import BATCH_SIZES as BATCH_SIZES
 from core.normalization import (
     KINDS,
@@ -26,6 +27,7 @@ from core.normalization import (
     CellResult,
     Explored,
     TrainConfig,
+    compare_signature,
     epsilon_curves,
     explore,
     load_sweep,
@@ -39,7 +41,7 @@ from core.normalization import LAYOUTS as LAYOUTS
 from core.normalization import SEEDS as SEEDS
 from ui.compute import shared
 from ui.format import fmt_pct
-from ui.i18n import translator
+from ui.i18n import current_language, load_strings, t, translator
 from ui.layout import Check
 
 NS = "normalization"
@@ -56,6 +58,13 @@ MAX_CHANNELS = max(IMAGE_SIZES["norm_c"][2], SEQUENCE_SIZES["norm_d"][2])  # gro
 EPS_CHOICES = [1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
 NORM_COLOURS = {"batch": "#d62728", "group": "#1f77b4", "layer": "#2ca02c", "none": "#7f7f7f"}
 _BOTTOM = alt.Legend(title=None, orient="bottom")
+
+
+def said(error: ValueError) -> str:
+    """Core's error in this run's language: the locale sentence of an :class:`InputError`'s code."""
+    if isinstance(error, InputError) and error.locale_key in load_strings(current_language()):
+        return t(error.locale_key, **error.values)
+    return str(error)
 
 
 def divisors(n: int) -> list[int]:
@@ -125,7 +134,7 @@ def explorer_view(layout: str, shape: tuple[int, ...], groups: int) -> ExplorerV
         try:
             results[kind] = shared(explore, kind, layout, tuple(shape), groups)
         except ValueError as error:
-            warnings.append(f"{labels[kind]}: {error}")
+            warnings.append(f"{labels[kind]}: {said(error)}")
     shown = {k: labels[k] for k in results}
     if not results:
         return ExplorerView(tuple(warnings), results, shown)
@@ -216,8 +225,9 @@ def running_view(momentum: float | None, batches: int, batch_size: int) -> Secti
     )
 
 
-def mode_view(batch_size: int) -> tuple[str, str]:
-    """(the sentence of train vs eval outputs of one sample, the batch-of-one errors as code)."""
+def mode_view(batch_size: int) -> tuple[str, str, str]:
+    """(the sentence of train vs eval outputs of one sample, the sentence on batches of one sample, the
+    errors for one value per channel as code)."""
     tr = translator(NS)
     effect = shared(train_mode_effect, batch_size)
     text = tr(
@@ -229,11 +239,28 @@ def mode_view(batch_size: int) -> tuple[str, str]:
         std=f"{effect.train_outputs.std():.3f}",
         trials=effect.train_outputs.size,
     )
+    one = tr("batch_of_one", shape=str(effect.image_shape), diff=f"{effect.image_diff:.1e}")
     code = (
         f"core.normalization.BatchNorm: {effect.batch_of_one_error}\n"
         f"torch.nn.BatchNorm1d: {effect.torch_error}"
     )
-    return text, code
+    return text, one, code
+
+
+# --- the notes' signatures --------------------------------------------------------------------------------
+def signature_view(which: str) -> tuple[str, str]:
+    """(a Markdown table of the notes' ``which`` signature ('layer' or 'batch') argument by argument beside
+    the installed torch's and MXNet Gluon's, the installed torch's constructor as code)."""
+    tr = translator(NS)
+    comparison = shared(compare_signature, which)
+
+    def cell(value: str | None) -> str:
+        return "—" if value is None else f"`{value}`"
+
+    head = [tr("sig_col_notes"), tr("sig_col_torch", version=comparison.torch_version), tr("sig_col_gluon")]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    lines += [f"| {cell(r.notes)} | {cell(r.torch)} | {cell(r.gluon)} |" for r in comparison.rows]
+    return "\n".join(lines), f"torch.nn.{comparison.torch_signature}"
 
 
 # --- the batch-size experiment ----------------------------------------------------------------------------

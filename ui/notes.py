@@ -31,6 +31,12 @@ def sections() -> tuple[Section, ...]:
     return shared(load_sections)
 
 
+def blockquote(text: str) -> str:
+    """``text`` as a Markdown blockquote: the notes' own words (which mix in English terms and code) are
+    set apart from ours, and a Chinese page's language check leaves quotes out."""
+    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
 def claim_by_id(claim_id: str) -> Claim | None:
     return next((c for c in catalog() if c.id == claim_id), None)
 

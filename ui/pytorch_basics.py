@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from core.pytorch_basics import (
     KINDS,
     ContainerFacts,
@@ -40,16 +41,11 @@ from core.pytorch_basics import (
 from core.pytorch_basics import OPERATIONS as OPERATIONS  # the radio's operations, in core's order
 from ui.compute import shared
 from ui.format import fmt_pct
-from ui.i18n import t, translator
+from ui.i18n import current_language, load_strings, t, translator
 from ui.layout import Check
 
 NS = "pytorch_basics"
-KIND_LABELS = {
-    "list": "Python list",
-    "modulelist": "nn.ModuleList",
-    "sequential": "nn.Sequential",
-    "moduledict": "nn.ModuleDict",
-}
+PAGE = "pytorch_basics"  # the page's URL path: the notes' claims it shows name it
 DATASETS = ("digits", "breast_cancer")
 DATASET_DEFAULT = "digits"
 EPOCHS = (10, 150, 60)  # low, high, default
@@ -144,6 +140,34 @@ def index_map(operation: str, shape: tuple[int, ...], sizes: tuple[int, ...], di
 
 
 # --- views: what each section draws ------------------------------------------------------------------------
+def kind_labels() -> dict[str, str]:
+    """Each container's name as the page writes it (a column, a legend entry), in the page's language."""
+    tr = translator(NS)
+    return {kind: tr(f"kind_{kind}") for kind in KINDS}
+
+
+def code_label(name: str) -> str:
+    """An operation's name as an option shows it: code."""
+    return f"`{name}`"
+
+
+def dim_label(option: str) -> str:
+    """repeat_interleave's dim option as the select box shows it ("None" said in words)."""
+    return translator(NS)("dim_none") if option == "None" else option
+
+
+def error_text(error: Exception) -> str:
+    """Core's sentence for a refused input in the page's language (``error_box`` says the same, boxed)."""
+    if isinstance(error, InputError) and error.locale_key in load_strings(current_language()):
+        return t(error.locale_key, **error.values)
+    return str(error)
+
+
+def _code(text: str) -> str:
+    """A value a static table shows as code (a table cell is Markdown)."""
+    return f"`{text}`" if text else text
+
+
 def _yes_no(tr: Callable[..., str], value: bool) -> str:
     return tr("yes") if value else tr("no")
 
@@ -154,18 +178,19 @@ def facts_table() -> pd.DataFrame:
     found = shared(facts, 64, 10)
     questions: dict[str, Callable[[ContainerFacts], str]] = {
         "q_parameters": lambda f: tr("n_tensors", n=f.parameter_tensors, count=f"{f.parameter_count:,}"),
-        "q_state_dict": lambda f: ", ".join(f.state_dict_keys),
-        "q_children": lambda f: ", ".join(f.children),
-        "q_to": lambda f: f.hidden_dtype_after_to,
-        "q_forward_after_to": lambda f: f.forward_after_to_error or tr("runs"),
+        "q_state_dict": lambda f: ", ".join(_code(k) for k in f.state_dict_keys),
+        "q_children": lambda f: ", ".join(_code(c) for c in f.children),
+        "q_to": lambda f: _code(f.hidden_dtype_after_to),
+        "q_forward_after_to": lambda f: _code(f.forward_after_to_error or "") or tr("runs"),
         "q_eval": lambda f: _yes_no(tr, f.hidden_training_after_eval),
         "q_optimizer": lambda f: tr(
             "n_opt", n=f.optimizer_tensors, hidden=_yes_no(tr, f.hidden_in_optimizer)
         ),
-        "q_call": lambda f: f.container_call_error or tr("runs"),
+        "q_call": lambda f: _code(f.container_call_error or "") or tr("runs"),
     }
+    labels = kind_labels()
     rows = [
-        {tr("col_question"): tr(q), **{KIND_LABELS[k]: show(found[k]) for k in KIND_LABELS}}
+        {tr("col_question"): tr(q), **{labels[k]: show(found[k]) for k in labels}}
         for q, show in questions.items()
     ]
     return pd.DataFrame(rows).set_index(tr("col_question"))
@@ -195,11 +220,12 @@ def training_view(dataset: str, epochs: int, lr: float) -> TrainingView:
     result = shared(
         train, dataset, int(epochs), float(lr), describe=lambda done, total, info: tr("training_progress")
     )
-    curves = training_frames(result, KIND_LABELS)
+    labels = kind_labels()
+    curves = training_frames(result, labels)
     summary = pd.DataFrame(
         [
             {
-                tr("col_container"): KIND_LABELS[k],
+                tr("col_container"): labels[k],
                 tr("col_loss"): f"{run.train_loss[-1]:.4f}",
                 tr("col_accuracy"): fmt_pct(run.test_accuracy[-1]),
                 tr("col_unchanged"): _yes_no(tr, run.hidden_unchanged),
@@ -359,7 +385,11 @@ class MapsView:
     def other_problems(self, shown: str) -> list[str]:
         """Warnings for the operations with bad sizes other than ``shown`` (left out of the table)."""
         tr = translator(NS)
-        return [tr("other_op_problem", op=op, error=str(e)) for op, e in self.problems.items() if op != shown]
+        return [
+            tr("other_op_problem", op=op, error=error_text(e))
+            for op, e in self.problems.items()
+            if op != shown
+        ]
 
 
 def _size_notes(op: str, sizes: tuple[int, ...], in_shape: tuple[int, ...]) -> tuple[str, ...]:
@@ -397,9 +427,9 @@ def maps_view(in_shape: tuple[int, ...], size_texts: Mapping[str, str], dim: int
     memory = pd.DataFrame(
         [
             {
-                tr("col_call"): view.call,
-                tr("col_shape"): str(tuple(view.result.predicted.shape)),
-                tr("col_strides"): str(tuple(view.result.predicted.strides)),
+                tr("col_call"): _code(view.call),
+                tr("col_shape"): _code(str(tuple(view.result.predicted.shape))),
+                tr("col_strides"): _code(str(tuple(view.result.predicted.strides))),
                 tr("col_shares"): _yes_no(tr, view.result.predicted.shares_memory),
                 tr("col_bytes"): view.result.predicted.bytes_allocated,
                 tr("col_torch_agrees"): _yes_no(tr, view.result.layout_matches),

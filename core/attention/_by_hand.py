@@ -27,6 +27,7 @@ from torch import nn
 
 from core._validation import check_whole
 from core.attention._modules import AdditiveAttention, LuongAttention
+from core.errors import InputError
 
 PLAYGROUND_SCORES: tuple[str, ...] = ("additive", "dot", "general", "concat")
 
@@ -181,14 +182,28 @@ def vector_problem(text: str, size: int) -> tuple[str, dict[str, object]] | None
 
 
 def parse_vector(text: str, size: int, name: str = "vector") -> list[float]:
-    """'1, -0.5, 2' -> [1.0, -0.5, 2.0]; a ValueError naming the problem for anything else."""
+    """'1, -0.5, 2' -> [1.0, -0.5, 2.0]; an :class:`~core.errors.InputError` (a ValueError) naming the
+    problem for anything else."""
     problem = vector_problem(text, size)
     if problem is not None:
         code, values = problem
-        message = {
-            "not_numbers": f"{name} must be numbers separated by commas, got {text!r}.",
-            "count": f"{name} needs exactly {size} numbers, got {values.get('got')}.",
-            "range": f"{name} must hold finite numbers between -100 and 100.",
-        }[code]
-        raise ValueError(message)
+        if code == "not_numbers":
+            raise InputError(
+                "attention.vector_not_numbers",
+                f"{name} must be numbers separated by commas, got {text!r}.",
+                name=name,
+                text=repr(text),
+            )
+        if code == "count":
+            got = values["got"]
+            raise InputError(
+                "attention.vector_count",
+                f"{name} needs exactly {size} numbers, got {got}.",
+                name=name,
+                size=size,
+                got=got,
+            )
+        raise InputError(
+            "attention.vector_range", f"{name} must hold finite numbers between -100 and 100.", name=name
+        )
     return [float(p) for p in text.replace(";", ",").replace(" ", ",").split(",") if p]

@@ -21,6 +21,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 import torch
 
+from core.errors import InputError
+
 # --------------------------------------------------------------------------------------------------
 # Vocabularies
 # --------------------------------------------------------------------------------------------------
@@ -55,7 +57,9 @@ class Vocab:
         except KeyError:
             unknown = sorted({ch for ch in text if ch not in index})
             shown = ", ".join(repr(ch) for ch in unknown)
-            raise ValueError(f"the model has never seen the character(s) {shown}.") from None
+            raise InputError(
+                "attention.unknown_chars", f"the model has never seen the character(s) {shown}.", chars=shown
+            ) from None
 
     def decode(self, ids: Sequence[int]) -> str:
         """Characters of ``ids`` up to the first end-of-sequence id; special ids are skipped."""
@@ -368,7 +372,7 @@ def make_batch(examples: Sequence[Example], src_vocab: Vocab, tgt_vocab: Vocab) 
     src = [src_vocab.encode(e.source) for e in examples]
     tgt = [tgt_vocab.encode(e.target) for e in examples]
     if any(len(s) == 0 for s in src):
-        raise ValueError("an input is empty: type at least one character.")
+        raise InputError("attention.empty_input", "an input is empty: type at least one character.")
     # one tensor call per field: pad the Python lists first
     width_src = max(len(s) for s in src)
     width_tgt = max(len(t) for t in tgt) + 1

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from core._validation import check_number, check_whole
+from core._validation import check_choice, check_number, check_whole
 from core.torch_init import seeded_module
 
 STRATEGIES = ("scratch", "linear_probe", "full", "head_lr", "discriminative")
@@ -92,8 +92,7 @@ def layer_learning_rates(
     ValueError
         For an unknown ``strategy`` or a non-positive ``lr`` / ``head_lr_mult``.
     """
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}.")
+    check_choice("strategy", strategy, STRATEGIES)
     lr = _check_positive("lr", lr)
     head_lr_mult = _check_positive("head_lr_mult", head_lr_mult)
     layers = (*backbone_layers, "head")

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from core.datasets import digit_images, held_out_per_class
+from core.errors import InputError
 
 SOURCE_CLASSES = (0, 1, 2, 3, 4)
 TARGET_CLASSES = (5, 6, 7, 8, 9)
@@ -99,9 +100,12 @@ def labelled_subset(task: Task, per_class: int | str, seed: int) -> tuple[torch.
         or not isinstance(per_class, int | np.integer)
         or not (1 <= per_class <= smallest)
     ):
-        raise ValueError(
+        raise InputError(
+            "finetune.per_class",
             f"per_class must be 'all' or a whole number from 1 to {smallest} (the smallest class of the "
-            f"{task.name} pool), got {per_class!r}."
+            f"{task.name} pool), got {per_class!r}.",
+            high=smallest,
+            got=repr(per_class),
         )
     rng = np.random.default_rng(seed)
     labels = task.y_train.numpy()

@@ -47,6 +47,7 @@ from core.losses._entropy import (
     weighted_log_loss,
 )
 from core.losses._fits import (
+    CENTRE,
     FIT_LOSSES,
     TRUE_INTERCEPT,
     TRUE_SLOPE,
@@ -57,6 +58,7 @@ from core.losses._fits import (
     accuracy,
     best_intercept,
     classification_data,
+    expected_risk,
     fit_all_classifiers,
     fit_line,
     fit_linear_classifier,
@@ -70,6 +72,7 @@ from core.losses._fits import (
 )
 
 __all__ = [
+    "CENTRE",
     "FIT_LOSSES",
     "MARGIN_LOSSES",
     "RESIDUAL_LOSSES",
@@ -88,6 +91,7 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_grad",
     "cross_entropy_steps",
+    "expected_risk",
     "exponential",
     "exponential_grad",
     "fit_all_classifiers",

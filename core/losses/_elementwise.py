@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.errors import InputError
+
 ArrayLike = np.ndarray | float | list
 
 
@@ -178,7 +180,7 @@ def squared_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
 def _delta(delta: float) -> float:
     delta = float(delta)
     if not np.isfinite(delta) or delta <= 0:
-        raise ValueError(f"delta must be a positive number; got {delta:g}.")
+        raise InputError("losses.delta", f"delta must be a positive number; got {delta:g}.", got=f"{delta:g}")
     return delta
 
 

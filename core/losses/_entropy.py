@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.errors import InputError
+
 _REDUCTIONS = ("mean", "sum", "none")
 
 
 def _check_reduction(reduction: str) -> None:
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none'; got {reduction!r}.")
+        raise InputError(
+            "losses.reduction",
+            f"reduction must be 'mean', 'sum' or 'none'; got {reduction!r}.",
+            got=repr(reduction),
+        )
 
 
 def _finite_or_inf(x: np.ndarray, name: str) -> None:
     if np.isnan(x).any():
-        raise ValueError(f"{name} holds NaN; every logit must be a number.")
+        raise InputError("losses.logits_nan", f"{name} holds NaN; every logit must be a number.", name=name)
 
 
 def logsumexp(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -72,21 +78,36 @@ def softmax_naive(x: np.ndarray, axis: int = -1) -> np.ndarray:
 def _class_targets(log_probs: np.ndarray, target: np.ndarray, ignore_index: int) -> np.ndarray:
     """Class-index targets checked against torch's shape rules; returns them as int64."""
     if log_probs.ndim == 0:
-        raise ValueError("input must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...).")
+        raise InputError(
+            "losses.no_class_dimension",
+            "input must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...).",
+            name="input",
+        )
     expected = log_probs.shape[:1] + log_probs.shape[2:] if log_probs.ndim >= 2 else ()
     if target.shape != expected:
-        raise ValueError(
-            f"target has shape {target.shape}; for input of shape {log_probs.shape} it must be {expected}."
+        raise InputError(
+            "losses.target_shape",
+            f"target has shape {target.shape}; for input of shape {log_probs.shape} it must be {expected}.",
+            shape=str(target.shape),
+            input_shape=str(log_probs.shape),
+            expected=str(expected),
         )
     if target.size and not np.all(np.equal(np.mod(target, 1), 0)):
-        raise ValueError("target must hold class indices (whole numbers) or class probabilities.")
+        raise InputError(
+            "losses.target_not_whole",
+            "target must hold class indices (whole numbers) or class probabilities.",
+        )
     target = target.astype(np.int64)
     n_classes = log_probs.shape[1] if log_probs.ndim >= 2 else log_probs.shape[0]
     bad = (target != ignore_index) & ((target < 0) | (target >= n_classes))
     if bad.any():
-        raise ValueError(
-            f"target holds class {int(target[bad].flat[0])}, outside 0..{n_classes - 1} "
-            f"(and not ignore_index={ignore_index})."
+        got = int(target[bad].flat[0])
+        raise InputError(
+            "losses.target_class",
+            f"target holds class {got}, outside 0..{n_classes - 1} (and not ignore_index={ignore_index}).",
+            got=got,
+            top=n_classes - 1,
+            ignore=ignore_index,
         )
     return target
 
@@ -96,8 +117,11 @@ def _class_weight(weight: np.ndarray | None, n_classes: int) -> np.ndarray:
         return np.ones(n_classes)
     weight = np.asarray(weight, dtype=np.float64)
     if weight.shape != (n_classes,):
-        raise ValueError(
-            f"weight has shape {weight.shape}; it must have one value per class, ({n_classes},)."
+        raise InputError(
+            "losses.weight_shape",
+            f"weight has shape {weight.shape}; it must have one value per class, ({n_classes},).",
+            shape=str(weight.shape),
+            c=n_classes,
         )
     return weight
 
@@ -188,10 +212,18 @@ def cross_entropy(
     logits = np.asarray(logits, dtype=np.float64)
     _finite_or_inf(logits, "logits")
     if logits.ndim == 0:
-        raise ValueError("logits must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...).")
+        raise InputError(
+            "losses.no_class_dimension",
+            "logits must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...).",
+            name="logits",
+        )
     label_smoothing = float(label_smoothing)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0 and 1; got {label_smoothing:g}.")
+        raise InputError(
+            "losses.label_smoothing",
+            f"label_smoothing must be between 0 and 1; got {label_smoothing:g}.",
+            got=f"{label_smoothing:g}",
+        )
     class_axis = 1 if logits.ndim >= 2 else 0
     n_classes = logits.shape[class_axis]
     w = _class_weight(weight, n_classes)

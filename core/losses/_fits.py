@@ -13,10 +13,12 @@ r"""Live fits (numpy): what each loss does to a linear model.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import InputError
 from core.losses._elementwise import MARGIN_LOSSES, huber, sigmoid
 from core.losses._entropy import _log_softmax
 
@@ -42,13 +44,26 @@ class ClassificationData:
 def _check_fraction(name: str, value: float, high: float) -> float:
     value = float(value)
     if not 0.0 <= value <= high:
-        raise ValueError(f"{name} must be between 0 and {high:g}; got {value:g}.")
+        raise InputError(
+            "losses.fraction",
+            f"{name} must be between 0 and {high:g}; got {value:g}.",
+            name=name,
+            high=f"{high:g}",
+            got=f"{value:g}",
+        )
     return value
 
 
 def _check_count(name: str, value: int, low: int, high: int) -> int:
     if int(value) != value or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value}.")
+        raise InputError(
+            "losses.count",
+            f"{name} must be a whole number from {low} to {high}; got {value}.",
+            name=name,
+            low=low,
+            high=high,
+            got=repr(value),
+        )
     return int(value)
 
 
@@ -70,7 +85,7 @@ def classification_data(
     label_noise = _check_fraction("label_noise", label_noise, 0.5)
     n_outliers = _check_count("n_outliers", n_outliers, 0, n_train)
     rng = np.random.default_rng(seed)
-    centre = np.array([1.0, 1.0])
+    centre = CENTRE
 
     def draw(n: int) -> tuple[np.ndarray, np.ndarray]:
         y = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
@@ -126,7 +141,11 @@ _CURVATURE = {
 def _check_lambda(lam: float) -> float:
     lam = float(lam)
     if not np.isfinite(lam) or lam <= 0:
-        raise ValueError(f"lam (the L2 strength lambda) must be a positive number; got {lam:g}.")
+        raise InputError(
+            "losses.lam",
+            f"lam (the L2 strength lambda) must be a positive number; got {lam:g}.",
+            got=f"{lam:g}",
+        )
     return lam
 
 
@@ -303,6 +322,48 @@ def fit_all_classifiers(data: ClassificationData, lam: float = 1e-2) -> dict[str
     return {loss: fit_linear_classifier(data.x_train, data.y_train, loss, lam=lam) for loss in FIT_LOSSES}
 
 
+#: the class centres of :func:`classification_data`: y = +1 around +CENTRE, y = -1 around -CENTRE
+CENTRE = np.array([1.0, 1.0])
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(96)  # E[g(Z)], Z ~ N(0, 1): sum(W g(N)) / sqrt(2 pi)
+
+
+def _normal_cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def _expected_margin_loss(loss: str, mu: float, s: float) -> float:
+    r""":math:`E[L(m)]` for a margin :math:`m \sim N(\mu, s^2)` (``s = 0``: the loss at :math:`\mu`)."""
+    if s == 0.0:
+        return float(MARGIN_LOSSES[loss][0](1.0, mu))
+    if loss == "zero_one":  # P(m <= 0)
+        return _normal_cdf(-mu / s)
+    if loss == "hinge":  # E[max(0, 1 - m)] = (1 - mu) Phi(t) + s phi(t), t = (1 - mu) / s
+        t = (1.0 - mu) / s
+        return (1.0 - mu) * _normal_cdf(t) + s * math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+    if loss == "exponential":  # E[exp(-m)] = exp(-mu + s^2 / 2)
+        return math.exp(-mu + 0.5 * s * s)
+    if loss == "squared":  # E[(1 - m)^2] = (1 - mu)^2 + s^2
+        return (1.0 - mu) ** 2 + s * s
+    # logistic: no closed form; Gauss-Hermite quadrature of a smooth function
+    values = MARGIN_LOSSES[loss][0](1.0, mu + s * _NODES)
+    return float(_WEIGHTS @ values / math.sqrt(2.0 * math.pi))
+
+
+def expected_risk(w: np.ndarray, b: float, loss: str) -> float:
+    r"""The expected risk :math:`R(f) = E[L(Y, f(X))]` of the linear score :math:`f(x) = w^\top x + b`
+    on the clean distribution of :func:`classification_data` (equal priors, :math:`X \mid Y = y \sim
+    N(y c, I)`, :math:`c = (1, 1)`), exactly: the margin :math:`m = y f(x)` is normal,
+    :math:`N(w^\top c + y b, \lVert w\rVert^2)` given :math:`y`. ``loss`` is a margin loss
+    (``"zero_one"`` gives the error rate). For a trained model this is its generalisation error; a
+    test set drawn from the same distribution estimates it."""
+    if loss not in MARGIN_LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(MARGIN_LOSSES)}; got {loss!r}.")
+    w = np.asarray(w, dtype=np.float64)
+    s = float(np.linalg.norm(w))
+    centre = float(w @ CENTRE)
+    return 0.5 * sum(_expected_margin_loss(loss, centre + y * float(b), s) for y in (1.0, -1.0))
+
+
 # --- regression ----------------------------------------------------------------------------------------
 
 
@@ -380,7 +441,9 @@ def fit_line(x: np.ndarray, y: np.ndarray, loss: str, *, delta: float = 1.0) -> 
     if loss == "huber":
         delta = float(delta)
         if not np.isfinite(delta) or delta <= 0:
-            raise ValueError(f"delta must be a positive number; got {delta:g}.")
+            raise InputError(
+                "losses.delta", f"delta must be a positive number; got {delta:g}.", got=f"{delta:g}"
+            )
         theta = np.linalg.lstsq(a, y, rcond=None)[0]
         for _ in range(500):
             r = np.abs(y - a @ theta)

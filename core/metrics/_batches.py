@@ -58,13 +58,17 @@ class BatchDecoder:
         doc = self.doc
         if seen == 0:
             raise ScoreFileError(
+                "metrics.no_rows",
                 f"The file has a header ({', '.join(doc.columns)}) but no data rows: add rows below "
-                "the header."
+                "the header.",
+                header=", ".join(doc.columns),
             )
         if kept == 0:
             raise ScoreFileError(
+                "metrics.every_row_invalid",
                 f"Every one of the {seen:,} rows is invalid (missing label, or missing, non-numeric or "
-                "infinite score), so nothing is left to evaluate."
+                "infinite score), so nothing is left to evaluate.",
+                rows=f"{seen:,}",
             )
         return self._finish(codes, out, kept, seen)
 
@@ -142,8 +146,12 @@ class BatchDecoder:
             if len(self.values) >= _MAX_LABEL_VALUES:
                 shown = ", ".join(repr(v) for v in self.values[:5])
                 raise ScoreFileError(
+                    "metrics.label_not_binary",
                     f"The label column {self.label!r} takes more than {_MAX_LABEL_VALUES} different "
-                    f"values ({shown}, ...): it does not look like a binary label. Choose the label column."
+                    f"values ({shown}, ...): it does not look like a binary label. Choose the label column.",
+                    column=repr(self.label),
+                    most=_MAX_LABEL_VALUES,
+                    shown=shown,
                 )
             code = self.code_of[value] = len(self.values)
             self.values.append(value)
@@ -181,8 +189,11 @@ class BatchDecoder:
             for cls_name, mask in ((pos, y_true), (neg, ~y_true)):
                 if not np.any(weighted & mask):
                     raise ScoreFileError(
+                        "metrics.class_weight_zero",
                         f"Every row with label {cls_name!r} has weight 0 in column {self.weight_col!r}: an "
-                        "evaluation needs positive and negative rows with some weight."
+                        "evaluation needs positive and negative rows with some weight.",
+                        label=repr(cls_name),
+                        column=repr(self.weight_col),
                     )
         return ScoreTable(
             y_true=y_true,
@@ -202,27 +213,38 @@ class BatchDecoder:
 
     # -- error messages ------------------------------------------------------------------------------
 
-    def _invalid_at(self, column: str, where: str, raw_value: Callable[[], str]) -> ScoreFileError:
-        """The error for an invalid cell of ``column`` at ``where`` (``raw_value()``: the cell's text)."""
+    def _invalid_at(self, column: str, where: str, raw_value: Callable[[], str], row: int) -> ScoreFileError:
+        """The error for an invalid cell of ``column`` at ``where`` (``raw_value()``: the cell's text), in
+        the ``row``-th data row (1-based). Its code says which cell and what is wrong with it
+        (``metrics.cell_<role>_<problem>``); the English sentence says where, in the file's terms."""
         fix = "fix or remove that row, or drop invalid rows (drop_invalid=True) to skip every such row."
         if column == self.label:
-            return ScoreFileError(f"The label column {column!r} is missing in {where}: {fix}")
+            message = f"The label column {column!r} is missing in {where}: {fix}"
+            return ScoreFileError("metrics.cell_label_missing", message, column=repr(column), row=f"{row:,}")
         raw = raw_value()
         role = "weight" if column == self.weight_col else "score"
         if raw.lower() in MISSING:
+            problem = "empty" if raw == "" else "missing"
             what = "is empty" if raw == "" else f"is missing ({raw!r})"
         elif is_number(raw, self.doc.decimal):
-            what = f"is infinite ({raw!r})"
+            problem, what = "infinite", f"is infinite ({raw!r})"
         else:
-            what = f"has {raw!r}, which is not a number,"
+            problem, what = "not_number", f"has {raw!r}, which is not a number,"
             if self.doc.decimal == "." and DECIMAL_COMMA_NUMBER.match(raw):
-                fix = "write numbers with a decimal point (0.75), or " + fix
-        return ScoreFileError(f"The {role} column {column!r} {what} in {where}: {fix}")
-
-    def _negative_weight_at(self, where: str, value: float) -> ScoreFileError:
+                problem, fix = "decimal_comma", "write numbers with a decimal point (0.75), or " + fix
+        message = f"The {role} column {column!r} {what} in {where}: {fix}"
         return ScoreFileError(
+            f"metrics.cell_{role}_{problem}", message, column=repr(column), row=f"{row:,}", value=repr(raw)
+        )
+
+    def _negative_weight_at(self, where: str, value: float, row: int) -> ScoreFileError:
+        return ScoreFileError(
+            "metrics.cell_weight_negative",
             f"The weight column {self.weight_col!r} is negative ({value:g}) in {where}: weights and counts "
-            "must be zero or more."
+            "must be zero or more.",
+            column=repr(self.weight_col),
+            value=f"{value:g}",
+            row=f"{row:,}",
         )
 
 

@@ -113,7 +113,12 @@ class ColumnSample:
         if len(matches) == 1:
             return matches[0]
         listed = ", ".join(repr(c) for c in self.columns)
-        raise ScoreFileError(f"There is no {role} column {name!r} in the file; its columns are: {listed}.")
+        raise ScoreFileError(
+            f"metrics.no_{role}_column",
+            f"There is no {role} column {name!r} in the file; its columns are: {listed}.",
+            name=repr(name),
+            listed=listed,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -124,12 +129,16 @@ def check_header(header: list[str], *, has_rows: bool) -> None:
     """A header (its cells, stripped) must name two columns or more, and rows must follow it."""
     if len(header) < 2:
         raise ScoreFileError(
+            "metrics.one_column",
             f"The file has only one column ({header[0]!r} on its first line): it needs a label column "
-            "and at least one score column, separated by commas, semicolons or tabs."
+            "and at least one score column, separated by commas, semicolons or tabs.",
+            column=repr(header[0]),
         )
     if not has_rows:
         raise ScoreFileError(
-            f"The file has a header ({', '.join(header)}) but no data rows: add rows below the header."
+            "metrics.no_rows",
+            f"The file has a header ({', '.join(header)}) but no data rows: add rows below the header.",
+            header=", ".join(header),
         )
 
 
@@ -137,14 +146,18 @@ def header_columns(header: list[str], header_text: str, decimal: str) -> list[st
     """The column names a header gives (an empty cell is ``column <k>``): names, not data, each once."""
     if all(is_number(name, decimal) for name in header if name):
         raise ScoreFileError(
+            "metrics.header_is_data",
             f"The first line ({header_text[:60]!r}) looks like data, not column names: add a header "
-            "line such as label,score at the top of the file."
+            "line such as label,score at the top of the file.",
+            line=repr(header_text[:60]),
         )
     columns = [name or f"column {k}" for k, name in enumerate(header, start=1)]
     if len(set(columns)) != len(columns):
         twice = next(c for c in columns if columns.count(c) > 1)
         raise ScoreFileError(
-            f"The file has two columns named {twice!r}: rename one so each column has its own name."
+            "metrics.column_twice",
+            f"The file has two columns named {twice!r}: rename one so each column has its own name.",
+            column=repr(twice),
         )
     return columns
 
@@ -275,7 +288,11 @@ def _pick_weight(sample: ColumnSample, weight: str | None, exclude: set[str | No
     if weight is not None:
         column = sample.resolve(weight, "weight")
         if column in exclude:
-            raise ScoreFileError(f"The column {column!r} cannot be the weight: it is the label or a score.")
+            raise ScoreFileError(
+                "metrics.weight_is_taken",
+                f"The column {column!r} cannot be the weight: it is the label or a score.",
+                column=repr(column),
+            )
         return column
     named = _by_name(sample, _WEIGHT_NAMES, exclude)
     return named if named is not None and sample.is_numeric(named, share=0.0) else None
@@ -290,9 +307,15 @@ def _pick_scores(
         for column in columns:
             if column in (label, weight):
                 role = "label" if column == label else "weight"
-                raise ScoreFileError(f"The column {column!r} is the {role}; it cannot also be a score.")
+                raise ScoreFileError(
+                    f"metrics.score_is_{role}",
+                    f"The column {column!r} is the {role}; it cannot also be a score.",
+                    column=repr(column),
+                )
         if len(set(columns)) != len(columns):
-            raise ScoreFileError(f"A score column is named twice in {names!r}.")
+            raise ScoreFileError(
+                "metrics.score_twice", f"A score column is named twice in {names!r}.", names=repr(names)
+            )
         return columns
     columns = [
         c
@@ -338,29 +361,44 @@ def decide_classes(column: str, counts: dict[str, int], pos_label: Any, *, decim
         entry = classes.setdefault(canonical(raw, decimal), [raw, 0])
         entry[1] += count
     if not classes:
-        raise ScoreFileError(f"The label column {column!r} has no values: every label is missing.")
+        raise ScoreFileError(
+            "metrics.labels_missing",
+            f"The label column {column!r} has no values: every label is missing.",
+            column=repr(column),
+        )
     if len(classes) == 1:
         (raw, count), = classes.values()  # fmt: skip
         raise ScoreFileError(
+            "metrics.one_class",
             f"The label column {column!r} has only one value, {raw!r} ({_rows(count)}): an evaluation "
-            "needs both positive and negative rows. Check the label column, or add rows of the other class."
+            "needs both positive and negative rows. Check the label column, or add rows of the other class.",
+            column=repr(column),
+            value=repr(raw),
+            rows=f"{count:,}",
         )
     if len(classes) > 2:
         shown = sorted(classes.values(), key=lambda e: -e[1])
         listed = ", ".join(f"{raw!r}: {_rows(count)}" for raw, count in shown[:5])
         more = f", and {len(shown) - 5} more" if len(shown) > 5 else ""
         raise ScoreFileError(
+            "metrics.many_classes",
             f"The label column {column!r} takes {len(classes)} different values ({listed}{more}): a binary "
             "evaluation needs exactly two. Choose another label column, or map the classes to two "
-            "(e.g. one class against the rest) first."
+            "(e.g. one class against the rest) first.",
+            column=repr(column),
+            n=len(classes),
+            listed=listed + more,
         )
     (canon_a, (raw_a, _)), (canon_b, (raw_b, _)) = sorted(classes.items())
     if pos_label is None:
         positive = KNOWN_PAIRS.get(frozenset((canon_a, canon_b)))
         if positive is None:
             raise ScoreFileError(
+                "metrics.which_positive",
                 f"The label column {column!r} takes values {_format_values([raw_a, raw_b])}: pass pos_label "
-                "to say which one is positive."
+                "to say which one is positive.",
+                column=repr(column),
+                values=_format_values([raw_a, raw_b]),
             )
     else:
         if isinstance(pos_label, bool | np.bool_):
@@ -370,8 +408,12 @@ def decide_classes(column: str, counts: dict[str, int], pos_label: Any, *, decim
             wanted = [canonical(str(pos_label), decimal)]
         if not wanted or wanted[0] not in (canon_a, canon_b):
             raise ScoreFileError(
+                "metrics.positive_not_a_value",
                 f"pos_label {pos_label!r} is not one of the values of the label column {column!r}: "
-                f"{_format_values([raw_a, raw_b])}."
+                f"{_format_values([raw_a, raw_b])}.",
+                positive=repr(pos_label),
+                column=repr(column),
+                values=_format_values([raw_a, raw_b]),
             )
         positive = wanted[0]
     if positive == canon_a:

@@ -138,12 +138,12 @@ class CsvParser(BatchDecoder):
 
     def _invalid(self, column: str, lo: int, hi: int, row_in_segment: int, row: int) -> ScoreFileError:
         where = self._where(lo, hi, row_in_segment, row)
-        return self._invalid_at(column, where, lambda: self._raw(lo, hi, row_in_segment, column))
+        return self._invalid_at(column, where, lambda: self._raw(lo, hi, row_in_segment, column), row + 1)
 
     def _negative_weight(
         self, lo: int, hi: int, row_in_segment: int, row: int, value: float
     ) -> ScoreFileError:
-        return self._negative_weight_at(self._where(lo, hi, row_in_segment, row), value)
+        return self._negative_weight_at(self._where(lo, hi, row_in_segment, row), value, row + 1)
 
     def _parse_error(self, lo: int, hi: int, exc: Exception) -> ScoreFileError:
         try:
@@ -166,7 +166,11 @@ class CsvParser(BatchDecoder):
             pass
         if not found or found[0].number is None:
             detail = str(exc).removeprefix("CSV parse error: ")
-            return ScoreFileError(f"The file could not be read as CSV ({detail}); {SAVE_AS}.")
+            return ScoreFileError(
+                "metrics.csv_unreadable",
+                f"The file could not be read as CSV ({detail}); {SAVE_AS}.",
+                detail=detail,
+            )
         row = found[0]
         line = _line_of_row(self.doc, lo, hi, row.number - 1)
         return width_error(line, row.actual_columns, row.expected_columns, row.text, self.doc.delimiter)

@@ -105,14 +105,20 @@ def expand_sources(sources: str | Sequence[str], *, root: str | os.PathLike[str]
     else:
         base = os.path.realpath(os.fspath(root))
         if not os.path.isdir(base):
-            raise ScoreFileError(f"The data folder '{os.fspath(root)}' does not exist.")
+            raise ScoreFileError(
+                "metrics.no_data_folder",
+                f"The data folder '{os.fspath(root)}' does not exist.",
+                folder=os.fspath(root),
+            )
         given = os.path.abspath(os.fspath(root))
         paths = []
         for source in sources:
             relative = _relative_to_folder(os.fspath(source), (base, given))
             paths.extend(_expand_in_folder(relative, base))
     if not paths:
-        raise ScoreFileError("No file given: name a CSV or Parquet file, several, or a glob pattern.")
+        raise ScoreFileError(
+            "metrics.no_file_given", "No file given: name a CSV or Parquet file, several, or a glob pattern."
+        )
     return _once_each(paths)
 
 
@@ -133,7 +139,7 @@ def _expand(source: str) -> list[str]:
     if globbing.has_magic(source):
         matched = sorted(p for p in globbing.glob(source, recursive=True) if os.path.isfile(p))
         if not matched:
-            raise ScoreFileError(f"No file matches {source!r}.")
+            raise ScoreFileError("metrics.no_match", f"No file matches {source!r}.", pattern=repr(source))
         return matched
     _check_file(source, source)
     return [source]
@@ -142,11 +148,16 @@ def _expand(source: str) -> list[str]:
 def _check_file(path: str, shown: str) -> None:
     if os.path.isdir(path):
         raise ScoreFileError(
+            "metrics.is_a_folder",
             f"'{shown}' is a folder: name its files, e.g. '{shown.rstrip('/')}/*.parquet' or "
-            f"'{shown.rstrip('/')}/**/*.csv'."
+            f"'{shown.rstrip('/')}/**/*.csv'.",
+            path=shown,
+            folder=shown.rstrip("/"),
         )
     if not os.path.isfile(path):
-        raise ScoreFileError(f"Cannot read the file '{shown}': no such file.")
+        raise ScoreFileError(
+            "metrics.no_such_file", f"Cannot read the file '{shown}': no such file.", path=shown
+        )
 
 
 _OUTSIDE = "Only files inside the data folder can be read: give a path relative to it, without '..'."
@@ -158,10 +169,10 @@ def _relative_to_folder(source: str, folders: tuple[str, ...]) -> str:
         normal = os.path.normpath(source)
         inside = [f for f in folders if normal == f or normal.startswith(f.rstrip(os.sep) + os.sep)]
         if not inside:
-            raise ScoreFileError(_OUTSIDE)
+            raise ScoreFileError("metrics.outside_folder", _OUTSIDE)
         source = os.path.relpath(normal, inside[0])
     if ".." in Path(source).parts:
-        raise ScoreFileError(_OUTSIDE)
+        raise ScoreFileError("metrics.outside_folder", _OUTSIDE)
     return source
 
 
@@ -175,12 +186,16 @@ def _expand_in_folder(relative: str, base: str) -> list[str]:
         matched = sorted(globbing.glob(relative, root_dir=base, recursive=True))
         files = [p for p in (os.path.join(base, m) for m in matched) if os.path.isfile(p) and inside(p)]
         if not files:
-            raise ScoreFileError(f"No file in the data folder matches {relative!r}.")
+            raise ScoreFileError(
+                "metrics.no_match_in_folder",
+                f"No file in the data folder matches {relative!r}.",
+                pattern=repr(relative),
+            )
         return files
     path = os.path.join(base, relative)
     _check_file(path, relative)
     if not inside(path):
-        raise ScoreFileError(_OUTSIDE)
+        raise ScoreFileError("metrics.outside_folder", _OUTSIDE)
     return [path]
 
 
@@ -285,12 +300,14 @@ def aggregate_files(
         # DuckDB globs '*', '?' and '[' (glob's own magic characters) even in the name of a file that exists
         if globbing.has_magic(path):
             raise ScoreFileError(
+                "metrics.path_is_a_pattern",
                 f"The file '{_shown(path, root)}' has '*', '?' or '[' in its path, which DuckDB reads as a "
-                "pattern: rename it (or read it with the memory engine, --engine memory)."
+                "pattern: rename it (or read it with the memory engine, --engine memory).",
+                path=_shown(path, root),
             )
     kinds = {is_parquet(p) for p in paths}
     if len(kinds) > 1:
-        raise ScoreFileError("The files mix CSV and Parquet: give files of one kind.")
+        raise ScoreFileError("metrics.mixed_kinds", "The files mix CSV and Parquet: give files of one kind.")
     parquet = kinds.pop()
     sample = first_with_rows(paths)
     guess = detect_columns(sample, label=label, score=score, weight=weight, pos_label=pos_label)
@@ -376,25 +393,44 @@ def _read_error(message: str, root: str | os.PathLike[str] | None) -> ScoreFileE
     """One sentence for DuckDB's error ``message`` (which goes on with its reader's every option)."""
     if "Out of Memory" in message:
         return ScoreFileError(
+            "metrics.duckdb_out_of_memory",
             "DuckDB ran out of memory grouping the scores: give it more (memory_limit, --duckdb-memory) or "
-            "round the scores to fewer decimals (decimals, --decimals)."
+            "round the scores to fewer decimals (decimals, --decimals).",
         )
     if (found := _CSV_CONVERSION.search(message)) is not None:
         file = re.search(r"^\s*file = (.*)$", message, re.M)
-        where = (
-            f"line {int(found['line']):,} of '{_shown(file[1], root)}'" if file else f"line {found['line']}"
-        )
+        line, column, value = f"{int(found['line']):,}", repr(found["column"]), repr(found["value"])
+        text = f"The column {column} has {value}, which is not a number, in line {line}"
+        if file is None:
+            return ScoreFileError(
+                "metrics.duckdb_not_a_number_at",
+                f"{text}: {_FIX_INVALID}",
+                column=column,
+                value=value,
+                line=line,
+            )
+        shown = _shown(file[1], root)
         return ScoreFileError(
-            f"The column {found['column']!r} has {found['value']!r}, which is not a number, in {where}: "
-            f"{_FIX_INVALID}"
+            "metrics.duckdb_not_a_number_in",
+            f"{text} of '{shown}': {_FIX_INVALID}",
+            column=column,
+            value=value,
+            line=line,
+            file=shown,
         )
     if (found := _CAST_CONVERSION.search(message)) is not None:
         column = found["column"].strip()
         return ScoreFileError(
-            f"The column {column!r} has {found['value']!r}, which is not a number: {_FIX_INVALID}"
+            "metrics.duckdb_not_a_number",
+            f"The column {column!r} has {found['value']!r}, which is not a number: {_FIX_INVALID}",
+            column=repr(column),
+            value=repr(found["value"]),
         )
     first = message.strip().split("\n\n")[0]  # the error itself, before DuckDB's notes and options
-    return ScoreFileError(f"DuckDB cannot read the files: {' '.join(first.split())}")
+    detail = " ".join(first.split())
+    return ScoreFileError(
+        "metrics.duckdb_unreadable", f"DuckDB cannot read the files: {detail}", detail=detail
+    )
 
 
 def _fast_result(result: dict[str, Any], name: str) -> dict[str, Any]:
@@ -457,19 +493,29 @@ def _tables(
     n_bad = int(rows[first & ~ok].sum())
     if n_bad and not drop_invalid:
         raise ScoreFileError(
+            "metrics.invalid_rows",
             f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
             f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop invalid rows "
-            "(drop_invalid=True, --drop-invalid) to skip every such row."
+            "(drop_invalid=True, --drop-invalid) to skip every such row.",
+            bad=f"{n_bad:,}",
+            total=f"{n_total:,}",
+            positive=repr(guess.pos_label),
+            negative=repr(guess.neg_label),
         )
     min_weight = np.ma.masked_invalid(np.ma.asarray(result["min_w"], dtype=np.float64)).min()
     if guess.weight is not None and min_weight is not np.ma.masked and float(min_weight) < 0:
         raise ScoreFileError(
+            "metrics.negative_weights",
             f"The weight column {guess.weight!r} has negative values (the smallest is "
-            f"{float(min_weight):g}): weights and counts must be zero or more."
+            f"{float(min_weight):g}): weights and counts must be zero or more.",
+            column=repr(guess.weight),
+            smallest=f"{float(min_weight):g}",
         )
     n_valid = n_total - n_bad
     if n_valid == 0:
-        raise ScoreFileError("No row is left to evaluate: every row has a missing or invalid value.")
+        raise ScoreFileError(
+            "metrics.no_row_left", "No row is left to evaluate: every row has a missing or invalid value."
+        )
     scores = np.asarray(np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan), dtype=np.float64)
     weights = np.asarray(np.ma.filled(np.ma.asarray(result["w"], dtype=np.float64), 0.0), dtype=np.float64)
     keep = first & ok

@@ -40,7 +40,11 @@ _BATCH_ROWS = 1 << 20  # rows decoded at once (peak memory ~ result + one batch)
 
 
 def _unreadable(exc: Exception) -> ScoreFileError:
-    return ScoreFileError(f"The file starts like Parquet but cannot be read as Parquet: {exc}")
+    return ScoreFileError(
+        "metrics.parquet_unreadable",
+        f"The file starts like Parquet but cannot be read as Parquet: {exc}",
+        detail=str(exc),
+    )
 
 
 class ParquetSample(ColumnSample):
@@ -170,13 +174,13 @@ class ParquetParser(BatchDecoder):
     ) -> ScoreFileError:
         where = f"row {seen + i + 1:,} of the file"
         if column is None:
-            return self._negative_weight_at(where, value)
+            return self._negative_weight_at(where, value, seen + i + 1)
 
         def raw() -> str:
             cell = columns[column][i].as_py()
             return "" if cell is None else str(cell).strip()
 
-        return self._invalid_at(column, where, raw)
+        return self._invalid_at(column, where, raw, seen + i + 1)
 
 
 def label_text(column: pa.Array) -> pa.Array:
@@ -250,6 +254,9 @@ def parquet_as_csv(source: Any, *, max_rows: int | None = None) -> bytes:
     try:
         pacsv.write_csv(table, out)
     except (pa.ArrowException, OSError) as exc:
-        message = f"The Parquet file's columns cannot be read as a table of values: {exc}"
-        raise ScoreFileError(message) from None
+        raise ScoreFileError(
+            "metrics.parquet_columns_unreadable",
+            f"The Parquet file's columns cannot be read as a table of values: {exc}",
+            detail=str(exc),
+        ) from None
     return out.getvalue()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import InputError
+
 # Cells that mean "no value" (compared after strip + lower). Arrow's null list is case-sensitive,
 # so it gets the usual spellings.
 MISSING = frozenset(("", "na", "n/a", "nan", "-nan", "null", "none", "#n/a"))
@@ -29,8 +31,21 @@ NOT_CSV = "This does not look like a CSV text file"
 SAVE_AS = "save it from your spreadsheet or database as CSV (UTF-8) and try again"
 
 
-class ScoreFileError(ValueError):
-    """A score file that cannot be used as it is; the message says where and what to do."""
+class ScoreFileError(InputError):
+    """A score file that cannot be used as it is; the message says where and what to do.
+
+    Raised as ``ScoreFileError("metrics.<name>", "<English sentence>", **values)``: a page says it in its
+    language with the locale string ``metrics.error_<name>`` (``tests/metrics/test_error_sentences.py``
+    checks every such call has its sentence in both languages). A sentence composed of parts (a row's
+    problem, where it is and what to do) is raised with its English text alone, ``ScoreFileError(text)``
+    (code ``metrics.score_file``, which has no locale sentence: a page shows the English text).
+    """
+
+    def __init__(self, code_or_message: str, message: str | None = None, **values: object) -> None:
+        if message is None:
+            super().__init__("metrics.score_file", code_or_message)
+        else:
+            super().__init__(code_or_message, message, **values)
 
 
 def is_number(text: str, decimal: str) -> bool:

@@ -39,24 +39,24 @@ _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_ROWS = 2000
 
 _MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "looks_like_xlsx", "an Excel workbook (.xlsx) or a zip archive"),
+    (b"\xd0\xcf\x11\xe0", "looks_like_xls", "an old Excel workbook (.xls)"),
+    (b"\x1f\x8b", "looks_like_gzip", "a gzip-compressed file"),
+    (b"%PDF", "looks_like_pdf", "a PDF document"),
+    (b"\x89PNG", "looks_like_png", "a PNG image"),
+    (b"\xff\xd8\xff", "looks_like_jpeg", "a JPEG image"),
 )
 
 
 def _check_binary(head: bytes | bytearray) -> None:
     """Refuse well-known binary formats and data with NUL or many control bytes."""
-    for magic, what in _MAGIC:
+    for magic, kind, what in _MAGIC:
         if head.startswith(magic):
-            raise ScoreFileError(f"{NOT_CSV}: it looks like {what}; {SAVE_AS}.")
+            raise ScoreFileError(f"metrics.{kind}", f"{NOT_CSV}: it looks like {what}; {SAVE_AS}.")
     sample = bytes(head[:SAMPLE_BYTES])
     control = sum(sample.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
     if b"\x00" in sample or control > max(2, len(sample) // 1000):
-        raise ScoreFileError(f"{NOT_CSV} (it contains binary data); {SAVE_AS}.")
+        raise ScoreFileError("metrics.binary_file", f"{NOT_CSV} (it contains binary data); {SAVE_AS}.")
 
 
 def _first_non_ascii(buf: bytes | bytearray, start: int) -> int:
@@ -101,9 +101,12 @@ def _transcode(buf: bytes | bytearray, start: int, codec: str) -> bytes:
             try:
                 text = decoder.decode(view[lo : lo + step], final=lo + step >= len(buf))
             except UnicodeDecodeError as exc:
+                at = f"{lo + exc.start:,}"
                 raise ScoreFileError(
-                    f"{NOT_CSV}: it is neither UTF-8 nor GBK text (undecodable bytes near byte "
-                    f"{lo + exc.start:,}); {SAVE_AS}."
+                    "metrics.undecodable_at",
+                    f"{NOT_CSV}: it is neither UTF-8 nor GBK text (undecodable bytes near byte {at}); "
+                    f"{SAVE_AS}.",
+                    at=at,
                 ) from exc
             parts.append(text.encode("utf-8"))
     return b"".join(parts)
@@ -125,13 +128,15 @@ def detect_encoding(
         try:
             text = bytes(data).decode("utf-16", errors="ignore" if partial else "strict")
         except UnicodeDecodeError as exc:
-            raise ScoreFileError(f"{NOT_CSV} (broken UTF-16 text); {SAVE_AS}.") from exc
+            raise ScoreFileError(
+                "metrics.broken_utf16", f"{NOT_CSV} (broken UTF-16 text); {SAVE_AS}."
+            ) from exc
         converted = text.encode("utf-8")
         _check_binary(converted[:SAMPLE_BYTES])
         return converted, 0, "utf-16", "utf-8"
     _check_binary(data[:SAMPLE_BYTES])
     if b"\x00" in data:
-        raise ScoreFileError(f"{NOT_CSV} (it contains binary data); {SAVE_AS}.")
+        raise ScoreFileError("metrics.binary_file", f"{NOT_CSV} (it contains binary data); {SAVE_AS}.")
     if data.startswith(codecs.BOM_UTF8):
         return data, 3, "utf-8-sig", "utf-8"
     first_high = _first_non_ascii(data, 0)
@@ -140,7 +145,9 @@ def detect_encoding(
     try:
         whole_lines(bytes(data[: first_high + SAMPLE_BYTES])).decode("gbk")
     except UnicodeDecodeError as exc:
-        raise ScoreFileError(f"{NOT_CSV} (it is neither UTF-8 nor GBK text); {SAVE_AS}.") from exc
+        raise ScoreFileError(
+            "metrics.undecodable", f"{NOT_CSV} (it is neither UTF-8 nor GBK text); {SAVE_AS}."
+        ) from exc
     if partial or _first_non_ascii(data, Document.header_end(data, 0)) < 0:
         return data, 0, "gbk", "gbk"  # only the header is Chinese: Arrow reads the ASCII rows as they are
     return _transcode(data, 0, "gbk"), 0, "gbk", "utf-8"
@@ -225,7 +232,9 @@ class Document(ColumnSample):
     ) -> Document:
         """Header, delimiter, decimal mark and a sample of rows (partial: buf is only the file's head)."""
         if not bytes(buf[start : start + SAMPLE_BYTES]).strip():
-            raise ScoreFileError("The file is empty: it needs a header line (e.g. label,score) and rows.")
+            raise ScoreFileError(
+                "metrics.file_empty", "The file is empty: it needs a header line (e.g. label,score) and rows."
+            )
         header_at, forced = cls._skip_blank_and_sep(buf, start)
         body_start = line_end(buf, header_at)
         newline = b"\r" if buf[body_start - 1 : body_start] == b"\r" else b"\n"
@@ -237,7 +246,9 @@ class Document(ColumnSample):
             header_text = bytes(buf[header_at:body_start]).decode(codec).strip("\r\n")
             head_text = head.decode(codec)
         except UnicodeDecodeError as exc:
-            raise ScoreFileError(f"{NOT_CSV} (it is neither UTF-8 nor GBK text); {SAVE_AS}.") from exc
+            raise ScoreFileError(
+                "metrics.undecodable", f"{NOT_CSV} (it is neither UTF-8 nor GBK text); {SAVE_AS}."
+            ) from exc
         all_lines = re.split(r"\r\n|\r|\n", head_text)
         lines = [ln for ln in all_lines if ln.strip()][:_SAMPLE_ROWS]
 
@@ -320,13 +331,19 @@ def sniff_delimiter(header: str, lines: list[str]) -> str:
 
 
 def width_error(line: int, actual: int, expected: int, text: str, delimiter: str) -> ScoreFileError:
-    hint = ""
+    code, hint = "metrics.width", ""
     if delimiter == "," and actual > expected:
-        hint = (
+        code, hint = (
+            "metrics.width_decimal_comma",
             " If the numbers use a decimal comma (0,75), separate the columns with semicolons or tabs, or"
-            " quote the numbers."
+            " quote the numbers.",
         )
     return ScoreFileError(
+        code,
         f"Line {line:,} of the file has {actual} fields where the header has {expected} "
-        f"({text[:60]!r}).{hint}"
+        f"({text[:60]!r}).{hint}",
+        line=f"{line:,}",
+        actual=actual,
+        expected=expected,
+        text=repr(text[:60]),
     )

@@ -34,7 +34,10 @@ PARQUET_MAGIC = b"PAR1"
 
 
 def _open_error(path: Any, exc: OSError) -> ScoreFileError:
-    return ScoreFileError(f"Cannot read the file '{path}': {exc.strerror or exc}.")
+    reason = str(exc.strerror or exc)
+    return ScoreFileError(
+        "metrics.cannot_open", f"Cannot read the file '{path}': {reason}.", path=str(path), reason=reason
+    )
 
 
 def read_all(source: Any) -> tuple[bytes | bytearray, bool]:
@@ -170,4 +173,8 @@ def open_parquet(source: Any) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(handle)
     except (pa.ArrowException, OSError) as exc:
-        raise ScoreFileError(f"The file starts like Parquet but cannot be read as Parquet: {exc}") from None
+        raise ScoreFileError(
+            "metrics.parquet_unreadable",
+            f"The file starts like Parquet but cannot be read as Parquet: {exc}",
+            detail=str(exc),
+        ) from None

@@ -4,7 +4,8 @@
 plus the computations the normalization page shows (``_demos``: :func:`explore`, :func:`epsilon_curves`,
 :func:`running_statistics`, :func:`train_mode_effect`, :func:`padding_effect`, :func:`compare_with_torch`)
 and the batch-size experiment (``_experiment``, torch: :func:`train_cell`, :func:`run_sweep`,
-:func:`summarize`, :func:`load_sweep`).
+:func:`summarize`, :func:`load_sweep`), and the notes' two signatures beside torch's and MXNet Gluon's
+(``_signatures``: :func:`compare_signature`).
 """
 
 from core.normalization._demos import (
@@ -53,6 +54,13 @@ from core.normalization._layers import (
     LayerNorm,
     RMSNorm,
 )
+from core.normalization._signatures import (
+    NOTES_SIGNATURES,
+    SignatureComparison,
+    SignatureRow,
+    compare_signature,
+    torch_parameters,
+)
 
 __all__ = [
     "BATCH_SIZES",
@@ -61,6 +69,7 @@ __all__ = [
     "KINDS",
     "LAYOUTS",
     "NORMS",
+    "NOTES_SIGNATURES",
     "SEEDS",
     "SPLIT_SEED",
     "SWEEP_PATH",
@@ -78,9 +87,12 @@ __all__ = [
     "PaddingEffect",
     "RMSNorm",
     "RunningStats",
+    "SignatureComparison",
+    "SignatureRow",
     "TrainConfig",
     "batch_statistics_accuracy",
     "build_model",
+    "compare_signature",
     "compare_with_torch",
     "digits_split",
     "epsilon_curves",
@@ -92,6 +104,7 @@ __all__ = [
     "run_sweep",
     "running_statistics",
     "summarize",
+    "torch_parameters",
     "torch_twin",
     "train_cell",
     "train_mode_effect",

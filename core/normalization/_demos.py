@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core._validation import check_whole
+from core._validation import check_choice, check_whole
 from core.budget import check_budget
+from core.errors import InputError
 from core.normalization._layers import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm, _Layer
 
 KINDS = ("batch", "layer", "group", "instance", "rms")
@@ -105,10 +106,8 @@ def make_layer(kind: str, layout: str, shape: tuple[int, ...], num_groups: int) 
     GroupNorm / InstanceNorm work per channel C, LayerNorm and RMSNorm over (C, H, W); on sequences
     (N, L, D) every layer has D features: BatchNorm / GroupNorm / InstanceNorm see the tensor as
     (N, D, L) (torch's channel axis is 1), LayerNorm and RMSNorm normalize each token over D."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}.")
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be 'image' or 'sequence'; got {layout!r}.")
+    check_choice("kind", kind, KINDS)
+    check_choice("layout", layout, LAYOUTS)
     channels = shape[1] if layout == "image" else shape[2]
     trailing = tuple(shape[1:]) if layout == "image" else (shape[2],)
     if kind == "batch":
@@ -131,14 +130,20 @@ def explore(kind: str, layout: str, shape: tuple[int, ...], num_groups: int = 2,
     """Normalize a random tensor of ``shape`` (values with a different offset and scale per channel, so
     the effect shows) with ``kind``; raises ValueError for impossible sizes (e.g. groups that do not
     divide the channels, or BatchNorm on one value per channel)."""
+    check_choice("layout", layout, LAYOUTS)
     expected = 4 if layout == "image" else 3
-    if len(shape) != expected or any(
-        isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in shape
+    if (
+        len(shape) != expected
+        or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in shape)
+        or min(shape) < 1
     ):
-        raise ValueError(f"a {layout} tensor needs {expected} positive sizes, got {tuple(shape)}.")
+        raise InputError(
+            "normalization.tensor_sizes",
+            f"a {layout} tensor needs {expected} positive sizes, got {tuple(shape)}.",
+            expected=expected,
+            got=repr(tuple(shape)),
+        )
     shape = tuple(int(s) for s in shape)
-    if min(shape) < 1:
-        raise ValueError(f"a {layout} tensor needs {expected} positive sizes, got {shape}.")
     check_whole("num_groups", num_groups, low=1)
     check_budget("shape", "elements", math.prod(shape))
     layer = make_layer(kind, layout, shape, num_groups)
@@ -153,8 +158,8 @@ def explore(kind: str, layout: str, shape: tuple[int, ...], num_groups: int = 2,
     )
     flip = _channels_first(kind, layout)
     xin = x.transpose(0, 2, 1) if flip else x
+    y = layer(xin)  # ours first: an impossible size is refused with our coded error, not torch's
     torch_diff = compare_with_torch(layer, xin)
-    y = layer(xin)
     groups = layer.group_ids(xin.shape)
     stats = layer.statistics_shape(xin.shape)
     if flip:
@@ -243,9 +248,11 @@ def running_statistics(momentum: float | None, batches: int, batch_size: int, se
     BatchNorm in training mode, and record what it normalizes with and what it stores."""
     check_whole("batches", batches, low=1, high=2000)
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 2:
-        raise ValueError(
+        raise InputError(
+            "normalization.training_batch_size",
             f"batch_size must be an integer of at least 2 in training mode, got {batch_size!r}: "
-            "BatchNorm cannot train on one value per channel."
+            "BatchNorm cannot train on one value per channel.",
+            got=repr(batch_size),
         )
     check_budget("batch_size", "elements", batches * batch_size)
     rng = np.random.default_rng(seed)
@@ -277,8 +284,10 @@ def running_statistics(momentum: float | None, batches: int, batch_size: int, se
 class ModeEffect:
     eval_output: float  # the sample's output in eval mode: one value, whatever the batch
     train_outputs: np.ndarray  # its output in train mode, batched with random companions
-    batch_of_one_error: str  # our ValueError for a training batch of one
+    batch_of_one_error: str  # our ValueError for a training batch of one value per channel, (1, 1)
     torch_error: str  # torch's
+    image_shape: tuple[int, ...]  # one image: a batch of one sample with H x W values per channel
+    image_diff: float  # BatchNorm in training mode on that one image vs torch.nn.BatchNorm2d (it trains)
 
 
 def train_mode_effect(batch_size: int, trials: int = 200, seed: int = 0) -> ModeEffect:
@@ -308,7 +317,10 @@ def train_mode_effect(batch_size: int, trials: int = 200, seed: int = 0) -> Mode
         theirs = ""
     except ValueError as error:
         theirs = str(error)
-    return ModeEffect(eval_output, np.array(outs), ours, theirs)
+    # one image is a batch of one sample, yet each channel has H x W values: BatchNorm2d trains on it
+    image = rng.normal(TRUE_MEAN, TRUE_STD, size=(1, 3, 4, 4))
+    image_diff = compare_with_torch(BatchNorm(3), image)
+    return ModeEffect(eval_output, np.array(outs), ours, theirs, image.shape, image_diff)
 
 
 # --- transformers: padded sequences ----------------------------------------------------------------------

@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 from core import datasets
-from core._validation import check_whole
+from core._validation import check_choice, check_whole
 from core.budget import check_budget
 from core.torch_init import seeded_module
 from core.training import run_steps
@@ -151,8 +151,7 @@ def train_cell(
     ``progress(step, total_steps)`` is called every few steps. ``data`` is :func:`digits_split`'s
     result (passed in to avoid reloading it for every cell).
     """
-    if norm not in NORMS:
-        raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}.")
+    check_choice("norm", norm, NORMS)
     check_whole("batch_size", batch_size, low=2, high=512)
     check_whole("seed", seed, low=0)
     check_whole("epochs", config.epochs, low=0)

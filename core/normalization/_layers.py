@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import InputError
+
 
 @dataclass(frozen=True)
 class Gradients:
@@ -228,9 +230,11 @@ class BatchNorm(_RunningStatsNorm):
         per_channel = x.size // x.shape[1]
         use_batch = self.training or not self.track_running_stats
         if use_batch and per_channel == 1:  # torch checks whenever batch statistics are used
-            raise ValueError(
+            raise InputError(
+                "normalization.one_value_per_channel",
                 f"Expected more than 1 value per channel when training, got input size {tuple(x.shape)}: "
-                "BatchNorm's variance of a single value is 0 (use eval mode, or a batch of 2 or more)."
+                "BatchNorm's variance of a single value is 0 (use eval mode, or a batch of 2 or more).",
+                shape=str(tuple(x.shape)),
             )
         bshape = (1, -1) + (1,) * (x.ndim - 2)
         if use_batch:
@@ -292,7 +296,8 @@ class LayerNorm(_Layer):
     Parameters
     ----------
     normalized_shape : int or tuple of int
-        The trailing shape to normalize over (torch's name; the notes' ``num_features`` is MXNet's).
+        The trailing shape to normalize over (torch's name; the notes' ``num_features`` is neither torch's nor
+        MXNet Gluon's, whose LayerNorm takes ``axis=-1``).
     eps : float, default 1e-5
     elementwise_affine : bool, default True
         Learnable ``weight`` (ones) and ``bias`` (zeros) of shape ``normalized_shape``.
@@ -377,8 +382,12 @@ class GroupNorm(_Layer):
         if int(num_channels) != num_channels or num_channels < 1:
             raise ValueError(f"num_channels must be a positive integer, got {num_channels}.")
         if num_channels % num_groups:
-            raise ValueError(
-                f"num_channels must be divisible by num_groups: {num_channels} channels, {num_groups} groups."
+            raise InputError(
+                "normalization.groups_divide",
+                "num_channels must be divisible by num_groups: "
+                f"{num_channels} channels, {num_groups} groups.",
+                channels=int(num_channels),
+                groups=int(num_groups),
             )
         self.num_groups = int(num_groups)
         self.num_channels = int(num_channels)
@@ -398,9 +407,11 @@ class GroupNorm(_Layer):
         n = x.shape[0]
         # torch's check (F.group_norm): N * C/G * spatial must exceed 1
         if n * (self.num_channels // self.num_groups) * int(np.prod(x.shape[2:])) == 1:
-            raise ValueError(
+            raise InputError(
+                "normalization.group_one_value",
                 f"Expected more than 1 value per channel when training, got input size {tuple(x.shape)}: "
-                "torch's GroupNorm refuses a single sample whose groups hold one value each."
+                "torch's GroupNorm refuses a single sample whose groups hold one value each.",
+                shape=str(tuple(x.shape)),
             )
         # (N, G, C/G * spatial): each row of the last axis is one group
         grouped = x.reshape(n, self.num_groups, -1)
@@ -473,8 +484,10 @@ class InstanceNorm(_RunningStatsNorm):
         spatial = int(np.prod(x.shape[2:]))
         use_instance = self.training or not self.track_running_stats
         if use_instance and spatial == 1:
-            raise ValueError(
-                f"Expected more than 1 spatial element when training, got input size {tuple(x.shape)}."
+            raise InputError(
+                "normalization.one_spatial_element",
+                f"Expected more than 1 spatial element when training, got input size {tuple(x.shape)}.",
+                shape=str(tuple(x.shape)),
             )
         bshape = (1, -1) + (1,) * (x.ndim - 2)
         if use_instance:

@@ -24,26 +24,45 @@ from typing import ClassVar
 
 import numpy as np
 
+from core.errors import InputError
+
 __all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "NAdam", "Optimizer", "RMSprop"]
 
 Hyper = float
 
 
-def _check_range(message: str, value: float, why: str, low: float = 0.0, high: float | None = None) -> None:
+def _check_range(
+    message: str, value: float, why: str, name: str, low: float = 0.0, high: float | None = None
+) -> None:
     """Raise torch's ValueError ``message`` plus a sentence ``why``, unless ``low <= value`` (``< high``).
 
-    ``high`` is an open bound (betas must be below 1); NaN and infinity are always rejected.
+    ``high`` is an open bound (betas must be below 1); NaN and infinity are always rejected. The error is
+    an :class:`InputError` (``optimizers.hyperparameter_range``) naming the hyperparameter ``name`` and
+    its allowed interval, so a page can say it in its own language.
     """
+    interval = f"[{low:g}, {high:g})" if high is not None else f"[{low:g}, ∞)"
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{message}: {value!r} (not a number)") from None
+        raise InputError(
+            "optimizers.hyperparameter_range",
+            f"{message}: {value!r} (not a number)",
+            name=name,
+            got=repr(value),
+            interval=interval,
+        ) from None
     if not (math.isfinite(number) and number >= low and (high is None or number < high)):
-        raise ValueError(f"{message}: {value} ({why})")
+        raise InputError(
+            "optimizers.hyperparameter_range",
+            f"{message}: {value} ({why})",
+            name=name,
+            got=repr(value),
+            interval=interval,
+        )
 
 
 def _check_nonnegative(message: str, value: float, name: str) -> None:
-    _check_range(message, value, f"{name} must be a number >= 0")
+    _check_range(message, value, f"{name} must be a number >= 0", name)
 
 
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
@@ -133,7 +152,13 @@ def _check_betas(betas: tuple[Hyper, Hyper]) -> None:
     if len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}.")
     for i, beta in enumerate(betas):
-        _check_range(f"Invalid beta parameter at index {i}", beta, "each beta must be in [0, 1)", high=1.0)
+        _check_range(
+            f"Invalid beta parameter at index {i}",
+            beta,
+            "each beta must be in [0, 1)",
+            f"betas[{i}]",
+            high=1.0,
+        )
 
 
 class SGD(Optimizer):
@@ -179,11 +204,20 @@ class SGD(Optimizer):
         _check_lr(lr)
         _check_nonnegative("Invalid momentum value", momentum, "momentum")
         _check_weight_decay(weight_decay)
-        _check_range("Invalid dampening value", dampening, "dampening must be a finite number", low=-math.inf)
+        _check_range(
+            "Invalid dampening value",
+            dampening,
+            "dampening must be a finite number",
+            "dampening",
+            low=-math.inf,
+        )
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError(
+            raise InputError(
+                "optimizers.nesterov_needs_momentum",
                 "Nesterov momentum requires a momentum and zero dampening "
-                f"(got momentum={momentum}, dampening={dampening})."
+                f"(got momentum={momentum}, dampening={dampening}).",
+                momentum=repr(momentum),
+                dampening=repr(dampening),
             )
         super().__init__(params)
         self.lr, self.momentum, self.dampening = lr, momentum, dampening
@@ -309,9 +343,15 @@ class Adadelta(Optimizer):
         maximize: bool = False,
     ) -> None:
         _check_lr(lr)
-        _check_range("Invalid rho value", rho, "rho must be in [0, 1]")
+        _check_range("Invalid rho value", rho, "rho must be in [0, 1]", "rho")
         if rho > 1.0:
-            raise ValueError(f"Invalid rho value: {rho} (rho must be in [0, 1])")
+            raise InputError(
+                "optimizers.hyperparameter_range",
+                f"Invalid rho value: {rho} (rho must be in [0, 1])",
+                name="rho",
+                got=repr(rho),
+                interval="[0, 1]",
+            )
         _check_eps(eps)
         _check_weight_decay(weight_decay)
         super().__init__(params)

@@ -20,6 +20,7 @@ Everything here is numpy; the torch runs use :mod:`core.optimizers`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from core._validation import check_number, check_whole
 from core.budget import check_budget
 from core.datasets import load as load_dataset
 from core.datasets import stratified_split
+from core.errors import InputError
 from core.optimizers._algorithms import OPTIMIZERS, Adam
 from core.optimizers._batched import RunSpec, full_hyperparameters
 from core.optimizers._surfaces import Surface, run_trajectories
@@ -48,8 +50,10 @@ __all__ = [
     "FRAMEWORK",
     "LEARNING_RATE_GRID",
     "SETTLED_DISTANCE",
+    "AdamStepSizes",
     "adam_bias_correction",
     "adam_counterexample",
+    "adam_step_sizes",
     "effective_learning_rates",
     "logistic_regression",
     "momentum_forms",
@@ -291,7 +295,10 @@ def nesterov_forms(
     check_number("alpha", alpha, low=0.0, low_open=True)
     check_number("beta", beta, low=0.0, high=1.0, high_open=True)  # a decay rate
     if beta == 0:
-        raise ValueError("beta must be above 0 for Nesterov momentum (torch requires a momentum).")
+        raise InputError(
+            "optimizers.nesterov_beta_zero",
+            "beta must be above 0 for Nesterov momentum (torch requires a momentum).",
+        )
     check_whole("steps", steps, low=1)
     x0 = np.asarray(surface.start if start is None else start, dtype=float)
     lr, mu = alpha * (1 - beta), beta
@@ -432,6 +439,88 @@ def adam_bias_correction(
     return BiasCorrection(corrected, uncorrected, torch_path, check, checked, ratio, lengths, diverged)
 
 
+# --- Adam's step: about alpha, whatever the gradient's scale --------------------------------------------
+
+
+@dataclass
+class AdamStepSizes:
+    path: np.ndarray  # Adam on f, (steps + 1, 2)
+    scaled_path: np.ndarray  # Adam on scale * f (every gradient multiplied by scale)
+    step_over_lr: np.ndarray  # (steps,): max_i |w_{t+1,i} - w_{t,i}| / lr on f
+    scaled_step_over_lr: np.ndarray  # the same on scale * f
+    path_diff: float  # max |path - scaled_path| over the steps before either diverged
+    compared: int  # steps compared
+    bound: float  # (1 - beta1) / sqrt(1 - beta2): Kingma & Ba's bound on |step| / lr (when above 1)
+    sparse_step_over_lr: float  # |step| / lr for a gradient of 1 after sparse_zeros zero gradients
+    sparse_zeros: int
+    torch_diff: float  # torch.optim.Adam replayed from our points and moments on f: max |diff|
+    checked: int
+    diverged: dict[str, int | None]
+
+
+def adam_step_sizes(
+    surface: Surface,
+    lr: float,
+    betas: tuple[float, float],
+    eps: float,
+    scale: float,
+    steps: int,
+    start: Sequence[float] | None = None,
+    sparse_zeros: int = 3000,
+) -> AdamStepSizes:
+    r"""Adam (bias-corrected, torch's update) on ``surface`` and on ``scale`` times it: each step's size
+    against the learning rate, and how far the two paths differ.
+
+    Multiplying every gradient by :math:`c > 0` multiplies :math:`\hat m_t` and :math:`\sqrt{\hat v_t}`
+    by :math:`c`, so only :math:`\epsilon` tells the two runs apart. Each step is about
+    :math:`\alpha` or less; Kingma & Ba's bound is :math:`\alpha (1-\beta_1)/\sqrt{1-\beta_2}` when
+    that exceeds :math:`\alpha`, reached by a gradient of 1 after ``sparse_zeros`` zero gradients (the
+    sparse case), computed here on a one-coordinate sequence.
+    """
+    check_number("lr", lr, low=0.0, low_open=True)
+    check_number("beta1", betas[0], low=0.0, high=1.0, high_open=True)  # a decay rate
+    check_number("beta2", betas[1], low=0.0, high=1.0, high_open=True)  # a decay rate
+    check_number("scale", scale, low=0.0, low_open=True)
+    check_whole("steps", steps, low=1)
+    check_budget("steps", "elements", 2 * 2 * steps)  # two paths kept, two coordinates a step
+    x0 = np.asarray(surface.start if start is None else start, dtype=float)
+    moments = (np.zeros((steps + 1, *x0.shape)), np.zeros((steps + 1, *x0.shape)))
+    path = adam_path(surface.gradient, x0, lr, betas, eps, steps, moments=moments)
+    scaled = adam_path(lambda w: scale * surface.gradient(w), x0, lr, betas, eps, steps)
+    with np.errstate(all="ignore"):
+        step_over_lr = np.abs(np.diff(path, axis=0)).max(axis=1) / lr
+        scaled_step_over_lr = np.abs(np.diff(scaled, axis=0)).max(axis=1) / lr
+    diverged = {"notes_adam": divergence_step(path), "scaled": divergence_step(scaled)}
+    ends = [d for d in diverged.values() if d is not None]
+    compared = min(ends) - 1 if ends else steps
+    path_diff = float(np.abs(path[: compared + 1] - scaled[: compared + 1]).max()) if compared >= 0 else 0.0
+    # the sparse case: one gradient of 1, then sparse_zeros zeros, then 1 again
+    sequence = np.zeros(sparse_zeros + 2)
+    sequence[0] = sequence[-1] = 1.0
+    given = iter(sequence)
+    sparse = adam_path(lambda w: np.full_like(w, next(given)), np.zeros(1), lr, betas, eps, sparse_zeros + 2)
+    spec = RunSpec("Adam", {"lr": lr, "betas": tuple(betas), "eps": eps})
+    states = [None] + [
+        {"step": t, "exp_avg": m, "exp_avg_sq": v}
+        for t, (m, v) in enumerate(zip(moments[0][1:], moments[1][1:], strict=True), start=1)
+    ]
+    check, checked = replay_path(spec, path, states, surface.gradient)
+    return AdamStepSizes(
+        path,
+        scaled,
+        step_over_lr,
+        scaled_step_over_lr,
+        path_diff,
+        max(compared, 0),
+        (1 - betas[0]) / math.sqrt(1 - betas[1]),
+        float(abs(sparse[-1, 0] - sparse[-2, 0]) / lr),
+        sparse_zeros,
+        check,
+        checked,
+        diverged,
+    )
+
+
 # --- AdaGrad's vanishing learning rate -------------------------------------------------------------------
 
 
@@ -445,26 +534,35 @@ class EffectiveRates:
 def effective_learning_rates(
     surface: Surface, specs: Sequence[RunSpec], steps: int, start: Sequence[float] | None = None
 ) -> EffectiveRates:
-    r"""The per-coordinate effective learning rate of Adagrad / RMSprop runs, step by step.
+    r"""The per-coordinate effective learning rate of Adagrad / RMSprop / Adadelta runs, step by step.
 
     Adagrad: :math:`\gamma_t / (\sqrt{V_t} + \epsilon)` with :math:`V_t = V_0 + \sum g_i^2` (it can
-    only shrink); RMSprop: :math:`\gamma / (\sqrt{v_t} + \epsilon)` with an average that forgets.
+    only shrink); RMSprop: :math:`\gamma / (\sqrt{v_t} + \epsilon)` with an average that forgets;
+    Adadelta: :math:`\gamma \sqrt{u_{t-1} + \epsilon} / \sqrt{v_t + \epsilon}`, where its second
+    average :math:`u` (of squared updates) replaces a learning rate (Zeiler 2012; torch keeps the factor
+    :math:`\gamma`, 1 by default).
     ``rates`` has shape ``(steps, runs, 2)``; the runs are checked against torch.optim by
     :func:`core.optimizers.replay_check` (our parameters and state, one torch step, same point).
     """
     for spec in specs:
-        if spec.optimizer not in ("Adagrad", "RMSprop") or full_hyperparameters(
+        if spec.optimizer not in ("Adagrad", "RMSprop", "Adadelta") or full_hyperparameters(
             spec.optimizer, spec.hyperparameters
         ).get("centered"):
             raise ValueError(
-                f"effective_learning_rates takes Adagrad and uncentred RMSprop runs, got {spec.optimizer}."
+                f"effective_learning_rates takes Adagrad and uncentred RMSprop runs, got {spec.optimizer} "
+                "(Adadelta runs are taken too)."
             )
     result = run_trajectories(surface, specs, steps, start, record_states=True)
     v = np.stack([s["v"] for s in result.states[1:]]).reshape(steps, len(specs), 2)
+    u_before = np.stack([s["u"] for s in result.states[:-1]]).reshape(steps, len(specs), 2)
     rates = np.empty_like(v)
     t = np.arange(1, steps + 1)
     for r, spec in enumerate(specs):
         h = full_hyperparameters(spec.optimizer, spec.hyperparameters)
+        if spec.optimizer == "Adadelta":
+            # Delta_t = sqrt(u_{t-1} + eps) / sqrt(v_t + eps) * g_t, times lr
+            rates[:, r] = h["lr"] * np.sqrt(u_before[:, r] + h["eps"]) / np.sqrt(v[:, r] + h["eps"])
+            continue
         lr = (
             h["lr"] / (1 + (t - 1) * h["lr_decay"])
             if spec.optimizer == "Adagrad"
@@ -504,7 +602,11 @@ def adam_counterexample(c: float = 3.0, lr: float = 0.02, steps: int = 1500) -> 
     clipped to :math:`[-1, 1]` (the projection of the paper).
     """
     if not (np.isfinite(c) and c > 2):
-        raise ValueError(f"C must be a number above 2 (then x = -1 is the best point), got {c}.")
+        raise InputError(
+            "optimizers.counterexample_c",
+            f"C must be a number above 2 (then x = -1 is the best point), got {c}.",
+            got=repr(c),
+        )
     check_number("lr", lr, low=0.0, low_open=True)
     check_whole("steps", steps, low=1)
     check_budget("steps", "elements", steps)  # the path kept, one coordinate a step
@@ -574,7 +676,11 @@ def weight_decay_forms(
     """
     check_number("lr", lr, low=0.0, low_open=True)
     if not (np.isfinite(weight_decay) and weight_decay > 0):
-        raise ValueError(f"weight_decay must be a positive number, got {weight_decay}.")
+        raise InputError(
+            "optimizers.weight_decay_positive",
+            f"weight_decay must be a positive number, got {weight_decay}.",
+            got=repr(weight_decay),
+        )
     check_whole("steps", steps, low=1)
     check_budget("steps", "elements", 3 * 2 * steps)  # three paths kept, two coordinates a step
     specs = [

@@ -32,6 +32,7 @@ from torch import nn
 from core._validation import check_whole
 from core.budget import check_budget
 from core.datasets import DATASETS, standardized_split
+from core.errors import InputError
 from core.torch_init import generator_from, seeded_module
 from core.training import run_steps
 
@@ -386,6 +387,15 @@ def _fmt_arg(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def _not_numbers(number: int, part: str) -> InputError:
+    return InputError(
+        "pytorch_basics.layer_not_numbers",
+        f"Layer {number} ({part!r}): the arguments must be numbers.",
+        number=number,
+        part=repr(part),
+    )
+
+
 def parse_layers(text: str) -> list[LayerSpec]:
     """Layers written one per line (or separated by ``->``), e.g. ``Linear(64, 32)``, ``ReLU``.
 
@@ -394,41 +404,93 @@ def parse_layers(text: str) -> list[LayerSpec]:
     if not isinstance(text, str):
         raise ValueError(f"The chain must be text, got {type(text).__name__}.")
     if len(text) > MAX_CHAIN_CHARS:
-        raise ValueError(f"The chain has {len(text):,} characters; at most {MAX_CHAIN_CHARS:,}.")
+        raise InputError(
+            "pytorch_basics.chain_too_long",
+            f"The chain has {len(text):,} characters; at most {MAX_CHAIN_CHARS:,}.",
+            chars=f"{len(text):,}",
+            limit=f"{MAX_CHAIN_CHARS:,}",
+        )
     parts = [p for line in text.replace("->", "\n").splitlines() for p in [line.strip().rstrip(",")] if p]
     if not parts:
-        raise ValueError("Write at least one layer, for example Linear(64, 32).")
+        raise InputError(
+            "pytorch_basics.chain_empty", "Write at least one layer, for example Linear(64, 32)."
+        )
     if len(parts) > MAX_LAYERS:
-        raise ValueError(f"At most {MAX_LAYERS} layers, got {len(parts)}.")
+        raise InputError(
+            "pytorch_basics.chain_too_many_layers",
+            f"At most {MAX_LAYERS} layers, got {len(parts)}.",
+            limit=MAX_LAYERS,
+            got=len(parts),
+        )
     layers = []
     for number, part in enumerate(parts, start=1):
         match = _LAYER_RE.match(part)
         if not match or match.group(1) not in LAYERS:
             known = ", ".join(LAYERS)
-            raise ValueError(f"Layer {number} ({part!r}) is not one of the known layers: {known}.")
+            raise InputError(
+                "pytorch_basics.layer_unknown",
+                f"Layer {number} ({part!r}) is not one of the known layers: {known}.",
+                number=number,
+                part=repr(part),
+                known=known,
+            )
         name, raw = match.group(1), (match.group(2) or "").strip()
         try:
             args = ast.literal_eval(f"({raw},)") if raw else ()
         except (ValueError, SyntaxError):
-            raise ValueError(f"Layer {number} ({part!r}): the arguments must be numbers.") from None
+            raise _not_numbers(number, part) from None
         required, optional = LAYERS[name][1:]
         if not required <= len(args) <= required + optional:
             want = str(required) if not optional else f"{required} to {required + optional}"
-            raise ValueError(f"Layer {number} ({part!r}): {name} takes {want} argument(s), got {len(args)}.")
+            message = f"Layer {number} ({part!r}): {name} takes {want} argument(s), got {len(args)}."
+            if not optional:
+                raise InputError(
+                    "pytorch_basics.layer_arg_count",
+                    message,
+                    number=number,
+                    part=repr(part),
+                    layer=name,
+                    want=required,
+                    got=len(args),
+                )
+            raise InputError(
+                "pytorch_basics.layer_arg_range",
+                message,
+                number=number,
+                part=repr(part),
+                layer=name,
+                low=required,
+                high=required + optional,
+                got=len(args),
+            )
         for a in args:
             if isinstance(a, bool) or not isinstance(a, (int, float)):
-                raise ValueError(f"Layer {number} ({part!r}): the arguments must be numbers.")
+                raise _not_numbers(number, part)
         if name == "Dropout":
             if args and not 0 <= args[0] <= 1:
-                raise ValueError(f"Layer {number} ({part!r}): the dropout probability must be in [0, 1].")
+                raise InputError(
+                    "pytorch_basics.layer_dropout",
+                    f"Layer {number} ({part!r}): the dropout probability must be in [0, 1].",
+                    number=number,
+                    part=repr(part),
+                )
         elif name == "Softmax":
             if not float(args[0]).is_integer() or not -4 <= args[0] <= 3:
-                raise ValueError(f"Layer {number} ({part!r}): dim must be a whole number from -4 to 3.")
+                raise InputError(
+                    "pytorch_basics.layer_softmax_dim",
+                    f"Layer {number} ({part!r}): dim must be a whole number from -4 to 3.",
+                    number=number,
+                    part=repr(part),
+                )
         else:
             for a in args:
                 if not float(a).is_integer() or not 1 <= a <= MAX_SIZE:
-                    raise ValueError(
-                        f"Layer {number} ({part!r}): sizes must be whole numbers from 1 to {MAX_SIZE}."
+                    raise InputError(
+                        "pytorch_basics.layer_sizes",
+                        f"Layer {number} ({part!r}): sizes must be whole numbers from 1 to {MAX_SIZE}.",
+                        number=number,
+                        part=repr(part),
+                        high=MAX_SIZE,
                     )
         layers.append(LayerSpec(name, tuple(int(a) if float(a).is_integer() else float(a) for a in args)))
     return layers
@@ -439,18 +501,42 @@ def parse_shape(
 ) -> tuple[int, ...]:
     """``"8, 64"`` -> ``(8, 64)``: 1 to ``max_dims`` whole numbers from 1 to ``max_size``."""
     if not isinstance(text, str) or len(text) > MAX_SHAPE_CHARS:
-        raise ValueError(f"The {name} needs 1 to {max_dims} sizes separated by commas (a short text).")
+        raise InputError(
+            "pytorch_basics.shape_text",
+            f"The {name} needs 1 to {max_dims} sizes separated by commas (a short text).",
+            name=name,
+            high=max_dims,
+        )
     items = [s.strip() for s in text.replace("(", "").replace(")", "").replace("x", ",").split(",")]
     items = [s for s in items if s]
     if not 1 <= len(items) <= max_dims:
-        raise ValueError(f"The {name} needs 1 to {max_dims} sizes separated by commas, got {text!r}.")
+        raise InputError(
+            "pytorch_basics.shape_count",
+            f"The {name} needs 1 to {max_dims} sizes separated by commas, got {text!r}.",
+            name=name,
+            high=max_dims,
+            got=repr(text),
+        )
     sizes = []
     for s in items:
         if not re.fullmatch(r"\d+", s) or not 1 <= int(s) <= max_size:
-            raise ValueError(f"The {name} {text!r} has {s!r}: sizes are whole numbers from 1 to {max_size}.")
+            raise InputError(
+                "pytorch_basics.shape_size",
+                f"The {name} {text!r} has {s!r}: sizes are whole numbers from 1 to {max_size}.",
+                name=name,
+                text=repr(text),
+                item=repr(s),
+                high=max_size,
+            )
         sizes.append(int(s))
     if math.prod(sizes) > MAX_ELEMENTS:
-        raise ValueError(f"The {name} {text!r} has more than {MAX_ELEMENTS:,} elements.")
+        raise InputError(
+            "pytorch_basics.shape_elements",
+            f"The {name} {text!r} has more than {MAX_ELEMENTS:,} elements.",
+            name=name,
+            text=repr(text),
+            limit=f"{MAX_ELEMENTS:,}",
+        )
     return tuple(sizes)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.budget import check_budget
+from core.errors import InputError
 
 OPERATIONS = ("repeat", "repeat_interleave", "tile", "expand")
 
@@ -118,10 +119,14 @@ def repeat_map(shape: Sequence[int], sizes: Sequence[int]) -> np.ndarray:
     shape = _check_shape(shape)
     sizes = _check_sizes(sizes, "sizes")
     if len(sizes) < len(shape):
-        raise ValueError(
+        raise InputError(
+            "pytorch_basics.repeat_too_few_sizes",
             f"repeat needs at least one size per dimension: the input has {len(shape)} dimensions "
             f"but sizes={sizes} gives {len(sizes)} (torch raises a RuntimeError here; tile would "
-            "pad the sizes with 1s instead)."
+            "pad the sizes with 1s instead).",
+            ndim=len(shape),
+            sizes=str(sizes),
+            count=len(sizes),
         )
     return _block_copy_map(shape, sizes)
 
@@ -160,8 +165,13 @@ def _normalize_dim(dim: int, ndim: int) -> int:
     if ndim == 0:
         raise ValueError(f"dim={dim} is not allowed for a 0-dimensional input: use dim=None.")
     if not -ndim <= dim < ndim:
-        raise ValueError(
-            f"dim={dim} is out of range for an input with {ndim} dimensions: use {-ndim}..{ndim - 1}."
+        raise InputError(
+            "pytorch_basics.dim_range",
+            f"dim={dim} is out of range for an input with {ndim} dimensions: use {-ndim}..{ndim - 1}.",
+            dim=dim,
+            ndim=ndim,
+            low=-ndim,
+            high=ndim - 1,
         )
     # a negative dim counts from the end: dim + ndim
     return dim % ndim
@@ -214,9 +224,14 @@ def repeat_interleave_map(
             counts = np.asarray(given, dtype=np.int64)
         else:
             where = "elements" if dim is None else f"elements along dim {dim}"
-            raise ValueError(
+            message = (
                 f"repeats has {len(given)} entries but the input has {axis_len} {where}: give one count "
                 "per element, or a single count for all."
+            )
+            if dim is None:
+                raise InputError("pytorch_basics.repeats_count", message, count=len(given), n=axis_len)
+            raise InputError(
+                "pytorch_basics.repeats_count_dim", message, count=len(given), n=axis_len, dim=dim
             )
     # C_i = r_0 + ... + r_i; output index o reads the i with C_{i-1} <= o < C_i
     cumulative = np.cumsum(counts)
@@ -235,16 +250,24 @@ def _expand_shape(shape: tuple[int, ...], sizes: Sequence[int]) -> tuple[int, ..
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < -1:
             raise ValueError(f"sizes[{d}] must be a whole number >= -1 (-1 keeps the size), got {s!r}.")
     if len(sizes) < len(shape):
-        raise ValueError(
+        raise InputError(
+            "pytorch_basics.expand_too_few_sizes",
             f"expand needs at least one size per dimension: the input has {len(shape)} dimensions but "
-            f"sizes={sizes} gives {len(sizes)}."
+            f"sizes={sizes} gives {len(sizes)}.",
+            ndim=len(shape),
+            sizes=str(sizes),
+            count=len(sizes),
         )
     new = len(sizes) - len(shape)
     out = []
     for d, s in enumerate(sizes):
         if d < new:
             if s == -1:
-                raise ValueError(f"sizes[{d}] = -1 is not allowed for a new leading dimension.")
+                raise InputError(
+                    "pytorch_basics.expand_new_minus_one",
+                    f"sizes[{d}] = -1 is not allowed for a new leading dimension.",
+                    index=d,
+                )
             out.append(int(s))
             continue
         old = shape[d - new]
@@ -253,9 +276,13 @@ def _expand_shape(shape: tuple[int, ...], sizes: Sequence[int]) -> tuple[int, ..
         elif old == 1:
             out.append(int(s))
         else:
-            raise ValueError(
+            raise InputError(
+                "pytorch_basics.expand_stretch",
                 f"expand can only stretch a dimension of size 1: dimension {d - new} has size {old} and "
-                f"cannot become {s} (use repeat, which copies)."
+                f"cannot become {s} (use repeat, which copies).",
+                dim=d - new,
+                size=old,
+                got=int(s),
             )
     return tuple(out)
 
@@ -437,14 +464,34 @@ def parse_sizes(
     items = [s.strip() for s in str(text).replace("(", "").replace(")", "").split(",")]
     items = [s for s in items if s]
     if not 1 <= len(items) <= max_items:
-        raise ValueError(f"{name} needs 1 to {max_items} whole numbers separated by commas, got {text!r}.")
+        raise InputError(
+            "pytorch_basics.sizes_count",
+            f"{name} needs 1 to {max_items} whole numbers separated by commas, got {text!r}.",
+            name=name,
+            high=max_items,
+            got=repr(text),
+        )
     values = []
     for s in items:
         try:
             value = int(s)
         except ValueError:
-            raise ValueError(f"{name} {text!r} has {s!r}, which is not a whole number.") from None
+            raise InputError(
+                "pytorch_basics.sizes_not_whole",
+                f"{name} {text!r} has {s!r}, which is not a whole number.",
+                name=name,
+                text=repr(text),
+                item=repr(s),
+            ) from None
         if not minimum <= value <= maximum:
-            raise ValueError(f"{name} {text!r} has {value}: use whole numbers from {minimum} to {maximum}.")
+            raise InputError(
+                "pytorch_basics.sizes_range",
+                f"{name} {text!r} has {value}: use whole numbers from {minimum} to {maximum}.",
+                name=name,
+                text=repr(text),
+                value=value,
+                low=minimum,
+                high=maximum,
+            )
         values.append(value)
     return tuple(values)

@@ -367,3 +367,33 @@ def test_playground_inputs_are_validated():
         attend_by_hand("cosine", [1.0], [[1.0]], playground_parameters(0))
     with pytest.raises(ValueError, match="every key must have the query's size 3"):
         attend_by_hand("dot", [1.0, 2.0, 3.0], [[1.0, 2.0]], playground_parameters(0))
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("letters", "attention.vector_not_numbers"),
+        ("two numbers", "attention.vector_count"),
+        ("too large", "attention.vector_range"),
+        ("unknown characters", "attention.unknown_chars"),
+        ("empty input", "attention.empty_input"),
+    ],
+)
+def test_a_bad_input_raises_a_coded_error_a_page_can_say_in_either_language(case, code):
+    from core.attention import DateTask, Example, make_batch, parse_vector
+    from core.errors import InputError
+    from ui.i18n import load_strings
+
+    calls = {
+        "letters": lambda: parse_vector("1, x, 3", 3, "the query"),
+        "two numbers": lambda: parse_vector("1, 2", 3, "key 2"),
+        "too large": lambda: parse_vector("1, 2, 1e9", 3),
+        "unknown characters": lambda: DateTask.src_vocab.encode("27 Nov 2026!"),
+        "empty input": lambda: make_batch([Example("", "1")], DateTask.src_vocab, DateTask.tgt_vocab),
+    }
+    with pytest.raises(InputError) as info:
+        calls[case]()
+    assert info.value.code == code
+    # the English sentence is core's message; the Chinese one has the same values
+    assert load_strings("en")[info.value.locale_key].format(**info.value.values) == str(info.value)
+    assert load_strings("zh")[info.value.locale_key].format(**info.value.values)

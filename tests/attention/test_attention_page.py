@@ -248,3 +248,69 @@ def test_the_inputs_survive_a_visit_to_another_page():
     assert at.text_input(key="att_text").value == "2026/11/2"
     assert at.slider(key="att_window").value == 3
     assert at.radio(key="att_model@en").value == "luong-dot"
+
+
+def _open_tab(at: AppTest) -> str:
+    """The label of the tab the page opens with (the tab container's selected index)."""
+    container = next(node for node in _walk(at._tree) if getattr(node, "type", None) == "tab_container")
+    return list(container.children.values())[container.proto.tab_container.default_tab_index].label
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_link_opens_the_tab_it_names_and_keeps_it_in_the_url(lang):
+    strings = load_strings(lang)
+    at = _page(lang, att_tab="local")
+    assert _open_tab(at) == strings["attention.tab_local"]
+    assert at.query_params["att_tab"] == "local"
+    assert not at.toast
+
+
+def test_a_link_to_no_such_tab_is_ignored_with_a_note():
+    at = _page("en", att_tab="nonsense")
+    assert _open_tab(at) == load_strings("en")["attention.tab_heatmap"]
+    assert at.query_params["att_tab"] == "heatmap"
+    assert [t.value for t in at.toast] and "att_tab" in at.toast[0].value
+
+
+def test_each_tab_has_its_section_anchor_and_the_notes_corrections_beside_it():
+    at = _page("en")
+    anchors = {h.proto.anchor for h in at.subheader}
+    assert {
+        "output-heatmap",
+        "long-inputs",
+        "step-by-step",
+        "soft-hard",
+        "local-attention",
+        "score-playground",
+    } <= anchors
+    # the wrong statements of the notes stand, visible, in the sections they are about
+    texts = [w.value for w in at.warning] + [i.value for i in at.info]
+    assert any("encoder" in text and "/notes?lang=en&claim=att-key-value-encoder" in text for text in texts)
+    assert any("/notes?lang=en&claim=att-local-computation" in text for text in texts)
+
+
+def test_the_glossary_links_of_the_page_open_their_terms_on_the_notes_page():
+    import re
+
+    strings = {k: v for k, v in load_strings("en").items() if k.startswith("attention.")}
+    linked = {
+        m for text in strings.values() for m in re.findall(r"\(/notes\?lang=en#glossary-([a-z0-9_]+)\)", text)
+    }
+    defined = {
+        k.split(".glossary_")[1].removesuffix("_name")
+        for k in strings
+        if k.endswith("_name") and ".glossary_" in k
+    }
+    assert linked <= defined and {"teacher_forcing", "input_feeding", "reinforce"} <= linked
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/notes.py").run()
+    anchors = {h.proto.anchor for h in at.subheader}
+    assert {f"glossary-{term}" for term in defined} <= anchors

@@ -8,7 +8,7 @@ from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/losses.py"
-N_CHECKS = 11  # live checks against torch / scikit-learn on the default view
+N_CHECKS = 12  # live checks against torch / scikit-learn / scipy on the default view
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -20,7 +20,19 @@ def test_page_opens_with_every_check_passing(lang):
     assert len(success_texts(at)) == N_CHECKS  # a failing check is an st.error, counted by _ok
     headers = [h.value for h in at.header]
     assert strings["losses.ce_title"] in headers and strings["losses.bce_title"] in headers
-    assert len(at.expander) >= 1  # the "about the notes" box
+    assert strings["losses.risk_title"] in headers
+    # every section has its anchor (the Notes page links to them), the same in both languages
+    anchors = {h.proto.anchor for h in at.header}
+    assert {
+        "curves",
+        "fits",
+        "regression",
+        "svm",
+        "risk",
+        "cross-entropy",
+        "binary-vs-categorical",
+    } <= anchors
+    assert not at.expander  # the corrections stand under their sections, none folded away
 
 
 def test_controls_change_the_view_and_the_url():
@@ -72,7 +84,7 @@ def test_a_link_reproduces_the_view_and_bad_values_are_ignored():
 def test_cross_entropy_options_and_bad_input():
     at = open_page(PAGE, "en")
     strings = load_strings("en")
-    at.selectbox(key="ls_ce_reduction").set_value("none").run()
+    at.selectbox(key="ls_ce_reduction@en").set_value("none").run()
     at.slider(key="ls_ce_smoothing").set_value(0.3).run()
     at.text_input(key="ls_ce_weight").input("1, 2, 0.5").run()
     at.number_input(key="ls_ce_ignore").set_value(2).run()
@@ -80,7 +92,7 @@ def test_cross_entropy_options_and_bad_input():
     assert any("torch.nn.functional.cross_entropy" in c for c in success_texts(at))
     # every target ignored: NaN in torch and here, said plainly
     at.text_input(key="ls_ce_target").input("2, 2, 2, 2").run()
-    at.selectbox(key="ls_ce_reduction").set_value("mean").run()
+    at.selectbox(key="ls_ce_reduction@en").set_value("mean").run()
     assert_clean(at)
     assert strings["losses.ce_all_ignored"] in [w.value for w in at.warning]
     # bad input: one clear sentence, the rest of the page still drawn
@@ -141,4 +153,46 @@ def test_the_live_computations_are_shared_by_every_visitor():
     assert is_stored(live.regression_fits, 4, 1.0)
     assert is_stored(live.softmax_training, 50)
     assert is_stored(live.binary_vs_categorical)
+    assert is_stored(live.risks, 0.0, 0)
     assert not is_stored(live.softmax_training, 51)
+
+
+def test_every_glossary_link_of_the_page_opens_its_term_on_the_notes_page():
+    """Each term of art the page links (``/notes?lang=..#glossary-<term>``) is defined in both languages and
+    has its anchor on the Notes page; every term the page defines is linked from it."""
+    import re
+
+    for lang in ("en", "zh"):
+        strings = load_strings(lang)
+        linked = {
+            m.group(1)
+            for key, text in strings.items()
+            if key.startswith("losses.") and "glossary_" not in key
+            for m in re.finditer(rf"\(/notes\?lang={lang}#glossary-([a-z0-9_]+)\)", text)
+        }
+        name_key = re.compile(r"losses\.glossary_([a-z0-9_]+)_name$")
+        defined = {m.group(1) for key in strings if (m := name_key.match(key))}
+        assert linked == defined, sorted(linked ^ defined)
+        at = open_page("app_pages/notes.py", lang)
+        anchors = {h.proto.anchor for h in at.subheader}
+        assert {f"glossary-{term}" for term in linked} <= anchors, sorted(linked)
+
+
+def test_core_errors_are_said_in_the_pages_language():
+    """core.losses raises InputError with a code and values; each has its sentence in both languages."""
+    from core import losses as L
+    from core.errors import InputError
+
+    cases = [
+        lambda: L.cross_entropy([[1.0, 2.0]], [0], label_smoothing=2.0),
+        lambda: L.cross_entropy([[1.0, 2.0]], [5]),
+        lambda: L.cross_entropy([[1.0, 2.0]], [0], reduction="avg"),
+        lambda: L.classification_data(label_noise=0.9),
+        lambda: L.huber(0.0, 1.0, delta=-1.0),
+    ]
+    for case in cases:
+        with pytest.raises(InputError) as raised:
+            case()
+        for lang in ("en", "zh"):
+            sentence = load_strings(lang)[raised.value.locale_key].format(**raised.value.values)
+            assert sentence.strip() and "{" not in sentence

@@ -103,7 +103,7 @@ def test_two_models_show_delong_comparison():
     assert len(models) == 2
     at.selectbox(key="metrics_model").set_value(models[1]).run()
     assert not at.exception
-    assert any("p_value" in df.value.columns for df in at.dataframe)
+    assert any(EN["metrics.col_p_value"] in df.value.columns for df in at.dataframe)  # DeLong's p-value
     assert at.query_params["metrics_model"] == models[1]
     # kept across a visit to another page, which drops the URL's parameters
     at.switch_page("app_pages/home.py").run()
@@ -265,7 +265,8 @@ def test_another_page_can_hand_over_a_score_table():
     assert at.segmented_control(key="metrics_source").value == "upload"
     assert float(metric_value(at, "auc")) == pytest.approx(roc_auc_score(y, s), abs=5e-5)
     assert any("losses: logistic" in c.value for c in at.caption)
-    assert any("p_value" in df.value.columns for df in at.dataframe), "two models are compared"
+    p_value = EN["metrics.col_p_value"]  # DeLong's p-value, under its translated header
+    assert any(p_value in df.value.columns for df in at.dataframe), "two models are compared"
     del table
     _assert_no_rows_kept(at, n)
     # still there after a visit to another page, like an upload

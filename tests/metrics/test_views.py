@@ -106,3 +106,21 @@ def test_the_page_shares_the_example_summary_and_never_changes_it():
     assert found, "the example's summary is in the shared store"
     assert_unchanged(kept, arrays_of(kept))
     assert "metrics_kept" not in at.session_state, "a bundled example is not kept per session"
+
+
+def test_the_html_report_speaks_the_language_of_the_page_it_was_asked_from(monkeypatch):
+    """Streamlit builds a deferred download on another thread, where the session's language is not
+    readable: the report's language and texts are fixed when the page draws the button."""
+    import ui.i18n
+
+    kept = example_summary(EXAMPLES["two_models"], example_mapping("two_models"))
+    frames = views.display_frames(kept.evaluations, kept.models[0], LABELS)
+    report = views.Report(kept, kept.models[0], frames, None, *views.threshold_bounds(kept))
+    for module in (ui.i18n, views):
+        monkeypatch.setattr(module, "current_language", lambda: "zh")
+    html = next(d for d in views.downloads(report, 0.5) if d["key"] == "metrics_download_html")
+    for module in (ui.i18n, views):
+        monkeypatch.setattr(module, "current_language", lambda: "en")  # the download thread's default
+    page = html["data"]()
+    assert '<html lang="zh">' in page
+    assert "<th>模型</th>" in page and "<th>p 值</th>" in page  # the tables' headers in Chinese

@@ -7,10 +7,12 @@ import re
 
 import pytest
 
+from core.notes import load_claims
 from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/normalization.py"
+CORRECTION_ICON = ":material/fact_check:"  # ui.layout.notes_corrections' boxes
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -22,10 +24,47 @@ def test_page_runs_and_every_check_passes(lang):
     # explorer, epsilon, running statistics, padded sequences: all checked live against torch
     assert len(checks) == 4
     assert "torch.nn.BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, RMSNorm" in checks[0]
-    assert not at.warning
+    # no impossible-size warning (the notes' corrections beside their sections are not warnings of ours)
+    assert not [w.value for w in at.warning if w.icon != CORRECTION_ICON]
     headers = [h.value for h in at.header]
-    for key in ("explorer_title", "eps_title", "running_title", "sweep_title", "nlp_title"):
+    for key in ("explorer_title", "sig_title", "eps_title", "running_title", "sweep_title", "nlp_title"):
         assert strings[f"normalization.{key}"] in headers
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_notes_corrections_stand_beside_their_sections(lang):
+    """Every claim of the notes this page corrects (verdict not "right") is drawn, visible, under its
+    section, with a link to the claim on the Notes page; the old folded "about the notes" box is gone."""
+    at = open_page(PAGE, lang)
+    boxes = [b.value for kind in ("warning", "info") for b in at.get(kind) if b.icon == CORRECTION_ICON]
+    corrected = [c for c in load_claims() if c.page == "normalization" and c.verdict != "right"]
+    assert corrected and len(boxes) == len(corrected)
+    for claim in corrected:
+        text = claim.zh if lang == "zh" else claim.en
+        assert any(text in box and f"claim={claim.id}" in box for box in boxes), claim.id
+    anchors = {h.proto.anchor for kind in ("header", "subheader") for h in at.get(kind)}
+    assert {c.anchor for c in corrected} <= anchors
+
+
+def test_glossary_links_open_their_terms_on_the_notes_page():
+    """Every glossary link in the page's strings names a term defined in both languages, and the Notes page
+    has its anchor."""
+    links = set()
+    for lang in ("en", "zh"):
+        strings = load_strings(lang)
+        texts = [v for k, v in strings.items() if k.startswith("normalization.")]
+        texts += [c.en if lang == "en" else c.zh for c in load_claims() if c.id.startswith("norm-")]
+        for text in texts:
+            for link_lang, term in re.findall(r"\]\(/notes\?lang=(en|zh)#glossary-([a-z0-9_]+)\)", text):
+                assert link_lang == lang, (lang, term)
+                assert f"normalization.glossary_{term}_name" in strings or any(
+                    k.endswith(f".glossary_{term}_name") for k in strings
+                ), (lang, term)
+                links.add(term)
+    assert {"running_statistics", "bessel_correction", "linear_scaling_rule", "machine_epsilon"} <= links
+    at = open_page("app_pages/notes.py", "en")
+    anchors = {h.proto.anchor for h in at.subheader}
+    assert {f"glossary-{term}" for term in links} <= anchors
 
 
 def test_controls_change_the_view_and_the_url():

@@ -12,10 +12,12 @@ from core.optimizers import (
     OPTIMIZERS,
     SETTLED_DISTANCE,
     SURFACES,
+    Adadelta,
     Adagrad,
     RunSpec,
     adam_bias_correction,
     adam_counterexample,
+    adam_step_sizes,
     classical_nesterov_path,
     compare_paths,
     divergence_step,
@@ -410,3 +412,36 @@ def test_logistic_regression_validates():
 @pytest.fixture(autouse=True)
 def _one_thread():
     torch.set_num_threads(1)
+
+
+def test_adadelta_effective_learning_rate_is_built_from_its_own_updates():
+    """Adadelta's rate lr * sqrt(u_{t-1} + eps) / sqrt(v_t + eps), from the reference class's state: it starts
+    near sqrt(eps) and grows with the updates made (no learning rate to decay)."""
+    specs = [RunSpec("Adadelta", {"lr": 1.0})]
+    steps = 300
+    effective = effective_learning_rates(ROSEN, specs, steps)
+    assert np.all(effective.torch_diff <= 1e-12)
+    path = run_trajectories(ROSEN, specs, steps).positions[:, 0]
+    x = path[0].copy()
+    opt = Adadelta([x], lr=1.0)
+    for t in range(steps):
+        before = opt.state[0].get("acc_delta", np.zeros(2)).copy()
+        opt.step([ROSEN.gradient(path[t])])
+        expected = np.sqrt(before + 1e-6) / np.sqrt(opt.state[0]["square_avg"] + 1e-6)
+        np.testing.assert_allclose(effective.rates[t, 0], expected, rtol=1e-12)
+    assert effective.rates[-1, 0].min() > 10 * effective.rates[0, 0].max()
+
+
+def test_adam_step_sizes_are_about_lr_and_blind_to_the_gradients_scale():
+    """Adam's step on f and on c * f: at most about lr on a surface, the paths equal up to eps's share,
+    the bound (1 - b1) / sqrt(1 - b2) nearly reached by a sparse gradient, and torch.optim.Adam replayed."""
+    res = adam_step_sizes(QUAD, 0.1, (0.9, 0.999), 1e-8, 1000.0, 300)
+    assert res.torch_diff < 1e-12 and res.checked > 0
+    assert res.step_over_lr.max() <= 1.0 + 1e-9 and res.scaled_step_over_lr.max() <= 1.0 + 1e-9
+    assert res.path_diff < 1e-8 and res.compared == 300
+    assert res.bound == pytest.approx(0.1 / np.sqrt(0.001))
+    assert 3.0 < res.sparse_step_over_lr < res.bound
+    tiny = adam_step_sizes(QUAD, 0.1, (0.9, 0.999), 1e-8, 1e-7, 300)
+    assert tiny.path_diff > 1e-3  # gradients near eps: the invariance is gone
+    with pytest.raises(ValueError, match="scale must be"):
+        adam_step_sizes(QUAD, 0.1, (0.9, 0.999), 1e-8, 0.0, 10)

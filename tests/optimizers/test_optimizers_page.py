@@ -237,3 +237,54 @@ def test_the_runs_are_shared_by_every_visitor():
     at.radio(key="opt_form@en").set_value("momentum").run()
     assert_clean(at)
     assert is_stored(live.momentum, "himmelblau", float(surface.learning_rates["SGD"]), 0.9, 200, start)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_adam_step_comparison_and_its_link(lang):
+    """form=adam_step with a scale from the link: its section's anchor, its check against torch.optim,
+    and the result naming the bound."""
+    at = _open(lang, steps="200", form="adam_step", xp="step_scale:1e-06")
+    assert at.number_input(key="step_scale").value == 1e-6
+    assert "adam-step" in {h.proto.anchor for h in at.subheader}
+    assert any("torch.optim.Adam vs" in c for c in success_texts(at))
+    assert any("3.16" in md.value for md in at.markdown)
+
+
+def test_the_learning_rate_comparison_includes_adadelta():
+    at = _open("en", steps="200", form="adagrad")
+    assert any("torch.optim.Adadelta" in c for c in success_texts(at))
+    assert any("Adadelta's smallest rate" in md.value for md in at.markdown)
+
+
+def _glossary_links() -> dict[str, set[str]]:
+    """Every glossary term the optimizers page's strings and the catalog's optimizer claims link to, per
+    language."""
+    import json
+    import re
+
+    from core.notes import load_claims
+    from ui.i18n import LOCALES_DIR
+
+    links: dict[str, set[str]] = {"en": set(), "zh": set()}
+    pattern = re.compile(r"\(/notes\?lang=(en|zh)#glossary-([a-z0-9_]+)\)")
+    locales = [json.loads((LOCALES_DIR / lang / "optimizers.json").read_text()) for lang in ("en", "zh")]
+    texts = [
+        *(v for strings in locales for v in strings.values()),
+        *(text for c in load_claims() if c.page == "optimizers" for text in (c.en, c.zh)),
+    ]
+    for text in texts:
+        for lang, term in pattern.findall(text):
+            links[lang].add(term)
+    return links
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_glossary_link_opens_its_term_on_the_notes_page(lang):
+    strings = load_strings(lang)
+    links = _glossary_links()[lang]
+    assert links, "the page links its terms of art to the glossary"
+    for term in links:
+        assert f"optimizers.glossary_{term}_name" in strings, term  # defined once, on this page
+    at = open_page("app_pages/notes.py", lang)
+    anchors = {h.proto.anchor for h in at.subheader}
+    assert {f"glossary-{term}" for term in links} <= anchors, sorted(links)

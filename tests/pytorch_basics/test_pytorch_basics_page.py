@@ -28,7 +28,10 @@ def test_page_runs_and_every_live_check_passes(lang):
     assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (8x32 and 31x10)" in codes
     # the facts table is read from torch: the list model holds 2 parameter tensors, the others 4
     table = at.table[0].value
-    assert list(table.columns) == ["Python list", "nn.ModuleList", "nn.Sequential", "nn.ModuleDict"]
+    kinds = ("list", "modulelist", "sequential", "moduledict")
+    assert list(table.columns) == [strings[f"pytorch_basics.kind_{k}"] for k in kinds]
+    if lang == "en":
+        assert list(table.columns) == ["Python list", "nn.ModuleList", "nn.Sequential", "nn.ModuleDict"]
     cell = strings["pytorch_basics.n_tensors"].format
     assert table.iloc[0].tolist() == [cell(n=2, count="330")] + [cell(n=4, count="2,410")] * 3
 
@@ -82,8 +85,8 @@ def test_bad_input_gets_a_sentence_and_the_page_stays_usable():
     at.text_input(key="pb_chain_input").set_value("8, 0").run()
     assert_clean(at, errors=None)
     assert any("sizes are whole numbers from 1 to 4096" in e.value for e in at.error)
-    # the rest of the page is still drawn
-    assert at.expander[-1].label == load_strings("en")["common.about_notes"]
+    # the rest of the page is still drawn, down to its last section
+    assert at.header[-1].value == load_strings("en")["pytorch_basics.sample_title"]
 
 
 def test_a_user_chain_that_breaks_is_located():

@@ -47,10 +47,11 @@ def test_bad_sizes_are_left_out_with_their_sentence():
     view = w.maps_view((2, 3), {**SIZES, "repeat": "2"}, -1)  # fewer sizes than dimensions
     assert set(view.problems) == {"repeat"} and "repeat" not in view.ops
     assert "at least one size per dimension" in str(view.problems["repeat"])
-    assert list(view.memory[STRINGS["pytorch_basics.col_call"]]) == [v.call for v in view.ops.values()]
+    # a static table: each call is shown as code
+    assert list(view.memory[STRINGS["pytorch_basics.col_call"]]) == [f"`{v.call}`" for v in view.ops.values()]
     assert view.other_problems("repeat") == []  # the shown operation gets an error box instead
     (warning,) = view.other_problems("tile")
-    assert warning.startswith("repeat is left out of the table below: ")
+    assert warning.startswith("`repeat` is left out of the table below: ")
     flat = w.maps_view((2, 3), SIZES, None)  # without dim: one count per element of the flattened x
     assert set(flat.problems) == {"repeat_interleave"}
     assert (
@@ -90,8 +91,8 @@ def test_the_broken_chain_shows_torchs_error_and_why():
 
 def test_the_facts_table_is_read_from_torch():
     table = w.facts_table()
-    assert list(table.columns) == list(w.KIND_LABELS.values())
+    assert list(table.columns) == list(w.kind_labels().values())
     cell = STRINGS["pytorch_basics.n_tensors"].format
-    for kind, shown in zip(w.KIND_LABELS, table.iloc[0], strict=True):
+    for kind, shown in zip(w.kind_labels(), table.iloc[0], strict=True):
         params = list(build_model(kind, 64, 32, 10).parameters())
         assert shown == cell(n=len(params), count=f"{sum(p.numel() for p in params):,}")

@@ -8,6 +8,7 @@ reads its widgets, asks for a view here and draws it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
+from streamlit.delta_generator import DeltaGenerator
 
 from core.attention import (
     DATE_FORMATS,
@@ -75,7 +77,8 @@ from ui.attention._live import (
 )
 from ui.compute import Describe
 from ui.format import fmt_fixed, fmt_pct
-from ui.i18n import t
+from ui.i18n import current_language, t
+from ui.state import mirror_into_url, seed_from_url
 
 NS = "attention"
 MAIN_VARIANTS = ("bahdanau", "luong-dot", "luong-general", "luong-concat", "none")
@@ -107,8 +110,8 @@ def pct(fraction: float) -> str:
 
 
 def mark(ok: bool | None) -> str:
-    """A coloured ✓ / ✗ for markdown (nothing when there is nothing to compare with)."""
-    return "" if ok is None else (":green[**✓**]" if ok else ":red[**✗**]")
+    """A right / wrong icon for markdown (nothing when there is nothing to compare with)."""
+    return "" if ok is None else (":material/check_circle:" if ok else ":material/cancel:")
 
 
 def date_format_example(index: int) -> str:
@@ -117,6 +120,33 @@ def date_format_example(index: int) -> str:
 
 def render_date(picked: dt.date, index: int) -> str:
     return DATE_FORMATS[index].render(picked)
+
+
+# --- the tabs ---------------------------------------------------------------------------------------------
+
+TABS = ("heatmap", "long", "steps", "hard", "local", "playground")
+TAB_KEY = "att_tab"  # ?att_tab=<one of TABS>: the tab a link opens
+
+
+def url_tabs(labels: Mapping[str, str]) -> dict[str, DeltaGenerator]:
+    """``st.tabs`` over :data:`TABS` (shown as ``labels``) whose open tab is ``st.session_state[TAB_KEY]``:
+    from ``?att_tab=`` on a first visit (strict: any other value is ignored with a note), the visitor's
+    choice after that, written back into the URL so that a link opens the tab it was copied from.
+
+    The browser holds the open tab as its label, so the widget has a key per language (as
+    :func:`ui.state.translated_choice`); its callback copies the chosen tab back into ``TAB_KEY``."""
+    seed_from_url(TAB_KEY, TABS[0], str, lambda v: v in TABS)
+    widget_key = f"{TAB_KEY}@{current_language()}"
+    if st.session_state.get(widget_key) != labels[st.session_state[TAB_KEY]]:
+        st.session_state[widget_key] = labels[st.session_state[TAB_KEY]]
+
+    def copy_back() -> None:
+        chosen = st.session_state[widget_key]
+        st.session_state[TAB_KEY] = next((name for name in TABS if labels[name] == chosen), TABS[0])
+
+    containers = st.tabs([labels[name] for name in TABS], key=widget_key, on_change=copy_back)
+    mirror_into_url(TAB_KEY)
+    return dict(zip(TABS, containers, strict=True))
 
 
 # --- the input every tab uses -----------------------------------------------------------------------------
@@ -567,6 +597,8 @@ __all__ = [
     "MAX_WINDOW",
     "PLAYGROUND_SCORES",
     "RETRAIN_SEEDS",
+    "TABS",
+    "TAB_KEY",
     "TRAINED_WINDOW",
     "InputView",
     "all_models_frame",
@@ -608,4 +640,5 @@ __all__ = [
     "step_view",
     "step_weights_chart",
     "subset_accuracy",
+    "url_tabs",
 ]

@@ -111,7 +111,7 @@ def attention_heatmap(
             .encode(
                 x=alt.X("p_t:Q", scale=x_scale, axis=x_axis),
                 y=y,
-                tooltip=[alt.Tooltip("p_t:Q", format=".2f", title="p_t")],
+                tooltip=[alt.Tooltip("p_t:Q", format=".2f", title="pₜ")],
             )
         )
     # Streamlit fits the whole chart (axes included) into the height
@@ -246,7 +246,7 @@ def dataflow_dot(variant: str, step: int, previous: str, produced: str, top_inpu
     if variant == "none":
         body = [
             f'enc [label=<{enc}<BR/>h̄₁ … h̄ₛ>, fillcolor="#e3f2fd"];',
-            'c [label=<c = [h&#8594;ₛ ; h&#8592;₁]<BR/><FONT POINT-SIZE="10">'
+            'c [label=<c = [&#8594;h<SUB>S</SUB> ; &#8592;h<SUB>1</SUB>]<BR/><FONT POINT-SIZE="10">'
             + _html(t("attention.dot_one_vector"))
             + '</FONT>>, fillcolor="#fff9c4"];',
             "prev [label=<sₜ₋₁>];",
@@ -287,7 +287,7 @@ def dataflow_dot(variant: str, step: int, previous: str, produced: str, top_inpu
             "shape=ellipse];",
             f'alpha [label=<αₜ = softmax<BR/><FONT POINT-SIZE="10">{focus}</FONT>>];',
             'ctx [label=<cₜ = Σₛ αₜₛ h̄ₛ>, fillcolor="#fff9c4"];',
-            "comb [label=<h̃ₜ = tanh(W_c[cₜ; hₜ])>];",
+            "comb [label=<h̃ₜ = tanh(W<SUB>c</SUB>[cₜ; hₜ])>];",
             "y -> gru; prev -> gru; feed -> gru; gru -> h;",
             f'h -> score [color="{_QUERY}", penwidth=2.5]; enc -> score; score -> alpha; alpha -> ctx;',
             "enc -> ctx [style=dashed]; ctx -> comb; h -> comb; comb -> out;",

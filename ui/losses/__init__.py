@@ -3,17 +3,27 @@ shared by every visitor (:mod:`.live`), its charts (:mod:`.charts`), and the vie
 per section (:mod:`.views`, and :mod:`.batch` for the editable cross-entropy batch)."""
 
 from ui.losses.batch import CrossEntropyView, cross_entropy_view, overflow_view
-from ui.losses.state import FIT_LAMBDA, MARGIN_RANGE, MAX_CHARS, SCALES, SVM_LAMBDAS, seed_state, write_url
+from ui.losses.state import (
+    FIT_LAMBDA,
+    MARGIN_RANGE,
+    MAX_CHARS,
+    REDUCTIONS,
+    SCALES,
+    SVM_LAMBDAS,
+    reduction_labels,
+    seed_state,
+    write_url,
+)
 from ui.losses.views import (
     bce_view,
     curve_labels,
     fits_view,
     margin_view,
     mistake_view,
-    notes_items,
     open_in_metrics,
     regression_view,
     residual_view,
+    risk_view,
     svm_view,
 )
 
@@ -21,6 +31,7 @@ __all__ = [
     "FIT_LAMBDA",
     "MARGIN_RANGE",
     "MAX_CHARS",
+    "REDUCTIONS",
     "SCALES",
     "SVM_LAMBDAS",
     "CrossEntropyView",
@@ -30,11 +41,12 @@ __all__ = [
     "fits_view",
     "margin_view",
     "mistake_view",
-    "notes_items",
     "open_in_metrics",
     "overflow_view",
+    "reduction_labels",
     "regression_view",
     "residual_view",
+    "risk_view",
     "seed_state",
     "svm_view",
     "write_url",

@@ -131,6 +131,7 @@ def cross_entropy_view(
             "right": fmt(right, 5),
             "wrong": fmt(wrong, 5),
             "low": fmt(low, 4),
+            "high": fmt(low + 1.0, 4),  # certain and wrong: ln(e + C - 1)
             "uniform": fmt(uniform, 4),
             "c": logits.shape[1],
         }
@@ -152,13 +153,13 @@ def _steps_table(logits: np.ndarray, target: np.ndarray, steps: dict[str, Any]) 
             {
                 "n": i,
                 "z": row_text(row, 3),
-                "max z": fmt(steps["shift"][i], 4),
-                "log Σ exp z": fmt(steps["logsumexp"][i], 5),
-                "log softmax": row_text(steps["log_softmax"][i], 4),
-                "softmax": row_text(steps["softmax"][i], 3),
+                t(f"{NS}.col_max_z"): fmt(steps["shift"][i], 4),
+                t(f"{NS}.col_lse"): fmt(steps["logsumexp"][i], 5),
+                t(f"{NS}.col_log_softmax"): row_text(steps["log_softmax"][i], 4),
+                t(f"{NS}.col_softmax"): row_text(steps["softmax"][i], 3),
                 "y": int(y),
-                "log p_y": fmt(steps["picked"][i], 5),
-                "−log p_y": fmt(steps["losses"][i], 5),
+                t(f"{NS}.col_picked"): fmt(steps["picked"][i], 5),
+                t(f"{NS}.col_nll"): fmt(steps["losses"][i], 5),
             }
             for i, (row, y) in enumerate(zip(logits, target, strict=True))
         ]

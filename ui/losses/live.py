@@ -148,6 +148,70 @@ def classifier_fits(noise: float, outliers: int) -> ClassifierFits:
     )
 
 
+@dataclass(frozen=True)
+class Risks:
+    """Per fitted classifier (FIT_LOSSES), for its own loss and for the 0-1 loss: the empirical risk
+    (mean over the training set), the mean over the clean test set, and the exact expected risk on the
+    clean distribution; the structural risk each fit minimised; the check of the expected risks."""
+
+    empirical: dict[str, float]
+    structural: dict[str, float]
+    test: dict[str, float]
+    expected: dict[str, float]
+    error_train: dict[str, float]
+    error_test: dict[str, float]
+    error_expected: dict[str, float]
+    check: float  # max |ours - scipy quad| over the expected risks (own loss and 0-1)
+
+
+def _quad_expected(w: np.ndarray, b: float, loss: str) -> float:
+    """The expected risk by scipy: the normal distribution's cdf for the 0-1 loss, adaptive quadrature
+    against its density for the others (split at the hinge's kink)."""
+    from scipy import integrate, stats
+
+    fn = L.MARGIN_LOSSES[loss][0]
+    s, total = float(np.linalg.norm(w)), 0.0
+    for y in (1.0, -1.0):
+        mu = float(w @ L.CENTRE) + y * b
+        if s == 0.0:  # w = 0: the margin is the constant mu
+            total += 0.5 * float(fn(1.0, mu))
+            continue
+        if loss == "zero_one":  # P(m <= 0), by scipy's normal distribution
+            total += 0.5 * float(stats.norm.cdf(0.0, loc=mu, scale=s))
+            continue
+        kink = (1.0 - mu) / s
+
+        def integrand(z, mu=mu):  # the loss at margin mu + s z, times the standard normal density
+            return float(fn(1.0, mu + s * z)) * math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+
+        total += 0.5 * sum(
+            integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-12)[0]
+            for lo, hi in ((-40.0, kink), (kink, 40.0))
+        )
+    return total
+
+
+def risks(noise: float, outliers: int) -> Risks:
+    """The risks of the fits section's classifiers (see :class:`Risks`), checked against scipy."""
+    data = L.classification_data(label_noise=noise, n_outliers=outliers)
+    fits = L.fit_all_classifiers(data, lam=FIT_LAMBDA)  # the fits section's, in milliseconds
+    out: dict[str, dict[str, float]] = {k: {} for k in Risks.__dataclass_fields__ if k != "check"}
+    check = 0.0
+    for k, fit in fits.items():
+        f_train, f_test = fit.decision_function(data.x_train), fit.decision_function(data.x_test)
+        loss = L.MARGIN_LOSSES[k][0]
+        out["empirical"][k] = float(loss(data.y_train, f_train).mean())
+        out["structural"][k] = fit.objective
+        out["test"][k] = float(loss(data.y_test, f_test).mean())
+        out["expected"][k] = L.expected_risk(fit.w, fit.b, k)
+        out["error_train"][k] = float(L.zero_one(data.y_train, f_train).mean())
+        out["error_test"][k] = float(L.zero_one(data.y_test, f_test).mean())
+        out["error_expected"][k] = L.expected_risk(fit.w, fit.b, "zero_one")
+        for name, value in ((k, out["expected"][k]), ("zero_one", out["error_expected"][k])):
+            check = max(check, abs(value - _quad_expected(fit.w, fit.b, name)))
+    return Risks(**out, check=check)
+
+
 def _param_diff(fit: L.LinearFit, w: np.ndarray, b: float) -> float:
     return float(max(np.abs(fit.w - w).max(), abs(fit.b - b)))
 

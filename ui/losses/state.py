@@ -17,6 +17,7 @@ GRID_POINTS = 601  # per curve (the browser limit is ~2,000)
 FIT_LAMBDA = 1e-2  # the L2 strength of the fits section (the SVM section has its own slider)
 SVM_LAMBDAS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]  # below 1e-3 subgradient descent is too slow
 SCALES = [1, 10, 100, 1000, 10_000]
+REDUCTIONS = ["mean", "sum", "none"]  # torch's reduction= values
 DIGITS_TRAIN = 500  # load_digits rows used for training (the rest is the test set)
 METRICS_PAGE = "app_pages/metrics.py"
 METRICS_KEY = "metrics_incoming"
@@ -76,7 +77,7 @@ _VALID = {
     # what is wrong with it in one sentence, as it does for what a visitor types
     "ls_ce_logits": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_logits"]),
     "ls_ce_target": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_target"]),
-    "ls_ce_reduction": (str, lambda v: v in ("mean", "sum", "none")),
+    "ls_ce_reduction": (str, lambda v: v in REDUCTIONS),
     "ls_ce_smoothing": (float, lambda v: 0.0 <= v <= 1.0),
     "ls_ce_ignore": (int, lambda v: -1000 <= v <= 1000),
     "ls_ce_weight": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_weight"]),
@@ -100,3 +101,8 @@ def write_url() -> None:
 
 def loss_label(name: str) -> str:
     return t(f"{NS}.loss_{name}")
+
+
+def reduction_labels() -> dict[str, str]:
+    """torch's ``reduction=`` values, as the page's language names them."""
+    return {value: t(f"{NS}.reduction_{value}") for value in REDUCTIONS}

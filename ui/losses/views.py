@@ -283,6 +283,46 @@ def svm_view(noise: float, outliers: int, lam: float) -> SvmView:
     return SvmView(plane, values, Check(t(f"{NS}.svc_check"), gap, SVM_TOLERANCE), caption)
 
 
+# --- 5. loss, risk and generalisation --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskView:
+    table: pd.DataFrame
+    values: dict[str, Any]  # the figures of losses.risk_read
+    check: Check
+
+
+def risk_view(noise: float, outliers: int) -> RiskView:
+    """The fits section's classifiers: empirical, structural, test and expected risk, the generalisation
+    gap, and their error rates (the 0-1 loss) on the same three footings."""
+    r = shared(live.risks, noise, outliers)
+    table = pd.DataFrame(
+        [
+            {
+                t(f"{NS}.col_loss"): loss_label(k),
+                t(f"{NS}.col_empirical"): fmt(r.empirical[k], 4),
+                t(f"{NS}.col_structural"): fmt(r.structural[k], 4),
+                t(f"{NS}.col_test_risk"): fmt(r.test[k], 4),
+                t(f"{NS}.col_expected"): fmt(r.expected[k], 4),
+                t(f"{NS}.col_gap"): fmt(r.expected[k] - r.empirical[k], 3),
+                t(f"{NS}.col_error_train"): fmt_pct(r.error_train[k]),
+                t(f"{NS}.col_error_test"): fmt_pct(r.error_test[k]),
+                t(f"{NS}.col_error_expected"): fmt_pct(r.error_expected[k]),
+            }
+            for k in L.FIT_LOSSES
+        ]
+    )
+    k = "logistic"
+    values = {
+        "empirical": fmt(r.empirical[k], 4),
+        "test": fmt(r.test[k], 4),
+        "expected": fmt(r.expected[k], 4),
+        "gap": fmt(r.expected[k] - r.empirical[k], 3),
+    }
+    return RiskView(table, values, Check(t(f"{NS}.risk_check"), r.check, 1e-9))
+
+
 # --- 5. the softmax-twice mistake, trained -----------------------------------------------------------------
 
 
@@ -356,8 +396,3 @@ def bce_view() -> tuple[Figure, str, Check]:
 def curve_labels() -> list[tuple[str, str]]:
     """(key, label) of every margin loss's toggle."""
     return [(name, loss_label(name)) for name in MARGIN_NAMES]
-
-
-def notes_items() -> list[tuple[str, str]]:
-    """The "about the notes" box: (what the notes say, the verified version)."""
-    return [(t(f"{NS}.notes_{i}_said"), t(f"{NS}.notes_{i}_verified")) for i in range(1, 11)]

@@ -116,15 +116,15 @@ def header(kept: KeptSource) -> tuple[str | None, str | None, str]:
             rows=f"{int(evaluations[models[0]].confusion.total):,}",  # TP + FP + FN + TN: the counts' sum
             column=kept.count_column,
             pos=kept.pos_label,
-            models=", ".join(models),
+            models="`, `".join(models),
         )
     else:
         loaded = tr(
             "loaded",
             rows=f"{kept.n_rows:,}",
             pos=kept.pos_label,
-            models=", ".join(models),
-            weight=kept.fields["weight_column"] or NONE,
+            models="`, `".join(models),
+            weight=f"`{kept.fields['weight_column']}`" if kept.fields["weight_column"] else NONE,
         )
     return dropped, groups, loaded
 
@@ -136,7 +136,11 @@ def mapping_used(kept: KeptSource) -> str | None:
     label, scores, weight, _pos_label, _drop = kept.mapping
     tr = translator(NS)
     return tr(
-        "mapping_used", label=label, scores=", ".join(scores), weight=weight or NONE, pos=kept.pos_label
+        "mapping_used",
+        label=label,
+        scores="`, `".join(scores),
+        weight=f"`{weight}`" if weight else NONE,
+        pos=kept.pos_label,
     )
 
 
@@ -280,13 +284,13 @@ def headline(r: Report) -> Headline:
             "delta_arrow": "off",
             "help": tr("auc_help"),
         },
-        {"label": tr("ap"), "value": fmt_fixed(ev.average_precision)},
+        {"label": tr("ap"), "value": fmt_fixed(ev.average_precision), "help": tr("ap_help")},
         {
             "label": tr("ks"),
             "value": fmt_fixed(ev.ks),
             "help": tr("ks_help", threshold=f"{ev.ks_threshold:.4g}"),
         },
-        {"label": tr("gini"), "value": fmt_fixed(ev.gini)},
+        {"label": tr("gini"), "value": fmt_fixed(ev.gini), "help": tr("gini_help")},
         {
             "label": tr("prevalence"),
             "value": f"{ev.prevalence:.2%}",
@@ -426,8 +430,11 @@ def downloads(r: Report, threshold: float) -> list[dict[str, Any]]:
     if kept.decimals is not None:  # as the command line's --decimals: the rounding and its AUC bound
         for m in models:
             entries[m] |= {"decimals": kept.decimals, "auc_bound": kept.auc_bounds[m]}
-    # Deferred downloads are built on another thread: resolve the report's texts here.
+    # Deferred downloads are built on another thread: resolve the report's texts and language here.
     strings = {k: tr(k) for k in REPORT_STRINGS} | {"model_name": model}
+    lang = current_language()
+    # the HTML report is read by people: its tables get the page's column names (the CSV and JSON keep theirs)
+    headers = {k: tr(f"col_{k}") for row in summaries for k in row} | {k: tr(f"col_{k}") for k in comparison}
     fields = {**kept.fields, "threshold": threshold}
     return [
         {
@@ -457,15 +464,14 @@ def downloads(r: Report, threshold: float) -> list[dict[str, Any]]:
         },
         {
             "label": tr("download_html"),
-            # the language is read when the report is built (on Streamlit's download thread), as before
             "data": lambda: html_report(
                 kept.name,
                 strings,
-                summaries,
-                comparison,
+                [{headers[k]: v for k, v in row.items()} for row in summaries],
+                comparison.rename(columns=headers),
                 frames,
                 threshold=threshold,
-                lang=current_language(),
+                lang=lang,
             ),
             "file_name": "metrics_report.html",
             "mime": "text/html",
@@ -529,11 +535,19 @@ def gains(r: Report) -> ChartView:
     )
 
 
+def translated_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A summary or comparison table with its column names in the page's language (``col_<name>``)."""
+    tr = translator(NS)
+    return frame.rename(columns={c: tr(f"col_{c}") for c in frame.columns})
+
+
 def models_table(r: Report) -> pd.DataFrame:
-    """One summary row per model, at the threshold 0.5 the file was read with."""
+    """One summary row per model, at the threshold 0.5 the file was read with (translated headers)."""
     evaluations, cis = r.kept.evaluations, r.kept.cis
-    return pd.DataFrame(
-        [summary_row(m, evaluations[m], cis.get(m), evaluations[m].confusion) for m in r.kept.models]
+    return translated_columns(
+        pd.DataFrame(
+            [summary_row(m, evaluations[m], cis.get(m), evaluations[m].confusion) for m in r.kept.models]
+        )
     )
 
 

@@ -3,6 +3,7 @@ visitor (:mod:`.live`), its charts (:mod:`.charts`), and the views the page draw
 
 from ui.optimizers.state import (
     EXPERIMENT_INPUTS,
+    FORM_ANCHORS,
     FORMS,
     MAX_STEPS,
     MODEL_BATCH_SIZES,
@@ -22,6 +23,7 @@ from ui.optimizers.state import (
 from ui.optimizers.views import (
     FormView,
     adagrad_view,
+    adam_step_view,
     adamw_view,
     amsgrad_view,
     bias_view,
@@ -33,7 +35,6 @@ from ui.optimizers.views import (
     momentum_view,
     nesterov_settings,
     nesterov_view,
-    notes_items,
     paths_view,
     surface_latex,
     surface_runs,
@@ -43,6 +44,7 @@ from ui.optimizers.views import (
 __all__ = [
     "EXPERIMENT_INPUTS",
     "FORMS",
+    "FORM_ANCHORS",
     "MAX_STEPS",
     "MODEL_BATCH_SIZES",
     "NAMES",
@@ -50,6 +52,7 @@ __all__ = [
     "SURFACE_NAMES",
     "FormView",
     "adagrad_view",
+    "adam_step_view",
     "adamw_view",
     "amsgrad_view",
     "bias_view",
@@ -65,7 +68,6 @@ __all__ = [
     "momentum_view",
     "nesterov_settings",
     "nesterov_view",
-    "notes_items",
     "paths_view",
     "previous_steps",
     "reset_learning_rates",

@@ -20,6 +20,7 @@ from core.optimizers import (
     Tuning,
     adam_bias_correction,
     adam_counterexample,
+    adam_step_sizes,
     effective_learning_rates,
     grid_values,
     logistic_regression,
@@ -88,6 +89,12 @@ def nesterov(surface: str, alpha: float, beta: float, steps: int, start: tuple[f
 
 def bias(surface: str, lr: float, betas: tuple[float, float], eps: float, steps: int, start):
     return adam_bias_correction(SURFACES[surface], lr, betas, eps, steps, start)
+
+
+def adam_steps(
+    surface: str, lr: float, betas: tuple[float, float], eps: float, scale: float, steps: int, start
+):
+    return adam_step_sizes(SURFACES[surface], lr, betas, eps, scale, steps, start)
 
 
 def effective_rates(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -> EffectiveRates:

@@ -18,7 +18,17 @@ DEFAULT_SELECTION = ["SGD", "Adagrad", "RMSprop", "Adam", "NAdam"]
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 500
 #: the notes-vs-torch comparisons, in the order the page offers them
-FORMS = ("momentum", "nesterov", "bias", "adagrad", "amsgrad", "adamw")
+FORMS = ("momentum", "nesterov", "bias", "adam_step", "adagrad", "amsgrad", "adamw")
+#: each comparison's section anchor on the page (a link opens it with ``?form=<form>#<anchor>``)
+FORM_ANCHORS = {
+    "momentum": "momentum",
+    "nesterov": "nesterov",
+    "bias": "bias-correction",
+    "adam_step": "adam-step",
+    "adagrad": "adagrad",
+    "amsgrad": "amsgrad",
+    "adamw": "adamw",
+}
 MAX_STEPS = 5000
 #: learning rates of the model section (logistic regression), per optimizer
 MODEL_LEARNING_RATES = {
@@ -113,6 +123,7 @@ WIDGETS: dict[str, list[Param]] = {
 EXPERIMENT_INPUTS: dict[str, Param] = {
     "mom_alpha": Param("mom_alpha", "float", 1e-6, MAX_LR, 1e-3),
     "mom_beta": Param("mom_beta", "float", 0.0, 0.999, 0.05),
+    "step_scale": Param("step_scale", "float", 1e-6, 1e6, 10.0),
     "ams_c": Param("ams_c", "float", 2.1, 50.0, 0.5),
     "ams_lr": Param("ams_lr", "float", 1e-4, 1.0, 0.005),
     "ams_steps": Param("ams_steps", "int", 10, 5000, 100),
@@ -138,6 +149,7 @@ def experiment_defaults(surface: str) -> dict[str, Any]:
     return {
         "mom_alpha": SURFACES[surface].learning_rates["SGD"],
         "mom_beta": 0.9,
+        "step_scale": 1000.0,
         "ams_c": 3.0,
         "ams_lr": 0.02,
         "ams_steps": 1500,
@@ -395,7 +407,7 @@ def hyperparameter_widgets() -> None:
             for p, column in zip(floats, columns, strict=True):
                 with column:
                     st.number_input(
-                        p.name,
+                        f"`{p.name}`",
                         min_value=p.low,
                         max_value=p.high,
                         step=p.step,
@@ -405,7 +417,9 @@ def hyperparameter_widgets() -> None:
                     )
             for column, p in zip(st.columns(4), [p for p in WIDGETS[name] if p.kind == "bool"], strict=False):
                 with column:
-                    st.checkbox(p.name, key=widget_key(name, p.name), help=t(f"optimizers.help_{p.name}"))
+                    st.checkbox(
+                        f"`{p.name}`", key=widget_key(name, p.name), help=t(f"optimizers.help_{p.name}")
+                    )
 
 
 # --- the step slider -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from core.optimizers import FRAMEWORK, SURFACES, RunSpec, decimate_indices, full_hyperparameters
 from ui.charts import MAX_BROWSER_POINTS, Figure
 from ui.compute import shared
@@ -35,16 +36,18 @@ def surface_latex(surface: str) -> str:
 # --- the surface runs --------------------------------------------------------------------------------------
 
 
-def chosen_specs(names: list[str]) -> tuple[list[RunSpec], list[str]]:
-    """Every chosen optimizer with its widgets' settings, and a sentence per bad setting ("name: why")
-    (that optimizer is left out)."""
+def chosen_specs(names: list[str]) -> tuple[list[RunSpec], list[ValueError]]:
+    """Every chosen optimizer with its widgets' settings, and an error per bad setting, its sentence ("name:
+    why") in the page's language (that optimizer is left out)."""
     specs, errors = [], []
     for name in names:
         hyper = hyperparameters_of(name)
         try:
             full_hyperparameters(name, hyper)
-        except ValueError as error:
-            errors.append(f"{name}: {error}")
+        except InputError as error:  # said in the page's language
+            errors.append(
+                ValueError(t(f"{NS}.bad_setting", name=name, why=t(error.locale_key, **error.values)))
+            )
             continue
         specs.append(RunSpec(name, hyper))
     return specs, errors
@@ -109,7 +112,7 @@ def paths_view(surface: str, runs: SurfaceRuns, shown: int, start: tuple[float, 
         rows.append(
             {
                 t(f"{NS}.col_optimizer"): spec.optimizer,
-                "lr": fmt(spec.hyperparameters["lr"], DIGITS),
+                t(f"{NS}.col_lr"): fmt(spec.hyperparameters["lr"], DIGITS),
                 t(f"{NS}.col_gap_at", step=shown): fmt(gap[shown], DIGITS),
                 t(f"{NS}.col_gap_end"): fmt(gap[-1], DIGITS) if np.isfinite(gap[-1]) else t(f"{NS}.diverged"),
                 t(f"{NS}.col_reach"): str(reached[0]) if reached.size else "—",
@@ -159,7 +162,13 @@ def fair_view(tuning: Any, steps: int) -> FairView:
         ]
     )
     chart = charts.log_line_chart(
-        score_df, "lr", "score", x_title="lr", y_title=t(f"{NS}.axis_score"), log_x=True, height=280
+        score_df,
+        "lr",
+        "score",
+        x_title=t(f"{NS}.axis_lr"),
+        y_title=t(f"{NS}.axis_score"),
+        log_x=True,
+        height=280,
     )
     warning = t(f"{NS}.fair_edge", names=", ".join(edge)) if edge else None
     return FairView(found, warning, Figure(chart, score_df))
@@ -281,17 +290,59 @@ def bias_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
     )
 
 
-def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
-    """The effective learning rates of Adagrad and RMSprop (the widgets' settings, RMSprop uncentred)."""
-    rms = {**hyperparameters_of("RMSprop"), "centered": False}
-    runs = [RunSpec("Adagrad", hyperparameters_of("Adagrad")), RunSpec("RMSprop", rms)]
-    effective = shared(live.effective_rates, surface, live.spec_key(runs), steps, start)
-    rates = effective.rates
+def adam_step_view(surface: str, scale: float, steps: int, start: tuple[float, float]) -> FormView:
+    """Adam (the widgets' settings) on f and on scale * f: each step's size against lr, the two paths'
+    difference, Kingma & Ba's bound and the sparse case that reaches it."""
+    h = hyperparameters_of("Adam")
+    lr, betas, eps = float(h["lr"]), tuple(h["betas"]), float(h["eps"])
+    res = shared(live.adam_steps, surface, lr, betas, eps, scale, steps, start)
+    labels = {
+        "notes_adam": t(f"{NS}.label_adam_f"),
+        "scaled": t(f"{NS}.label_adam_scaled", scale=fmt(scale, DIGITS)),
+    }
     idx = decimate_indices(steps, MAX_BROWSER_POINTS // 2)
     df = pd.concat(
         [
+            pd.DataFrame({"label": labels[key], "step": idx + 1, "ratio": ratios[idx]})
+            for key, ratios in (("notes_adam", res.step_over_lr), ("scaled", res.scaled_step_over_lr))
+        ],
+        ignore_index=True,
+    )
+    df = df[np.isfinite(df["ratio"]) & (df["ratio"] > 0)]
+    titles = {"x_title": t(f"{NS}.axis_step"), "y_title": t(f"{NS}.axis_step_over_lr")}
+    finite = res.step_over_lr[np.isfinite(res.step_over_lr)]
+    values = {
+        "largest": fmt(float(finite.max()) if finite.size else float("nan"), DIGITS),
+        "steps": steps,
+        "scale": fmt(scale, DIGITS),
+        "diff": fmt(res.path_diff, DIGITS),
+        "compared": res.compared,
+        "bound": fmt(res.bound, DIGITS),
+        "zeros": res.sparse_zeros,
+        "sparse": fmt(res.sparse_step_over_lr, DIGITS),
+    }
+    return FormView(
+        (Figure(charts.log_line_chart(df, "step", "ratio", log_x=True, **titles), df),),
+        _diverged(res.diverged, labels),
+        Check("torch.optim.Adam vs " + labels["notes_adam"], res.torch_diff, 1e-9),
+        t(f"{NS}.forms_check_caption", checked=res.checked),
+        t(f"{NS}.adam_step_result", **values),
+    )
+
+
+def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormView:
+    """The effective learning rates of Adagrad, RMSprop and Adadelta (the widgets' settings, RMSprop
+    uncentred)."""
+    rms = {**hyperparameters_of("RMSprop"), "centered": False}
+    names = ("Adagrad", "RMSprop", "Adadelta")
+    runs = [RunSpec(name, rms if name == "RMSprop" else hyperparameters_of(name)) for name in names]
+    effective = shared(live.effective_rates, surface, live.spec_key(runs), steps, start)
+    rates = effective.rates
+    idx = decimate_indices(steps, MAX_BROWSER_POINTS // 6)
+    df = pd.concat(
+        [
             pd.DataFrame({"label": f"{name} ({coord})", "step": idx + 1, "rate": rates[idx, r, c]})
-            for r, name in enumerate(("Adagrad", "RMSprop"))
+            for r, name in enumerate(names)
             for c, coord in enumerate("xy")
         ],
         ignore_index=True,
@@ -301,6 +352,8 @@ def adagrad_view(surface: str, steps: int, start: tuple[float, float]) -> FormVi
     values = {
         "first": fmt(float(rates[0, 0].min()), DIGITS),
         "last": fmt(float(rates[-1, 0].min()), DIGITS),
+        "ada_first": fmt(float(rates[0, 2].min()), DIGITS),
+        "ada_last": fmt(float(rates[-1, 2].min()), DIGITS),
         "steps": steps,
     }
     return FormView(
@@ -319,7 +372,7 @@ def amsgrad_view(big: float, lr: float, n: int) -> FormView:
     df = pd.concat(
         [
             pd.DataFrame({"label": "Adam", "step": idx, "x": ce.adam[idx]}),
-            pd.DataFrame({"label": "Adam (amsgrad=True)", "step": idx, "x": ce.amsgrad[idx]}),
+            pd.DataFrame({"label": t(f"{NS}.label_amsgrad"), "step": idx, "x": ce.amsgrad[idx]}),
         ],
         ignore_index=True,
     )
@@ -343,7 +396,7 @@ def amsgrad_view(big: float, lr: float, n: int) -> FormView:
 def adamw_view(surface: str, lr: float, wd: float, n: int, start: tuple[float, float]) -> FormView:
     """Adam with L2 weight decay against AdamW's decoupled decay, and where each settles."""
     res = shared(live.adamw_forms, surface, lr, wd, n, start)
-    labels = {"adam_l2": "Adam (weight_decay)", "adamw": "AdamW"}
+    labels = {"adam_l2": t(f"{NS}.label_adam_l2"), "adamw": "AdamW"}
     paths = {labels["adam_l2"]: res.adam_l2, labels["adamw"]: res.adamw}
     df = charts.paths_frame(paths)
     ends = pd.DataFrame(
@@ -434,8 +487,3 @@ def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
     gone = [name for r, name in enumerate(model.names) if not np.isfinite(model.train_loss[r]).all()]
     diverged = t(f"{NS}.model_diverged", names=", ".join(gone)) if gone else None
     return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names, diverged)
-
-
-def notes_items() -> list[tuple[str, str]]:
-    """The "about the notes" box: (what the notes say, the verified version)."""
-    return [(t(f"{NS}.notes_{i}_said"), t(f"{NS}.notes_{i}_verified")) for i in range(1, 9)]
