@@ -832,6 +832,16 @@ def drift_chart(
     )
 
 
+def _class_color(df: pd.DataFrame, title: str) -> alt.Color:
+    """The class colour of the PCA points (the ``digit`` column: a digit or a month's number); twelve
+    months need a scheme of more than ten colours, in the classes' numeric order."""
+    legend = alt.Legend(title=title, orient="right")
+    classes = sorted(set(df["digit"]), key=int)
+    if len(classes) <= 10:  # the digits: the default scheme, as before
+        return alt.Color("digit:N", legend=legend)
+    return alt.Color("digit:N", legend=legend, sort=classes, scale=alt.Scale(scheme="tableau20"))
+
+
 def pca_chart(df: pd.DataFrame, titles: dict[str, str], order: list[str]) -> alt.FacetChart:
     return (
         alt.Chart(df)
@@ -839,7 +849,7 @@ def pca_chart(df: pd.DataFrame, titles: dict[str, str], order: list[str]) -> alt
         .encode(
             x=alt.X("pc1:Q", title="PC 1"),
             y=alt.Y("pc2:Q", title="PC 2"),
-            color=alt.Color("digit:N", legend=alt.Legend(title=titles["digit"], orient="right")),
+            color=_class_color(df, titles["digit"]),
             tooltip=[
                 "backbone",
                 "digit",

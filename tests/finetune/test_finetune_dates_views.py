@@ -110,6 +110,10 @@ def test_features_reading_numbers(source):
     assert view.pca_diff < 1e-8 and view.centroid_diff < 1e-12
     assert len(view.points) == 2 * len(task.y_test)
     assert set(view.points["digit"]) == {str(m) for m in range(1, 13)}
+    # the texts' counts: 480 test strings, 128 pooled numbers (mean and max of 2H-wide states), 60 per format
+    assert len(task.y_test) == 480 and ft.date_features(source, task.x_test[:1]).shape[1] == 128
+    assert ft.DATES_TEST_PER_FORMAT * ft.NUM_MONTHS == 60
+    assert ft.DATES_LR == 0.003 and ft.DATES_HEAD_LR_MULT == 10  # the live section's "η = 0.003, m = 10"
 
 
 def test_compare_view_against_the_shipped_files_and_core(means):
