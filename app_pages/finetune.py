@@ -47,6 +47,7 @@ if exp == "dates":
         tx("recipe_intro", n=f"{source['train_examples']:,}", exact=fmt_pct(source["heldout_exact_match"], 2))
     )
     st.markdown(w.formats_list())
+    st.markdown(tr("dates_recipe_pick"))
 else:
     st.markdown(tr("recipe_intro", source_acc=fmt_pct(w.results()["source"]["accuracy"])))
 c1, c2 = st.columns(2)
@@ -168,8 +169,8 @@ st.markdown(tx("features_reading"))
 
 # --- the two experiments side by side ---------------------------------------------------------------------
 st.header(tr("compare_title"), anchor="side-by-side")
-st.markdown(tr("compare_intro"))
 compare = w.compare_view()
+st.markdown(tr("compare_intro", **compare.reading))
 st.dataframe(compare.table, width="stretch")
 st.markdown(tr("compare_reading", **compare.reading))
 

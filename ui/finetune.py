@@ -703,6 +703,8 @@ def compare_view() -> CompareView:
         "dates_rand": fmt_pct(centroid["dates"]["random"]),
         "digits_pre": fmt_pct(centroid["digits"]["pretrained"]),
         "digits_rand": fmt_pct(centroid["digits"]["random"]),
+        "digits_lr": f"{results('digits')['plan']['lr']:g}",
+        "dates_lr": f"{results('dates')['plan']['lr']:g}",
     }
     return CompareView(table, reading)
 

@@ -108,3 +108,12 @@ def test_the_chinese_dates_view_shows_no_english_words():
     assert not at.exception, [e.value for e in at.exception]
     found = {text: english_words(text) for text in page_texts(at) if english_words(text)}
     assert not found
+
+
+def test_the_experiment_survives_a_language_switch():
+    at = open_page(PAGE, "en", ft_exp="dates", ft_live="linear_probe", ft_size="50")
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert_clean(at)
+    assert at.session_state["ft_exp"] == "dates" and at.session_state["ft_size"] == "50"
+    assert at.radio(key="ft_exp@zh").value == "dates"
+    assert at.query_params["ft_exp"] == "dates"

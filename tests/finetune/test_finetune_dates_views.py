@@ -138,6 +138,13 @@ def test_compare_view_against_the_shipped_files_and_core(means):
     digits_gain = 100 * (max(digits_means[(s, 1)] for s in TUNED) - digits_means[("scratch", 1)])
     assert view.table.loc[row["gain_1"], digits] == f"{digits_gain:+.1f} points"
     assert view.reading["ratio"] == f"{64000 / 701:.0f}"
+    # the two sweeps' protocols: the same but for the base rate, which the intro quotes
+    plans = {
+        e: (ft.load_results() if e == "digits" else ft.load_date_results())["plan"] for e in w.EXPERIMENTS
+    }
+    for field in ("steps", "batch_size", "head_lr_mult", "optimizer", "seeds", "strategies"):
+        assert plans["digits"][field] == plans["dates"][field]
+    assert (view.reading["digits_lr"], view.reading["dates_lr"]) == ("0.001", "0.003")
     # the digits features: the page's own computation, pretrained below random at seed 0
     digits_centroid = w.feature_projection(0, "digits")[3]
     assert view.reading["digits_pre"] == f"{100 * digits_centroid['pretrained']:.1f}%"
