@@ -93,6 +93,11 @@ show_chart(sweep.chart, sweep.data, key="ft_sweep")
 st.dataframe(sweep.table, width="stretch")
 st.caption(tx("sweep_caption", **sweep.caption))
 st.markdown(tx("sweep_reading", **sweep.reading))
+if exp == "dates":  # where the encoder helps: the shipped accuracy per format where the gain peaks
+    per_format, values = w.sweep_per_format(w.peak_size(exp))
+    st.markdown(tr("sweep_per_format_title", **values))
+    st.dataframe(per_format, hide_index=True, width="stretch")
+    st.caption(tr("sweep_per_format_caption"))
 
 # --- live runs ---------------------------------------------------------------------------------------
 st.header(tr("live_title"), anchor="live-runs")

@@ -613,6 +613,31 @@ def format_name(name: str) -> str:
     return t(f"{NS}.format_{name.replace(' ', '_').replace('-', '_')}")
 
 
+def _sweep_per_format(size: str) -> pd.DataFrame:
+    runs = [r for r in results("dates")["runs"] if str(r["per_class"]) == size]
+    frame = pd.DataFrame([{"strategy": r["strategy"], **r["per_format"]} for r in runs])
+    return frame.groupby("strategy", sort=False).mean()
+
+
+def sweep_per_format(size: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The shipped dates sweep's test accuracy per target format at ``size`` labelled examples per month
+    (mean over the seeds; one row per format, one column per strategy), and the figures its caption
+    quotes (shared: read-only)."""
+    if size not in experiment("dates").sizes:
+        raise ValueError(t(f"{NS}.live_not_offered", given=f"`{size!r}`"))
+    means = shared(_sweep_per_format, size)
+    table = pd.DataFrame({t(f"{NS}.col_format"): [format_name(f.name) for f in ft.TARGET_FORMATS]})
+    for strategy in ft.STRATEGIES:
+        table[strategy_name(strategy)] = [fmt_pct(means.loc[strategy, f.name]) for f in ft.TARGET_FORMATS]
+    return table, {"size": size, "seeds": str(len(results("dates")["plan"]["seeds"]))}
+
+
+def peak_size(exp: str = "dates") -> str:
+    """The size at which the best fine-tuning strategy's gain over scratch is largest."""
+    gain = gains(exp)
+    return str(gain.loc[gain["gain"].idxmax(), "size"])
+
+
 def per_format_table(runs: dict[str, dict]) -> pd.DataFrame:
     """The dates runs' test accuracy per target format (one row per format, one column per strategy)."""
     table = pd.DataFrame({t(f"{NS}.col_format"): [format_name(f.name) for f in ft.TARGET_FORMATS]})

@@ -73,7 +73,7 @@ def test_picking_an_experiment_switches_the_view_and_the_url():
 
 def test_a_dates_live_run_shows_its_result_and_reproduces_the_shipped_run():
     at = open_page(PAGE, "en", ft_exp="dates", ft_live="head_lr", ft_size="1", ft_seed="2")
-    live = at.dataframe[2].value.iloc[0]
+    live = at.dataframe[3].value.iloc[0]
     assert live["Strategy"] == "head_lr"
     shipped = next(
         r["accuracy"]
@@ -82,8 +82,10 @@ def test_a_dates_live_run_shows_its_result_and_reproduces_the_shipped_run():
     )
     assert live["Live test accuracy"] == live["Shipped, same seed"] == f"{100 * shipped:.1f}%"
     # the accuracy per target format, one row per format
-    per_format = at.dataframe[3].value
+    per_format = at.dataframe[4].value  # after the shipped sweep's table and its per-format table
     assert len(per_format) == len(ft.TARGET_FORMATS) and list(per_format.columns)[1:] == ["head_lr"]
+    shipped_per_format = at.dataframe[2].value
+    assert list(shipped_per_format.columns)[1:] == list(ft.STRATEGIES)
 
 
 @pytest.mark.parametrize(

@@ -199,3 +199,27 @@ def test_formats_list_shows_each_example_as_code():
     assert len(lines) == len(ft.TARGET_FORMATS)
     for line, fmt in zip(lines, ft.TARGET_FORMATS, strict=True):
         assert line.endswith(f"`{fmt.example()}`")
+
+
+def test_sweep_per_format_is_the_mean_of_the_shipped_seeds_and_its_caption_holds():
+    runs = [r for r in ft.load_date_results()["runs"] if r["per_class"] == 5]
+    assert w.peak_size("dates") == "5"  # the gain (the reading's list) peaks at 5 per month
+    table, values = w.sweep_per_format("5")
+    assert values == {"size": "5", "seeds": "5"}
+    assert list(table[EN["finetune.col_format"]]) == [w.format_name(f.name) for f in ft.TARGET_FORMATS]
+    mean = {
+        (s, f.name): np.mean([r["per_format"][f.name] for r in runs if r["strategy"] == s])
+        for s in ft.STRATEGIES
+        for f in ft.TARGET_FORMATS
+    }
+    for i, fmt in enumerate(ft.TARGET_FORMATS):
+        for s in ft.STRATEGIES:
+            assert table.loc[i, s] == f"{100 * mean[(s, fmt.name)]:.1f}%"
+    # the caption: the largest gains are on the two all-number formats; none on Roman-numeral months
+    gain = {
+        f.name: max(mean[(s, f.name)] for s in TUNED) - mean[("scratch", f.name)] for f in ft.TARGET_FORMATS
+    }
+    assert set(sorted(gain, key=gain.get)[-2:]) == {"dd-mm-yyyy", "yyyy mm dd"}
+    assert gain["roman"] <= 0
+    with pytest.raises(ValueError):
+        w.sweep_per_format("3")
