@@ -20,10 +20,36 @@ tr = translator(NS)
 w.restore_state()
 labels = {s: tr(f"strategy_{s}") for s in w.STRATEGIES}
 
+# --- the experiment ------------------------------------------------------------------------------------
+exp = translated_choice(
+    st.radio,
+    tr("experiment"),
+    w.EXPERIMENT_IDS,
+    {e: tr(f"experiment_pick_{e}") for e in w.EXPERIMENT_IDS},
+    key="ft_exp",
+    horizontal=True,
+    help=tr("experiment_help"),
+    on_change=w.experiment_changed,
+)
+
+
+def tx(name: str, /, **values: object) -> str:
+    """The page's text ``name`` as the chosen experiment says it."""
+    return tr(w.key(exp, name), **values)
+
+
 # --- the recipe ---------------------------------------------------------------------------------------
 st.header(tr("recipe_title"), anchor="recipe")
 notes_corrections(w.PAGE, "recipe")
-st.markdown(tr("recipe_intro", source_acc=fmt_pct(w.results()["source"]["accuracy"])))
+if exp == "dates":
+    source = w.results(exp)["source"]
+    st.markdown(
+        tx("recipe_intro", n=f"{source['train_examples']:,}", exact=fmt_pct(source["heldout_exact_match"], 2))
+    )
+    st.markdown(w.formats_list())
+    st.markdown(tr("dates_recipe_pick"))
+else:
+    st.markdown(tr("recipe_intro", source_acc=fmt_pct(w.results()["source"]["accuracy"])))
 c1, c2 = st.columns(2)
 with c1:  # the rates also drive the live runs below: a change reruns the page
     lr = st.select_slider(tr("lr_label"), w.LR_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_lr")
@@ -43,16 +69,16 @@ def recipe(lr: float, mult: float) -> None:
         format_func=w.strategy_name,
     )
     st.markdown(tr("strategy_line", name=w.strategy_name(strategy), description=labels[strategy]))
-    view = w.recipe_view(strategy, lr, mult)
+    view = w.recipe_view(strategy, lr, mult, exp)
     st.graphviz_chart(view.dot, width="stretch")
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("trainable"), view.trainable)
     m2.metric(tr("frozen"), view.frozen)
     m3.metric(tr("groups"), view.groups)
     st.dataframe(view.table, hide_index=True, width="stretch")
-    st.markdown(tr("count_formula"))
+    st.markdown(tx("count_formula"))
     reference_check("sum(p.numel() for p in layer.parameters())", view.count_diff, 0.0)
-    st.caption(tr("groups_caption"))
+    st.caption(tx("groups_caption"))
     w.write_url()  # a fragment run does not reach the end of the page
 
 
@@ -61,16 +87,21 @@ recipe(float(lr), float(mult))
 # --- the comparison -----------------------------------------------------------------------------------
 st.header(tr("sweep_title"), anchor="when-it-pays")
 notes_corrections(w.PAGE, "when-it-pays")
-st.markdown(tr("sweep_intro", **w.sweep_intro_values()))
-sweep = w.sweep_view()
+st.markdown(tx("sweep_intro", **w.sweep_intro_values(exp)))
+sweep = w.sweep_view(exp)
 show_chart(sweep.chart, sweep.data, key="ft_sweep")
 st.dataframe(sweep.table, width="stretch")
-st.caption(tr("sweep_caption", **sweep.caption))
-st.markdown(tr("sweep_reading", **sweep.reading))
+st.caption(tx("sweep_caption", **sweep.caption))
+st.markdown(tx("sweep_reading", **sweep.reading))
+if exp == "dates":  # where the encoder helps: the shipped accuracy per format where the gain peaks
+    per_format, values = w.sweep_per_format(w.peak_size(exp))
+    st.markdown(tr("sweep_per_format_title", **values))
+    st.dataframe(per_format, hide_index=True, width="stretch")
+    st.caption(tr("sweep_per_format_caption"))
 
 # --- live runs ---------------------------------------------------------------------------------------
 st.header(tr("live_title"), anchor="live-runs")
-st.markdown(tr("live_intro"))
+st.markdown(tx("live_intro"))
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
     live = st.multiselect(
@@ -79,9 +110,9 @@ with c1:
 with c2:
     size = translated_choice(
         st.select_slider,
-        tr("per_class"),
-        w.SIZE_OPTIONS,
-        {s: w.size_label(s) for s in w.SIZE_OPTIONS},
+        tx("per_class"),
+        list(w.experiment(exp).sizes),
+        {s: w.size_label(s, exp) for s in w.experiment(exp).sizes},
         key="ft_size",
     )
 with c3:
@@ -94,14 +125,17 @@ def live_section(live: list[str], size: str, seed: int, lr: float, mult: float) 
         st.info(tr("choose_one"))
         return
     try:  # each run is trained once for all visitors; its progress bar shows while it trains
-        runs = w.live_runs(live, size, seed, lr, mult)
+        runs = w.live_runs(live, size, seed, lr, mult, exp)
     except ValueError as error:  # the rest of the page still draws
         error_box(error, label=tr("live_strategies"))
         return
-    view = w.live_view(runs, size, seed, lr, mult)
+    view = w.live_view(runs, size, seed, lr, mult, exp)
     st.dataframe(view.table, hide_index=True, width="stretch")
     reference_check("sklearn.metrics.accuracy_score", view.accuracy_diff, 1e-12)
     st.caption(tr("live_caption"))
+    if view.per_format is not None:
+        st.markdown(tr("per_format_title"))
+        st.dataframe(view.per_format, hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
         st.subheader(tr("curve_accuracy"))
@@ -127,16 +161,23 @@ live_section(live, size, seed, float(lr), float(mult))
 # --- the features ------------------------------------------------------------------------------------
 st.header(tr("features_title"), anchor="features")
 notes_corrections(w.PAGE, "features")
-st.markdown(tr("features_intro", seed=seed))
-features = w.features_view(seed)
+st.markdown(tx("features_intro", seed=seed))
+features = w.features_view(seed, exp)
 show_chart(features.chart, features.points, key="ft_pca")
 st.caption(tr("features_caption", pre=features.explained["pretrained"], rand=features.explained["random"]))
 reference_check("sklearn.decomposition.PCA", features.pca_diff, 1e-8)
 st.markdown(
-    tr("centroid_result", pre=features.centroid["pretrained"], rand=features.centroid["random"], seed=seed)
+    tx("centroid_result", pre=features.centroid["pretrained"], rand=features.centroid["random"], seed=seed)
 )
 reference_check("sklearn.neighbors.NearestCentroid", features.centroid_diff, 1e-12)
-st.markdown(tr("features_reading"))
+st.markdown(tx("features_reading"))
+
+# --- the two experiments side by side ---------------------------------------------------------------------
+st.header(tr("compare_title"), anchor="side-by-side")
+compare = w.compare_view()
+st.markdown(tr("compare_intro", **compare.reading))
+st.dataframe(compare.table, width="stretch")
+st.markdown(tr("compare_reading", **compare.reading))
 
 # --- ResNet and BERT ---------------------------------------------------------------------------------
 st.header(tr("big_title"), anchor="resnet-bert")

@@ -16,11 +16,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 from sklearn.decomposition import PCA
 from sklearn.metrics import accuracy_score
 from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
+from core.attention import Seq2Seq
 from core.budget import check_budget
 from ui.compute import shared
 from ui.format import fmt_fixed, fmt_pct
@@ -43,10 +45,80 @@ DEFAULTS: dict[str, object] = {
     "ft_size": "5",
     "ft_seed": 0,
     "ft_live": "scratch,linear_probe,head_lr",
+    "ft_exp": "digits",
 }
 #: one colour per strategy in every chart
 COLORS = dict(zip(ft.STRATEGIES, ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728", "#9467bd"], strict=True))
 _SOURCE_FILL = {False: "#dbe9f6", True: "#fde0c5"}  # source layers: backbone blue, head orange
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One fine-tuning experiment as the page draws it: its id (the URL's ``ft_exp``), the size options
+    of its sweep, its copied layers, the sweep's rates, the number of target classes, and the locale key
+    prefix of the texts that differ from the digits experiment's (:data:`DATES_TEXTS`)."""
+
+    id: str
+    sizes: tuple[str, ...]
+    layers: tuple[str, ...]
+    lr: float
+    mult: float
+    num_classes: int
+    prefix: str
+
+
+EXPERIMENTS: dict[str, Experiment] = {
+    "digits": Experiment(
+        "digits", tuple(SIZE_OPTIONS), ft.BACKBONE_LAYERS, ft.DEFAULT_LR, ft.DEFAULT_HEAD_LR_MULT, 5, ""
+    ),
+    "dates": Experiment(
+        "dates",
+        tuple(str(s) for s in ft.DATES_SIZES),
+        ft.DATES_BACKBONE_LAYERS,
+        ft.DATES_LR,
+        ft.DATES_HEAD_LR_MULT,
+        ft.NUM_MONTHS,
+        "dates_",
+    ),
+}
+EXPERIMENT_IDS = list(EXPERIMENTS)
+#: the page's texts that the dates experiment says its own way (``finetune.dates_<name>``)
+DATES_TEXTS = frozenset(
+    {
+        "recipe_intro",
+        "dot_source",
+        "dot_target",
+        "dot_new_head",
+        "dot_dropped",
+        "count_formula",
+        "groups_caption",
+        "sweep_intro",
+        "sweep_caption",
+        "sweep_reading",
+        "live_intro",
+        "per_class",
+        "axis_per_class",
+        "features_intro",
+        "centroid_result",
+        "features_reading",
+        "digit",
+    }
+)
+#: the accuracy gain (points) the issue asks of the best fine-tuning over scratch at 20 or fewer per class
+BAR_POINTS = 15.0
+
+
+def experiment(exp: str) -> Experiment:
+    return EXPERIMENTS[exp]
+
+
+def key(exp: str, name: str) -> str:
+    """The locale key (without the page's namespace) of the text ``name`` in experiment ``exp``."""
+    return f"{experiment(exp).prefix}{name}" if name in DATES_TEXTS else name
+
+
+def text(exp: str, name: str, **values: object) -> str:
+    return t(f"{NS}.{key(exp, name)}", **values)
 
 
 def strategy_name(strategy: str) -> str:
@@ -83,11 +155,14 @@ def _live_list(raw: str) -> list[str]:
 
 def restore_state() -> None:
     """Every main control starts from the link (``?ft_size=10&ft_live=full,scratch`` ...), else the
-    value of the last visit, else its default; a value that is not one the widget offers is ignored."""
+    value of the last visit, else its default; a value that is not one the widget offers is ignored.
+    The experiment (``ft_exp``) comes first: the rates' defaults and the sizes offered are its own."""
+    seed_from_url("ft_exp", DEFAULTS["ft_exp"], str, lambda v: v in EXPERIMENTS)
+    exp = experiment(st.session_state["ft_exp"])
     seed_from_url("ft_strategy", DEFAULTS["ft_strategy"], str, lambda v: v in ft.STRATEGIES)
-    seed_from_url("ft_lr", DEFAULTS["ft_lr"], float, lambda v: v in LR_OPTIONS)
-    seed_from_url("ft_mult", DEFAULTS["ft_mult"], float, lambda v: v in MULT_OPTIONS)
-    seed_from_url("ft_size", DEFAULTS["ft_size"], str, lambda v: v in SIZE_OPTIONS)
+    seed_from_url("ft_lr", exp.lr, float, lambda v: v in LR_OPTIONS)
+    seed_from_url("ft_mult", exp.mult, float, lambda v: v in MULT_OPTIONS)
+    seed_from_url("ft_size", DEFAULTS["ft_size"], str, lambda v: v in exp.sizes)
     seed_from_url("ft_seed", DEFAULTS["ft_seed"], int, lambda v: 0 <= v <= MAX_SEED)
     if "ft_live_list" not in st.session_state:
         seed_from_url("ft_live", DEFAULTS["ft_live"], str, lambda v: bool(_live_list(v)) or v == "")
@@ -96,7 +171,17 @@ def restore_state() -> None:
 
 def write_url() -> None:
     st.session_state["ft_live"] = ",".join(st.session_state.get("ft_live_list", []))
-    mirror_into_url(*DEFAULTS, defaults=DEFAULTS)
+    exp = experiment(st.session_state.get("ft_exp", "digits"))
+    mirror_into_url(*DEFAULTS, defaults={**DEFAULTS, "ft_lr": exp.lr, "ft_mult": exp.mult})
+
+
+def experiment_changed() -> None:
+    """A newly picked experiment starts from its own sweep's rates, and from the default size when
+    the size shown is not one it offers."""
+    exp = experiment(st.session_state["ft_exp"])
+    st.session_state["ft_lr"], st.session_state["ft_mult"] = exp.lr, exp.mult
+    if st.session_state.get("ft_size") not in exp.sizes:
+        st.session_state["ft_size"] = DEFAULTS["ft_size"]
 
 
 def per_class_value(size: str) -> int | str:
@@ -108,18 +193,23 @@ def per_class_value(size: str) -> int | str:
 # --------------------------------------------------------------------------------------------------
 
 
-def pretrained() -> ft.DigitNet:
-    """The shipped source model (read-only: every computation copies it before training)."""
-    return shared(ft.load_pretrained)
+def pretrained(exp: str = "digits") -> ft.DigitNet | Seq2Seq:
+    """The shipped source model (read-only: every computation copies it before training): the digits
+    CNN, or the attention page's date model whose encoder the dates experiment copies."""
+    return shared(ft.load_date_source) if exp == "dates" else shared(ft.load_pretrained)
 
 
-def results() -> dict:
-    """The shipped sweep (read-only)."""
-    return shared(ft.load_results)
+def results(exp: str = "digits") -> dict:
+    """The shipped sweep of ``exp`` (read-only)."""
+    return shared(ft.load_date_results) if exp == "dates" else shared(ft.load_results)
 
 
-def _sweep_summary() -> pd.DataFrame:
-    runs = pd.DataFrame(results()["runs"])
+def _target(exp: str) -> ft.Task | ft.DatesTask:
+    return ft.dates_target_task() if exp == "dates" else ft.target_task()
+
+
+def _sweep_summary(exp: str) -> pd.DataFrame:
+    runs = pd.DataFrame(results(exp)["runs"])
     runs["size"] = runs["per_class"].astype(str)
     summary = (
         runs.groupby(["strategy", "size"], sort=False)["accuracy"]
@@ -129,70 +219,86 @@ def _sweep_summary() -> pd.DataFrame:
     return summary
 
 
-def sweep_summary() -> pd.DataFrame:
+def sweep_summary(exp: str = "digits") -> pd.DataFrame:
     """Mean, standard deviation, min and max test accuracy over the seeds, per strategy and size
     (shared: read-only)."""
-    return shared(_sweep_summary)
+    return shared(_sweep_summary, exp)
 
 
-def _layer_rows(strategy: str, lr: float, mult: float) -> list[ft.LayerRow]:
+def _layer_rows(strategy: str, lr: float, mult: float, exp: str) -> list[ft.LayerRow]:
+    if exp == "dates":
+        model, groups = ft.date_finetune_model(
+            pretrained(exp), strategy, ft.NUM_MONTHS, lr=lr, head_lr_mult=mult
+        )
+        return ft.date_layer_table(model, groups)
     model, groups = ft.finetune_model(pretrained(), strategy, 5, lr=lr, head_lr_mult=mult)
     return ft.layer_table(model, groups)
 
 
-def layer_rows(strategy: str, lr: float, mult: float) -> list[ft.LayerRow]:
+def layer_rows(strategy: str, lr: float, mult: float, exp: str = "digits") -> list[ft.LayerRow]:
     """The target model's layers for ``strategy``: shape, counts, trainable, learning rate."""
-    return shared(_layer_rows, strategy, float(lr), float(mult))
+    return shared(_layer_rows, strategy, float(lr), float(mult), exp)
+
+
+def _backbones(exp: str, seed: int) -> tuple[dict[str, object], Callable[..., np.ndarray], list[str]]:
+    """The two backbones whose features the page compares (pretrained, random from ``seed``), the
+    function that reads their features, and each test example's class as the legend writes it."""
+    task = _target(exp)
+    if exp == "dates":
+        source = pretrained(exp)
+        random, _ = ft.date_finetune_model(source, "scratch", ft.NUM_MONTHS, lr=ft.DATES_LR, seed=seed)
+        labels = [str(k + 1) for k in task.y_test.tolist()]  # the month's number, January = 1
+        return {"pretrained": source, "random": random.eval()}, ft.date_features, labels
+    labels = [str(task.digits[k]) for k in task.y_test.tolist()]
+    return {"pretrained": pretrained(), "random": ft.new_model(task.num_classes, seed)}, ft.features, labels
 
 
 def _feature_projection(
-    seed: int,
+    seed: int, exp: str
 ) -> tuple[pd.DataFrame, float, dict[str, list[float]], dict[str, float], float]:
-    task = ft.target_task()
-    backbones = {"pretrained": pretrained(), "random": ft.new_model(task.num_classes, seed)}
+    task = _target(exp)
+    backbones, read, labels = _backbones(exp, seed)
     frames, worst, explained, centroid, centroid_diff = [], 0.0, {}, {}, 0.0
     for name, model in backbones.items():
-        data = ft.features(model.eval(), task.x_test)
+        data = read(model.eval() if exp == "digits" else model, task.x_test)
         scores, ratio = ft.pca_2d(data)
         reference = PCA(n_components=2, svd_solver="full").fit_transform(data)
         signs = np.sign((scores * reference).sum(axis=0))  # a component is defined up to its sign
         worst = max(worst, float(np.abs(scores * signs - reference).max()))
         explained[name] = ratio.tolist()
-        pool = ft.features(model, task.x_train)
+        pool = read(model, task.x_train)
         centroid[name] = ft.nearest_centroid_accuracy(pool, task.y_train.numpy(), data, task.y_test.numpy())
         with warnings.catch_warnings():  # dead ReLU units have zero spread: sklearn warns, harmlessly
             warnings.simplefilter("ignore", UserWarning)
             sk = NearestCentroid().fit(pool, task.y_train.numpy()).score(data, task.y_test.numpy())
         centroid_diff = max(centroid_diff, abs(centroid[name] - sk))
         frames.append(
-            pd.DataFrame(
-                {
-                    "backbone": name,
-                    "pc1": scores[:, 0],
-                    "pc2": scores[:, 1],
-                    "digit": [str(task.digits[k]) for k in task.y_test.tolist()],
-                }
-            )
+            pd.DataFrame({"backbone": name, "pc1": scores[:, 0], "pc2": scores[:, 1], "digit": labels})
         )
     return pd.concat(frames, ignore_index=True), worst, explained, centroid, centroid_diff
 
 
 def feature_projection(
-    seed: int,
+    seed: int, exp: str = "digits"
 ) -> tuple[pd.DataFrame, float, dict[str, list[float]], dict[str, float], float]:
     """The target's backbone features, pretrained vs random backbone (``seed``): the PCA points of the
     test set, max |diff| against scikit-learn's PCA (after matching each component's sign), the
     explained variance ratios, the nearest-centroid test accuracy (class means from the whole pool),
     and its max |diff| against scikit-learn's NearestCentroid."""
-    return shared(_feature_projection, int(seed))
+    return shared(_feature_projection, int(seed), exp)
 
 
-def _live_run(
-    strategy: str, size: str, seed: int, lr: float, mult: float, progress: Callable[..., None]
-) -> dict:
-    """One live fine-tuning run and the page's two figures recomputed by the reference libraries."""
-    result = ft.run_strategy(
-        pretrained(),
+def _source_layer(exp: str, layer: str) -> torch.nn.Module:
+    """A copied layer as the source model holds it."""
+    return getattr(pretrained(exp).encoder, layer) if exp == "dates" else pretrained().layer(layer)
+
+
+def _train(
+    strategy: str, size: str, seed: int, lr: float, mult: float, exp: str, progress: Callable[..., None]
+):
+    run = ft.run_date_strategy if exp == "dates" else ft.run_strategy
+    return run(
+        pretrained(exp),
         strategy,
         per_class_value(size),
         seed,
@@ -200,14 +306,21 @@ def _live_run(
         head_lr_mult=mult,
         progress=lambda step, steps, loss: progress(step, steps, loss=loss),
     )
+
+
+def _live_run(
+    strategy: str, size: str, seed: int, lr: float, mult: float, exp: str, progress: Callable[..., None]
+) -> dict:
+    """One live fine-tuning run and the page's two figures recomputed by the reference libraries."""
+    result = _train(strategy, size, seed, lr, mult, exp, progress)
     # accuracy against scikit-learn, the drift formula against numpy.linalg.norm
-    task = ft.target_task()
+    task = _target(exp)
     y_hat = ft.predict(result.model, task.x_test).numpy()
     accuracy_diff = abs(result.accuracy - accuracy_score(task.y_test.numpy(), y_hat))
     drift_diff = 0.0
     for layer, value in result.drift.items():
         now = np.concatenate([p.detach().numpy().ravel() for p in result.model.layer(layer).parameters()])
-        then = np.concatenate([p.detach().numpy().ravel() for p in pretrained().layer(layer).parameters()])
+        then = np.concatenate([p.detach().numpy().ravel() for p in _source_layer(exp, layer).parameters()])
         now, then = now.astype(np.float64), then.astype(np.float64)
         drift_diff = max(drift_diff, abs(value - np.linalg.norm(now - then) / np.linalg.norm(then)))
     return {
@@ -221,10 +334,11 @@ def _live_run(
         "trainable": result.trainable,
         "frozen": result.frozen,
         "cpu": result.log.cpu_seconds,
+        "per_format": getattr(result, "per_format", None),
     }
 
 
-def live_run(strategy: str, size: str, seed: int, lr: float, mult: float) -> dict:
+def live_run(strategy: str, size: str, seed: int, lr: float, mult: float, exp: str = "digits") -> dict:
     """One live fine-tuning run, trained once for all visitors; a progress bar (step, loss) shows to
     every visitor waiting for it."""
 
@@ -234,21 +348,24 @@ def live_run(strategy: str, size: str, seed: int, lr: float, mult: float) -> dic
         loss = fmt_fixed(info.get("loss", float("nan")))
         return t(f"{NS}.training_step", strategy=strategy_name(strategy), step=step, steps=steps, loss=loss)
 
-    return shared(_live_run, strategy, size, int(seed), float(lr), float(mult), describe=describe)
+    return shared(_live_run, strategy, size, int(seed), float(lr), float(mult), exp, describe=describe)
 
 
 def _whole_in(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def live_runs(names: list[str], size: str, seed: int, lr: float, mult: float) -> dict[str, dict]:
+def live_runs(
+    names: list[str], size: str, seed: int, lr: float, mult: float, exp: str = "digits"
+) -> dict[str, dict]:
     """The live runs of the strategies ``names`` (each trained once for all visitors). Values no
     widget offers are a ValueError, and the runs' training steps x parameters in all are checked
     against the server's budget (input ``ft_live``) before any of them starts."""
     offered = (
-        len(set(names)) == len(names)
+        exp in EXPERIMENTS
+        and len(set(names)) == len(names)
         and all(name in STRATEGIES for name in names)
-        and size in SIZE_OPTIONS
+        and size in experiment(exp).sizes
         and _whole_in(seed, 0, MAX_SEED)
         and lr in LR_OPTIONS
         and mult in MULT_OPTIONS
@@ -256,13 +373,16 @@ def live_runs(names: list[str], size: str, seed: int, lr: float, mult: float) ->
     if not offered:
         given = f"`{names}`, `{size!r}`, `{seed!r}`, `{lr!r}`, `{mult!r}`"
         raise ValueError(t(f"{NS}.live_not_offered", given=given))
-    parameters = sum(p.numel() for p in pretrained().parameters())  # at most all of them train
-    check_budget("ft_live", "step_parameters", len(names) * ft.FINETUNE_PLAN.steps * parameters)
-    return {name: live_run(name, size, seed, lr, mult) for name in names}
+    if exp == "dates":  # at most the encoder and the new head train
+        parameters, steps = sum(r.torch_count for r in layer_rows("full", lr, mult, exp)), ft.DATES_PLAN.steps
+    else:
+        parameters, steps = sum(p.numel() for p in pretrained().parameters()), ft.FINETUNE_PLAN.steps
+    check_budget("ft_live", "step_parameters", len(names) * steps * parameters)
+    return {name: live_run(name, size, seed, lr, mult, exp) for name in names}
 
 
-def shipped_accuracy(strategy: str, size: str, seed: int) -> float | None:
-    for run in results()["runs"]:
+def shipped_accuracy(strategy: str, size: str, seed: int, exp: str = "digits") -> float | None:
+    for run in results(exp)["runs"]:
         if run["strategy"] == strategy and str(run["per_class"]) == size and run["seed"] == seed:
             return run["accuracy"]
     return None
@@ -273,9 +393,9 @@ def shipped_accuracy(strategy: str, size: str, seed: int) -> float | None:
 # --------------------------------------------------------------------------------------------------
 
 
-def size_label(size: str) -> str:
-    """A size option as the page writes it ("all" -> "all (N)")."""
-    return t(f"{NS}.size_all", n=len(ft.target_task().x_train)) if size == "all" else size
+def size_label(size: str, exp: str = "digits") -> str:
+    """A size option as the page writes it ("all" -> "all (N)", N the pool's size)."""
+    return t(f"{NS}.size_all", n=len(_target(exp).x_train)) if size == "all" else size
 
 
 @dataclass(frozen=True)
@@ -290,8 +410,8 @@ class RecipeView:
     count_diff: float
 
 
-def recipe_view(strategy: str, lr: float, mult: float) -> RecipeView:
-    rows = layer_rows(strategy, lr, mult)
+def recipe_view(strategy: str, lr: float, mult: float, exp: str = "digits") -> RecipeView:
+    rows = layer_rows(strategy, lr, mult, exp)
     names = ("source", "target", "copy", "no_copy", "new_head", "dropped", "frozen")
     table = pd.DataFrame(
         {
@@ -303,8 +423,11 @@ def recipe_view(strategy: str, lr: float, mult: float) -> RecipeView:
             t(f"{NS}.col_lr"): [f"{r.lr:.3g}" if r.lr is not None else "—" for r in rows],
         }
     )
+    dot_labels = {k: text(exp, f"dot_{k}") for k in (*names, "lr")}
+    if exp == "dates":  # the source's top is its decoder, not a head like the target's
+        dot_labels["source_head"] = t(f"{NS}.dates_dot_source_head")
     return RecipeView(
-        dot=recipe_dot(rows, {k: t(f"{NS}.dot_{k}") for k in (*names, "lr")}, strategy),
+        dot=recipe_dot(rows, dot_labels, strategy),
         trainable=f"{sum(r.torch_count for r in rows if r.trainable):,}",
         frozen=f"{sum(r.torch_count for r in rows if not r.trainable):,}",
         groups=sum(r.trainable for r in rows),
@@ -314,16 +437,16 @@ def recipe_view(strategy: str, lr: float, mult: float) -> RecipeView:
     )
 
 
-def sweep_intro_values() -> dict[str, object]:
+def sweep_intro_values(exp: str = "digits") -> dict[str, object]:
     """The figures the comparison's introduction quotes."""
-    shipped = results()
+    shipped = results(exp)
     plan = shipped["plan"]
     return {
         "seeds": len(plan["seeds"]),
         "steps": plan["steps"],
         "lr": f"{plan['lr']:g}",
         "mult": f"{plan['head_lr_mult']:g}",
-        "test": 5 * shipped["target"]["test_per_class"],
+        "test": experiment(exp).num_classes * shipped["target"]["test_per_class"],
         "pool": sum(shipped["target"]["pool_per_class"]),
     }
 
@@ -339,27 +462,70 @@ class SweepView:
     reading: dict[str, str]
 
 
-def sweep_view() -> SweepView:
-    summary = sweep_summary()
-    shown = summary.assign(strategy=summary["strategy"].map(strategy_name))
-    chart = sweep_chart(shown, {"x": t(f"{NS}.axis_per_class"), "y": t(f"{NS}.axis_accuracy")})
-    cells = [f"{100 * m:.1f} ± {100 * s:.1f}" for m, s in zip(summary["mean"], summary["std"], strict=True)]
-    table = summary.assign(cell=cells).pivot(index="strategy", columns="size", values="cell")
-    table = table.reindex(index=list(ft.STRATEGIES))[SIZE_OPTIONS].rename(columns={"all": size_label("all")})
-    table = table.rename(index=strategy_name).rename_axis(index=t(f"{NS}.col_strategy"), columns=None)
+def gains(exp: str = "digits") -> pd.DataFrame:
+    """Per size of the sweep: scratch's mean accuracy, the best fine-tuning strategy (highest mean over
+    the seeds) and its mean, and the gain in points (100 x the difference of the means)."""
+    summary = sweep_summary(exp)
     mean = summary.set_index(["strategy", "size"])["mean"]
     tuned = [s for s in ft.STRATEGIES if s != "scratch"]
-    best_1 = max(tuned, key=lambda s: mean[(s, "1")])
-    reading = {
-        "scratch_1": fmt_pct(mean[("scratch", "1")]),
-        "best_1_name": strategy_name(best_1),
-        "best_1": fmt_pct(mean[(best_1, "1")]),
-        "probe_1": fmt_pct(mean[("linear_probe", "1")]),
-        "scratch_all": fmt_pct(mean[("scratch", "all")]),
-        "full_all": fmt_pct(mean[("full", "all")]),
-        "probe_all": fmt_pct(mean[("linear_probe", "all")]),
+    rows = []
+    for size in experiment(exp).sizes:
+        best = max(tuned, key=lambda s: mean[(s, size)])
+        scratch = mean[("scratch", size)]
+        rows.append({"size": size, "scratch": scratch, "best": best, "best_mean": mean[(best, size)]})
+    frame = pd.DataFrame(rows)
+    return frame.assign(gain=100 * (frame["best_mean"] - frame["scratch"]))
+
+
+def _bar_sizes(exp: str) -> tuple[list[str], list[str]]:
+    """The sizes of 20 or fewer labelled examples per class where the best fine-tuning beats scratch by
+    at least :data:`BAR_POINTS` points (mean over the seeds), and those where it does not."""
+    few = gains(exp)[[s != "all" and int(s) <= 20 for s in experiment(exp).sizes]]
+    met = few["gain"] >= BAR_POINTS
+    return list(few.loc[met, "size"]), list(few.loc[~met, "size"])
+
+
+def _dates_reading(exp: str) -> dict[str, str]:
+    gain = gains(exp).set_index("size")
+    met, missed = _bar_sizes(exp)
+    return {
+        "scratch_1": fmt_pct(gain.loc["1", "scratch"]),
+        "best_1_name": strategy_name(gain.loc["1", "best"]),
+        "best_1": fmt_pct(gain.loc["1", "best_mean"]),
+        "gains": " · ".join(f"{size}: {g:+.1f}" for size, g in gain["gain"].items() if size != "all"),
+        "bar": f"{BAR_POINTS:g}",
+        "met": ", ".join(met) or "—",
+        "missed": ", ".join(missed) or "—",
+        "scratch_all": fmt_pct(gain.loc["all", "scratch"]),
+        "best_all": fmt_pct(gain.loc["all", "best_mean"]),
     }
-    caption = {"cpu": results()["sweep_cpu_seconds"], "runs": len(results()["runs"])}
+
+
+def sweep_view(exp: str = "digits") -> SweepView:
+    summary = sweep_summary(exp)
+    sizes = list(experiment(exp).sizes)
+    shown = summary.assign(strategy=summary["strategy"].map(strategy_name))
+    titles = {"x": text(exp, "axis_per_class"), "y": t(f"{NS}.axis_accuracy")}
+    chart = sweep_chart(shown, titles, sizes)
+    cells = [f"{100 * m:.1f} ± {100 * s:.1f}" for m, s in zip(summary["mean"], summary["std"], strict=True)]
+    table = summary.assign(cell=cells).pivot(index="strategy", columns="size", values="cell")
+    table = table.reindex(index=list(ft.STRATEGIES))[sizes].rename(columns={"all": size_label("all", exp)})
+    table = table.rename(index=strategy_name).rename_axis(index=t(f"{NS}.col_strategy"), columns=None)
+    if exp == "dates":
+        reading = _dates_reading(exp)
+    else:
+        mean = summary.set_index(["strategy", "size"])["mean"]
+        best_1 = gains(exp).set_index("size").loc["1", "best"]
+        reading = {
+            "scratch_1": fmt_pct(mean[("scratch", "1")]),
+            "best_1_name": strategy_name(best_1),
+            "best_1": fmt_pct(mean[(best_1, "1")]),
+            "probe_1": fmt_pct(mean[("linear_probe", "1")]),
+            "scratch_all": fmt_pct(mean[("scratch", "all")]),
+            "full_all": fmt_pct(mean[("full", "all")]),
+            "probe_all": fmt_pct(mean[("linear_probe", "all")]),
+        }
+    caption = {"cpu": results(exp)["sweep_cpu_seconds"], "runs": len(results(exp)["runs"])}
     return SweepView(chart, summary, table, caption, reading)
 
 
@@ -378,16 +544,19 @@ class LiveView:
     drift_diff: float
     probe_moved: float | None
     has_scratch: bool
+    per_format: pd.DataFrame | None = None
 
 
-def live_view(runs: dict[str, dict], size: str, seed: int, lr: float, mult: float) -> LiveView:
+def live_view(
+    runs: dict[str, dict], size: str, seed: int, lr: float, mult: float, exp: str = "digits"
+) -> LiveView:
     """``runs`` (strategy -> :func:`live_run`) as the page shows them beside the shipped sweep."""
-    plan = results()["plan"]
+    plan = results(exp)["plan"]
     defaults = float(lr) == plan["lr"] and float(mult) == plan["head_lr_mult"]
-    summary = sweep_summary()
+    summary = sweep_summary(exp)
     rows = []
     for name, run in runs.items():
-        ship = shipped_accuracy(name, size, seed) if defaults else None
+        ship = shipped_accuracy(name, size, seed, exp) if defaults else None
         stats = summary[(summary["strategy"] == name) & (summary["size"] == size)].iloc[0]
         rows.append(
             {
@@ -423,11 +592,58 @@ def live_view(runs: dict[str, dict], size: str, seed: int, lr: float, mult: floa
         losses=losses,
         loss_chart=curve_chart(losses, "loss", {"x": step_axis, "y": t(f"{NS}.axis_loss")}, log_y=True),
         drift=drift,
-        drift_chart=drift_chart(drift, {"x": t(f"{NS}.col_layer"), "y": t(f"{NS}.axis_drift")}),
+        drift_chart=drift_chart(
+            drift, {"x": t(f"{NS}.col_layer"), "y": t(f"{NS}.axis_drift")}, experiment(exp).layers
+        ),
         drift_diff=max(run["drift_diff"] for run in runs.values()),
         probe_moved=max(runs["linear_probe"]["drift"].values()) if "linear_probe" in runs else None,
         has_scratch="scratch" in runs,
+        per_format=per_format_table(runs) if exp == "dates" else None,
     )
+
+
+def formats_list() -> str:
+    """The dates experiment's target formats as a Markdown list, each with its example (in code: the
+    example is data, written as the format writes it)."""
+    return "\n".join(f"- {format_name(f.name)}: `{f.example()}`" for f in ft.TARGET_FORMATS)
+
+
+def format_name(name: str) -> str:
+    """A target format of the dates experiment as the page names it."""
+    return t(f"{NS}.format_{name.replace(' ', '_').replace('-', '_')}")
+
+
+def _sweep_per_format(size: str) -> pd.DataFrame:
+    runs = [r for r in results("dates")["runs"] if str(r["per_class"]) == size]
+    frame = pd.DataFrame([{"strategy": r["strategy"], **r["per_format"]} for r in runs])
+    return frame.groupby("strategy", sort=False).mean()
+
+
+def sweep_per_format(size: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The shipped dates sweep's test accuracy per target format at ``size`` labelled examples per month
+    (mean over the seeds; one row per format, one column per strategy), and the figures its caption
+    quotes (shared: read-only)."""
+    if size not in experiment("dates").sizes:
+        raise ValueError(t(f"{NS}.live_not_offered", given=f"`{size!r}`"))
+    means = shared(_sweep_per_format, size)
+    table = pd.DataFrame({t(f"{NS}.col_format"): [format_name(f.name) for f in ft.TARGET_FORMATS]})
+    for strategy in ft.STRATEGIES:
+        table[strategy_name(strategy)] = [fmt_pct(means.loc[strategy, f.name]) for f in ft.TARGET_FORMATS]
+    return table, {"size": size, "seeds": str(len(results("dates")["plan"]["seeds"]))}
+
+
+def peak_size(exp: str = "dates") -> str:
+    """The size at which the best fine-tuning strategy's gain over scratch is largest."""
+    gain = gains(exp)
+    return str(gain.loc[gain["gain"].idxmax(), "size"])
+
+
+def per_format_table(runs: dict[str, dict]) -> pd.DataFrame:
+    """The dates runs' test accuracy per target format (one row per format, one column per strategy)."""
+    table = pd.DataFrame({t(f"{NS}.col_format"): [format_name(f.name) for f in ft.TARGET_FORMATS]})
+    for name, run in runs.items():
+        table[strategy_name(name)] = [fmt_pct(run["per_format"][f.name]) for f in ft.TARGET_FORMATS]
+    return table
 
 
 @dataclass(frozen=True)
@@ -443,18 +659,79 @@ class FeaturesView:
     centroid_diff: float
 
 
-def features_view(seed: int) -> FeaturesView:
-    points, pca_diff, explained, centroid, centroid_diff = feature_projection(seed)
+def features_view(seed: int, exp: str = "digits") -> FeaturesView:
+    points, pca_diff, explained, centroid, centroid_diff = feature_projection(seed, exp)
     names = {"pretrained": t(f"{NS}.backbone_pretrained"), "random": t(f"{NS}.backbone_random", seed=seed)}
     points = points.assign(backbone=points["backbone"].map(names))
     return FeaturesView(
         points=points,
-        chart=pca_chart(points, {"digit": t(f"{NS}.digit")}, list(names.values())),
+        chart=pca_chart(points, {"digit": text(exp, "digit")}, list(names.values())),
         explained={name: " + ".join(fmt_pct(v) for v in ratios) for name, ratios in explained.items()},
         pca_diff=pca_diff,
         centroid={name: fmt_pct(value) for name, value in centroid.items()},
         centroid_diff=centroid_diff,
     )
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """The two experiments side by side: a table (one row per aspect, one column per experiment) and
+    the figures the reading quotes."""
+
+    table: pd.DataFrame
+    reading: dict[str, str]
+
+
+def _points(gain: float) -> str:
+    return t(f"{NS}.cmp_points", gain=f"{gain:+.1f}")
+
+
+def _compare_column(exp: str) -> dict[str, str]:
+    """One experiment's cells of the side-by-side table, from its shipped files and shared computations
+    (the nearest class mean with the random backbone of seed 0)."""
+    source = results(exp)["source"]
+    size = source["train_examples"] if exp == "dates" else source["train_size"]
+    rows = layer_rows("head_lr", experiment(exp).lr, experiment(exp).mult, exp)
+    centroid = feature_projection(0, exp)[3]
+    gain = gains(exp).set_index("size")
+    few = gain[[s != "all" and int(s) <= 20 for s in gain.index]]
+    top = few["gain"].idxmax()
+    cells = {name: t(f"{NS}.cmp_{name}_{exp}", n=f"{size:,}") for name in ("source", "target", "related")}
+    return {
+        **cells,
+        "copied": f"{sum(r.torch_count for r in rows if r.name != 'head'):,}",
+        "centroid": t(
+            f"{NS}.cmp_centroid_cell", pre=fmt_pct(centroid["pretrained"]), rand=fmt_pct(centroid["random"])
+        ),
+        "gain_1": _points(gain.loc["1", "gain"]),
+        "gain_top": t(f"{NS}.cmp_gain_top_cell", gain=_points(few.loc[top, "gain"]), size=top),
+        "gain_all": _points(gain.loc["all", "gain"]),
+        "verdict": t(f"{NS}.cmp_verdict_{exp}"),
+    }
+
+
+def compare_view() -> CompareView:
+    columns = {exp: _compare_column(exp) for exp in EXPERIMENTS}
+    aspects = list(columns["digits"])
+    table = pd.DataFrame(
+        {t(f"{NS}.experiment_{exp}"): [column[a] for a in aspects] for exp, column in columns.items()},
+        index=[t(f"{NS}.cmp_row_{a}") for a in aspects],
+    ).rename_axis(index=t(f"{NS}.cmp_aspect"))
+    sources = {exp: results(exp)["source"] for exp in EXPERIMENTS}
+    digits_n, dates_n = sources["digits"]["train_size"], sources["dates"]["train_examples"]
+    centroid = {exp: feature_projection(0, exp)[3] for exp in EXPERIMENTS}
+    reading = {
+        "dates_n": f"{dates_n:,}",
+        "digits_n": f"{digits_n:,}",
+        "ratio": f"{dates_n / digits_n:.0f}",
+        "dates_pre": fmt_pct(centroid["dates"]["pretrained"]),
+        "dates_rand": fmt_pct(centroid["dates"]["random"]),
+        "digits_pre": fmt_pct(centroid["digits"]["pretrained"]),
+        "digits_rand": fmt_pct(centroid["digits"]["random"]),
+        "digits_lr": f"{results('digits')['plan']['lr']:g}",
+        "dates_lr": f"{results('dates')['plan']['lr']:g}",
+    }
+    return CompareView(table, reading)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -478,14 +755,20 @@ def recipe_dot(rows: list[ft.LayerRow], labels: dict[str, str], strategy: str) -
     target = " -> ".join(f'"t_{r.name}"' for r in rows)
     copied = "dashed" if strategy == "scratch" else "solid"
     copy_label = labels["no_copy"] if strategy == "scratch" else labels["copy"]
+
+    def source_label(row: ft.LayerRow) -> str:
+        if row.name == "head" and "source_head" in labels:
+            return labels["source_head"]
+        return f"{layer_name(row.name)}\\n{row.shape}"
+
+    top = rows[-2].name  # the top copied layer carries the edge's label
     lines = [
         "digraph recipe {",
         'rankdir=LR; node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
         'edge [fontname="sans-serif", fontsize=9];',
         f'subgraph cluster_s {{ label="{labels["source"]}"; style=rounded; color="#999999";',
         *(
-            f'"s_{r.name}" [label="{layer_name(r.name)}\\n{r.shape}", '
-            f'fillcolor="{_SOURCE_FILL[r.name == "head"]}"];'
+            f'"s_{r.name}" [label="{source_label(r)}", fillcolor="{_SOURCE_FILL[r.name == "head"]}"];'
             for r in rows
         ),
         f"{source}; }}",
@@ -495,12 +778,12 @@ def recipe_dot(rows: list[ft.LayerRow], labels: dict[str, str], strategy: str) -
         *(
             f'"s_{r.name}" -> "t_{r.name}" [style={copied}, color="#555555", label="{copy_label}"];'
             for r in rows
-            if r.name == "fc"
+            if r.name == top
         ),
         *(
             f'"s_{r.name}" -> "t_{r.name}" [style={copied}, color="#555555"];'
             for r in rows
-            if r.name not in ("fc", "head")
+            if r.name not in (top, "head")
         ),
         f'"new" [label="{labels["new_head"]}", shape=note, fillcolor="#fff2cc"];',
         '"new" -> "t_head" [color="#b8860b"];',
@@ -511,11 +794,13 @@ def recipe_dot(rows: list[ft.LayerRow], labels: dict[str, str], strategy: str) -
     return "\n".join(lines)
 
 
-def sweep_chart(summary: pd.DataFrame, titles: dict[str, str]) -> alt.LayerChart:
+def sweep_chart(
+    summary: pd.DataFrame, titles: dict[str, str], sizes: list[str] = SIZE_OPTIONS
+) -> alt.LayerChart:
     """Mean test accuracy against labelled examples per class (ordinal axis), one line per strategy,
     with the seeds' min-max band."""
     base = alt.Chart(summary).encode(
-        x=alt.X("size:O", sort=SIZE_OPTIONS, title=titles["x"], axis=alt.Axis(labelAngle=0)),
+        x=alt.X("size:O", sort=sizes, title=titles["x"], axis=alt.Axis(labelAngle=0)),
         color=_strategy_color(summary),
     )
     band = base.mark_area(opacity=0.12).encode(
@@ -552,14 +837,16 @@ def curve_chart(df: pd.DataFrame, y: str, titles: dict[str, str], *, log_y: bool
     )
 
 
-def drift_chart(df: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
+def drift_chart(
+    df: pd.DataFrame, titles: dict[str, str], layers: tuple[str, ...] = ft.BACKBONE_LAYERS
+) -> alt.Chart:
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
             x=alt.X(
                 "layer:N",
-                sort=[layer_name(n) for n in ft.BACKBONE_LAYERS],
+                sort=[layer_name(n) for n in layers],
                 title=titles["x"],
                 axis=alt.Axis(labelAngle=0),
             ),
@@ -572,6 +859,16 @@ def drift_chart(df: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
     )
 
 
+def _class_color(df: pd.DataFrame, title: str) -> alt.Color:
+    """The class colour of the PCA points (the ``digit`` column: a digit or a month's number); twelve
+    months need a scheme of more than ten colours, in the classes' numeric order."""
+    legend = alt.Legend(title=title, orient="right")
+    classes = sorted(set(df["digit"]), key=int)
+    if len(classes) <= 10:  # the digits: the default scheme, as before
+        return alt.Color("digit:N", legend=legend)
+    return alt.Color("digit:N", legend=legend, sort=classes, scale=alt.Scale(scheme="tableau20"))
+
+
 def pca_chart(df: pd.DataFrame, titles: dict[str, str], order: list[str]) -> alt.FacetChart:
     return (
         alt.Chart(df)
@@ -579,7 +876,7 @@ def pca_chart(df: pd.DataFrame, titles: dict[str, str], order: list[str]) -> alt
         .encode(
             x=alt.X("pc1:Q", title="PC 1"),
             y=alt.Y("pc2:Q", title="PC 2"),
-            color=alt.Color("digit:N", legend=alt.Legend(title=titles["digit"], orient="right")),
+            color=_class_color(df, titles["digit"]),
             tooltip=[
                 "backbone",
                 "digit",

@@ -14,6 +14,12 @@ Public API
 - :func:`run_strategy`: one strategy at one number of labelled examples per class, trained and
   evaluated on the target's fixed test set (what the page runs live and the script sweeps).
 - :func:`pretrain`: the source model from a seed (what ``scripts/train_finetune.py`` ships).
+
+A second experiment (:mod:`._dates`), where the source is large and related: the attention page's
+date encoder (trained on 64,000 dates in 23 formats) fine-tuned to tell the month of dates written in 8
+formats it never read. Its API: :func:`load_date_source`, :func:`date_finetune_model`,
+:func:`run_date_strategy`, :func:`dates_target_task`, :func:`date_layer_table`, :func:`date_features`,
+:func:`load_date_results` (the sweep of ``scripts/train_finetune_dates.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,36 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.finetune._dates import (
+    DATES_BACKBONE_LAYERS,
+    DATES_HEAD_LR_MULT,
+    DATES_LAYERS,
+    DATES_LR,
+    DATES_PLAN,
+    DATES_POOL_PER_CLASS,
+    DATES_SIZES,
+    DATES_SOURCE_VARIANT,
+    DATES_TEST_PER_FORMAT,
+    MONTH_NAMES,
+    NUM_MONTHS,
+    TARGET_FORMATS,
+    AttentionPoolHead,
+    DateReader,
+    DateRunResult,
+    DatesTask,
+    TargetFormat,
+    date_features,
+    date_finetune_model,
+    date_formula_count,
+    date_labelled_subset,
+    date_layer_table,
+    dates_drift,
+    dates_target_task,
+    encode_dates,
+    load_date_source,
+    ordinal_words,
+    run_date_strategy,
+)
 from core.finetune._model import (
     BACKBONE_LAYERS,
     DISCRIMINATIVE_DECAY,
@@ -66,12 +102,24 @@ from core.finetune._training import (
 
 __all__ = [
     "BACKBONE_LAYERS",
+    "DATES_BACKBONE_LAYERS",
+    "DATES_HEAD_LR_MULT",
+    "DATES_LAYERS",
+    "DATES_LR",
+    "DATES_PLAN",
+    "DATES_POOL_PER_CLASS",
+    "DATES_RESULTS_PATH",
+    "DATES_SIZES",
+    "DATES_SOURCE_VARIANT",
+    "DATES_TEST_PER_FORMAT",
     "DEFAULT_HEAD_LR_MULT",
     "DEFAULT_LR",
     "DISCRIMINATIVE_DECAY",
     "FEATURES",
     "FINETUNE_PLAN",
     "LAYERS",
+    "MONTH_NAMES",
+    "NUM_MONTHS",
     "PRETRAIN_LR",
     "PRETRAIN_PLAN",
     "RESULTS_PATH",
@@ -79,32 +127,50 @@ __all__ = [
     "SOURCE_CLASSES",
     "STRATEGIES",
     "TARGET_CLASSES",
+    "TARGET_FORMATS",
     "TEST_PER_CLASS",
     "WEIGHTS_PATH",
+    "AttentionPoolHead",
+    "DateReader",
+    "DateRunResult",
+    "DatesTask",
     "DigitNet",
     "LayerRow",
     "Progress",
     "RunResult",
+    "TargetFormat",
     "Task",
     "TrainLog",
     "TrainPlan",
     "accuracy",
     "backbone_drift",
+    "date_features",
+    "date_finetune_model",
+    "date_formula_count",
+    "date_labelled_subset",
+    "date_layer_table",
+    "dates_drift",
+    "dates_target_task",
+    "encode_dates",
     "features",
     "finetune_model",
     "formula_count",
     "labelled_subset",
     "layer_learning_rates",
     "layer_table",
+    "load_date_results",
+    "load_date_source",
     "load_pretrained",
     "load_results",
     "nearest_centroid_accuracy",
     "new_model",
+    "ordinal_words",
     "parameter_counts",
     "pca_2d",
     "predict",
     "pretrain",
     "round_to_float16",
+    "run_date_strategy",
     "run_strategy",
     "save_weights",
     "source_task",
@@ -113,6 +179,8 @@ __all__ = [
 ]
 
 RESULTS_PATH = Path(__file__).resolve().parents[2] / "data" / "finetune" / "results.json"
+#: the dates experiment's shipped sweep (``scripts/train_finetune_dates.py``)
+DATES_RESULTS_PATH = RESULTS_PATH.parent / "dates" / "results.json"
 #: the base learning rate eta of the comparison (Adam) and the head multiplier m
 DEFAULT_LR = 1e-3
 DEFAULT_HEAD_LR_MULT = 10.0
@@ -130,6 +198,12 @@ def load_pretrained(path: Path | None = None) -> DigitNet:
 def load_results(path: Path | None = None) -> dict:
     """The shipped sweep (``data/finetune/results.json``, written by ``scripts/train_finetune.py``)."""
     return json.loads((RESULTS_PATH if path is None else Path(path)).read_text(encoding="utf-8"))
+
+
+def load_date_results(path: Path | None = None) -> dict:
+    """The dates experiment's shipped sweep (``data/finetune/dates/results.json``, written by
+    ``scripts/train_finetune_dates.py``)."""
+    return json.loads((DATES_RESULTS_PATH if path is None else Path(path)).read_text(encoding="utf-8"))
 
 
 def pretrain(seed: int = 0, *, plan: TrainPlan = PRETRAIN_PLAN, lr: float = PRETRAIN_LR) -> DigitNet:

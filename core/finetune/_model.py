@@ -4,6 +4,7 @@ learning rates, how far each layer moved from the pretrained weights)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,9 @@ def _check_positive(name: str, value: float) -> float:
     return check_number(name, value, low=0.0, low_open=True)
 
 
-def layer_learning_rates(strategy: str, lr: float, head_lr_mult: float = 10.0) -> dict[str, float]:
+def layer_learning_rates(
+    strategy: str, lr: float, head_lr_mult: float = 10.0, *, backbone_layers: Sequence[str] = BACKBONE_LAYERS
+) -> dict[str, float]:
     r"""The learning rate of each layer that trains under ``strategy`` (frozen layers are absent).
 
     With base rate :math:`\eta`, head multiplier :math:`m` and decay :math:`d = 2.6`:
@@ -81,6 +84,9 @@ def layer_learning_rates(strategy: str, lr: float, head_lr_mult: float = 10.0) -
       below it :math:`d` times slower: layer :math:`l` (counted from the top, :math:`l = 0` for
       ``fc``) at :math:`\eta / d^{l}`.
 
+    ``backbone_layers`` names the copied layers from the input up (default the CNN's ``conv1 conv2 fc``;
+    the dates experiment passes ``embed rnn``); the result lists them in that order, then ``head``.
+
     Raises
     ------
     ValueError
@@ -89,17 +95,18 @@ def layer_learning_rates(strategy: str, lr: float, head_lr_mult: float = 10.0) -
     check_choice("strategy", strategy, STRATEGIES)
     lr = _check_positive("lr", lr)
     head_lr_mult = _check_positive("head_lr_mult", head_lr_mult)
+    layers = (*backbone_layers, "head")
     if strategy in ("scratch", "full"):
-        return dict.fromkeys(LAYERS, lr)
+        return dict.fromkeys(layers, lr)
     # head: m * eta
     rates = {"head": head_lr_mult * lr}
     if strategy == "head_lr":
-        rates.update(dict.fromkeys(BACKBONE_LAYERS, lr))
+        rates.update(dict.fromkeys(backbone_layers, lr))
     elif strategy == "discriminative":
-        for depth, name in enumerate(reversed(BACKBONE_LAYERS)):
+        for depth, name in enumerate(reversed(backbone_layers)):
             # eta_l = eta / d^l, l = 0 for the top backbone layer
             rates[name] = lr / DISCRIMINATIVE_DECAY**depth
-    return {name: rates[name] for name in LAYERS if name in rates}
+    return {name: rates[name] for name in layers if name in rates}
 
 
 def finetune_model(
