@@ -324,7 +324,7 @@ def test_the_local_window_holds_2d_plus_1_positions():
     predictive = _double(LocalAttention(6, 6, D, "predictive"), 27)
     out = predictive.attend(q, keys)
     window = torch.nonzero(out.weights[0]).flatten()
-    centre = round(float(out.center[0]))
+    centre = round(float(out.center[0].detach()))
     assert len(window) <= 2 * D + 1 and int(window.min()) >= centre - D and int(window.max()) <= centre + D
     assert float(out.weights.sum()) < 1
 
