@@ -41,6 +41,7 @@ if margin is not None:
         show_chart(*margin[1], key="ls_margin_grad")
 else:
     st.info(tr("choose_one"))
+st.markdown(w.formula_table("margin"))
 st.markdown(tr("curves_read"))
 
 delta = float(st.slider(tr("delta"), 0.1, 3.0, step=0.1, key="ls_delta"))
@@ -52,6 +53,7 @@ with left:
 with right:
     st.subheader(tr("residual_grad_title"))
     show_chart(*residual.gradient, key="ls_residual_grad")
+st.markdown(w.formula_table("residual"))
 st.markdown(tr("readout_title", m=fmt(m, 3)))
 st.dataframe(residual.readout, hide_index=True, width="stretch")
 reference_check(*residual.check)

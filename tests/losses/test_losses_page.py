@@ -196,3 +196,17 @@ def test_core_errors_are_said_in_the_pages_language():
         for lang in ("en", "zh"):
             sentence = load_strings(lang)[raised.value.locale_key].format(**raised.value.values)
             assert sentence.strip() and "{" not in sentence
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_loss_has_its_formula_beside_its_curve(lang):
+    strings = load_strings(lang)
+    at = open_page(PAGE, lang)
+    markdown = [m.value for m in at.markdown]
+    margin = next(m for m in markdown if m.startswith(strings["losses.formulas_margin"]))
+    residual = next(m for m in markdown if m.startswith(strings["losses.formulas_residual"]))
+    for name in ("zero_one", "hinge", "logistic", "exponential", "squared"):
+        assert strings[f"losses.formula_{name}"] in margin and strings[f"losses.grad_{name}"] in margin
+    for name in ("squared", "absolute", "huber"):
+        assert strings[f"losses.rformula_{name}"] in residual
+    assert "y \\in \\{-1, +1\\}" in margin and "r = y - f" in residual

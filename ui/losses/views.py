@@ -396,3 +396,25 @@ def bce_view() -> tuple[Figure, str, Check]:
 def curve_labels() -> list[tuple[str, str]]:
     """(key, label) of every margin loss's toggle."""
     return [(name, loss_label(name)) for name in MARGIN_NAMES]
+
+
+def formula_table(kind: str) -> str:
+    """The margin (``kind="margin"``) or residual losses as a Markdown table: each loss's formula and its
+    gradient with respect to f, with the domain of y and f said above it (LaTeX, in the page's language)."""
+    if kind == "margin":
+        names, prefix = MARGIN_NAMES, ""
+    elif kind == "residual":
+        names, prefix = list(L.RESIDUAL_LOSSES), "r"
+    else:
+        raise ValueError(f"kind must be 'margin' or 'residual', got {kind!r}")
+    head = (t(f"{NS}.col_loss"), t(f"{NS}.col_formula"), t(f"{NS}.col_grad_formula"))
+    lines = [
+        t(f"{NS}.formulas_{kind}"),
+        "",
+        "| " + " | ".join(head) + " |",
+        "| --- | --- | --- |",
+    ]
+    for name in names:
+        formula, grad = t(f"{NS}.{prefix}formula_{name}"), t(f"{NS}.{prefix}grad_{name}")
+        lines.append(f"| {loss_label(name)} | {formula} | {grad} |")
+    return "\n".join(lines)
