@@ -77,6 +77,15 @@ if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights
     w.open_in_metrics(fits.fits, noise, outliers)
 st.caption(tr("open_metrics_caption"))
 
+st.subheader(tr("chain_title"), anchor="log-loss-chain")
+notes_corrections("losses", "log-loss-chain")
+st.markdown(tr("chain_intro"))
+chain = w.log_chain_view(noise, outliers)
+st.dataframe(chain.rows, hide_index=True, width="stretch")
+st.markdown(tr("chain_result", **chain.values))
+for check in chain.checks:
+    reference_check(*check)
+
 # --- 3. regression with outliers ----------------------------------------------------------------------
 st.header(tr("reg_title"), anchor="regression")
 notes_corrections("losses", "regression")

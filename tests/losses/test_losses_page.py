@@ -8,7 +8,7 @@ from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/losses.py"
-N_CHECKS = 12  # live checks against torch / scikit-learn / scipy on the default view
+N_CHECKS = 15  # live checks against torch / scikit-learn / scipy on the default view
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -22,10 +22,11 @@ def test_page_opens_with_every_check_passing(lang):
     assert strings["losses.ce_title"] in headers and strings["losses.bce_title"] in headers
     assert strings["losses.risk_title"] in headers
     # every section has its anchor (the Notes page links to them), the same in both languages
-    anchors = {h.proto.anchor for h in at.header}
+    anchors = {h.proto.anchor for h in [*at.header, *at.subheader]}
     assert {
         "curves",
         "fits",
+        "log-loss-chain",
         "regression",
         "svm",
         "risk",
@@ -210,3 +211,18 @@ def test_every_loss_has_its_formula_beside_its_curve(lang):
     for name in ("squared", "absolute", "huber"):
         assert strings[f"losses.rformula_{name}"] in residual
     assert "y \\in \\{-1, +1\\}" in margin and "r = y - f" in residual
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_log_loss_chain_is_shown_and_follows_a_link(lang):
+    strings = load_strings(lang)
+    at = open_page(PAGE, lang, ls_noise="0.25", ls_outliers="7")
+    assert_clean(at)
+    assert strings["losses.chain_title"] in [h.value for h in at.subheader]
+    checks = success_texts(at)
+    assert any(strings["losses.chain_check_nll"] in c for c in checks)
+    assert any(strings["losses.chain_check_lr"] in c for c in checks)
+    assert any("sklearn.metrics.log_loss" in c for c in checks)
+    nll, logistic = strings["losses.col_chain_nll"], strings["losses.col_chain_logistic"]
+    table = next(d.value for d in at.dataframe if nll in d.value.columns)
+    assert (table[nll] == table[logistic]).all()  # equal to the digits shown

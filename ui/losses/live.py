@@ -328,3 +328,69 @@ def binary_vs_categorical() -> tuple[pd.DataFrame, float, float]:
         frames.append(pd.DataFrame({"z": z, "y": y, "form": "BCEWithLogits(z, y)", "loss": bce}))
         frames.append(pd.DataFrame({"z": z, "y": y, "form": "CrossEntropy([0, z], y)", "loss": ce}))
     return pd.concat(frames, ignore_index=True), between, vs_torch
+
+
+@dataclass(frozen=True)
+class LogLossChain:
+    """The log-loss chain on the fits section's training set and logistic classifier: per example
+    -ln P(y|x) (taken literally) and ln(1 + e^{-y f}); their means beside scikit-learn's ``log_loss`` on
+    the probabilities sigma(f); our minimiser of the mean plus lambda/2 |w|^2 beside LogisticRegression's."""
+
+    rows: pd.DataFrame  # the first training examples: y, f, P(y|x), -ln P(y|x), ln(1 + e^{-yf})
+    nll_vs_logistic: float  # max |-ln P(y|x) - ln(1 + e^{-y f})| over the training set
+    mean_logistic: float
+    sklearn_log_loss: float
+    core_log_loss: float
+    log_loss_diff: float  # max |mean ln(1 + e^{-yf}) - log_loss|, ours (core) and scikit-learn's
+    ours: tuple[np.ndarray, float]
+    sklearn: tuple[np.ndarray, float]
+    c: float
+    param_diff: float  # max |ours - LogisticRegression| over w and b
+    objective_ours: float
+    objective_sklearn: float  # our structural risk at sklearn's coefficients
+    max_score: float  # max |f| over the training set
+
+
+def log_loss_chain(noise: float, outliers: int) -> LogLossChain:
+    """The chain -ln P(y|x) = ln(1 + e^{-y f}) = log_loss, and its minimiser = LogisticRegression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
+    data = L.classification_data(label_noise=noise, n_outliers=outliers)
+    x, y = data.x_train, data.y_train
+    n = len(y)
+    fit = L.fit_linear_classifier(x, y, "logistic", lam=FIT_LAMBDA)
+    f = fit.decision_function(x)
+    nll, logistic = L.logistic_nll(y, f), L.logistic(y, f)
+    p = L.sigmoid(f)
+    y01 = (y > 0).astype(int)
+    sk = float(log_loss(y01, p, labels=[0, 1]))
+    ours_ll = L.log_loss(y01, p)
+    c = 1.0 / (FIT_LAMBDA * n)
+    ref = LogisticRegression(C=c, tol=1e-12, max_iter=10_000).fit(x, y)
+    w_ref, b_ref = ref.coef_[0], float(ref.intercept_[0])
+    head = slice(0, 6)
+    rows = pd.DataFrame(
+        {
+            "y": y[head].astype(int),
+            "f": f[head],
+            "P(y|x)": np.where(y[head] > 0, p[head], 1.0 - p[head]),
+            "nll": nll[head],
+            "logistic": logistic[head],
+        }
+    )
+    return LogLossChain(
+        rows=rows,
+        nll_vs_logistic=float(np.abs(nll - logistic).max()),
+        mean_logistic=float(logistic.mean()),
+        sklearn_log_loss=sk,
+        core_log_loss=ours_ll,
+        log_loss_diff=max(abs(float(logistic.mean()) - sk), abs(ours_ll - sk)),
+        ours=(fit.w, fit.b),
+        sklearn=(w_ref, b_ref),
+        c=c,
+        param_diff=_param_diff(fit, w_ref, b_ref),
+        objective_ours=fit.objective,
+        objective_sklearn=L.structural_risk(x, y, w_ref, b_ref, "logistic", FIT_LAMBDA),
+        max_score=float(np.abs(f).max()),
+    )

@@ -418,3 +418,46 @@ def formula_table(kind: str) -> str:
         formula, grad = t(f"{NS}.{prefix}formula_{name}"), t(f"{NS}.{prefix}grad_{name}")
         lines.append(f"| {loss_label(name)} | {formula} | {grad} |")
     return "\n".join(lines)
+
+
+# --- the log-loss chain ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainView:
+    rows: pd.DataFrame  # the first training examples, each step of the chain
+    values: dict[str, Any]  # the figures of losses.chain_result
+    checks: tuple[Check, ...]
+
+
+def log_chain_view(noise: float, outliers: int) -> ChainView:
+    """-ln P(y|x) = ln(1 + e^{-yf}) = log_loss on the fits' training set, and LogisticRegression."""
+    c = shared(live.log_loss_chain, noise, outliers)
+    r = c.rows
+    rows = pd.DataFrame(
+        {
+            "y": r["y"],
+            "f(x)": [fmt(v, 4) for v in r["f"]],
+            t(f"{NS}.col_p_label"): [fmt(v, 4) for v in r["P(y|x)"]],
+            t(f"{NS}.col_chain_nll"): [fmt(v, 6) for v in r["nll"]],
+            t(f"{NS}.col_chain_logistic"): [fmt(v, 6) for v in r["logistic"]],
+        }
+    )
+    (w, b), (w_ref, b_ref) = c.ours, c.sklearn
+    values = {
+        "mean": fmt(c.mean_logistic, 6),
+        "sklearn": fmt(c.sklearn_log_loss, 6),
+        "c": fmt(c.c, 4),
+        "w": row_text(w, 6),
+        "b": fmt(b, 6),
+        "w_ref": row_text(w_ref, 6),
+        "b_ref": fmt(b_ref, 6),
+        "j": fmt(c.objective_ours, 8),
+        "j_ref": fmt(c.objective_sklearn, 8),
+    }
+    checks = (
+        Check(t(f"{NS}.chain_check_nll"), c.nll_vs_logistic, 1e-12),
+        Check("sklearn.metrics.log_loss(y, σ(f)): mean ln(1 + e^{−y f})", c.log_loss_diff, 1e-12),
+        Check(t(f"{NS}.chain_check_lr"), c.param_diff, 1e-6),
+    )
+    return ChainView(rows, values, checks)
