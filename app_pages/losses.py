@@ -86,6 +86,28 @@ st.markdown(tr("chain_result", **chain.values))
 for check in chain.checks:
     reference_check(*check)
 
+
+@st.fragment
+def adaboost_section() -> None:
+    st.subheader(tr("ab_title"), anchor="adaboost")
+    notes_corrections("losses", "adaboost")
+    st.markdown(tr("ab_intro"))
+    c1, c2 = st.columns(2)
+    ab_noise = float(c1.slider(tr("ab_noise"), 0.0, 0.4, step=0.05, key="ls_ab_noise"))
+    rounds = int(c2.slider(tr("ab_rounds"), 1, w.AB_ROUNDS, key="ls_ab_rounds"))
+    with st.spinner(tr("spinner_fit")):
+        boost = w.boost_view(ab_noise, rounds)
+    show_chart(*boost.curves, key="ls_adaboost")
+    st.dataframe(boost.stumps, hide_index=True, width="stretch")
+    st.markdown(tr("ab_result", **boost.values))
+    for check in boost.checks:
+        reference_check(*check)
+    st.markdown(tr("ab_read"))
+    w.write_url()
+
+
+adaboost_section()
+
 # --- 3. regression with outliers ----------------------------------------------------------------------
 st.header(tr("reg_title"), anchor="regression")
 notes_corrections("losses", "regression")

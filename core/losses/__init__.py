@@ -10,6 +10,7 @@ classifier per loss, an SVM by subgradient descent, a line by squared / absolute
 softmax regression trained with the right cross-entropy and with the softmax-twice mistake.
 """
 
+from core.losses._boost import MAX_ROUNDS, Boosting, Stump, adaboost, fit_stump
 from core.losses._elementwise import (
     MARGIN_LOSSES,
     RESIDUAL_LOSSES,
@@ -76,16 +77,20 @@ __all__ = [
     "CENTRE",
     "FIT_LOSSES",
     "MARGIN_LOSSES",
+    "MAX_ROUNDS",
     "RESIDUAL_LOSSES",
     "TRUE_INTERCEPT",
     "TRUE_SLOPE",
+    "Boosting",
     "ClassificationData",
     "LinearFit",
     "RegressionData",
     "SoftmaxTraining",
+    "Stump",
     "absolute",
     "absolute_grad",
     "accuracy",
+    "adaboost",
     "best_intercept",
     "binary_cross_entropy_with_logits",
     "classification_data",
@@ -98,6 +103,7 @@ __all__ = [
     "fit_all_classifiers",
     "fit_line",
     "fit_linear_classifier",
+    "fit_stump",
     "fit_svm",
     "hinge",
     "hinge_grad",

@@ -8,7 +8,7 @@ from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/losses.py"
-N_CHECKS = 15  # live checks against torch / scikit-learn / scipy on the default view
+N_CHECKS = 18  # live checks against torch / scikit-learn / scipy on the default view
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -226,3 +226,20 @@ def test_the_log_loss_chain_is_shown_and_follows_a_link(lang):
     nll, logistic = strings["losses.col_chain_nll"], strings["losses.col_chain_logistic"]
     table = next(d.value for d in at.dataframe if nll in d.value.columns)
     assert (table[nll] == table[logistic]).all()  # equal to the digits shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adaboost_section_follows_a_link_and_mirrors_its_controls(lang):
+    strings = load_strings(lang)
+    at = open_page(PAGE, lang, ls_ab_noise="0.2", ls_ab_rounds="120")
+    assert_clean(at)
+    assert strings["losses.ab_title"] in [h.value for h in at.subheader]
+    assert at.slider(key="ls_ab_noise").value == pytest.approx(0.2)
+    assert at.slider(key="ls_ab_rounds").value == 120
+    assert len(success_texts(at)) == N_CHECKS
+    assert any("AdaBoostClassifier" in c for c in success_texts(at))
+    at.slider(key="ls_ab_rounds").set_value(7).run()
+    assert_clean(at)
+    assert at.query_params["ls_ab_rounds"] == "7" and at.query_params["ls_ab_noise"] == "0.2"
+    stumps = next(d.value for d in at.dataframe if strings["losses.ab_col_beta"] in d.value.columns)
+    assert len(stumps) == 7

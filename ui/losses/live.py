@@ -394,3 +394,94 @@ def log_loss_chain(noise: float, outliers: int) -> LogLossChain:
         objective_sklearn=L.structural_risk(x, y, w_ref, b_ref, "logistic", FIT_LAMBDA),
         max_score=float(np.abs(f).max()),
     )
+
+
+@dataclass(frozen=True)
+class BoostRun:
+    """Our AdaBoost (stagewise exponential loss, stumps) beside scikit-learn's AdaBoostClassifier (SAMME)
+    on the fits section's two Gaussians with a share of the training labels flipped."""
+
+    rounds: pd.DataFrame  # per round: exponential loss, train / test error, weighted error
+    stumps: pd.DataFrame  # per round: feature, threshold, beta, sklearn's alpha, weighted error
+    stump_diff: float  # max |threshold diff| over the rounds (inf if a feature or leaf differs)
+    weight_diff: float  # max |our sample weights - scikit-learn's, replayed from its estimators|
+    decision_diff: float  # max |2 F_m / sum beta - staged_decision_function| over rounds, test set
+    alpha_diff: float  # max |2 beta - estimator_weights_|
+    n_rounds: int
+    flipped_share: float  # share of the training points whose label was flipped
+    flipped_weight: float  # their share of the final sample weights
+    top_flipped: float  # share of flipped points among the 10% heaviest
+    test_accuracy: float
+    train_accuracy: float
+
+
+def adaboost_run(noise: float, rounds: int) -> BoostRun:
+    """``rounds`` rounds of our AdaBoost and of scikit-learn's, compared round by round."""
+    from sklearn.ensemble import AdaBoostClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    data = L.classification_data(label_noise=noise)
+    x, y = data.x_train, data.y_train
+    ours = L.adaboost(x, y, rounds)
+    sk = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=rounds, random_state=0).fit(
+        x, y
+    )
+    k = len(ours.stumps)
+    stump_diff = 0.0 if len(sk.estimators_) == k else math.inf
+    for stump, tree in zip(ours.stumps, sk.estimators_, strict=False):
+        t = tree.tree_
+        leaves = tree.classes_[np.argmax(t.value[1:3, 0, :], axis=1)] if t.node_count == 3 else None
+        if t.node_count != 3 or t.feature[0] != stump.feature or list(leaves) != [stump.left, stump.right]:
+            stump_diff = math.inf
+            break
+        stump_diff = max(stump_diff, abs(float(t.threshold[0]) - stump.threshold))
+    # scikit-learn's sample weights, replayed from its estimators and their weights (its SAMME update)
+    w, weight_diff = np.full(len(y), 1.0 / len(y)), 0.0
+    for m, (tree, alpha) in enumerate(zip(sk.estimators_[:k], sk.estimator_weights_[:k], strict=True)):
+        weight_diff = max(weight_diff, float(np.abs(ours.weights[m] - w).max()))
+        w = w * np.exp(alpha * (tree.predict(x) != y))
+        w = w / w.sum()
+    decision_diff, rows = 0.0, []
+    beta_sum = np.cumsum(ours.beta)
+    for m, staged in enumerate(sk.staged_decision_function(data.x_test)):
+        if m >= k:
+            break
+        f_test = ours.decision_function(data.x_test, m + 1)
+        decision_diff = max(decision_diff, float(np.abs(2 * f_test / beta_sum[m] - staged).max()))
+    for m in range(k + 1):
+        f_train, f_test = ours.decision_function(x, m), ours.decision_function(data.x_test, m)
+        rows.append(
+            {
+                "round": m,
+                "exp_loss": ours.train_loss[m],
+                "train_error": float(L.zero_one(y, f_train).mean()),
+                "test_error": float(L.zero_one(data.y_test, f_test).mean()),
+            }
+        )
+    stumps = pd.DataFrame(
+        {
+            "round": np.arange(1, k + 1),
+            "feature": [s.feature for s in ours.stumps],
+            "threshold": [s.threshold for s in ours.stumps],
+            "error": ours.error,
+            "beta": ours.beta,
+            "alpha": sk.estimator_weights_[:k],
+        }
+    )
+    final = ours.final_weights
+    heaviest = np.argsort(-final, kind="stable")[: max(1, len(y) // 10)]
+    f_final = ours.decision_function(data.x_test)
+    return BoostRun(
+        rounds=pd.DataFrame(rows),
+        stumps=stumps,
+        stump_diff=stump_diff,
+        weight_diff=weight_diff,
+        decision_diff=decision_diff,
+        alpha_diff=float(np.abs(2 * ours.beta - sk.estimator_weights_[:k]).max()),
+        n_rounds=k,
+        flipped_share=float(data.flipped.mean()),
+        flipped_weight=float(final[data.flipped].sum()),
+        top_flipped=float(data.flipped[heaviest].mean()),
+        test_accuracy=1.0 - float(L.zero_one(data.y_test, f_final).mean()),
+        train_accuracy=1.0 - float(L.zero_one(y, ours.decision_function(x)).mean()),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -461,3 +462,62 @@ def log_chain_view(noise: float, outliers: int) -> ChainView:
         Check(t(f"{NS}.chain_check_lr"), c.param_diff, 1e-6),
     )
     return ChainView(rows, values, checks)
+
+
+# --- AdaBoost ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoostView:
+    curves: Figure  # exponential loss, train and test error against the round
+    stumps: pd.DataFrame  # the first rounds' stumps and weights
+    values: dict[str, Any]  # the figures of losses.ab_result
+    checks: tuple[Check, ...]
+
+
+def boost_view(noise: float, rounds: int) -> BoostView:
+    """Our AdaBoost against scikit-learn's, round by round, and where the weights went."""
+    run = shared(live.adaboost_run, noise, rounds)
+    names = {
+        "exp_loss": t(f"{NS}.ab_exp_loss"),
+        "train_error": t(f"{NS}.ab_train_error"),
+        "test_error": t(f"{NS}.ab_test_error"),
+    }
+    long = run.rounds.melt("round", list(names), var_name="curve", value_name="value")
+    long["curve"] = long["curve"].map(names)
+    chart = charts.training_chart(
+        long.rename(columns={"round": "epoch"}),
+        "value",
+        t(f"{NS}.ab_axis"),
+        list(names.values()),
+        ["#d62728", "#1f77b4", "#ff7f0e"],
+    ).encode(x=alt.X("epoch:Q", title=t(f"{NS}.ab_round")))
+    s = run.stumps.head(8)
+    stumps = pd.DataFrame(
+        {
+            t(f"{NS}.ab_round"): s["round"],
+            t(f"{NS}.ab_feature"): [f"x{'₁₂'[j]}" for j in s["feature"]],
+            t(f"{NS}.ab_threshold"): [fmt(v, 6) for v in s["threshold"]],
+            "ε": [fmt(v, 4) for v in s["error"]],
+            t(f"{NS}.ab_col_beta"): [fmt(v, 5) for v in s["beta"]],
+            t(f"{NS}.ab_col_alpha"): [fmt(v, 5) for v in s["alpha"]],
+        }
+    )
+    last = run.rounds.iloc[-1]
+    values = {
+        "rounds": run.n_rounds,
+        "loss": fmt(float(last["exp_loss"]), 4),
+        "train": fmt_pct(run.train_accuracy),
+        "test": fmt_pct(run.test_accuracy),
+        "flipped": fmt_pct(run.flipped_share),
+        "weight": fmt_pct(run.flipped_weight),
+        "top": fmt_pct(run.top_flipped),
+    }
+    sk = "sklearn AdaBoostClassifier(DecisionTreeClassifier(max_depth=1))"
+    checks = (
+        Check(t(f"{NS}.ab_check_stumps", sk=sk), run.stump_diff, 1e-12),
+        Check(t(f"{NS}.ab_check_weights"), max(run.weight_diff, run.alpha_diff / 2), 1e-12),
+        Check(t(f"{NS}.ab_check_decision"), run.decision_diff, 1e-12),
+    )
+    data = run.rounds.merge(run.stumps, on="round", how="left")
+    return BoostView(Figure(chart, data), stumps, values, checks)
