@@ -147,6 +147,14 @@ risk = w.risk_view(noise, outliers)
 st.dataframe(risk.table, hide_index=True, width="stretch")
 st.markdown(tr("risk_read", **risk.values))
 reference_check(*risk.check)
+st.subheader(tr("cap_title"), anchor="capacity")
+st.markdown(tr("cap_intro"))
+with st.spinner(tr("spinner_fit")):
+    capacity = w.capacity_view(noise, outliers)
+show_chart(*capacity.figure, key="ls_capacity")
+st.markdown(tr("cap_read", **capacity.values))
+for check in capacity.checks:
+    reference_check(*check)
 
 # --- 6. cross-entropy taken apart (a fragment: its inputs rerun this section only) --------------------
 

@@ -11,6 +11,7 @@ softmax regression trained with the right cross-entropy and with the softmax-twi
 """
 
 from core.losses._boost import MAX_ROUNDS, Boosting, Stump, adaboost, fit_stump
+from core.losses._capacity import CapacityPath, capacity_path
 from core.losses._elementwise import (
     MARGIN_LOSSES,
     RESIDUAL_LOSSES,
@@ -82,6 +83,7 @@ __all__ = [
     "TRUE_INTERCEPT",
     "TRUE_SLOPE",
     "Boosting",
+    "CapacityPath",
     "ClassificationData",
     "LinearFit",
     "RegressionData",
@@ -93,6 +95,7 @@ __all__ = [
     "adaboost",
     "best_intercept",
     "binary_cross_entropy_with_logits",
+    "capacity_path",
     "classification_data",
     "cross_entropy",
     "cross_entropy_grad",

@@ -8,7 +8,7 @@ from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/losses.py"
-N_CHECKS = 18  # live checks against torch / scikit-learn / scipy on the default view
+N_CHECKS = 20  # live checks against torch / scikit-learn / scipy on the default view
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -30,6 +30,8 @@ def test_page_opens_with_every_check_passing(lang):
         "regression",
         "svm",
         "risk",
+        "capacity",
+        "adaboost",
         "cross-entropy",
         "binary-vs-categorical",
     } <= anchors
@@ -243,3 +245,12 @@ def test_adaboost_section_follows_a_link_and_mirrors_its_controls(lang):
     assert at.query_params["ls_ab_rounds"] == "7" and at.query_params["ls_ab_noise"] == "0.2"
     stumps = next(d.value for d in at.dataframe if strings["losses.ab_col_beta"] in d.value.columns)
     assert len(stumps) == 7
+
+
+def test_the_capacity_chart_follows_the_fits_sliders():
+    strings = load_strings("zh")
+    at = open_page(PAGE, "zh", ls_noise="0.4", ls_outliers="30")
+    assert_clean(at)
+    assert strings["losses.cap_title"] in [h.value for h in at.subheader]
+    assert len(success_texts(at)) == N_CHECKS
+    assert any(strings["losses.cap_check_quad"] in c for c in success_texts(at))

@@ -18,6 +18,7 @@ from ui.losses.state import (
 from ui.losses.views import (
     bce_view,
     boost_view,
+    capacity_view,
     curve_labels,
     fits_view,
     formula_table,
@@ -42,6 +43,7 @@ __all__ = [
     "CrossEntropyView",
     "bce_view",
     "boost_view",
+    "capacity_view",
     "cross_entropy_view",
     "curve_labels",
     "fits_view",

@@ -521,3 +521,52 @@ def boost_view(noise: float, rounds: int) -> BoostView:
     )
     data = run.rounds.merge(run.stumps, on="round", how="left")
     return BoostView(Figure(chart, data), stumps, values, checks)
+
+
+# --- risk with a capacity knob -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapacityView:
+    figure: Figure
+    values: dict[str, Any]  # the figures of losses.capacity_read
+    checks: tuple[Check, ...]
+
+
+def capacity_view(noise: float, outliers: int) -> CapacityView:
+    """Empirical, structural, held-out, expected risk and the gap of the logistic classifier over lambda."""
+    frame, check_sklearn, check_quad = shared(live.capacity_risks, noise, outliers)
+    names = {k: t(f"{NS}.cap_{k}") for k in ("empirical", "structural", "held_out", "expected", "gap")}
+    long = frame.melt("lambda", list(names), var_name="curve", value_name="risk")
+    long["curve"] = long["curve"].map(names)
+    chart = (
+        alt.Chart(long)
+        .mark_line(strokeWidth=2.2, point=True)
+        .encode(
+            x=alt.X("lambda:Q", scale=alt.Scale(type="log"), title="λ"),
+            y=alt.Y("risk:Q", title=t(f"{NS}.cap_axis")),
+            color=alt.Color(
+                "curve:N",
+                scale=alt.Scale(
+                    domain=list(names.values()), range=["#1f77b4", "#9ecae1", "#ff7f0e", "#d62728", "#2ca02c"]
+                ),
+                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=400),
+            ),
+            tooltip=["curve:N", alt.Tooltip("lambda:Q", format=".1e"), alt.Tooltip("risk:Q", format=".4f")],
+        )
+        .properties(height=320)
+    )
+    best_held, best_exp = frame.loc[frame["held_out"].idxmin()], frame.loc[frame["expected"].idxmin()]
+    values = {
+        "lam_held": fmt(float(best_held["lambda"]), 2),
+        "held": fmt(float(best_held["held_out"]), 4),
+        "lam_exp": fmt(float(best_exp["lambda"]), 2),
+        "exp": fmt(float(best_exp["expected"]), 4),
+        "gap_low": fmt(float(frame["gap"].iloc[0]), 3),
+        "gap_high": fmt(float(frame["gap"].iloc[-1]), 3),
+    }
+    checks = (
+        Check("sklearn LogisticRegression(C = 1/(λn)) at λ = 1e-4, 1e-3, …, 10: w, b", check_sklearn, 1e-6),
+        Check(t(f"{NS}.cap_check_quad"), check_quad, 1e-9),
+    )
+    return CapacityView(Figure(chart, frame), values, checks)
