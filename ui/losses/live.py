@@ -448,8 +448,23 @@ def adaboost_run(noise: float, rounds: int) -> BoostRun:
             break
         f_test = ours.decision_function(data.x_test, m + 1)
         decision_diff = max(decision_diff, float(np.abs(2 * f_test / beta_sum[m] - staged).max()))
+    # F_m on both sets for every m at once: the running sums of beta_k h_k
+    f_train_all = np.vstack(
+        [
+            np.zeros(len(y)),
+            np.cumsum([b * s.predict(x) for s, b in zip(ours.stumps, ours.beta, strict=True)], axis=0),
+        ]
+    )
+    f_test_all = np.vstack(
+        [
+            np.zeros(len(data.y_test)),
+            np.cumsum(
+                [b * s.predict(data.x_test) for s, b in zip(ours.stumps, ours.beta, strict=True)], axis=0
+            ),
+        ]
+    )
     for m in range(k + 1):
-        f_train, f_test = ours.decision_function(x, m), ours.decision_function(data.x_test, m)
+        f_train, f_test = f_train_all[m], f_test_all[m]
         rows.append(
             {
                 "round": m,
