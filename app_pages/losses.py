@@ -41,6 +41,7 @@ if margin is not None:
         show_chart(*margin[1], key="ls_margin_grad")
 else:
     st.info(tr("choose_one"))
+st.markdown(w.formula_table("margin"))
 st.markdown(tr("curves_read"))
 
 delta = float(st.slider(tr("delta"), 0.1, 3.0, step=0.1, key="ls_delta"))
@@ -52,6 +53,7 @@ with left:
 with right:
     st.subheader(tr("residual_grad_title"))
     show_chart(*residual.gradient, key="ls_residual_grad")
+st.markdown(w.formula_table("residual"))
 st.markdown(tr("readout_title", m=fmt(m, 3)))
 st.dataframe(residual.readout, hide_index=True, width="stretch")
 reference_check(*residual.check)
@@ -74,6 +76,37 @@ st.markdown(tr("fits_read"))
 if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights:"):
     w.open_in_metrics(fits.fits, noise, outliers)
 st.caption(tr("open_metrics_caption"))
+
+st.subheader(tr("chain_title"), anchor="log-loss-chain")
+notes_corrections("losses", "log-loss-chain")
+st.markdown(tr("chain_intro"))
+chain = w.log_chain_view(noise, outliers)
+st.dataframe(chain.rows, hide_index=True, width="stretch")
+st.markdown(tr("chain_result", **chain.values))
+for check in chain.checks:
+    reference_check(*check)
+
+
+@st.fragment
+def adaboost_section() -> None:
+    st.subheader(tr("ab_title"), anchor="adaboost")
+    notes_corrections("losses", "adaboost")
+    st.markdown(tr("ab_intro"))
+    c1, c2 = st.columns(2)
+    ab_noise = float(c1.slider(tr("ab_noise"), 0.0, 0.4, step=0.05, key="ls_ab_noise"))
+    rounds = int(c2.slider(tr("ab_rounds"), 1, w.AB_ROUNDS, key="ls_ab_rounds"))
+    with st.spinner(tr("spinner_fit")):
+        boost = w.boost_view(ab_noise, rounds)
+    show_chart(*boost.curves, key="ls_adaboost")
+    st.dataframe(boost.stumps, hide_index=True, width="stretch")
+    st.markdown(tr("ab_result", **boost.values))
+    for check in boost.checks:
+        reference_check(*check)
+    st.markdown(tr("ab_read"))
+    w.write_url()
+
+
+adaboost_section()
 
 # --- 3. regression with outliers ----------------------------------------------------------------------
 st.header(tr("reg_title"), anchor="regression")
@@ -114,6 +147,14 @@ risk = w.risk_view(noise, outliers)
 st.dataframe(risk.table, hide_index=True, width="stretch")
 st.markdown(tr("risk_read", **risk.values))
 reference_check(*risk.check)
+st.subheader(tr("cap_title"), anchor="capacity")
+st.markdown(tr("cap_intro"))
+with st.spinner(tr("spinner_fit")):
+    capacity = w.capacity_view(noise, outliers)
+show_chart(*capacity.figure, key="ls_capacity")
+st.markdown(tr("cap_read", **capacity.values))
+for check in capacity.checks:
+    reference_check(*check)
 
 # --- 6. cross-entropy taken apart (a fragment: its inputs rerun this section only) --------------------
 

@@ -10,6 +10,8 @@ classifier per loss, an SVM by subgradient descent, a line by squared / absolute
 softmax regression trained with the right cross-entropy and with the softmax-twice mistake.
 """
 
+from core.losses._boost import MAX_ROUNDS, Boosting, Stump, adaboost, fit_stump
+from core.losses._capacity import CapacityPath, capacity_path
 from core.losses._elementwise import (
     MARGIN_LOSSES,
     RESIDUAL_LOSSES,
@@ -23,6 +25,7 @@ from core.losses._elementwise import (
     huber_grad,
     logistic,
     logistic_grad,
+    logistic_nll,
     margin,
     sigmoid,
     squared,
@@ -75,18 +78,24 @@ __all__ = [
     "CENTRE",
     "FIT_LOSSES",
     "MARGIN_LOSSES",
+    "MAX_ROUNDS",
     "RESIDUAL_LOSSES",
     "TRUE_INTERCEPT",
     "TRUE_SLOPE",
+    "Boosting",
+    "CapacityPath",
     "ClassificationData",
     "LinearFit",
     "RegressionData",
     "SoftmaxTraining",
+    "Stump",
     "absolute",
     "absolute_grad",
     "accuracy",
+    "adaboost",
     "best_intercept",
     "binary_cross_entropy_with_logits",
+    "capacity_path",
     "classification_data",
     "cross_entropy",
     "cross_entropy_grad",
@@ -97,6 +106,7 @@ __all__ = [
     "fit_all_classifiers",
     "fit_line",
     "fit_linear_classifier",
+    "fit_stump",
     "fit_svm",
     "hinge",
     "hinge_grad",
@@ -106,6 +116,7 @@ __all__ = [
     "log_softmax",
     "logistic",
     "logistic_grad",
+    "logistic_nll",
     "logsumexp",
     "margin",
     "nll_loss",

@@ -107,6 +107,19 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def logistic_nll(y: ArrayLike, f: ArrayLike) -> np.ndarray:
+    r""":math:`-\ln P(y \mid x)` under the logistic model :math:`P(y = 1 \mid x) = \sigma(f)`,
+    :math:`P(y = -1 \mid x) = 1 - \sigma(f)`, taken literally: the probability of the observed label, then
+    minus its log (no identity used). Equal to :func:`logistic` (:math:`\ln(1 + e^{-y f})`) up to rounding
+    while :math:`1 - \sigma(f)` is representable (inf past :math:`f \approx 37`, where the stable form is
+    still exact)."""
+    y = _labels(y)
+    p = sigmoid(_scores(f))
+    # P(y | x) = p if y = +1, 1 - p if y = -1; the loss is -ln of it
+    with np.errstate(divide="ignore"):
+        return -np.log(np.where(y > 0, p, 1.0 - p))
+
+
 def logistic_grad(y: ArrayLike, f: ArrayLike) -> np.ndarray:
     r""":math:`\partial L / \partial f = -y\, \sigma(-y f)`."""
     y = _labels(y)

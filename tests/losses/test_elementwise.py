@@ -130,3 +130,24 @@ def test_huber_bridges_squared_and_absolute():
 def test_residual_losses_reject_mismatched_shapes():
     with pytest.raises(ValueError, match=r"y_true has shape \(3,\) and y_pred \(2,\)"):
         L.squared(np.zeros(3), np.zeros(2))
+
+
+def test_logistic_nll_taken_literally_is_the_logistic_loss_and_sklearns_log_loss():
+    import torch
+    import torch.nn.functional as F
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(3)
+    y = np.where(rng.random(500) < 0.5, 1.0, -1.0)
+    f = rng.normal(scale=6.0, size=500)
+    nll = L.logistic_nll(y, f)
+    # the literal 1 - sigma(f) loses digits like eps e^{|f|} (2.5e-10 at f = 12), the stable form none
+    np.testing.assert_allclose(nll, L.logistic(y, f), rtol=0, atol=1e-15 * np.exp(np.abs(f)).max())
+    reference = F.binary_cross_entropy_with_logits(
+        torch.tensor(f), torch.tensor((y > 0).astype(np.float64)), reduction="none"
+    ).numpy()
+    np.testing.assert_allclose(L.logistic(y, f), reference, rtol=0, atol=1e-12)
+    assert abs(L.logistic(y, f).mean() - log_loss((y > 0).astype(int), L.sigmoid(f))) < 1e-12
+    # past f ~ 37, 1 - sigma(f) is 0 in float64: the literal form gives inf, the stable one stays exact
+    assert np.isinf(L.logistic_nll([-1.0], [40.0])[0])
+    assert L.logistic([-1.0], [40.0])[0] == pytest.approx(40.0)

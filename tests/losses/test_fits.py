@@ -176,3 +176,36 @@ def test_svm_matches_svc_across_lambda_on_noisy_data(lam):
     ref_objective = L.structural_risk(d.x_train, d.y_train, ref.coef_[0], ref.intercept_[0], "hinge", lam)
     assert (fit.objective - ref_objective) / ref_objective < 1e-5
     np.testing.assert_allclose(fit.w, ref.coef_[0], atol=1e-4)
+
+
+def test_capacity_path_equals_sklearn_and_its_risks_are_what_they_say():
+    from scipy import integrate, stats
+    from sklearn.linear_model import LogisticRegression
+
+    data = L.classification_data(label_noise=0.1, n_outliers=4)
+    lams = np.array([1e-3, 1e-1, 3.0])
+    path = L.capacity_path(data, lams)
+    x, y, n = data.x_train, data.y_train, len(data.y_train)
+    for i, lam in enumerate(lams):
+        ref = LogisticRegression(C=1 / (lam * n), tol=1e-12, max_iter=10_000).fit(x, y)
+        np.testing.assert_allclose(path.w[i], ref.coef_[0], atol=1e-6)
+        assert path.b[i] == pytest.approx(ref.intercept_[0], abs=1e-6)
+        f = x @ path.w[i] + path.b[i]
+        assert path.empirical[i] == pytest.approx(np.logaddexp(0, -y * f).mean(), abs=1e-14)
+        assert path.structural[i] == pytest.approx(
+            path.empirical[i] + lam / 2 * path.w[i] @ path.w[i], abs=1e-14
+        )
+        g = data.x_test @ path.w[i] + path.b[i]
+        assert path.held_out[i] == pytest.approx(np.logaddexp(0, -data.y_test * g).mean(), abs=1e-14)
+        # the exact expected risk: each class's margin is normal with mean w.c +- b and sd |w|
+        s = np.linalg.norm(path.w[i])
+        exact = 0.0
+        for sign in (1.0, -1.0):
+            mu = path.w[i] @ L.CENTRE + sign * path.b[i]
+            integrand = lambda z, mu=mu, s=s: np.logaddexp(0, -(mu + s * z)) * stats.norm.pdf(z)  # noqa: E731
+            exact += 0.5 * integrate.quad(integrand, -40, 40, epsabs=1e-13)[0]
+        assert path.expected[i] == pytest.approx(exact, abs=1e-9)
+    assert np.all(np.diff(path.empirical) > 0)  # more penalty, worse fit to the training set
+    np.testing.assert_allclose(path.gap, path.expected - path.empirical)
+    with pytest.raises(ValueError):
+        L.capacity_path(data, np.array([0.0]))

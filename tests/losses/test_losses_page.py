@@ -8,7 +8,7 @@ from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/losses.py"
-N_CHECKS = 12  # live checks against torch / scikit-learn / scipy on the default view
+N_CHECKS = 20  # live checks against torch / scikit-learn / scipy on the default view
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -22,13 +22,16 @@ def test_page_opens_with_every_check_passing(lang):
     assert strings["losses.ce_title"] in headers and strings["losses.bce_title"] in headers
     assert strings["losses.risk_title"] in headers
     # every section has its anchor (the Notes page links to them), the same in both languages
-    anchors = {h.proto.anchor for h in at.header}
+    anchors = {h.proto.anchor for h in [*at.header, *at.subheader]}
     assert {
         "curves",
         "fits",
+        "log-loss-chain",
         "regression",
         "svm",
         "risk",
+        "capacity",
+        "adaboost",
         "cross-entropy",
         "binary-vs-categorical",
     } <= anchors
@@ -196,3 +199,58 @@ def test_core_errors_are_said_in_the_pages_language():
         for lang in ("en", "zh"):
             sentence = load_strings(lang)[raised.value.locale_key].format(**raised.value.values)
             assert sentence.strip() and "{" not in sentence
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_loss_has_its_formula_beside_its_curve(lang):
+    strings = load_strings(lang)
+    at = open_page(PAGE, lang)
+    markdown = [m.value for m in at.markdown]
+    margin = next(m for m in markdown if m.startswith(strings["losses.formulas_margin"]))
+    residual = next(m for m in markdown if m.startswith(strings["losses.formulas_residual"]))
+    for name in ("zero_one", "hinge", "logistic", "exponential", "squared"):
+        assert strings[f"losses.formula_{name}"] in margin and strings[f"losses.grad_{name}"] in margin
+    for name in ("squared", "absolute", "huber"):
+        assert strings[f"losses.rformula_{name}"] in residual
+    assert "y \\in \\{-1, +1\\}" in margin and "r = y - f" in residual
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_log_loss_chain_is_shown_and_follows_a_link(lang):
+    strings = load_strings(lang)
+    at = open_page(PAGE, lang, ls_noise="0.25", ls_outliers="7")
+    assert_clean(at)
+    assert strings["losses.chain_title"] in [h.value for h in at.subheader]
+    checks = success_texts(at)
+    assert any(strings["losses.chain_check_nll"] in c for c in checks)
+    assert any(strings["losses.chain_check_lr"] in c for c in checks)
+    assert any("sklearn.metrics.log_loss" in c for c in checks)
+    nll, logistic = strings["losses.col_chain_nll"], strings["losses.col_chain_logistic"]
+    table = next(d.value for d in at.dataframe if nll in d.value.columns)
+    assert (table[nll] == table[logistic]).all()  # equal to the digits shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adaboost_section_follows_a_link_and_mirrors_its_controls(lang):
+    strings = load_strings(lang)
+    at = open_page(PAGE, lang, ls_ab_noise="0.2", ls_ab_rounds="120")
+    assert_clean(at)
+    assert strings["losses.ab_title"] in [h.value for h in at.subheader]
+    assert at.slider(key="ls_ab_noise").value == pytest.approx(0.2)
+    assert at.slider(key="ls_ab_rounds").value == 120
+    assert len(success_texts(at)) == N_CHECKS
+    assert any("AdaBoostClassifier" in c for c in success_texts(at))
+    at.slider(key="ls_ab_rounds").set_value(7).run()
+    assert_clean(at)
+    assert at.query_params["ls_ab_rounds"] == "7" and at.query_params["ls_ab_noise"] == "0.2"
+    stumps = next(d.value for d in at.dataframe if strings["losses.ab_col_beta"] in d.value.columns)
+    assert len(stumps) == 7
+
+
+def test_the_capacity_chart_follows_the_fits_sliders():
+    strings = load_strings("zh")
+    at = open_page(PAGE, "zh", ls_noise="0.4", ls_outliers="30")
+    assert_clean(at)
+    assert strings["losses.cap_title"] in [h.value for h in at.subheader]
+    assert len(success_texts(at)) == N_CHECKS
+    assert any(strings["losses.cap_check_quad"] in c for c in success_texts(at))

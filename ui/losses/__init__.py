@@ -4,6 +4,7 @@ per section (:mod:`.views`, and :mod:`.batch` for the editable cross-entropy bat
 
 from ui.losses.batch import CrossEntropyView, cross_entropy_view, overflow_view
 from ui.losses.state import (
+    AB_ROUNDS,
     FIT_LAMBDA,
     MARGIN_RANGE,
     MAX_CHARS,
@@ -16,8 +17,12 @@ from ui.losses.state import (
 )
 from ui.losses.views import (
     bce_view,
+    boost_view,
+    capacity_view,
     curve_labels,
     fits_view,
+    formula_table,
+    log_chain_view,
     margin_view,
     mistake_view,
     open_in_metrics,
@@ -28,6 +33,7 @@ from ui.losses.views import (
 )
 
 __all__ = [
+    "AB_ROUNDS",
     "FIT_LAMBDA",
     "MARGIN_RANGE",
     "MAX_CHARS",
@@ -36,9 +42,13 @@ __all__ = [
     "SVM_LAMBDAS",
     "CrossEntropyView",
     "bce_view",
+    "boost_view",
+    "capacity_view",
     "cross_entropy_view",
     "curve_labels",
     "fits_view",
+    "formula_table",
+    "log_chain_view",
     "margin_view",
     "mistake_view",
     "open_in_metrics",

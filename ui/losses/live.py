@@ -328,3 +328,211 @@ def binary_vs_categorical() -> tuple[pd.DataFrame, float, float]:
         frames.append(pd.DataFrame({"z": z, "y": y, "form": "BCEWithLogits(z, y)", "loss": bce}))
         frames.append(pd.DataFrame({"z": z, "y": y, "form": "CrossEntropy([0, z], y)", "loss": ce}))
     return pd.concat(frames, ignore_index=True), between, vs_torch
+
+
+@dataclass(frozen=True)
+class LogLossChain:
+    """The log-loss chain on the fits section's training set and logistic classifier: per example
+    -ln P(y|x) (taken literally) and ln(1 + e^{-y f}); their means beside scikit-learn's ``log_loss`` on
+    the probabilities sigma(f); our minimiser of the mean plus lambda/2 |w|^2 beside LogisticRegression's."""
+
+    rows: pd.DataFrame  # the first training examples: y, f, P(y|x), -ln P(y|x), ln(1 + e^{-yf})
+    nll_vs_logistic: float  # max |-ln P(y|x) - ln(1 + e^{-y f})| over the training set
+    mean_logistic: float
+    sklearn_log_loss: float
+    core_log_loss: float
+    log_loss_diff: float  # max |mean ln(1 + e^{-yf}) - log_loss|, ours (core) and scikit-learn's
+    ours: tuple[np.ndarray, float]
+    sklearn: tuple[np.ndarray, float]
+    c: float
+    param_diff: float  # max |ours - LogisticRegression| over w and b
+    objective_ours: float
+    objective_sklearn: float  # our structural risk at sklearn's coefficients
+    max_score: float  # max |f| over the training set
+
+
+def log_loss_chain(noise: float, outliers: int) -> LogLossChain:
+    """The chain -ln P(y|x) = ln(1 + e^{-y f}) = log_loss, and its minimiser = LogisticRegression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
+    data = L.classification_data(label_noise=noise, n_outliers=outliers)
+    x, y = data.x_train, data.y_train
+    n = len(y)
+    fit = L.fit_linear_classifier(x, y, "logistic", lam=FIT_LAMBDA)
+    f = fit.decision_function(x)
+    nll, logistic = L.logistic_nll(y, f), L.logistic(y, f)
+    p = L.sigmoid(f)
+    y01 = (y > 0).astype(int)
+    sk = float(log_loss(y01, p, labels=[0, 1]))
+    ours_ll = L.log_loss(y01, p)
+    c = 1.0 / (FIT_LAMBDA * n)
+    ref = LogisticRegression(C=c, tol=1e-12, max_iter=10_000).fit(x, y)
+    w_ref, b_ref = ref.coef_[0], float(ref.intercept_[0])
+    head = slice(0, 6)
+    rows = pd.DataFrame(
+        {
+            "y": y[head].astype(int),
+            "f": f[head],
+            "P(y|x)": np.where(y[head] > 0, p[head], 1.0 - p[head]),
+            "nll": nll[head],
+            "logistic": logistic[head],
+        }
+    )
+    return LogLossChain(
+        rows=rows,
+        nll_vs_logistic=float(np.abs(nll - logistic).max()),
+        mean_logistic=float(logistic.mean()),
+        sklearn_log_loss=sk,
+        core_log_loss=ours_ll,
+        log_loss_diff=max(abs(float(logistic.mean()) - sk), abs(ours_ll - sk)),
+        ours=(fit.w, fit.b),
+        sklearn=(w_ref, b_ref),
+        c=c,
+        param_diff=_param_diff(fit, w_ref, b_ref),
+        objective_ours=fit.objective,
+        objective_sklearn=L.structural_risk(x, y, w_ref, b_ref, "logistic", FIT_LAMBDA),
+        max_score=float(np.abs(f).max()),
+    )
+
+
+@dataclass(frozen=True)
+class BoostRun:
+    """Our AdaBoost (stagewise exponential loss, stumps) beside scikit-learn's AdaBoostClassifier (SAMME)
+    on the fits section's two Gaussians with a share of the training labels flipped."""
+
+    rounds: pd.DataFrame  # per round: exponential loss, train / test error, weighted error
+    stumps: pd.DataFrame  # per round: feature, threshold, beta, sklearn's alpha, weighted error
+    stump_diff: float  # max |threshold diff| over the rounds (inf if a feature or leaf differs)
+    weight_diff: float  # max |our sample weights - scikit-learn's, replayed from its estimators|
+    decision_diff: float  # max |2 F_m / sum beta - staged_decision_function| over rounds, test set
+    alpha_diff: float  # max |2 beta - estimator_weights_|
+    n_rounds: int
+    flipped_share: float  # share of the training points whose label was flipped
+    flipped_weight: float  # their share of the final sample weights
+    top_flipped: float  # share of flipped points among the 10% heaviest
+    test_accuracy: float
+    train_accuracy: float
+
+
+def adaboost_run(noise: float, rounds: int) -> BoostRun:
+    """``rounds`` rounds of our AdaBoost and of scikit-learn's, compared round by round."""
+    from sklearn.ensemble import AdaBoostClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    data = L.classification_data(label_noise=noise)
+    x, y = data.x_train, data.y_train
+    ours = L.adaboost(x, y, rounds)
+    sk = AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=rounds, random_state=0).fit(
+        x, y
+    )
+    k = len(ours.stumps)
+    stump_diff = 0.0 if len(sk.estimators_) == k else math.inf
+    for stump, tree in zip(ours.stumps, sk.estimators_, strict=False):
+        t = tree.tree_
+        leaves = tree.classes_[np.argmax(t.value[1:3, 0, :], axis=1)] if t.node_count == 3 else None
+        if t.node_count != 3 or t.feature[0] != stump.feature or list(leaves) != [stump.left, stump.right]:
+            stump_diff = math.inf
+            break
+        stump_diff = max(stump_diff, abs(float(t.threshold[0]) - stump.threshold))
+    # scikit-learn's sample weights, replayed from its estimators and their weights (its SAMME update)
+    w, weight_diff = np.full(len(y), 1.0 / len(y)), 0.0
+    for m, (tree, alpha) in enumerate(zip(sk.estimators_[:k], sk.estimator_weights_[:k], strict=True)):
+        weight_diff = max(weight_diff, float(np.abs(ours.weights[m] - w).max()))
+        w = w * np.exp(alpha * (tree.predict(x) != y))
+        w = w / w.sum()
+    decision_diff, rows = 0.0, []
+    beta_sum = np.cumsum(ours.beta)
+    for m, staged in enumerate(sk.staged_decision_function(data.x_test)):
+        if m >= k:
+            break
+        f_test = ours.decision_function(data.x_test, m + 1)
+        decision_diff = max(decision_diff, float(np.abs(2 * f_test / beta_sum[m] - staged).max()))
+    # F_m on both sets for every m at once: the running sums of beta_k h_k
+    f_train_all = np.vstack(
+        [
+            np.zeros(len(y)),
+            np.cumsum([b * s.predict(x) for s, b in zip(ours.stumps, ours.beta, strict=True)], axis=0),
+        ]
+    )
+    f_test_all = np.vstack(
+        [
+            np.zeros(len(data.y_test)),
+            np.cumsum(
+                [b * s.predict(data.x_test) for s, b in zip(ours.stumps, ours.beta, strict=True)], axis=0
+            ),
+        ]
+    )
+    for m in range(k + 1):
+        f_train, f_test = f_train_all[m], f_test_all[m]
+        rows.append(
+            {
+                "round": m,
+                "exp_loss": ours.train_loss[m],
+                "train_error": float(L.zero_one(y, f_train).mean()),
+                "test_error": float(L.zero_one(data.y_test, f_test).mean()),
+            }
+        )
+    stumps = pd.DataFrame(
+        {
+            "round": np.arange(1, k + 1),
+            "feature": [s.feature for s in ours.stumps],
+            "threshold": [s.threshold for s in ours.stumps],
+            "error": ours.error,
+            "beta": ours.beta,
+            "alpha": sk.estimator_weights_[:k],
+        }
+    )
+    final = ours.final_weights
+    heaviest = np.argsort(-final, kind="stable")[: max(1, len(y) // 10)]
+    f_final = ours.decision_function(data.x_test)
+    return BoostRun(
+        rounds=pd.DataFrame(rows),
+        stumps=stumps,
+        stump_diff=stump_diff,
+        weight_diff=weight_diff,
+        decision_diff=decision_diff,
+        alpha_diff=float(np.abs(2 * ours.beta - sk.estimator_weights_[:k]).max()),
+        n_rounds=k,
+        flipped_share=float(data.flipped.mean()),
+        flipped_weight=float(final[data.flipped].sum()),
+        top_flipped=float(data.flipped[heaviest].mean()),
+        test_accuracy=1.0 - float(L.zero_one(data.y_test, f_final).mean()),
+        train_accuracy=1.0 - float(L.zero_one(y, ours.decision_function(x)).mean()),
+    )
+
+
+#: the capacity knob's range: the L2 strength of the logistic classifier, 1e-4 to 10
+CAPACITY_LAMBDAS = np.logspace(-4, 1, 26)
+
+
+def capacity_risks(noise: float, outliers: int) -> tuple[pd.DataFrame, float, float]:
+    """The regularised logistic classifier's risks over :data:`CAPACITY_LAMBDAS` on the fits section's data;
+    the max |diff| of (w, b) against LogisticRegression(C = 1/(lambda n)) at every fifth lambda (lbfgs at
+    tol 1e-12 takes 0.1 s a fit), and of the exact expected risks against scipy's quadrature at every one."""
+    from sklearn.linear_model import LogisticRegression
+
+    data = L.classification_data(label_noise=noise, n_outliers=outliers)
+    path = L.capacity_path(data, CAPACITY_LAMBDAS)
+    n = len(data.y_train)
+    check_sklearn = check_quad = 0.0
+    for i, lam in enumerate(path.lams):
+        check_quad = max(check_quad, abs(path.expected[i] - _quad_expected(path.w[i], path.b[i], "logistic")))
+        if i % 5:
+            continue
+        ref = LogisticRegression(C=1.0 / (lam * n), tol=1e-12, max_iter=10_000).fit(
+            data.x_train, data.y_train
+        )
+        diff = max(float(np.abs(path.w[i] - ref.coef_[0]).max()), abs(float(path.b[i] - ref.intercept_[0])))
+        check_sklearn = max(check_sklearn, diff)
+    frame = pd.DataFrame(
+        {
+            "lambda": path.lams,
+            "empirical": path.empirical,
+            "structural": path.structural,
+            "held_out": path.held_out,
+            "expected": path.expected,
+            "gap": path.gap,
+        }
+    )
+    return frame, check_sklearn, check_quad

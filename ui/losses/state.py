@@ -16,6 +16,7 @@ MARGIN_RANGE = (-3.0, 3.0)
 GRID_POINTS = 601  # per curve (the browser limit is ~2,000)
 FIT_LAMBDA = 1e-2  # the L2 strength of the fits section (the SVM section has its own slider)
 SVM_LAMBDAS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]  # below 1e-3 subgradient descent is too slow
+AB_ROUNDS = 200  # the AdaBoost section's most rounds (ours and scikit-learn's: 0.2 s)
 SCALES = [1, 10, 100, 1000, 10_000]
 REDUCTIONS = ["mean", "sum", "none"]  # torch's reduction= values
 DIGITS_TRAIN = 500  # load_digits rows used for training (the rest is the test set)
@@ -49,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "ls_ce_weight": "",
     "ls_scale": 1,
     "ls_epochs": 50,
+    "ls_ab_noise": 0.1,
+    "ls_ab_rounds": 50,
     **{f"ls_show_{name}": True for name in MARGIN_NAMES},
 }
 
@@ -83,6 +86,8 @@ _VALID = {
     "ls_ce_weight": (str, lambda v: len(v) <= MAX_CHARS["ls_ce_weight"]),
     "ls_scale": (int, lambda v: v in SCALES),
     "ls_epochs": (int, lambda v: 1 <= v <= 200),
+    "ls_ab_noise": (float, lambda v: 0.0 <= v <= 0.4),
+    "ls_ab_rounds": (int, lambda v: 1 <= v <= AB_ROUNDS),
     **{f"ls_show_{name}": (_bool, lambda v: isinstance(v, bool)) for name in MARGIN_NAMES},
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -396,3 +397,176 @@ def bce_view() -> tuple[Figure, str, Check]:
 def curve_labels() -> list[tuple[str, str]]:
     """(key, label) of every margin loss's toggle."""
     return [(name, loss_label(name)) for name in MARGIN_NAMES]
+
+
+def formula_table(kind: str) -> str:
+    """The margin (``kind="margin"``) or residual losses as a Markdown table: each loss's formula and its
+    gradient with respect to f, with the domain of y and f said above it (LaTeX, in the page's language)."""
+    if kind == "margin":
+        names, prefix = MARGIN_NAMES, ""
+    elif kind == "residual":
+        names, prefix = list(L.RESIDUAL_LOSSES), "r"
+    else:
+        raise ValueError(f"kind must be 'margin' or 'residual', got {kind!r}")
+    head = (t(f"{NS}.col_loss"), t(f"{NS}.col_formula"), t(f"{NS}.col_grad_formula"))
+    lines = [
+        t(f"{NS}.formulas_{kind}"),
+        "",
+        "| " + " | ".join(head) + " |",
+        "| --- | --- | --- |",
+    ]
+    for name in names:
+        formula, grad = t(f"{NS}.{prefix}formula_{name}"), t(f"{NS}.{prefix}grad_{name}")
+        lines.append(f"| {loss_label(name)} | {formula} | {grad} |")
+    return "\n".join(lines)
+
+
+# --- the log-loss chain ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainView:
+    rows: pd.DataFrame  # the first training examples, each step of the chain
+    values: dict[str, Any]  # the figures of losses.chain_result
+    checks: tuple[Check, ...]
+
+
+def log_chain_view(noise: float, outliers: int) -> ChainView:
+    """-ln P(y|x) = ln(1 + e^{-yf}) = log_loss on the fits' training set, and LogisticRegression."""
+    c = shared(live.log_loss_chain, noise, outliers)
+    r = c.rows
+    rows = pd.DataFrame(
+        {
+            "y": r["y"],
+            "f(x)": [fmt(v, 4) for v in r["f"]],
+            t(f"{NS}.col_p_label"): [fmt(v, 4) for v in r["P(y|x)"]],
+            t(f"{NS}.col_chain_nll"): [fmt(v, 6) for v in r["nll"]],
+            t(f"{NS}.col_chain_logistic"): [fmt(v, 6) for v in r["logistic"]],
+        }
+    )
+    (w, b), (w_ref, b_ref) = c.ours, c.sklearn
+    values = {
+        "mean": fmt(c.mean_logistic, 6),
+        "sklearn": fmt(c.sklearn_log_loss, 6),
+        "c": fmt(c.c, 4),
+        "w": row_text(w, 6),
+        "b": fmt(b, 6),
+        "w_ref": row_text(w_ref, 6),
+        "b_ref": fmt(b_ref, 6),
+        "j": fmt(c.objective_ours, 8),
+        "j_ref": fmt(c.objective_sklearn, 8),
+    }
+    checks = (
+        Check(t(f"{NS}.chain_check_nll"), c.nll_vs_logistic, 1e-12),
+        Check("sklearn.metrics.log_loss(y, σ(f)): mean ln(1 + e^{−y f})", c.log_loss_diff, 1e-12),
+        Check(t(f"{NS}.chain_check_lr"), c.param_diff, 1e-6),
+    )
+    return ChainView(rows, values, checks)
+
+
+# --- AdaBoost ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoostView:
+    curves: Figure  # exponential loss, train and test error against the round
+    stumps: pd.DataFrame  # the first rounds' stumps and weights
+    values: dict[str, Any]  # the figures of losses.ab_result
+    checks: tuple[Check, ...]
+
+
+def boost_view(noise: float, rounds: int) -> BoostView:
+    """Our AdaBoost against scikit-learn's, round by round, and where the weights went."""
+    run = shared(live.adaboost_run, noise, rounds)
+    names = {
+        "exp_loss": t(f"{NS}.ab_exp_loss"),
+        "train_error": t(f"{NS}.ab_train_error"),
+        "test_error": t(f"{NS}.ab_test_error"),
+    }
+    long = run.rounds.melt("round", list(names), var_name="curve", value_name="value")
+    long["curve"] = long["curve"].map(names)
+    chart = charts.training_chart(
+        long.rename(columns={"round": "epoch"}),
+        "value",
+        t(f"{NS}.ab_axis"),
+        list(names.values()),
+        ["#d62728", "#1f77b4", "#ff7f0e"],
+    ).encode(x=alt.X("epoch:Q", title=t(f"{NS}.ab_round")))
+    s = run.stumps.head(8)
+    stumps = pd.DataFrame(
+        {
+            t(f"{NS}.ab_round"): s["round"],
+            t(f"{NS}.ab_feature"): [f"x{'₁₂'[j]}" for j in s["feature"]],
+            t(f"{NS}.ab_threshold"): [fmt(v, 6) for v in s["threshold"]],
+            "ε": [fmt(v, 4) for v in s["error"]],
+            t(f"{NS}.ab_col_beta"): [fmt(v, 5) for v in s["beta"]],
+            t(f"{NS}.ab_col_alpha"): [fmt(v, 5) for v in s["alpha"]],
+        }
+    )
+    last = run.rounds.iloc[-1]
+    values = {
+        "rounds": run.n_rounds,
+        "loss": fmt(float(last["exp_loss"]), 4),
+        "train": fmt_pct(run.train_accuracy),
+        "test": fmt_pct(run.test_accuracy),
+        "flipped": fmt_pct(run.flipped_share),
+        "weight": fmt_pct(run.flipped_weight),
+        "top": fmt_pct(run.top_flipped),
+    }
+    sk = "sklearn AdaBoostClassifier(DecisionTreeClassifier(max_depth=1))"
+    checks = (
+        Check(t(f"{NS}.ab_check_stumps", sk=sk), run.stump_diff, 1e-12),
+        Check(t(f"{NS}.ab_check_weights"), max(run.weight_diff, run.alpha_diff / 2), 1e-12),
+        Check(t(f"{NS}.ab_check_decision"), run.decision_diff, 1e-12),
+    )
+    data = run.rounds.merge(run.stumps, on="round", how="left")
+    return BoostView(Figure(chart, data), stumps, values, checks)
+
+
+# --- risk with a capacity knob -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapacityView:
+    figure: Figure
+    values: dict[str, Any]  # the figures of losses.capacity_read
+    checks: tuple[Check, ...]
+
+
+def capacity_view(noise: float, outliers: int) -> CapacityView:
+    """Empirical, structural, held-out, expected risk and the gap of the logistic classifier over lambda."""
+    frame, check_sklearn, check_quad = shared(live.capacity_risks, noise, outliers)
+    names = {k: t(f"{NS}.cap_{k}") for k in ("empirical", "structural", "held_out", "expected", "gap")}
+    long = frame.melt("lambda", list(names), var_name="curve", value_name="risk")
+    long["curve"] = long["curve"].map(names)
+    chart = (
+        alt.Chart(long)
+        .mark_line(strokeWidth=2.2, point=True)
+        .encode(
+            x=alt.X("lambda:Q", scale=alt.Scale(type="log"), title="λ"),
+            y=alt.Y("risk:Q", title=t(f"{NS}.cap_axis")),
+            color=alt.Color(
+                "curve:N",
+                scale=alt.Scale(
+                    domain=list(names.values()), range=["#1f77b4", "#9ecae1", "#ff7f0e", "#d62728", "#2ca02c"]
+                ),
+                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=400),
+            ),
+            tooltip=["curve:N", alt.Tooltip("lambda:Q", format=".1e"), alt.Tooltip("risk:Q", format=".4f")],
+        )
+        .properties(height=320)
+    )
+    best_held, best_exp = frame.loc[frame["held_out"].idxmin()], frame.loc[frame["expected"].idxmin()]
+    values = {
+        "lam_held": fmt(float(best_held["lambda"]), 2),
+        "held": fmt(float(best_held["held_out"]), 4),
+        "lam_exp": fmt(float(best_exp["lambda"]), 2),
+        "exp": fmt(float(best_exp["expected"]), 4),
+        "gap_low": fmt(float(frame["gap"].iloc[0]), 3),
+        "gap_high": fmt(float(frame["gap"].iloc[-1]), 3),
+    }
+    checks = (
+        Check("sklearn LogisticRegression(C = 1/(λn)) at λ = 1e-4, 1e-3, …, 10: w, b", check_sklearn, 1e-6),
+        Check(t(f"{NS}.cap_check_quad"), check_quad, 1e-9),
+    )
+    return CapacityView(Figure(chart, frame), values, checks)
