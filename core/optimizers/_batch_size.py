@@ -103,9 +103,18 @@ class BatchSizeRuns:
 
 
 def _torch_run(
-    x: np.ndarray, y: np.ndarray, orders: list[np.ndarray], batch_size: int, lr: float, l2: float
+    x: np.ndarray,
+    y: np.ndarray,
+    orders: list[np.ndarray],
+    batch_size: int,
+    lr: float,
+    l2: float,
+    before: list[np.ndarray],
 ) -> list[np.ndarray]:
-    """torch.optim.SGD over a DataLoader fed our order of samples: the weights (w, b) after every update."""
+    """torch.optim.SGD over a DataLoader fed our order of samples: the weights (w, b) after every update.
+
+    Each update starts from our weights before it (``before``), so on an unstable path (a large lr with
+    batch size 1) rounding differences are not amplified from step to step: every step is compared."""
     data = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
     w = torch.zeros(x.shape[1], dtype=torch.float64, requires_grad=True)
     b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
@@ -114,6 +123,10 @@ def _torch_run(
     for order in orders:
         loader = torch.utils.data.DataLoader(data, batch_size=batch_size, sampler=order.tolist())
         for xb, yb in loader:
+            with torch.no_grad():
+                start = before[len(out)]
+                w.copy_(torch.from_numpy(start[:-1]))
+                b.copy_(torch.from_numpy(start[-1:]))
             opt.zero_grad()
             z = xb @ w + b
             # binary cross-entropy on the logits, mean over the batch: log(1 + e^z) - y z
@@ -141,8 +154,9 @@ def batch_size_runs(
     batches of ``batch_size`` (the last one shorter), as a ``DataLoader`` does; each update is
     :math:`w \leftarrow w - \text{lr}\, g_B` (:class:`core.optimizers.SGD`). At every update, the full
     gradient at the same weights is computed too, for :math:`\lVert g_B - g\rVert^2`. Then torch.optim.SGD
-    runs over a ``DataLoader`` with the same order of samples, and ``torch_diff`` is the largest difference
-    of the weights over all updates. ``progress(done, total)`` is told after each batch size.
+    runs over a ``DataLoader`` with the same order of samples, every update from our weights before it, and
+    ``torch_diff`` is the largest difference of the weights after it, over all updates.
+    ``progress(done, total)`` is told after each batch size.
     """
     if not batch_sizes:
         raise ValueError("No batch sizes: choose at least one.")
@@ -169,7 +183,7 @@ def batch_size_runs(
         w, bias = np.zeros(d), np.zeros(1)
         opt = SGD([w, bias], lr=lr)
         loss = [_logistic_loss(w, bias, x_train, y_train, l2)]
-        seen, spreads, ours = [0], [], []
+        seen, spreads, ours, before = [0], [], [], []
         epoch_loss[k, 0] = loss[0]
         with np.errstate(all="ignore"):
             for epoch, order in enumerate(orders, start=1):
@@ -179,6 +193,7 @@ def batch_size_runs(
                     full = per_sample.mean(axis=0)
                     batch = per_sample[idx].mean(axis=0)
                     spreads.append(float(np.sum((batch - full) ** 2)))
+                    before.append(np.concatenate([w, bias]))
                     # the mini-batch gradient of the objective: mean over the batch + l2 w
                     opt.step([batch[:d] + l2 * w, batch[d:]])
                     ours.append(np.concatenate([w, bias]))
@@ -188,7 +203,7 @@ def batch_size_runs(
         ends.append(np.concatenate([w, bias]))
         test_loss[k] = _logistic_loss(w, bias, x_test, y_test, 0.0)
         accuracy[k] = float(np.mean(((x_test @ w + bias[0]) > 0) == (y_test > 0.5)))
-        theirs = _torch_run(x_train, y_train, orders, b, lr, l2)
+        theirs = _torch_run(x_train, y_train, orders, b, lr, l2, before)
         if len(theirs) != len(ours):
             worst = float("inf")
         else:

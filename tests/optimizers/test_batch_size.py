@@ -99,3 +99,9 @@ def test_inputs_are_checked():
         batch_size_runs((8,), 1, -0.1)
     with pytest.raises(InputError):
         batch_size_runs((0,), 1, 0.1)
+
+
+def test_the_check_holds_at_the_largest_learning_rate():
+    """lr 10 with batch size 1: an unstable path; every update is replayed from our weights, and checked."""
+    runs = batch_size_runs((1, 398), 2, 10.0)
+    assert runs.torch_diff < 1e-10
