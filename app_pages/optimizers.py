@@ -283,5 +283,11 @@ st.markdown(tr("rv_intro"))
 st.latex(w.surface_latex("quadratic"))
 w.ravine_section()
 
+# --- Adam then SGD ----------------------------------------------------------------------------------------
+st.header(tr("sw_title"), anchor="adam-then-sgd")
+notes_corrections(PAGE, "adam-then-sgd")
+st.markdown(tr("sw_intro"))
+w.switch_section()
+
 w.save_state()
 w.write_url()

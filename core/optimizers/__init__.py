@@ -9,6 +9,7 @@ This module is the public API; the modules behind it are private:
 * ``_surfaces``: the 2-D test surfaces with exact gradients, and :func:`run_trajectories`;
 * ``_torch_reference``: the same runs through ``torch.optim`` and the replay checks the page shows;
 * ``_experiments``: the notes-vs-torch experiments, learning-rate tuning, the logistic regression;
+* ``_switch``: Adam switched to SGD on the logistic regression;
 * ``_batch_size``: batch, stochastic and mini-batch gradient descent on the logistic regression.
 """
 
@@ -70,6 +71,7 @@ from core.optimizers._surfaces import (
     grid_values,
     run_trajectories,
 )
+from core.optimizers._switch import SWITCH_RUNS, AdamThenSGD, adam_then_sgd
 from core.optimizers._torch_reference import (
     PathComparison,
     compare_paths,
@@ -89,10 +91,12 @@ __all__ = [
     "SETTLED_DISTANCE",
     "SGD",
     "SURFACES",
+    "SWITCH_RUNS",
     "Adadelta",
     "Adagrad",
     "Adam",
     "AdamStepSizes",
+    "AdamThenSGD",
     "AdamW",
     "BatchSizeRuns",
     "BatchedOptimizers",
@@ -117,6 +121,7 @@ __all__ = [
     "adam_counterexample",
     "adam_path",
     "adam_step_sizes",
+    "adam_then_sgd",
     "batch_size_runs",
     "classical_nesterov_path",
     "compare_paths",

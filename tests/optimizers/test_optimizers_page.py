@@ -315,3 +315,17 @@ def test_noisy_ravine_section_and_its_link(lang):
     at.number_input(key="rv_noise").set_value(0.5).run()
     assert_clean(at)
     assert "rv_noise:0.5" in at.query_params["xp"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adam_then_sgd_section_and_its_link(lang):
+    at = _open(lang, xp="sw_epochs:12;sw_switch:4;sw_sgd_lr:0.2;sw_seed:3")
+    assert_clean(at)
+    assert at.number_input(key="sw_switch").value == 4
+    assert at.number_input(key="sw_seed").value == 3
+    assert any("torch.optim.Adam → torch.optim.SGD" in c for c in success_texts(at))
+    strings = load_strings(lang)
+    assert any(h.value == strings["optimizers.sw_title"] for h in at.header)
+    at.number_input(key="sw_switch").set_value(20).run()  # after the last epoch: Adam throughout, no error
+    assert_clean(at)
+    assert "sw_switch:20" in at.query_params["xp"]

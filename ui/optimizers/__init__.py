@@ -1,7 +1,7 @@
 """The optimizers page's side of the UI: its controls and URL (:mod:`.state`), its runs shared by every
 visitor (:mod:`.live`), its charts (:mod:`.charts`), and the views the page draws (:mod:`.views`)."""
 
-from ui.optimizers.draw import ravine_section
+from ui.optimizers.draw import ravine_section, switch_section
 from ui.optimizers.state import (
     EXPERIMENT_INPUTS,
     FORM_ANCHORS,
@@ -85,6 +85,7 @@ __all__ = [
     "save_state",
     "surface_latex",
     "surface_runs",
+    "switch_section",
     "tuned",
     "write_url",
 ]

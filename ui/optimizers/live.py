@@ -21,6 +21,7 @@ from core.optimizers import (
     adam_bias_correction,
     adam_counterexample,
     adam_step_sizes,
+    adam_then_sgd,
     batch_size_runs,
     effective_learning_rates,
     grid_values,
@@ -121,3 +122,7 @@ def batch_sizes(sizes: tuple[int, ...], epochs: int, lr: float, progress=None):
 
 def ravine(lr: float, beta: float, noise: float, steps: int, seed: int):
     return noisy_ravine(lr, beta, noise, steps, seed)
+
+
+def switch(switch_epoch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int):
+    return adam_then_sgd(switch_epoch, epochs, adam_lr, sgd_lr, seed=seed)

@@ -144,6 +144,12 @@ EXPERIMENT_INPUTS: dict[str, Param] = {
     "rv_noise": Param("rv_noise", "float", 0.0, 10.0, 0.5),
     "rv_steps": Param("rv_steps", "int", 10, 5000, 100),
     "rv_seed": Param("rv_seed", "int", 0, 1000, 1),
+    # Adam then SGD: three runs of 100 epochs of 13 batches is 3,900 updates, each replayed in torch
+    "sw_epochs": Param("sw_epochs", "int", 1, 100, 1),
+    "sw_switch": Param("sw_switch", "int", 0, 100, 1),
+    "sw_adam_lr": Param("sw_adam_lr", "float", 1e-4, 1.0, 1e-3),
+    "sw_sgd_lr": Param("sw_sgd_lr", "float", 1e-4, 10.0, 0.01),
+    "sw_seed": Param("sw_seed", "int", 0, 20, 1),
 }
 
 
@@ -177,6 +183,11 @@ def experiment_defaults(surface: str) -> dict[str, Any]:
         "rv_noise": 1.0,
         "rv_steps": 300,
         "rv_seed": 0,
+        "sw_epochs": 40,
+        "sw_switch": 5,
+        "sw_adam_lr": 0.01,
+        "sw_sgd_lr": 0.1,
+        "sw_seed": 0,
     }
 
 

@@ -636,3 +636,98 @@ def ravine_view(lr: float, beta: float, noise: float, steps: int, seed: int) -> 
         compared=rv.compared,
     )
     return RavineView(paths, Figure(across_chart, across), table, check, result)
+
+
+# --- Adam then SGD ----------------------------------------------------------------------------------------
+
+#: the splits (seeds) the Adam-then-SGD result is summarised over, beside the one shown
+SWITCH_SEEDS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class SwitchView:
+    losses: Figure  # train and test loss per epoch of the three runs, a rule at the switch
+    accuracy: Figure  # test accuracy per epoch
+    table: pd.DataFrame
+    check: Check
+    result: str  # this split's outcome, and the outcome over SWITCH_SEEDS
+
+
+def switch_view(switch_epoch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int) -> SwitchView:
+    """Adam, SGD, and Adam switched to SGD: losses and accuracy per epoch, the table, the torch check."""
+    switch_epoch = min(int(switch_epoch), int(epochs))  # a switch after the last epoch is Adam throughout
+    args = (switch_epoch, int(epochs), float(adam_lr), float(sgd_lr))
+    sw = shared(live.switch, *args, int(seed))
+    labels = [t(f"{NS}.sw_label_{run}", k=switch_epoch) for run in sw.runs]
+    splits = ((t(f"{NS}.split_train"), sw.train_loss), (t(f"{NS}.split_test"), sw.test_loss))
+    epoch_axis = np.arange(epochs + 1)
+    losses = pd.concat(
+        [
+            pd.DataFrame({"label": label, "split": split, "epoch": epoch_axis, "loss": values[r]})
+            for r, label in enumerate(labels)
+            for split, values in splits
+        ],
+        ignore_index=True,
+    )
+    losses = losses[np.isfinite(losses["loss"])]
+    loss_chart = charts.log_line_chart(
+        losses,
+        "epoch",
+        "loss",
+        dash="split",
+        rule_at=switch_epoch,
+        x_title=t(f"{NS}.axis_epoch"),
+        y_title=t(f"{NS}.axis_loss"),
+    )
+    accuracy = pd.concat(
+        [
+            pd.DataFrame({"label": label, "epoch": epoch_axis, "accuracy": sw.test_accuracy[r]})
+            for r, label in enumerate(labels)
+        ],
+        ignore_index=True,
+    )
+    accuracy_chart = charts.line_chart(
+        accuracy, "epoch", "accuracy", x_title=t(f"{NS}.axis_epoch"), y_title=t(f"{NS}.col_accuracy")
+    )
+    best_epoch = np.argmin(np.where(np.isfinite(sw.test_loss), sw.test_loss, np.inf), axis=1)
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_run"): labels,
+            t(f"{NS}.col_train"): [_loss_text(v) for v in sw.train_loss[:, -1]],
+            t(f"{NS}.col_test"): [_loss_text(v) for v in sw.test_loss[:, -1]],
+            t(f"{NS}.col_accuracy"): [f"{100 * a:.1f}%" for a in sw.test_accuracy[:, -1]],
+            t(f"{NS}.col_best_test"): [
+                t(f"{NS}.sw_best", loss=_loss_text(sw.test_loss[r, e]), epoch=int(e))
+                for r, e in enumerate(best_epoch)
+            ],
+        }
+    )
+    # the same settings on other splits: which run ends with the lowest test loss
+    finals = np.array([shared(live.switch, *args, s).test_loss[:, -1] for s in SWITCH_SEEDS])
+    wins = [
+        int(np.sum(np.nanargmin(np.where(np.isfinite(finals), finals, np.inf), axis=1) == r))
+        for r in range(3)
+    ]
+    mean = np.mean(finals, axis=0)
+    order = np.argsort(sw.test_loss[:, -1])
+    result = t(
+        f"{NS}.sw_result",
+        epochs=epochs,
+        first=labels[order[0]],
+        first_loss=_loss_text(sw.test_loss[order[0], -1]),
+        second=labels[order[1]],
+        second_loss=_loss_text(sw.test_loss[order[1], -1]),
+        third=labels[order[2]],
+        third_loss=_loss_text(sw.test_loss[order[2], -1]),
+        n_test=sw.n_test,
+        one=f"{100 / sw.n_test:.2f}",
+        seeds=len(SWITCH_SEEDS),
+        wins_adam=wins[0],
+        wins_sgd=wins[1],
+        wins_switch=wins[2],
+        mean_adam=_loss_text(mean[0]),
+        mean_sgd=_loss_text(mean[1]),
+        mean_switch=_loss_text(mean[2]),
+    )
+    check = Check("torch.optim.Adam → torch.optim.SGD", sw.torch_diff, TOLERANCE)
+    return SwitchView(Figure(loss_chart, losses), Figure(accuracy_chart, accuracy), table, check, result)
