@@ -143,7 +143,7 @@ def batch_size_runs(
     lr: float,
     l2: float = 1e-3,
     seed: int = 0,
-    draws: int = 400,
+    draws: int = 2000,
     progress: Callable[..., None] | None = None,
 ) -> BatchSizeRuns:
     r"""Plain SGD on the logistic regression with every batch size, for the same epochs and learning rate.
