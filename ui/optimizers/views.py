@@ -577,6 +577,7 @@ def batch_view(epochs: int, lr: float) -> BatchView:
         one_updates=len(runs.steps[0]) - 1,
         one_spread=fmt(runs.step_spread[0], DIGITS),
         checked=runs.torch_steps,
+        verdict=t(f"{NS}.bs_small_wins" if best_epoch == 0 else f"{NS}.bs_small_loses"),
     )
     return BatchView(
         Figure(epoch_chart, by_epoch),
