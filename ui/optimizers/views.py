@@ -605,9 +605,12 @@ def ravine_view(lr: float, beta: float, noise: float, steps: int, seed: int) -> 
     start = tuple(float(v) for v in rv.paths[0, 0])
     df = charts.paths_frame({label: rv.paths[:, r] for r, label in enumerate(labels)})
     paths = Figure(charts.contour_chart("quadratic", df, start=start, height=420), df)
-    keep = decimate_indices(steps + 1, MAX_BROWSER_POINTS // 2)
-    across = pd.concat(
-        [pd.DataFrame({"label": labels[r], "step": keep, "across": rv.across[keep, r]}) for r in (1, 2)],
+    keep = decimate_indices(steps + 1, MAX_BROWSER_POINTS // 3)
+    across = pd.concat(  # all three runs, so each keeps its colour of the paths chart
+        [
+            pd.DataFrame({"label": lab, "step": keep, "across": rv.across[keep, r]})
+            for r, lab in enumerate(labels)
+        ],
         ignore_index=True,
     )
     across = across[np.isfinite(across["across"])]
