@@ -244,5 +244,50 @@ if names:
 else:
     st.info(tr("choose_one"))
 
+# --- batch, stochastic and mini-batch gradient descent -----------------------------------------------------
+st.header(tr("bs_title"), anchor="batch-size")
+notes_corrections(PAGE, "batch-size")
+st.markdown(tr("bs_intro"))
+c1, c2 = st.columns(2)
+bs_epochs = int(c1.number_input(tr("bs_epochs"), key="bs_epochs", **w.input_range("bs_epochs")))
+bs_lr = float(c2.number_input(tr("bs_lr"), format="%g", key="bs_lr", **w.input_range("bs_lr")))
+
+
+def draw_batch_sizes() -> None:
+    """Plain SGD with every batch size, the same epochs and learning rate: losses, spread, check."""
+    try:
+        view = w.batch_view(bs_epochs, bs_lr)
+    except ValueError as error:
+        return error_box(error, label=tr("bs_epochs"))
+    st.subheader(tr("bs_epoch_title"))
+    show_chart(*view.by_epoch, key="opt_bs_epochs")
+    left, right = st.columns(2)
+    with left:
+        st.subheader(tr("bs_samples_title"))
+        show_chart(*view.by_samples, key="opt_bs_samples")
+    with right:
+        st.subheader(tr("bs_updates_title"))
+        show_chart(*view.by_updates, key="opt_bs_updates")
+    st.dataframe(view.table, hide_index=True, width="stretch")
+    st.caption(tr("bs_spread_caption"))
+    reference_check(*view.check)
+    st.caption(tr("bs_check_caption"))
+    st.markdown(view.result)
+
+
+draw_batch_sizes()
+
+st.subheader(tr("rv_title"), anchor="noisy-ravine")
+notes_corrections(PAGE, "noisy-ravine")
+st.markdown(tr("rv_intro"))
+st.latex(w.surface_latex("quadratic"))
+w.ravine_section()
+
+# --- Adam then SGD ----------------------------------------------------------------------------------------
+st.header(tr("sw_title"), anchor="adam-then-sgd")
+notes_corrections(PAGE, "adam-then-sgd")
+st.markdown(tr("sw_intro"))
+w.switch_section()
+
 w.save_state()
 w.write_url()

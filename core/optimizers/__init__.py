@@ -8,7 +8,9 @@ This module is the public API; the modules behind it are private:
 * ``_batched``: :class:`BatchedOptimizers`, every optimizer kind on the rows of one array at once;
 * ``_surfaces``: the 2-D test surfaces with exact gradients, and :func:`run_trajectories`;
 * ``_torch_reference``: the same runs through ``torch.optim`` and the replay checks the page shows;
-* ``_experiments``: the notes-vs-torch experiments, learning-rate tuning, the logistic regression.
+* ``_experiments``: the notes-vs-torch experiments, learning-rate tuning, the logistic regression;
+* ``_switch``: Adam switched to SGD on the logistic regression;
+* ``_batch_size``: batch, stochastic and mini-batch gradient descent on the logistic regression.
 """
 
 from core.optimizers._algorithms import (
@@ -21,6 +23,15 @@ from core.optimizers._algorithms import (
     NAdam,
     Optimizer,
     RMSprop,
+)
+from core.optimizers._batch_size import (
+    BatchSizeRuns,
+    GradientSpread,
+    NoisyRavine,
+    batch_size_runs,
+    gradient_spread,
+    noisy_ravine,
+    sample_gradients,
 )
 from core.optimizers._batched import BatchedOptimizers, RunSpec, full_hyperparameters
 from core.optimizers._experiments import (
@@ -60,6 +71,7 @@ from core.optimizers._surfaces import (
     grid_values,
     run_trajectories,
 )
+from core.optimizers._switch import SWITCH_RUNS, AdamThenSGD, adam_then_sgd
 from core.optimizers._torch_reference import (
     PathComparison,
     compare_paths,
@@ -79,19 +91,24 @@ __all__ = [
     "SETTLED_DISTANCE",
     "SGD",
     "SURFACES",
+    "SWITCH_RUNS",
     "Adadelta",
     "Adagrad",
     "Adam",
     "AdamStepSizes",
+    "AdamThenSGD",
     "AdamW",
+    "BatchSizeRuns",
     "BatchedOptimizers",
     "BiasCorrection",
     "Counterexample",
     "EffectiveRates",
+    "GradientSpread",
     "LogisticResult",
     "MomentumForms",
     "NAdam",
     "NesterovForms",
+    "NoisyRavine",
     "Optimizer",
     "PathComparison",
     "RMSprop",
@@ -104,6 +121,8 @@ __all__ = [
     "adam_counterexample",
     "adam_path",
     "adam_step_sizes",
+    "adam_then_sgd",
+    "batch_size_runs",
     "classical_nesterov_path",
     "compare_paths",
     "counterexample_gradient",
@@ -112,15 +131,18 @@ __all__ = [
     "effective_learning_rates",
     "ema_momentum_path",
     "full_hyperparameters",
+    "gradient_spread",
     "grid_values",
     "load_state",
     "logistic_regression",
     "momentum_forms",
     "nesterov_forms",
+    "noisy_ravine",
     "notes_nesterov_path",
     "replay_check",
     "replay_path",
     "run_trajectories",
+    "sample_gradients",
     "torch_optimizer",
     "torch_trajectory",
     "tune_learning_rates",

@@ -288,3 +288,44 @@ def test_every_glossary_link_opens_its_term_on_the_notes_page(lang):
     at = open_page("app_pages/notes.py", lang)
     anchors = {h.proto.anchor for h in at.subheader}
     assert {f"glossary-{term}" for term in links} <= anchors, sorted(links)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_batch_size_section_and_its_link(lang):
+    """The batch-size section from a link (2 epochs, lr 0.5): its inputs, its passing torch check."""
+    at = _open(lang, xp="bs_epochs:2;bs_lr:0.5")
+    assert_clean(at)
+    assert at.number_input(key="bs_epochs").value == 2
+    assert at.number_input(key="bs_lr").value == 0.5
+    assert any("torch.optim.SGD + torch.utils.data.DataLoader" in c for c in success_texts(at))
+    strings = load_strings(lang)
+    assert any(h.value == strings["optimizers.bs_title"] for h in at.header)
+    at.number_input(key="bs_epochs").set_value(3).run()
+    assert_clean(at)
+    assert "bs_epochs:3" in at.query_params["xp"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_noisy_ravine_section_and_its_link(lang):
+    at = _open(lang, xp="rv_lr:0.05;rv_beta:0.8;rv_noise:2;rv_steps:500;rv_seed:7")
+    assert_clean(at)
+    assert at.number_input(key="rv_noise").value == 2.0
+    assert at.number_input(key="rv_seed").value == 7
+    assert any("torch.optim.SGD, torch.optim.SGD(momentum=β)" in c for c in success_texts(at))
+    at.number_input(key="rv_noise").set_value(0.5).run()
+    assert_clean(at)
+    assert "rv_noise:0.5" in at.query_params["xp"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adam_then_sgd_section_and_its_link(lang):
+    at = _open(lang, xp="sw_epochs:12;sw_switch:4;sw_sgd_lr:0.2;sw_seed:3")
+    assert_clean(at)
+    assert at.number_input(key="sw_switch").value == 4
+    assert at.number_input(key="sw_seed").value == 3
+    assert any("torch.optim.Adam → torch.optim.SGD" in c for c in success_texts(at))
+    strings = load_strings(lang)
+    assert any(h.value == strings["optimizers.sw_title"] for h in at.header)
+    at.number_input(key="sw_switch").set_value(20).run()  # after the last epoch: Adam throughout, no error
+    assert_clean(at)
+    assert "sw_switch:20" in at.query_params["xp"]

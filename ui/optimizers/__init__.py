@@ -1,6 +1,7 @@
 """The optimizers page's side of the UI: its controls and URL (:mod:`.state`), its runs shared by every
 visitor (:mod:`.live`), its charts (:mod:`.charts`), and the views the page draws (:mod:`.views`)."""
 
+from ui.optimizers.draw import ravine_section, switch_section
 from ui.optimizers.state import (
     EXPERIMENT_INPUTS,
     FORM_ANCHORS,
@@ -21,11 +22,14 @@ from ui.optimizers.state import (
     write_url,
 )
 from ui.optimizers.views import (
+    BatchView,
     FormView,
+    RavineView,
     adagrad_view,
     adam_step_view,
     adamw_view,
     amsgrad_view,
+    batch_view,
     bias_view,
     chosen_specs,
     fair_view,
@@ -36,6 +40,7 @@ from ui.optimizers.views import (
     nesterov_settings,
     nesterov_view,
     paths_view,
+    ravine_view,
     surface_latex,
     surface_runs,
     tuned,
@@ -50,11 +55,14 @@ __all__ = [
     "NAMES",
     "START_LIMIT",
     "SURFACE_NAMES",
+    "BatchView",
     "FormView",
+    "RavineView",
     "adagrad_view",
     "adam_step_view",
     "adamw_view",
     "amsgrad_view",
+    "batch_view",
     "bias_view",
     "chosen_specs",
     "fair_view",
@@ -70,11 +78,14 @@ __all__ = [
     "nesterov_view",
     "paths_view",
     "previous_steps",
+    "ravine_section",
+    "ravine_view",
     "reset_learning_rates",
     "restore_state",
     "save_state",
     "surface_latex",
     "surface_runs",
+    "switch_section",
     "tuned",
     "write_url",
 ]

@@ -21,11 +21,14 @@ from core.optimizers import (
     adam_bias_correction,
     adam_counterexample,
     adam_step_sizes,
+    adam_then_sgd,
+    batch_size_runs,
     effective_learning_rates,
     grid_values,
     logistic_regression,
     momentum_forms,
     nesterov_forms,
+    noisy_ravine,
     replay_check,
     run_trajectories,
     tune_learning_rates,
@@ -111,3 +114,15 @@ def adamw_forms(surface: str, lr: float, weight_decay: float, steps: int, start:
 
 def logistic(key: SpecKey, epochs: int, batch_size: int):
     return logistic_regression(specs_from_key(key), epochs=epochs, batch_size=batch_size)
+
+
+def batch_sizes(sizes: tuple[int, ...], epochs: int, lr: float, progress=None):
+    return batch_size_runs(sizes, epochs, lr, progress=progress)
+
+
+def ravine(lr: float, beta: float, noise: float, steps: int, seed: int):
+    return noisy_ravine(lr, beta, noise, steps, seed)
+
+
+def switch(switch_epoch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int):
+    return adam_then_sgd(switch_epoch, epochs, adam_lr, sgd_lr, seed=seed)

@@ -42,6 +42,8 @@ MODEL_LEARNING_RATES = {
 }
 #: batch sizes offered in the model section
 MODEL_BATCH_SIZES = [8, 16, 32, 64, 128, 398]
+#: batch sizes the batch-size section compares: stochastic (1), three mini-batches, the full batch (398)
+BATCH_SIZES = (1, 8, 32, 128, 398)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,21 @@ EXPERIMENT_INPUTS: dict[str, Param] = {
     "model_epochs": Param("model_epochs", "int", 1, 100, 1),
     "model_batch": Param("model_batch", "choice"),
     **{f"model_lr_{n}": Param(f"model_lr_{n}", "float", 0.0, MAX_LR, 1e-3) for n in MODEL_LEARNING_RATES},
+    # the batch-size section: 15 epochs of every batch size is 6,990 updates, each replayed in torch
+    "bs_epochs": Param("bs_epochs", "int", 1, 15, 1),
+    "bs_lr": Param("bs_lr", "float", 1e-4, 10.0, 0.01),
+    # the noisy ravine: lr below 2/25 (the steep curvature's limit), 5,000 steps take about a second
+    "rv_lr": Param("rv_lr", "float", 1e-4, 0.079, 0.005),
+    "rv_beta": Param("rv_beta", "float", 0.0, 0.99, 0.05),
+    "rv_noise": Param("rv_noise", "float", 0.0, 10.0, 0.5),
+    "rv_steps": Param("rv_steps", "int", 10, 5000, 100),
+    "rv_seed": Param("rv_seed", "int", 0, 1000, 1),
+    # Adam then SGD: three runs of 100 epochs of 13 batches is 3,900 updates, each replayed in torch
+    "sw_epochs": Param("sw_epochs", "int", 1, 100, 1),
+    "sw_switch": Param("sw_switch", "int", 0, 100, 1),
+    "sw_adam_lr": Param("sw_adam_lr", "float", 1e-4, 1.0, 1e-3),
+    "sw_sgd_lr": Param("sw_sgd_lr", "float", 1e-4, 10.0, 0.01),
+    "sw_seed": Param("sw_seed", "int", 0, 20, 1),
 }
 
 
@@ -159,6 +176,18 @@ def experiment_defaults(surface: str) -> dict[str, Any]:
         "model_epochs": 30,
         "model_batch": 64,
         **{f"model_lr_{name}": lr for name, lr in MODEL_LEARNING_RATES.items()},
+        "bs_epochs": 5,
+        "bs_lr": 0.1,
+        "rv_lr": 0.07,
+        "rv_beta": 0.9,
+        "rv_noise": 1.0,
+        "rv_steps": 300,
+        "rv_seed": 0,
+        "sw_epochs": 40,
+        "sw_switch": 5,
+        "sw_adam_lr": 0.01,
+        "sw_sgd_lr": 0.1,
+        "sw_seed": 0,
     }
 
 

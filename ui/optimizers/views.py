@@ -22,7 +22,7 @@ from ui.format import fmt
 from ui.i18n import t
 from ui.layout import Check
 from ui.optimizers import charts, live
-from ui.optimizers.state import check_name, hyperparameters_of
+from ui.optimizers.state import BATCH_SIZES, check_name, hyperparameters_of
 
 NS = "optimizers"
 TOLERANCE = 1e-10
@@ -487,3 +487,251 @@ def model_view(specs: list[RunSpec], epochs: int, batch_size: int) -> ModelView:
     gone = [name for r, name in enumerate(model.names) if not np.isfinite(model.train_loss[r]).all()]
     diverged = t(f"{NS}.model_diverged", names=", ".join(gone)) if gone else None
     return ModelView(Figure(chart, loss_df), table, reference, check, "NAdam" in model.names, diverged)
+
+
+# --- batch, stochastic and mini-batch gradient descent -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchView:
+    by_epoch: Figure  # the training loss at the end of every epoch, one line per batch size
+    by_samples: Figure  # the training loss after every update against the samples processed
+    by_updates: Figure  # the same against the updates done (log scale)
+    table: pd.DataFrame  # per batch size: updates, losses, accuracy, gradient spread (formula, measured)
+    check: Check
+    result: str  # what the run shows, with its figures
+
+
+def _batch_label(b: int, n: int) -> str:
+    if b == 1:
+        return t(f"{NS}.bs_label_one")
+    return t(f"{NS}.bs_label_full", b=b) if b == n else t(f"{NS}.bs_label", b=b)
+
+
+def _batch_describe(done: int, total: int, info: Any) -> str:
+    return t(f"{NS}.bs_progress", done=done, total=total)
+
+
+def batch_view(epochs: int, lr: float) -> BatchView:
+    """Plain SGD with every batch size for the same epochs and learning rate: losses, spread, check."""
+    sizes = BATCH_SIZES
+    runs = shared(live.batch_sizes, sizes, int(epochs), float(lr), describe=_batch_describe)
+    labels = [_batch_label(b, runs.n_train) for b in runs.batch_sizes]
+    by_epoch = pd.concat(
+        [
+            pd.DataFrame({"label": label, "epoch": np.arange(epochs + 1), "loss": runs.epoch_loss[k]})
+            for k, label in enumerate(labels)
+        ],
+        ignore_index=True,
+    )
+    frames = []
+    for k, label in enumerate(labels):
+        keep = decimate_indices(len(runs.train_loss[k]), MAX_BROWSER_POINTS // len(labels))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "label": label,
+                    "updates": runs.steps[k][keep],
+                    "samples": runs.samples[k][keep],
+                    "loss": runs.train_loss[k][keep],
+                }
+            )
+        )
+    steps = pd.concat(frames, ignore_index=True)
+    steps = steps[np.isfinite(steps["loss"])]
+    loss_title = t(f"{NS}.axis_loss")
+    epoch_chart = charts.log_line_chart(
+        by_epoch, "epoch", "loss", x_title=t(f"{NS}.axis_epoch"), y_title=loss_title
+    )
+    samples_chart = charts.log_line_chart(
+        steps, "samples", "loss", x_title=t(f"{NS}.axis_samples"), y_title=loss_title
+    )
+    positive = steps[steps["updates"] > 0]
+    updates_chart = charts.log_line_chart(
+        positive, "updates", "loss", x_title=t(f"{NS}.axis_updates"), y_title=loss_title, log_x=True
+    )
+    spread = runs.spread
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_batch"): labels,
+            t(f"{NS}.col_updates"): [len(s) - 1 for s in runs.steps],
+            t(f"{NS}.col_train"): [_loss_text(v) for v in runs.epoch_loss[:, -1]],
+            t(f"{NS}.col_test"): [_loss_text(v) for v in runs.test_loss],
+            t(f"{NS}.col_accuracy"): [f"{100 * a:.1f}%" for a in runs.test_accuracy],
+            t(f"{NS}.col_spread_formula"): [fmt(v, DIGITS) for v in spread.formula],
+            t(f"{NS}.col_spread_measured", draws=spread.draws): [fmt(v, DIGITS) for v in spread.measured],
+            t(f"{NS}.col_spread_run"): [fmt(v, DIGITS) for v in runs.step_spread],
+        }
+    )
+    check = Check("torch.optim.SGD + torch.utils.data.DataLoader", runs.torch_diff, TOLERANCE)
+    best_epoch = int(np.nanargmin(runs.epoch_loss[:, -1]))
+    result = t(
+        f"{NS}.bs_result",
+        epochs=epochs,
+        best=labels[best_epoch],
+        best_loss=fmt(runs.epoch_loss[best_epoch, -1], DIGITS),
+        full=labels[-1],
+        full_loss=fmt(runs.epoch_loss[-1, -1], DIGITS),
+        full_updates=len(runs.steps[-1]) - 1,
+        one=labels[0],
+        one_updates=len(runs.steps[0]) - 1,
+        one_spread=fmt(runs.step_spread[0], DIGITS),
+        checked=runs.torch_steps,
+        verdict=t(f"{NS}.bs_small_wins" if best_epoch == 0 else f"{NS}.bs_small_loses"),
+    )
+    return BatchView(
+        Figure(epoch_chart, by_epoch),
+        Figure(samples_chart, steps),
+        Figure(updates_chart, positive),
+        table,
+        check,
+        result,
+    )
+
+
+@dataclass(frozen=True)
+class RavineView:
+    paths: Figure  # the three paths on the ravine
+    across: Figure  # v, the signed distance across the valley, against the step
+    table: pd.DataFrame
+    check: Check
+    result: str
+
+
+def ravine_view(lr: float, beta: float, noise: float, steps: int, seed: int) -> RavineView:
+    """SGD and momentum on the ravine with noisy gradients (and SGD without noise), checked against torch."""
+    rv = shared(live.ravine, float(lr), float(beta), float(noise), int(steps), int(seed))
+    labels = [t(f"{NS}.rv_label_{name}") for name in rv.names]
+    start = tuple(float(v) for v in rv.paths[0, 0])
+    df = charts.paths_frame({label: rv.paths[:, r] for r, label in enumerate(labels)})
+    paths = Figure(charts.contour_chart("quadratic", df, start=start, height=420), df)
+    keep = decimate_indices(steps + 1, MAX_BROWSER_POINTS // 3)
+    across = pd.concat(  # all three runs, so each keeps its colour of the paths chart
+        [
+            pd.DataFrame({"label": lab, "step": keep, "across": rv.across[keep, r]})
+            for r, lab in enumerate(labels)
+        ],
+        ignore_index=True,
+    )
+    across = across[np.isfinite(across["across"])]
+    across_chart = charts.line_chart(
+        across, "step", "across", x_title=t(f"{NS}.axis_step"), y_title=t(f"{NS}.axis_across")
+    )
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_run"): labels,
+            t(f"{NS}.col_flips"): [int(v) for v in rv.flips],
+            t(f"{NS}.col_rms_across"): [fmt(v, DIGITS) for v in rv.rms_across],
+            t(f"{NS}.col_tail_gap"): [fmt(v, DIGITS) for v in rv.tail_gap],
+        }
+    )
+    check = Check("torch.optim.SGD, torch.optim.SGD(momentum=β)", rv.torch_diff, TOLERANCE)
+    result = t(
+        f"{NS}.rv_result",
+        steps=steps,
+        sgd_flips=int(rv.flips[1]),
+        mom_flips=int(rv.flips[2]),
+        sgd_rms=fmt(rv.rms_across[1], DIGITS),
+        theory=fmt(rv.sgd_rms_theory, DIGITS),
+        mom_rms=fmt(rv.rms_across[2], DIGITS),
+        sgd_gap=fmt(rv.tail_gap[1], DIGITS),
+        mom_gap=fmt(rv.tail_gap[2], DIGITS),
+        exact_gap=fmt(rv.tail_gap[0], DIGITS),
+        compared=rv.compared,
+    )
+    return RavineView(paths, Figure(across_chart, across), table, check, result)
+
+
+# --- Adam then SGD ----------------------------------------------------------------------------------------
+
+#: the splits (seeds) the Adam-then-SGD result is summarised over, beside the one shown
+SWITCH_SEEDS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class SwitchView:
+    losses: Figure  # train and test loss per epoch of the three runs, a rule at the switch
+    accuracy: Figure  # test accuracy per epoch
+    table: pd.DataFrame
+    check: Check
+    result: str  # this split's outcome, and the outcome over SWITCH_SEEDS
+
+
+def switch_view(switch_epoch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int) -> SwitchView:
+    """Adam, SGD, and Adam switched to SGD: losses and accuracy per epoch, the table, the torch check."""
+    switch_epoch = min(int(switch_epoch), int(epochs))  # a switch after the last epoch is Adam throughout
+    args = (switch_epoch, int(epochs), float(adam_lr), float(sgd_lr))
+    sw = shared(live.switch, *args, int(seed))
+    labels = [t(f"{NS}.sw_label_{run}", k=switch_epoch) for run in sw.runs]
+    splits = ((t(f"{NS}.split_train"), sw.train_loss), (t(f"{NS}.split_test"), sw.test_loss))
+    epoch_axis = np.arange(epochs + 1)
+    losses = pd.concat(
+        [
+            pd.DataFrame({"label": label, "split": split, "epoch": epoch_axis, "loss": values[r]})
+            for r, label in enumerate(labels)
+            for split, values in splits
+        ],
+        ignore_index=True,
+    )
+    losses = losses[np.isfinite(losses["loss"])]
+    loss_chart = charts.log_line_chart(
+        losses,
+        "epoch",
+        "loss",
+        dash="split",
+        rule_at=switch_epoch,
+        x_title=t(f"{NS}.axis_epoch"),
+        y_title=t(f"{NS}.axis_loss"),
+    )
+    accuracy = pd.concat(
+        [
+            pd.DataFrame({"label": label, "epoch": epoch_axis, "accuracy": sw.test_accuracy[r]})
+            for r, label in enumerate(labels)
+        ],
+        ignore_index=True,
+    )
+    accuracy_chart = charts.line_chart(
+        accuracy, "epoch", "accuracy", x_title=t(f"{NS}.axis_epoch"), y_title=t(f"{NS}.col_accuracy")
+    )
+    best_epoch = np.argmin(np.where(np.isfinite(sw.test_loss), sw.test_loss, np.inf), axis=1)
+    table = pd.DataFrame(
+        {
+            t(f"{NS}.col_run"): labels,
+            t(f"{NS}.col_train"): [_loss_text(v) for v in sw.train_loss[:, -1]],
+            t(f"{NS}.col_test"): [_loss_text(v) for v in sw.test_loss[:, -1]],
+            t(f"{NS}.col_accuracy"): [f"{100 * a:.1f}%" for a in sw.test_accuracy[:, -1]],
+            t(f"{NS}.col_best_test"): [
+                t(f"{NS}.sw_best", loss=_loss_text(sw.test_loss[r, e]), epoch=int(e))
+                for r, e in enumerate(best_epoch)
+            ],
+        }
+    )
+    # the same settings on other splits: which run ends with the lowest test loss
+    finals = np.array([shared(live.switch, *args, s).test_loss[:, -1] for s in SWITCH_SEEDS])
+    wins = [
+        int(np.sum(np.nanargmin(np.where(np.isfinite(finals), finals, np.inf), axis=1) == r))
+        for r in range(3)
+    ]
+    mean = np.mean(finals, axis=0)
+    order = np.argsort(sw.test_loss[:, -1])
+    result = t(
+        f"{NS}.sw_result",
+        epochs=epochs,
+        first=labels[order[0]],
+        first_loss=_loss_text(sw.test_loss[order[0], -1]),
+        second=labels[order[1]],
+        second_loss=_loss_text(sw.test_loss[order[1], -1]),
+        third=labels[order[2]],
+        third_loss=_loss_text(sw.test_loss[order[2], -1]),
+        n_test=sw.n_test,
+        one=f"{100 / sw.n_test:.2f}",
+        seeds=len(SWITCH_SEEDS),
+        wins_adam=wins[0],
+        wins_sgd=wins[1],
+        wins_switch=wins[2],
+        mean_adam=_loss_text(mean[0]),
+        mean_sgd=_loss_text(mean[1]),
+        mean_switch=_loss_text(mean[2]),
+    )
+    check = Check("torch.optim.Adam → torch.optim.SGD", sw.torch_diff, TOLERANCE)
+    return SwitchView(Figure(loss_chart, losses), Figure(accuracy_chart, accuracy), table, check, result)
