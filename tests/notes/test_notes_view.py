@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -86,17 +87,48 @@ def test_the_glossary_is_read_from_every_pages_strings():
 
 
 def test_every_glossary_link_of_every_page_points_at_a_defined_term_in_its_own_language():
-    import re
-
     from ui.i18n import load_strings
 
-    link = re.compile(r"\]\(/notes\?lang=(?P<lang>[a-z]+)#glossary-(?P<term>[a-z0-9_]+)\)")
     found = 0
     for lang in ("en", "zh"):
         defined = {term.term for term in notes.glossary(lang)}
         for key, text in load_strings(lang).items():
-            for match in link.finditer(text):
+            for match in _GLOSSARY_LINK.finditer(text):
                 found += 1
                 assert match["lang"] == lang, (lang, key)
                 assert match["term"] in defined, (lang, key, match["term"])
     assert found > 20  # the pages do link their terms
+
+
+_GLOSSARY_LINK = re.compile(r"\]\(/notes\?lang=(?P<lang>[a-z]+)#glossary-(?P<term>[a-z0-9_]+)\)")
+
+
+def _page_terms(strings: dict[str, str], namespace: str) -> set[str]:
+    prefix, suffix = f"{namespace}.glossary_", "_name"
+    return {k[len(prefix) : -len(suffix)] for k in strings if k.startswith(prefix) and k.endswith(suffix)}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_term_a_page_defines_is_linked_from_that_page_or_its_claims(lang):
+    """A term defined in ``<page>.glossary_<term>_name`` is linked (its first use) from the page's own strings
+    or from a claim of the catalog shown on that page, in the same language."""
+    from core.notes import load_claims
+    from ui.i18n import load_strings
+
+    strings = load_strings(lang)
+    for namespace in sorted({key.split(".")[0] for key in strings}):
+        texts = [text for key, text in strings.items() if key.startswith(f"{namespace}.")]
+        texts += [getattr(claim, lang) for claim in load_claims() if claim.page == namespace]
+        linked = {m["term"] for text in texts for m in _GLOSSARY_LINK.finditer(text)}
+        unlinked = _page_terms(strings, namespace) - linked
+        assert not unlinked, (namespace, sorted(unlinked))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_notes_page_has_an_anchor_for_every_term(lang):
+    from tests.apptest import open_link
+
+    at = open_link("app_pages/notes.py", lang)
+    assert not at.exception
+    anchors = {h.proto.anchor for h in at.subheader}
+    assert {f"glossary-{term.term}" for term in notes.glossary(lang)} <= anchors
