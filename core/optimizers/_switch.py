@@ -4,7 +4,8 @@ r"""Adam then SGD: the notes' "use Adam early, switch to SGD late", tried on the
 three ways on the same mini-batches: Adam throughout, SGD throughout, and Adam switched to SGD after
 ``switch_epoch`` epochs, and records the training objective, the test loss and the test accuracy after
 every epoch. Every update of every run is replayed by torch.optim (Adam from our weights and moments,
-SGD from our weights).
+SGD from our weights). Along the Adam-throughout run it also evaluates SWATS's switching test (Keskar &
+Socher 2017, Algorithm 1), which picks the switch itself instead of a given epoch.
 """
 
 from __future__ import annotations
@@ -41,6 +42,43 @@ class AdamThenSGD:
     n_test: int
     torch_diff: float  # max |our weights - torch.optim's| after every update of every run
     updates: int  # updates per run
+    swats_step: int | None  # the first update (from 2) at which SWATS's test holds on the Adam run, if any
+    swats_min_gap: float  # min over updates k >= 2 of |lambda_k / (1 - beta2^k) - gamma_k|
+    swats_lr: float  # SWATS's SGD rate lambda_k / (1 - beta2^k) at its switch, or after the last update
+
+
+class _SwatsTest:
+    r"""SWATS's switching test on a run of Adam steps (Keskar & Socher 2017, Algorithm 1).
+
+    With Adam's step :math:`p_k` and the gradient :math:`g_k` it was taken on (all parameters as one
+    vector), the SGD learning rate whose step projects onto :math:`p_k` is
+    :math:`\gamma_k = p_k^\top p_k / (-p_k^\top g_k)` (when :math:`p_k^\top g_k \ne 0`); its running
+    average :math:`\lambda_k = \beta_2 \lambda_{k-1} + (1 - \beta_2)\gamma_k`, bias-corrected by
+    :math:`1 - \beta_2^k`, is the switch's SGD learning rate; the test is :math:`k > 1` and
+    :math:`|\lambda_k / (1 - \beta_2^k) - \gamma_k| < \epsilon`.
+    """
+
+    def __init__(self, beta2: float, eps: float) -> None:
+        self.beta2, self.eps = beta2, eps
+        self.k, self.average = 0, 0.0
+        self.step: int | None = None
+        self.min_gap = np.inf
+        self.lr = np.nan
+
+    def update(self, step: np.ndarray, grad: np.ndarray) -> None:
+        self.k += 1
+        projection = float(step @ grad)
+        if self.step is not None or projection == 0.0:
+            return
+        gamma = float(step @ step) / -projection
+        self.average = self.beta2 * self.average + (1 - self.beta2) * gamma
+        corrected = self.average / (1 - self.beta2**self.k)
+        self.lr = corrected
+        if self.k > 1:
+            gap = abs(corrected - gamma)
+            self.min_gap = min(self.min_gap, gap)
+            if gap < self.eps:
+                self.step = self.k
 
 
 def _accuracy(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
@@ -56,13 +94,15 @@ def adam_then_sgd(
     seed: int = 0,
     l2: float = 1e-3,
     sgd_momentum: float = 0.0,
+    swats_eps: float = 1e-9,
 ) -> AdamThenSGD:
     r"""Adam, SGD, and Adam switched to SGD after ``switch_epoch`` epochs, on the same mini-batches.
 
     The model, objective, split (by ``seed``) and batches are :func:`logistic_regression`'s. Adam has
     torch's defaults but ``lr=adam_lr``; SGD is ``SGD(lr=sgd_lr, momentum=sgd_momentum)``; the switched
     run starts SGD (with a fresh momentum buffer) from the weights Adam reached. ``switch_epoch = 0`` is
-    SGD from the start, ``switch_epoch = epochs`` Adam throughout.
+    SGD from the start, ``switch_epoch = epochs`` Adam throughout. SWATS's test (:class:`_SwatsTest`, with
+    threshold ``swats_eps``, the paper's 1e-9 by default) is evaluated along the Adam-throughout run.
     """
     check_whole("epochs", epochs, low=1)
     check_whole("switch_epoch", switch_epoch, low=0, high=epochs)
@@ -71,6 +111,7 @@ def adam_then_sgd(
     check_number("sgd_momentum", float(sgd_momentum), low=0.0, high=1.0, high_open=True)
     check_whole("batch_size", batch_size, low=1)
     check_whole("seed", seed, low=0)
+    check_number("swats_eps", swats_eps, low=0.0, low_open=True)
     x_train, x_test, y_train, y_test = _load_breast_cancer(seed)
     n, d = x_train.shape
     per_epoch = -(-n // batch_size)
@@ -83,6 +124,7 @@ def adam_then_sgd(
     shape = (len(SWITCH_RUNS), epochs + 1)
     train, test, accuracy = np.empty(shape), np.empty(shape), np.empty(shape)
     worst = 0.0
+    swats = _SwatsTest(beta2=0.999, eps=swats_eps)  # torch's Adam default betas = (0.9, 0.999)
     for r, run in enumerate(SWITCH_RUNS):
         params = [np.zeros(d), np.zeros(1)]
         tparams = [torch.zeros(d, dtype=torch.float64), torch.zeros(1, dtype=torch.float64)]
@@ -105,6 +147,11 @@ def adam_then_sgd(
                     before = [p.copy() for p in params]
                     states = [opt.torch_state(i) for i in range(len(params))]
                     opt.step(grads)
+                    if run == "adam":
+                        swats.update(
+                            np.concatenate([p - q for p, q in zip(params, before, strict=True)]),
+                            np.concatenate(grads),
+                        )
                     # torch.optim takes the same step from our weights and state
                     for p, w, state, g in zip(tparams, before, states, grads, strict=True):
                         with torch.no_grad():
@@ -124,5 +171,15 @@ def adam_then_sgd(
                 test[r, epoch] = _logistic_loss(*params, x_test, y_test, 0.0)
                 accuracy[r, epoch] = _accuracy(*params, x_test, y_test)
     return AdamThenSGD(
-        SWITCH_RUNS, switch_epoch, train, test, accuracy, len(y_test), worst, epochs * per_epoch
+        SWITCH_RUNS,
+        switch_epoch,
+        train,
+        test,
+        accuracy,
+        len(y_test),
+        worst,
+        epochs * per_epoch,
+        swats.step,
+        float(swats.min_gap),
+        float(swats.lr),
     )

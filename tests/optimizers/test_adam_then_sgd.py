@@ -68,3 +68,42 @@ def test_inputs_are_checked():
         adam_then_sgd(1, epochs=3, sgd_lr=0.0)
     with pytest.raises(ValueError):
         adam_then_sgd(1, epochs=10_000)
+
+
+def _swats_by_hand(epochs: int, eps: float, seed: int = 0) -> tuple[int | None, float, float]:
+    """SWATS's test (Keskar & Socher 2017, Algorithm 1) written out over a free-running torch.optim.Adam."""
+    x, _, y, _ = _load_breast_cancer(seed)
+    rng = np.random.default_rng(seed)
+    batches = [np.array_split(rng.permutation(398), 13) for _ in range(epochs)]
+    w = torch.zeros(30, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([w, b], lr=0.01)
+    X, Y = torch.from_numpy(x), torch.from_numpy(y)
+    lam, gaps, lrs = 0.0, [], []
+    for k, idx in enumerate((i for epoch in batches for i in epoch), start=1):
+        before = torch.cat([w, b]).detach().clone()
+        opt.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(X[idx] @ w + b, Y[idx]) + 0.5e-3 * (w @ w)
+        loss.backward()
+        g = torch.cat([w.grad, b.grad]).clone()
+        opt.step()
+        p = torch.cat([w, b]).detach() - before
+        gamma = (p @ p).item() / -(p @ g).item()
+        lam = 0.999 * lam + 0.001 * gamma
+        lrs.append(lam / (1 - 0.999**k))
+        if k > 1:
+            gaps.append(abs(lrs[-1] - gamma))
+            if gaps[-1] < eps:
+                return k, min(gaps), lrs[-1]
+    return None, min(gaps), lrs[-1]
+
+
+@pytest.mark.parametrize("eps", [1e-9, 1e-3])
+def test_swats_switching_test_equals_the_papers_algorithm(eps):
+    """The paper's threshold (1e-9) never holds here; a loose one (1e-3) does, at the same update."""
+    result = adam_then_sgd(2, epochs=10, adam_lr=0.01, seed=0, swats_eps=eps)
+    step, min_gap, lr = _swats_by_hand(10, eps)
+    assert result.swats_step == step
+    assert result.swats_min_gap == pytest.approx(min_gap, rel=1e-8)
+    assert result.swats_lr == pytest.approx(lr, rel=1e-8)
+    assert (step is None) == (eps == 1e-9)

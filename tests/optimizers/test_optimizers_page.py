@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.optimizers import SURFACES
+from core.optimizers import SURFACES, adam_then_sgd
 from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
@@ -326,6 +326,12 @@ def test_adam_then_sgd_section_and_its_link(lang):
     assert any("torch.optim.Adam → torch.optim.SGD" in c for c in success_texts(at))
     strings = load_strings(lang)
     assert any(h.value == strings["optimizers.sw_title"] for h in at.header)
+    # SWATS's own test along the Adam run, as core measures it (the Adam run ignores k and SGD's lr)
+    sw = adam_then_sgd(0, epochs=12, adam_lr=0.01, sgd_lr=1.0, seed=3)
+    assert sw.swats_step is None
+    never = strings["optimizers.sw_swats_never"].split("{rule}")[1].split("{updates}")[0]
+    swats = [m.value for m in at.markdown if never in m.value]
+    assert len(swats) == 1 and f"{sw.swats_min_gap:.2g}" in swats[0] and str(sw.updates) in swats[0]
     at.number_input(key="sw_switch").set_value(20).run()  # after the last epoch: Adam throughout, no error
     assert_clean(at)
     assert "sw_switch:20" in at.query_params["xp"]

@@ -60,3 +60,4 @@ def switch_section() -> None:
     reference_check(*view.check)
     st.caption(tr("sw_check_caption"))
     st.markdown(view.result)
+    st.markdown(view.swats)

@@ -655,6 +655,7 @@ class SwitchView:
     table: pd.DataFrame
     check: Check
     result: str  # this split's outcome, and the outcome over SWITCH_SEEDS
+    swats: str  # where SWATS's own switching test would have switched along the Adam run, if anywhere
 
 
 def switch_view(switch_epoch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int) -> SwitchView:
@@ -734,4 +735,16 @@ def switch_view(switch_epoch: int, epochs: int, adam_lr: float, sgd_lr: float, s
         mean_switch=_loss_text(mean[2]),
     )
     check = Check("torch.optim.Adam → torch.optim.SGD", sw.torch_diff, TOLERANCE)
-    return SwitchView(Figure(loss_chart, losses), Figure(accuracy_chart, accuracy), table, check, result)
+    figures = (Figure(loss_chart, losses), Figure(accuracy_chart, accuracy))
+    return SwitchView(*figures, table, check, result, _swats_text(sw, epochs))
+
+
+def _swats_text(sw, epochs: int) -> str:
+    """SWATS's switching test along the Adam run: where it holds first, or how close it came."""
+    rule = t(f"{NS}.sw_swats_rule", eps="10^{-9}")
+    if sw.swats_step is None:
+        gap = f"{sw.swats_min_gap:.2g}"
+        return t(f"{NS}.sw_swats_never", rule=rule, updates=sw.updates, gap=gap, lr=f"{sw.swats_lr:.3g}")
+    epoch = -(-sw.swats_step * epochs // sw.updates)  # the epoch the update falls in
+    step, lr = sw.swats_step, f"{sw.swats_lr:.3g}"
+    return t(f"{NS}.sw_swats_fired", rule=rule, step=step, epoch=epoch, lr=lr)
