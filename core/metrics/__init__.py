@@ -42,6 +42,8 @@ Where each part lives (this package's public API is this module; the modules beh
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
   exact bound on the AUC's change, and :func:`evaluate_counts` (= :func:`evaluate` on the rows);
 * ``_calibration``: reliability curve, Brier score, log loss, expected calibration error (rows or table);
+* ``_decisions``: from scores to decisions (the cost of every threshold, the best threshold under a
+  constraint, net benefit), from the table;
 * ``_duckdb``: the out-of-core engine (``GROUP BY score, label`` in DuckDB into the table above);
 * ``_evaluation``: the confusion matrix, display helpers and :func:`evaluate`;
 * ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path), composed
@@ -69,6 +71,14 @@ from core.metrics._counts import (
     evaluate_counts,
     round_scores,
     score_counts,
+)
+from core.metrics._decisions import (
+    CONSTRAINTS,
+    cost_curve,
+    min_cost_threshold,
+    net_benefit,
+    threshold_for,
+    treat_all_net_benefit,
 )
 from core.metrics._duckdb import AggregatedScores, aggregate_files, expand_sources, first_with_rows
 from core.metrics._evaluation import (
@@ -121,6 +131,7 @@ from core.metrics._scores import (
 )
 
 __all__ = [
+    "CONSTRAINTS",
     "EXAMPLES",
     "MAX_BOOTSTRAP_DRAWS",
     "MAX_PAIRWISE_PAIRS",
@@ -149,6 +160,7 @@ __all__ = [
     "comparison_frame",
     "confusion_at",
     "confusion_frame",
+    "cost_curve",
     "counts_from_table",
     "counts_of",
     "curve_frame",
@@ -171,7 +183,9 @@ __all__ = [
     "load_scores",
     "log_loss",
     "metrics_frame",
+    "min_cost_threshold",
     "model_entry",
+    "net_benefit",
     "precision_recall_curve",
     "report_document",
     "report_json",
@@ -181,4 +195,6 @@ __all__ = [
     "score_counts",
     "score_histogram",
     "summary_row",
+    "threshold_for",
+    "treat_all_net_benefit",
 ]
