@@ -42,6 +42,7 @@ Where each part lives (this package's public API is this module; the modules beh
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
   exact bound on the AUC's change, and :func:`evaluate_counts` (= :func:`evaluate` on the rows);
 * ``_calibration``: reliability curve, Brier score, log loss, expected calibration error (rows or table);
+* ``_bootstrap``: a stratified bootstrap drawn from the table (intervals, ROC and PR bands);
 * ``_decisions``: from scores to decisions (the cost of every threshold, the best threshold under a
   constraint, net benefit), from the table;
 * ``_duckdb``: the out-of-core engine (``GROUP BY score, label`` in DuckDB into the table above);
@@ -55,6 +56,14 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """
 
+from core.metrics._bootstrap import (
+    BOOTSTRAP_METRICS,
+    Bootstrap,
+    bootstrap,
+    bootstrap_ci,
+    bootstrap_replicates,
+    curve_points,
+)
 from core.metrics._calibration import (
     brier_score_loss,
     calibration_bin_rows,
@@ -131,6 +140,7 @@ from core.metrics._scores import (
 )
 
 __all__ = [
+    "BOOTSTRAP_METRICS",
     "CONSTRAINTS",
     "EXAMPLES",
     "MAX_BOOTSTRAP_DRAWS",
@@ -140,6 +150,7 @@ __all__ = [
     "PAIRWISE_BLOCK_PAIRS",
     "AggregatedScores",
     "AucThreeWays",
+    "Bootstrap",
     "ColumnGuess",
     "Confusion",
     "Curve",
@@ -154,6 +165,9 @@ __all__ = [
     "auc_rank",
     "auc_three_ways",
     "average_precision_score",
+    "bootstrap",
+    "bootstrap_ci",
+    "bootstrap_replicates",
     "brier_score_loss",
     "calibration_bin_rows",
     "calibration_curve",
@@ -164,6 +178,7 @@ __all__ = [
     "counts_from_table",
     "counts_of",
     "curve_frame",
+    "curve_points",
     "decimate_curve",
     "delong_test",
     "detect_columns",
