@@ -58,11 +58,13 @@ Where each part lives (this package's public API is this module; the modules beh
 
 from core.metrics._bootstrap import (
     BOOTSTRAP_METRICS,
+    THRESHOLD_METRICS,
     Bootstrap,
     bootstrap,
     bootstrap_ci,
     bootstrap_replicates,
     curve_points,
+    threshold_intervals,
 )
 from core.metrics._calibration import (
     brier_score_loss,
@@ -148,6 +150,7 @@ __all__ = [
     "MAX_POINTS",
     "METRIC_CURVES",
     "PAIRWISE_BLOCK_PAIRS",
+    "THRESHOLD_METRICS",
     "AggregatedScores",
     "AucThreeWays",
     "Bootstrap",
@@ -211,5 +214,6 @@ __all__ = [
     "score_histogram",
     "summary_row",
     "threshold_for",
+    "threshold_intervals",
     "treat_all_net_benefit",
 ]

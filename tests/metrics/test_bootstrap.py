@@ -15,6 +15,8 @@ from core.budget import OverBudget
 from core.errors import InputError
 from core.metrics import (
     BOOTSTRAP_METRICS,
+    THRESHOLD_METRICS,
+    Confusion,
     bootstrap,
     bootstrap_ci,
     bootstrap_replicates,
@@ -22,6 +24,7 @@ from core.metrics import (
     evaluate,
     evaluate_counts,
     score_counts,
+    threshold_intervals,
 )
 from core.metrics._bootstrap import _BLOCK_CELLS
 
@@ -170,3 +173,24 @@ def test_bad_inputs():
             bootstrap_ci(ev, "roc_auc", **kwargs)
     with pytest.raises(OverBudget):
         bootstrap_ci(ev, "roc_auc", n_boot=10**9)
+
+
+def test_threshold_intervals_from_two_binomials_agree_with_the_full_replicates():
+    """The same distribution (TP* ~ Bin(P, TP/P), FP* ~ Bin(N, FP/N)), other draws: close endpoints."""
+    y, s = make(n=500, seed=8)
+    for threshold in (0.2, 0.5, 1.0):
+        ev = evaluate(y, s, threshold=threshold)
+        full = bootstrap(ev, THRESHOLD_METRICS, n_boot=3000, seed=1).intervals
+        fast = threshold_intervals(ev, threshold, n_boot=3000, seed=2)
+        for metric in THRESHOLD_METRICS:
+            spread = full[metric][1] - full[metric][0]
+            assert abs(fast[metric][0] - full[metric][0]) <= 0.1 * spread, (threshold, metric)
+            assert abs(fast[metric][1] - full[metric][1]) <= 0.1 * spread, (threshold, metric)
+    # the replicates are the metrics of Confusion(TP*, FP*): rebuilt from the same two draws
+    ev = evaluate(y, s)
+    rng = np.random.default_rng(5)
+    c = ev.confusion_at(0.5)
+    tp = rng.binomial(round(ev.n_pos), c.tp / ev.n_pos, size=999)
+    fp = rng.binomial(round(ev.n_neg), c.fp / ev.n_neg, size=999)
+    f1 = [Confusion(0.5, a, b, ev.n_pos - a, ev.n_neg - b).f1 for a, b in zip(tp, fp, strict=True)]
+    assert threshold_intervals(ev, 0.5, n_boot=999, seed=5)["f1"] == tuple(np.quantile(f1, [0.025, 0.975]))
