@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, page_header, reference_check
-from ui.metrics import draw, views
+from ui.metrics import decisions, draw, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.state import mirror_into_url, seed_from_url, url_choice
@@ -221,6 +221,7 @@ def threshold_explorer(report: views.Report) -> None:
     st.subheader(tr("downloads"), anchor="downloads")
     for col, download in zip(st.columns(4), views.downloads(report, threshold), strict=True):
         col.download_button(**download, on_click="ignore")  # no rerun (and no chart redraw race)
+    decisions.section(report, threshold)  # costs, constraints, net benefit at this threshold
 
 
 def three_ways(report: views.Report) -> None:
