@@ -199,6 +199,8 @@ class Bootstrap:
     n_boot: int
     level: float
     seed: int
+    first: ScoreCounts  # the first replicate's table (what a live check expands into rows)
+    first_values: dict[str, float]  # each metric of the first replicate
     grid: np.ndarray | None = None
     roc_low: np.ndarray | None = None
     roc_high: np.ndarray | None = None
@@ -219,6 +221,18 @@ def bootstrap_replicates(
     ``evaluation.confusion.threshold``), and with ``n_points`` each replicate's ``"roc"`` TPR and ``"pr"``
     precision on the grid of :func:`curve_points` (``(n_boot, n_points)``). ``progress(done, n_boot)`` is
     called after each block of replicates."""
+    return _run(evaluation, metrics, n_boot, seed, n_points, progress)[0]
+
+
+def _run(
+    evaluation: Evaluation | ScoreCounts,
+    metrics: Sequence[str],
+    n_boot: int,
+    seed: int,
+    n_points: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, np.ndarray], ScoreCounts]:
+    """:func:`bootstrap_replicates`, and the first replicate's table (its scores that kept a row)."""
     evaluation = _bootstrap_table(evaluation)
     metrics = [check_choice("metric", m, BOOTSTRAP_METRICS) for m in metrics]
     n_boot, _, seed = _check_bootstrap(n_boot, 0.95, seed, evaluation.thresholds.size)
@@ -228,7 +242,14 @@ def bootstrap_replicates(
     grid = None if n_points is None else np.linspace(0.0, 1.0, n_points)
     curves: dict[str, list[np.ndarray]] = {"roc": [], "pr": []}
     done = 0
+    first = None
     for tps, fps in _replicates(evaluation, n_boot, seed):
+        if first is None:
+            positives, negatives = np.diff(tps[0], prepend=0), np.diff(fps[0], prepend=0)
+            kept = (positives + negatives) > 0
+            first = ScoreCounts(
+                evaluation.thresholds[kept], positives[kept], negatives[kept], int(tps[0, -1] + fps[0, -1])
+            )
         for metric, values in _replicate_metrics(tps, fps, k, metrics).items():
             parts[metric].append(values)
         if grid is not None:
@@ -242,7 +263,7 @@ def bootstrap_replicates(
     out = {m: np.concatenate(v) for m, v in parts.items()}
     if grid is not None:
         out |= {name: np.vstack(rows) for name, rows in curves.items()}
-    return out
+    return out, first
 
 
 def bootstrap(
@@ -259,20 +280,21 @@ def bootstrap(
     curves, all from the same replicates in one pass; each interval equals :func:`bootstrap_ci` of its
     metric with the same seed."""
     level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
-    replicates = bootstrap_replicates(
-        evaluation, metrics, n_boot=n_boot, seed=seed, n_points=n_points, progress=progress
-    )
+    replicates, first = _run(evaluation, metrics, n_boot, seed, n_points, progress)
+    first_values = {metric: float(replicates[metric][0]) for metric in metrics}
     q = [(1.0 - level) / 2.0, (1.0 + level) / 2.0]
     intervals = {}
     for metric in metrics:
         low, high = np.quantile(replicates[metric], q)
         intervals[metric] = (float(low), float(high))
     if n_points is None:
-        return Bootstrap(intervals, n_boot, level, seed)
+        return Bootstrap(intervals, n_boot, level, seed, first, first_values)
     roc_low, roc_high = np.quantile(replicates["roc"], q, axis=0)
     pr_low, pr_high = np.quantile(replicates["pr"], q, axis=0)
     grid = np.linspace(0.0, 1.0, n_points)
-    return Bootstrap(intervals, n_boot, level, seed, grid, roc_low, roc_high, pr_low, pr_high)
+    return Bootstrap(
+        intervals, n_boot, level, seed, first, first_values, grid, roc_low, roc_high, pr_low, pr_high
+    )
 
 
 def bootstrap_ci(

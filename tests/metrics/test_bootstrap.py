@@ -194,3 +194,24 @@ def test_threshold_intervals_from_two_binomials_agree_with_the_full_replicates()
     fp = rng.binomial(round(ev.n_neg), c.fp / ev.n_neg, size=999)
     f1 = [Confusion(0.5, a, b, ev.n_pos - a, ev.n_neg - b).f1 for a, b in zip(tp, fp, strict=True)]
     assert threshold_intervals(ev, 0.5, n_boot=999, seed=5)["f1"] == tuple(np.quantile(f1, [0.025, 0.975]))
+
+
+def test_the_first_replicates_table_is_the_one_its_values_come_from():
+    y, s = make(seed=9)
+    ev = evaluate(y, s)
+    result = bootstrap(ev, ("roc_auc", "average_precision", "ks"), n_boot=20, seed=11)
+    table = result.first
+    assert table.n_pos == ev.n_pos and table.n_neg == ev.n_neg and table.n_rows == ev.n
+    labels = np.concatenate((np.ones(int(table.n_pos), bool), np.zeros(int(table.n_neg), bool)))
+    scores = np.concatenate(
+        (np.repeat(table.scores, table.positives), np.repeat(table.scores, table.negatives))
+    )
+    assert result.first_values["roc_auc"] == pytest.approx(skm.roc_auc_score(labels, scores), abs=1e-12)
+    assert result.first_values["average_precision"] == pytest.approx(
+        skm.average_precision_score(labels, scores), abs=1e-12
+    )
+    assert result.first_values["ks"] == pytest.approx(evaluate(labels, scores).ks, abs=1e-12)
+    assert (
+        bootstrap_replicates(ev, ("roc_auc",), n_boot=20, seed=11)["roc_auc"][0]
+        == result.first_values["roc_auc"]
+    )
