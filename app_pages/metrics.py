@@ -221,7 +221,8 @@ def threshold_explorer(report: views.Report) -> None:
     uncertainty.bands_toggle()
     draw.draw_chart(uncertainty.banded(views.explorer_chart(report, view, threshold, c), report, view))
     st.subheader(tr("downloads"), anchor="downloads")
-    for col, download in zip(st.columns(4), views.downloads(report, threshold), strict=True):
+    downloads = decisions.with_report_blocks(views.downloads(report, threshold), report, threshold)
+    for col, download in zip(st.columns(4), downloads, strict=True):
         col.download_button(**download, on_click="ignore")  # no rerun (and no chart redraw race)
     decisions.section(report, threshold)  # costs, constraints, net benefit at this threshold
 

@@ -83,6 +83,7 @@ from core.metrics._counts import (
     round_scores,
     score_counts,
 )
+from core.metrics._decision_report import decision_blocks, row_counts
 from core.metrics._decisions import (
     CONSTRAINTS,
     cost_curve,
@@ -183,6 +184,7 @@ __all__ = [
     "curve_frame",
     "curve_points",
     "decimate_curve",
+    "decision_blocks",
     "delong_test",
     "detect_columns",
     "evaluate",
@@ -210,6 +212,7 @@ __all__ = [
     "roc_auc_score",
     "roc_curve",
     "round_scores",
+    "row_counts",
     "score_counts",
     "score_histogram",
     "summary_row",

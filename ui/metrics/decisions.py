@@ -15,6 +15,8 @@ threshold explorer's fragment, so its widgets and the explorer's slider rerun on
 
 from __future__ import annotations
 
+import html
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,8 @@ from core.metrics import (
     cost_curve,
     counts_of,
     decimate_curve,
+    decision_blocks,
+    jsonable,
     load_scores,
     min_cost_threshold,
     net_benefit,
@@ -416,3 +420,95 @@ def decision_part(ev: Evaluation, model: str, threshold: float) -> None:
     show_chart(decision_chart(frame, ev.prevalence, threshold), frame, key="decisions_net_benefit")
     st.caption(tr("decision_caption", prevalence=fmt_pct(ev.prevalence)))
     reference_check(tr("check_net_benefit", n=len(NB_GRID)), diff, TOLERANCE)
+
+
+# ---------------------------------------------------------------- the report's blocks
+
+
+def _page_choices() -> tuple[dict[str, float], tuple[str, float]]:
+    """The costs and the constraint as the section's widgets hold them (their defaults before it is drawn)."""
+    costs = {f"cost_{k}": float(st.session_state.get(f"metrics_cost_{k}", COST_DEFAULTS[k])) for k in COSTS}
+    name = st.session_state.get("metrics_constraint")
+    name = name if name in CONSTRAINTS else "min_recall"
+    return costs, (name, float(st.session_state.get(f"metrics_{name}", CONSTRAINT_DEFAULTS[name])))
+
+
+def report_blocks(report: Any, threshold: float) -> dict[str, dict[str, Any]]:
+    """Each model's ``"cost"`` and ``"constraint"`` blocks (``core.metrics.decision_blocks``, as the command
+    line's), and the shown model's ``"bootstrap"`` block when the bootstrap is on (the page's intervals)."""
+    from ui.metrics import uncertainty  # the bootstrap's settings and shared results
+
+    costs, constraint = _page_choices()
+    evaluations = report.kept.evaluations
+    blocks = {m: decision_blocks(evaluations[m], costs=costs, constraint=constraint) for m in evaluations}
+    boot = uncertainty.report_block(report, threshold)
+    if boot is not None:
+        blocks[report.model]["bootstrap"] = boot
+    return blocks
+
+
+def _html_section(blocks: dict[str, dict[str, Any]]) -> str:
+    tr = translator(NS)
+    rows = []
+    for model, block in blocks.items():
+        cost, limit = block["cost"], block["constraint"]
+        found = "error" not in limit and limit["threshold"] is not None
+        limit_name = tr(f"constraint_{limit['name']}") + f" {limit['value']:g}"
+        rows.append(
+            {
+                tr("model"): model,
+                tr("cost_least"): cost["mean_cost"],
+                tr("threshold"): cost["threshold"] if cost["threshold"] is not None else math.nan,
+                limit_name: limit["threshold"] if found else math.nan,
+                tr("m_precision"): limit["confusion"]["precision"] if found else math.nan,
+                tr("m_recall"): limit["confusion"]["recall"] if found else math.nan,
+            }
+        )
+    table = pd.DataFrame(rows).to_html(index=False, float_format=lambda x: f"{x:.6g}", border=0, na_rep="—")
+    parts = [f"<h2>{html.escape(tr('decisions'))}</h2>", table]
+    for model, block in blocks.items():
+        boot = block.get("bootstrap")
+        if boot is None:
+            continue
+        frame = pd.DataFrame(
+            [(metric, b["low"], b["high"]) for metric, b in boot["intervals"].items()],
+            columns=[tr("metric"), "low", "high"],
+        )
+        title = f"{tr('boot_interval')} · {model} · {boot['n_boot']:,} · seed {boot['seed']}"
+        parts += [
+            f"<h2>{html.escape(title)}</h2>",
+            frame.to_html(index=False, border=0, float_format=lambda x: f"{x:.6g}"),
+        ]
+    return "\n".join(parts)
+
+
+def with_report_blocks(
+    downloads: list[dict[str, Any]], report: Any, threshold: float
+) -> list[dict[str, Any]]:
+    """The page's downloads with the decision blocks added to the JSON report (each model's entry) and a
+    Decisions section to the HTML report; everything resolved now (downloads are built on another thread)."""
+    blocks = jsonable(report_blocks(report, threshold))
+    section_html = _html_section(blocks)
+    out = []
+    for download in downloads:
+        build = download["data"]
+        if download["key"] == "metrics_download_json":
+            download = download | {"data": lambda build=build: _merge_json(build(), blocks)}
+        elif download["key"] == "metrics_download_html":
+            download = download | {
+                "data": lambda build=build: build().replace("</body></html>", section_html + "</body></html>")
+            }
+        out.append(download)
+    return out
+
+
+def _insert_html(document: str, section_html: str) -> str:
+    end = "</body></html>"
+    return document.replace(end, section_html + end) if document.endswith(end) else document + section_html
+
+
+def _merge_json(text: str, blocks: dict[str, dict[str, Any]]) -> str:
+    document = json.loads(text)
+    for model, block in blocks.items():
+        document["models"][model] |= block
+    return json.dumps(document, indent=2, ensure_ascii=False)

@@ -267,3 +267,24 @@ def bands_toggle() -> None:
     seed_from_url("metrics_bands", True, _flag)
     st.toggle(translator(NS)("boot_bands"), key="metrics_bands")
     mirror_into_url("metrics_bands", defaults={"metrics_bands": True})
+
+
+def report_block(report: Any, threshold: float) -> dict[str, Any] | None:
+    """The shown model's ``"bootstrap"`` block for the page's JSON report (the command line's schema): the
+    intervals the page shows (AUC, AP, KS from the shared replicates; the metrics at ``threshold``)."""
+    s = settings(report.evaluation)
+    curves = _curves(report, s) if s.on and s.n_boot >= 2 and not report.evaluation.weighted else None
+    if curves is None:
+        return None
+    at_threshold = shared(threshold_bootstrap, _table(report), float(threshold), s.asked, s.seed)
+    intervals = {m: {"low": low, "high": high} for m, (low, high) in curves[0].intervals.items()}
+    intervals |= {m: {"low": low, "high": high} for m, (low, high) in at_threshold.items()}
+    return {
+        "method": "stratified percentile bootstrap",
+        "n_boot": s.n_boot,
+        "n_boot_at_threshold": s.asked,
+        "level": LEVEL,
+        "seed": s.seed,
+        "threshold": float(threshold),
+        "intervals": intervals,
+    }
