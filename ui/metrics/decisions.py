@@ -62,6 +62,7 @@ MAX_CHART_POINTS = 2000
 BRUTE_CANDIDATES = 2000  # thresholds the live brute force checks (all of them below this)
 NB_GRID = np.round(np.linspace(0.0, 0.99, 100), 2)  # the decision curve's probability thresholds
 TOLERANCE = 1e-9
+MODEL_COLOUR = "#1f77b4"  # the model's line, as the first model's on the curves
 
 
 # ---------------------------------------------------------------- brute force over the counts
@@ -283,6 +284,7 @@ def decision_figures(ev: Evaluation, model: str) -> tuple[pd.DataFrame, float]:
 
 def decision_chart(frame: pd.DataFrame, prevalence: float, threshold: float) -> alt.TopLevelMixin:
     tr = translator(NS)
+    strategies = list(dict.fromkeys(frame["strategy"]))  # the model, treat all, treat none
     low = -0.05 if prevalence > 0.05 else -prevalence
     lines = (
         alt.Chart(frame)
@@ -292,8 +294,15 @@ def decision_chart(frame: pd.DataFrame, prevalence: float, threshold: float) -> 
             y=alt.Y(
                 "net_benefit:Q", title=tr("net_benefit"), scale=alt.Scale(domain=[low, prevalence * 1.05])
             ),
-            color=alt.Color("strategy:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)),
-            strokeDash=alt.StrokeDash("strategy:N", legend=None),
+            color=alt.Color(
+                "strategy:N",
+                title=None,
+                scale=alt.Scale(domain=strategies, range=[MODEL_COLOUR, "#888888", "#111111"]),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
+            ),
+            strokeDash=alt.StrokeDash(
+                "strategy:N", scale=alt.Scale(domain=strategies, range=[[1, 0], [6, 3], [2, 2]]), legend=None
+            ),
             tooltip=[
                 "strategy:N",
                 alt.Tooltip("threshold:Q", format=".2f"),
@@ -376,14 +385,12 @@ def constraints_part(report: Any, ev: Evaluation) -> None:
     st.markdown(f"**{tr('constraints')}**")
     left, right = st.columns([2, 1])
     url_choice("metrics_constraint", list(CONSTRAINTS), "min_recall")
-    with left:
-        name = st.segmented_control(
-            tr("constraint"),
-            options=list(CONSTRAINTS),
-            format_func=lambda v: tr(f"constraint_{v}"),
-            key="metrics_constraint",
-        )
-    name = name or "min_recall"
+    name = left.selectbox(
+        tr("constraint"),
+        options=list(CONSTRAINTS),
+        format_func=lambda v: tr(f"constraint_{v}"),
+        key="metrics_constraint",
+    )
     key = f"metrics_{name}"
     seed_from_url(key, CONSTRAINT_DEFAULTS[name], _share)
     value = right.number_input(
