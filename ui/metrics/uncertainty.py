@@ -187,6 +187,7 @@ def section(report: Any) -> None:
         return
     st.markdown(tr("boot_intro", n=f"{s.n_boot:,}", seed=s.seed))
     st.dataframe(interval_table(report, result), hide_index=True, width="stretch")
+    st.caption(tr("boot_ks_note"))
     if math.isnan(diff):
         st.caption(tr("boot_check_skipped", rows=f"{rows:,}"))
     else:
