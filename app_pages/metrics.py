@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, page_header, reference_check
-from ui.metrics import draw, views
+from ui.metrics import decisions, draw, uncertainty, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.state import mirror_into_url, seed_from_url, url_choice
@@ -200,6 +200,7 @@ def threshold_explorer(report: views.Report) -> None:
     with right:
         number = {tr("value"): st.column_config.NumberColumn(format="%.4f")}
         st.dataframe(views.rates_table(c), hide_index=True, width="stretch", column_config=number)
+        uncertainty.threshold_caption(report, threshold)  # bootstrap intervals at this threshold, when on
         st.caption(tr("rates_caption"))
     with st.expander(tr("formulas"), icon=":material/function:"):
         st.latex(views.RATES_LATEX)
@@ -217,10 +218,13 @@ def threshold_explorer(report: views.Report) -> None:
         key="metrics_view",
         label_visibility="collapsed",
     )
-    draw.draw_chart(views.explorer_chart(report, view, threshold, c))
+    uncertainty.bands_toggle()
+    draw.draw_chart(uncertainty.banded(views.explorer_chart(report, view, threshold, c), report, view))
     st.subheader(tr("downloads"), anchor="downloads")
-    for col, download in zip(st.columns(4), views.downloads(report, threshold), strict=True):
+    downloads = decisions.with_report_blocks(views.downloads(report, threshold), report, threshold)
+    for col, download in zip(st.columns(4), downloads, strict=True):
         col.download_button(**download, on_click="ignore")  # no rerun (and no chart redraw race)
+    decisions.section(report, threshold)  # costs, constraints, net benefit at this threshold
 
 
 def three_ways(report: views.Report) -> None:
@@ -271,6 +275,7 @@ def report_section(kept: views.KeptSource, example) -> None:
         model = st.selectbox(tr("model"), options=models, key="metrics_model")
     report = views.report(kept, model, example)
     draw.headline(report)
+    uncertainty.section(report)  # bootstrap intervals of AUC, AP, KS (off by default)
     views.start_slider_afresh(report)
     threshold_explorer(report)
     three_ways(report)

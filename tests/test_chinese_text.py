@@ -52,6 +52,8 @@ OTHER_STATES: dict[str, dict[str, str]] = {
         "metrics_example": "imbalanced",
         "metrics_view": "pr",
         "metrics_calibration_strategy": "quantile",
+        "metrics_bootstrap": "True",
+        "metrics_constraint": "top_fraction",
     },
 }
 
@@ -135,6 +137,9 @@ ALLOWED = {
     "AdaBoost",
     "Freund",
     "Schapire",
+    "Vickers",
+    "Elkin",
+    "Efron",
     "Friedman",
     "Hastie",
     "Tibshirani",

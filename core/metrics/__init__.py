@@ -42,6 +42,9 @@ Where each part lives (this package's public API is this module; the modules beh
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
   exact bound on the AUC's change, and :func:`evaluate_counts` (= :func:`evaluate` on the rows);
 * ``_calibration``: reliability curve, Brier score, log loss, expected calibration error (rows or table);
+* ``_bootstrap``: a stratified bootstrap drawn from the table (intervals, ROC and PR bands);
+* ``_decisions``: from scores to decisions (the cost of every threshold, the best threshold under a
+  constraint, net benefit), from the table;
 * ``_duckdb``: the out-of-core engine (``GROUP BY score, label`` in DuckDB into the table above);
 * ``_evaluation``: the confusion matrix, display helpers and :func:`evaluate`;
 * ``_scores``: the score-file reader (also importable as ``core.scores``, the documented path), composed
@@ -53,6 +56,16 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """
 
+from core.metrics._bootstrap import (
+    BOOTSTRAP_METRICS,
+    THRESHOLD_METRICS,
+    Bootstrap,
+    bootstrap,
+    bootstrap_ci,
+    bootstrap_replicates,
+    curve_points,
+    threshold_intervals,
+)
 from core.metrics._calibration import (
     brier_score_loss,
     calibration_bin_rows,
@@ -69,6 +82,15 @@ from core.metrics._counts import (
     evaluate_counts,
     round_scores,
     score_counts,
+)
+from core.metrics._decision_report import decision_blocks, row_counts
+from core.metrics._decisions import (
+    CONSTRAINTS,
+    cost_curve,
+    min_cost_threshold,
+    net_benefit,
+    threshold_for,
+    treat_all_net_benefit,
 )
 from core.metrics._duckdb import AggregatedScores, aggregate_files, expand_sources, first_with_rows
 from core.metrics._evaluation import (
@@ -121,14 +143,18 @@ from core.metrics._scores import (
 )
 
 __all__ = [
+    "BOOTSTRAP_METRICS",
+    "CONSTRAINTS",
     "EXAMPLES",
     "MAX_BOOTSTRAP_DRAWS",
     "MAX_PAIRWISE_PAIRS",
     "MAX_POINTS",
     "METRIC_CURVES",
     "PAIRWISE_BLOCK_PAIRS",
+    "THRESHOLD_METRICS",
     "AggregatedScores",
     "AucThreeWays",
+    "Bootstrap",
     "ColumnGuess",
     "Confusion",
     "Curve",
@@ -143,16 +169,22 @@ __all__ = [
     "auc_rank",
     "auc_three_ways",
     "average_precision_score",
+    "bootstrap",
+    "bootstrap_ci",
+    "bootstrap_replicates",
     "brier_score_loss",
     "calibration_bin_rows",
     "calibration_curve",
     "comparison_frame",
     "confusion_at",
     "confusion_frame",
+    "cost_curve",
     "counts_from_table",
     "counts_of",
     "curve_frame",
+    "curve_points",
     "decimate_curve",
+    "decision_blocks",
     "delong_test",
     "detect_columns",
     "evaluate",
@@ -171,14 +203,20 @@ __all__ = [
     "load_scores",
     "log_loss",
     "metrics_frame",
+    "min_cost_threshold",
     "model_entry",
+    "net_benefit",
     "precision_recall_curve",
     "report_document",
     "report_json",
     "roc_auc_score",
     "roc_curve",
     "round_scores",
+    "row_counts",
     "score_counts",
     "score_histogram",
     "summary_row",
+    "threshold_for",
+    "threshold_intervals",
+    "treat_all_net_benefit",
 ]

@@ -7,6 +7,9 @@ Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :fu
                            [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
                            [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
+                           [--cost-fp C --cost-fn C [--cost-tp C] [--cost-tn C]]
+                           [--min-recall X | --min-precision X | --max-fpr X | --top X]
+                           [--bootstrap N [--seed 0]]
 
 ``FILE`` is a CSV or Parquet file (recognised by its content), a glob pattern (quoted, so the shell leaves
 it alone: ``'scores/part-*.parquet'``), or ``-`` for standard input; several files are read as one table
@@ -24,8 +27,12 @@ the same schema as the page's JSON download), and with several score columns a D
 each pair under ``"comparisons"`` (it pairs rows: the memory engine without ``--decimals`` only).
 ``--decimals K`` rounds the scores to K places before grouping (for files with too many distinct
 scores) and adds ``"decimals"`` and ``"auc_bound"`` (the largest change of the AUC the rounding can
-have caused) to each model. A bad file prints one line ``error: <what is wrong and what to do>`` on
-stderr and exits with status 2.
+have caused) to each model. The decision flags add blocks to each model (``core.metrics.decision_blocks``):
+``"cost"`` (``--cost-fp --cost-fn``: the threshold of least mean cost per row), ``"constraint"``
+(``--min-recall/--min-precision/--max-fpr/--top``: the best threshold meeting it and its confusion matrix,
+or ``"error"``, the sentence saying that none does) and ``"bootstrap"`` (``--bootstrap N``: stratified
+bootstrap intervals of AUC, AP, KS and the metrics at ``--threshold``). A bad file prints one line
+``error: <what is wrong and what to do>`` on stderr and exits with status 2.
 
 Confidence intervals and DeLong tests take unweighted rows. A weight column of whole numbers is a
 count column (a pre-aggregated table), so its rows are repeated that many times for them; with
@@ -48,6 +55,7 @@ import numpy as np
 
 from core.metrics._confidence import _delong_variance_from_counts, _hanley_mcneil_se, auc_confidence_interval
 from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
+from core.metrics._decision_report import decision_blocks
 from core.metrics._duckdb import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, aggregate_files, expand_sources
 from core.metrics._evaluation import evaluate
 from core.metrics._report import comparison_frame, file_fields, model_entry, report_document
@@ -59,6 +67,19 @@ __all__ = ["main"]
 _MAX_EXPANDED_ROWS = 50_000_000
 _CI_METHODS = ("delong", "hanley-mcneil", "bootstrap")
 _ENGINES = ("auto", "memory", "duckdb")
+# the constraint flags -> threshold_for's keyword and what the flag asks
+_CONSTRAINT_FLAGS = {
+    "--min-recall": "the best precision with recall >= X",
+    "--min-precision": "the best recall with precision >= X",
+    "--max-fpr": "the best recall (TPR) with FPR <= X",
+    "--top": "the most rows flagged with at most the share X of the rows (a review capacity)",
+}
+_CONSTRAINT_NAMES = {
+    "--min-recall": "min_recall",
+    "--min-precision": "min_precision",
+    "--max-fpr": "max_fpr",
+    "--top": "top_fraction",
+}
 # --engine auto reads files larger than this (in all) with DuckDB
 AUTO_DUCKDB_BYTES = 256 * 1024 * 1024
 
@@ -117,6 +138,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--ci", choices=_CI_METHODS, help="add a confidence interval of each ROC AUC")
     parser.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    decisions = parser.add_argument_group("decisions (issue 24): one block per model in the JSON")
+    for name in ("fp", "fn", "tp", "tn"):
+        decisions.add_argument(
+            f"--cost-{name}",
+            type=float,
+            metavar="C",
+            help=f"cost of a {name.upper()} per row (--cost-fp and --cost-fn together; TP and TN default 0): "
+            'adds "cost", the threshold of least mean cost',
+        )
+    limits = decisions.add_mutually_exclusive_group()
+    for flag, words in _CONSTRAINT_FLAGS.items():
+        limits.add_argument(flag, type=float, metavar="X", help=f'adds "constraint": {words}')
+    decisions.add_argument(
+        "--bootstrap",
+        type=int,
+        metavar="N",
+        help='adds "bootstrap": stratified bootstrap intervals (N replicates, at --level) of AUC, AP, KS '
+        "and the metrics at --threshold",
+    )
+    decisions.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     return parser
 
 
@@ -135,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"--decimals must be a whole number from 0 to 15, not {args.decimals}.")
     if args.duckdb_threads < 1:
         return _fail(f"--duckdb-threads must be at least 1, not {args.duckdb_threads}.")
+    decisions = _decision_options(args)
+    if isinstance(decisions, str):
+        return _fail(decisions)
+    args.decisions = decisions
     if "-" in args.file and len(args.file) > 1:
         return _fail("'-' (standard input) cannot be combined with other files.")
     options = {
@@ -172,6 +217,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
     sys.stdout.write(json.dumps(report, ensure_ascii=ascii_only, indent=2) + "\n")
     return 0
+
+
+def _decision_options(args: argparse.Namespace) -> dict[str, Any] | str:
+    """``decision_blocks``' keywords from the flags, or the sentence saying what is wrong with them."""
+    options: dict[str, Any] = {}
+    costs = {f"cost_{n}": getattr(args, f"cost_{n}") for n in ("fp", "fn", "tp", "tn")}
+    if any(v is not None for v in costs.values()):
+        if costs["cost_fp"] is None or costs["cost_fn"] is None:
+            return "--cost-fp and --cost-fn go together (--cost-tp and --cost-tn are optional, default 0)."
+        bad = [k for k, v in costs.items() if v is not None and not math.isfinite(v)]
+        if bad:
+            return f"--{bad[0].replace('_', '-')} must be a finite number."
+        options["costs"] = {k: (0.0 if v is None else v) for k, v in costs.items()}
+    for flag, name in _CONSTRAINT_NAMES.items():
+        value = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            if not 0.0 <= value <= 1.0:
+                return f"{flag} must be a number from 0 to 1, not {value}."
+            options["constraint"] = (name, value)
+    if args.bootstrap is not None:
+        if args.bootstrap < 2:
+            return f"--bootstrap must be at least 2 replicates, not {args.bootstrap}."
+        if args.seed < 0:
+            return f"--seed must be a whole number >= 0, not {args.seed}."
+        options |= {"n_boot": args.bootstrap, "level": args.level, "seed": args.seed}
+    return options
 
 
 def _engine(args: argparse.Namespace) -> str:
@@ -233,6 +304,7 @@ def _report(args: argparse.Namespace, table: ScoreTable) -> dict[str, Any]:
         if args.ci is not None and y_rows is not None:
             ci = auc_confidence_interval(y_rows, _expand(score, repeats), level=args.level, method=args.ci)
         models[name] = model_entry(evaluation, ci=ci, ci_method=args.ci or "delong", level=args.level)
+        models[name] |= decision_blocks(evaluation, **args.decisions)
     comparison = None
     if len(table.scores) > 1 and y_rows is not None:
         comparison = comparison_frame(y_rows, {n: _expand(s, repeats) for n, s in table.scores.items()})
@@ -254,7 +326,7 @@ def _counts_report(
         if table.decimals is not None:
             entry["decimals"] = table.decimals
             entry["auc_bound"] = table.auc_bound
-        models[name] = entry
+        models[name] = entry | decision_blocks(evaluation, **args.decisions)
     if len(counts) > 1:
         notes.append(
             "DeLong comparisons of two models pair their rows: they need the memory engine without "
