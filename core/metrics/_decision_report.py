@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from core.budget import OverBudget
 from core.errors import InputError
 from core.metrics._bootstrap import BOOTSTRAP_METRICS, bootstrap
 from core.metrics._counts import ScoreCounts, evaluate_counts
@@ -88,7 +89,15 @@ def decision_blocks(
         if counts is None:
             block["error"] = "the bootstrap resamples rows: it is not available with fractional weights."
         else:
-            result = bootstrap(counts, BOOTSTRAP_METRICS, n_boot=n_boot, level=level, seed=seed)
+            try:
+                result = bootstrap(counts, BOOTSTRAP_METRICS, n_boot=n_boot, level=level, seed=seed)
+            except OverBudget as err:  # replicates x distinct scores over the limit
+                block["error"] = (
+                    f"{err} Each replicate draws one count per distinct score ({counts.thresholds.size:,} "
+                    "here): give fewer replicates, or round the scores (--decimals K)."
+                )
+                blocks["bootstrap"] = block
+                return blocks
             block["threshold"] = ev.confusion.threshold
             block["intervals"] = {
                 m: {"low": low, "high": high} for m, (low, high) in result.intervals.items()

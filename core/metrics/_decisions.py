@@ -25,6 +25,7 @@ from core._validation import check_number
 from core.errors import InputError
 from core.metrics._counts import ScoreCounts, evaluate_counts
 from core.metrics._evaluation import Confusion, Evaluation
+from core.metrics._ranking import _n_at_or_above
 
 __all__ = [
     "CONSTRAINTS",
@@ -44,6 +45,15 @@ CONSTRAINTS = ("min_recall", "min_precision", "max_fpr", "top_fraction")
 # ----------------------------------------------------------------------------------------------------
 
 
+def _table_check(evaluation: object) -> None:
+    if not isinstance(evaluation, Evaluation):
+        raise InputError(
+            "metrics.not_an_evaluation",
+            f"evaluation must be what evaluate or evaluate_counts returns, got {type(evaluation).__name__}.",
+            got=type(evaluation).__name__,
+        )
+
+
 def _table(evaluation: Evaluation | ScoreCounts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(thresholds, tps, fps)`` of the U + 1 candidates, "predict none" (``+inf``, 0, 0) first."""
     if isinstance(evaluation, ScoreCounts):
@@ -54,9 +64,10 @@ def _table(evaluation: Evaluation | ScoreCounts) -> tuple[np.ndarray, np.ndarray
             f"evaluation must be what evaluate or evaluate_counts returns, got {type(evaluation).__name__}.",
             got=type(evaluation).__name__,
         )
+    # one pass each: the concatenation casts the counts to float64 as it copies them
     thresholds = np.concatenate(([np.inf], evaluation.thresholds))
-    tps = np.concatenate(([0.0], evaluation.tps.astype(np.float64)))
-    fps = np.concatenate(([0.0], evaluation.fps.astype(np.float64)))
+    tps = np.concatenate((np.zeros(1), evaluation.tps), dtype=np.float64)
+    fps = np.concatenate((np.zeros(1), evaluation.fps), dtype=np.float64)
     return thresholds, tps, fps
 
 
@@ -258,19 +269,27 @@ def net_benefit(evaluation: Evaluation | ScoreCounts, thresholds: ArrayLike) -> 
     [0.5, 0.25]
     """
     points = _check_probability_thresholds(thresholds)
-    table, tps, fps = _table(evaluation)
-    n = tps[-1] + fps[-1]
-    # candidate index of each p_t: how many distinct scores are >= p_t (0 = predict none)
-    ascending = table[:0:-1]
-    k = table.size - 1 - np.searchsorted(ascending, points, side="left")
+    if isinstance(evaluation, ScoreCounts):
+        evaluation = evaluate_counts(evaluation)
+    _table_check(evaluation)
+    n = evaluation.n_pos + evaluation.n_neg
+    # how many distinct scores are >= each p_t (0: predict none), by binary search: O(T log U)
+    k = np.array([_n_at_or_above(evaluation.thresholds, float(p)) for p in points.tolist()], dtype=np.int64)
+    tps = np.concatenate((np.zeros(1), evaluation.tps[k[k > 0] - 1]), dtype=np.float64)
+    fps = np.concatenate((np.zeros(1), evaluation.fps[k[k > 0] - 1]), dtype=np.float64)
+    # position of each point's counts in tps / fps: 0 for predict none, else its rank among the others
+    at = np.zeros(k.size, dtype=np.int64)
+    at[k > 0] = np.arange(1, int(np.count_nonzero(k)) + 1)
     odds = points / (1.0 - points)
     # NB = TP / n - FP / n * p_t / (1 - p_t)
-    return tps[k] / n - fps[k] / n * odds
+    return tps[at] / n - fps[at] / n * odds
 
 
 def treat_all_net_benefit(evaluation: Evaluation | ScoreCounts, thresholds: ArrayLike) -> np.ndarray:
     r"""Net benefit of treating every row: :math:`P/n - N/n \cdot p_t/(1-p_t)` ("treat none" is 0)."""
     points = _check_probability_thresholds(thresholds)
-    _, tps, fps = _table(evaluation)
-    n = tps[-1] + fps[-1]
-    return tps[-1] / n - fps[-1] / n * (points / (1.0 - points))
+    if isinstance(evaluation, ScoreCounts):
+        evaluation = evaluate_counts(evaluation)
+    _table_check(evaluation)
+    n = evaluation.n_pos + evaluation.n_neg
+    return evaluation.n_pos / n - evaluation.n_neg / n * (points / (1.0 - points))

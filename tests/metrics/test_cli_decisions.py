@@ -113,3 +113,17 @@ def test_bad_decision_flags_exit_2_with_one_line(capsys, flags, words):
 def test_two_constraints_are_refused_by_the_parser(capsys):
     assert main([str(EXAMPLES["balanced"]), "--min-recall", "0.9", "--max-fpr", "0.1"]) == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_a_bootstrap_over_the_budget_says_what_to_do(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    y = rng.random(30_000) < 0.5
+    s = rng.random(30_000)  # 30,000 distinct scores: 1,000 replicates are 3e7 cells
+    path = tmp_path / "many.csv"
+    pd.DataFrame({"label": y.astype(int), "score": s}).to_csv(path, index=False)
+    entry = run(capsys, str(path), "--bootstrap", "1000")["models"]["score"]
+    assert "--decimals" in entry["bootstrap"]["error"] and "intervals" not in entry["bootstrap"]
+    entry = run(capsys, str(path), "--bootstrap", "1000", "--decimals", "3")["models"]["score"]
+    assert set(entry["bootstrap"]["intervals"]) == {
+        "roc_auc", "average_precision", "ks", "accuracy", "precision", "recall", "f1", "specificity", "mcc"
+    }  # fmt: skip

@@ -32,6 +32,7 @@ from core.metrics import (
     CONSTRAINTS,
     Confusion,
     Evaluation,
+    ScoreCounts,
     confusion_frame,
     cost_curve,
     counts_of,
@@ -39,7 +40,6 @@ from core.metrics import (
     decision_blocks,
     jsonable,
     load_scores,
-    min_cost_threshold,
     net_benefit,
     threshold_for,
     treat_all_net_benefit,
@@ -49,7 +49,8 @@ from ui.compute import shared
 from ui.format import fmt_fixed, fmt_pct
 from ui.i18n import t, translator
 from ui.layout import notes_corrections, reference_check
-from ui.metrics import charts
+from ui.metrics import charts, uncertainty
+from ui.metrics.uncertainty import Keyed, table_of
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
 NS = "metrics"
@@ -59,7 +60,9 @@ COST_DEFAULTS = {"tp": 0.0, "fp": 1.0, "fn": 5.0, "tn": 0.0}
 COST_LIMIT = 1e9  # |cost| accepted from a widget or a link
 CONSTRAINT_DEFAULTS = {"min_recall": 0.9, "min_precision": 0.9, "max_fpr": 0.01, "top_fraction": 0.05}
 MAX_CHART_POINTS = 2000
+PRESELECT = 200_000  # a cost curve of more distinct scores is thinned to this many before its decimation
 BRUTE_CANDIDATES = 2000  # thresholds the live brute force checks (all of them below this)
+BRUTE_CELLS = 10_000_000  # points x distinct scores a live brute force may sum (fewer points for big tables)
 NB_GRID = np.round(np.linspace(0.0, 0.99, 100), 2)  # the decision curve's probability thresholds
 TOLERANCE = 1e-9
 MODEL_COLOUR = "#1f77b4"  # the model's line, as the first model's on the curves
@@ -68,20 +71,25 @@ MODEL_COLOUR = "#1f77b4"  # the model's line, as the first model's on the curves
 # ---------------------------------------------------------------- brute force over the counts
 
 
-def _brute_counts(ev: Evaluation, threshold: float) -> tuple[float, float, float, float]:
+def _brute_counts(table: ScoreCounts, threshold: float) -> tuple[float, float, float, float]:
     """TP, FP, FN, TN of ``score >= threshold`` by summing the per-score counts (no cumulative sums)."""
-    table = counts_of(ev)
     at_or_above = table.scores >= threshold
     tp = float(table.positives[at_or_above].sum())
     fp = float(table.negatives[at_or_above].sum())
     return tp, fp, float(table.positives.sum()) - tp, float(table.negatives.sum()) - fp
 
 
+def _brute_visits(size: int, most: int) -> int:
+    """How many points a brute force of O(U) each may visit: at most ``most``, fewer for a big table."""
+    return max(5, min(most, BRUTE_CELLS // max(size, 1)))
+
+
 def _brute_candidates(thresholds: np.ndarray, keep: int) -> np.ndarray:
     """Indices of the candidates the brute force visits: all, or evenly spread ones and ``keep``."""
-    if thresholds.size <= BRUTE_CANDIDATES:
+    visits = _brute_visits(thresholds.size, BRUTE_CANDIDATES)
+    if thresholds.size <= visits:
         return np.arange(thresholds.size)
-    spread = np.round(np.linspace(0, thresholds.size - 1, BRUTE_CANDIDATES)).astype(np.int64)
+    spread = np.round(np.linspace(0, thresholds.size - 1, visits)).astype(np.int64)
     return np.unique(np.concatenate((spread, [keep])))
 
 
@@ -96,32 +104,30 @@ class CostView:
     check: tuple[str, float]
 
 
-def cost_figures(
-    ev: Evaluation, costs: tuple[float, float, float, float], threshold: float
-) -> dict[str, Any]:
-    """The cost curve (decimated), its minimum, the explorer threshold's cost and the brute-force check."""
+def cost_figures(keyed: Keyed, costs: tuple[float, float, float, float]) -> dict[str, Any]:
+    """The cost curve (decimated), its minimum and the brute-force check (shared: no threshold in it)."""
+    ev = keyed.evaluation
     c_tp, c_fp, c_fn, c_tn = costs
     kwargs = {"cost_tp": c_tp, "cost_fp": c_fp, "cost_fn": c_fn, "cost_tn": c_tn}
     thresholds, cost = cost_curve(ev, **kwargs)
-    best_threshold, best_cost = min_cost_threshold(ev, **kwargs)
+    # min_cost_threshold is this argmin (the first: the highest threshold); its own tests hold it
     best = int(np.argmin(cost))
+    best_threshold, best_cost = float(thresholds[best]), float(cost[best])
     # brute force: each visited candidate's cost from its own sums of the per-score counts
     visited = _brute_candidates(thresholds, best)
+    table = counts_of(ev)
     n = ev.n_pos + ev.n_neg
     brute = np.array(
-        [
-            np.dot((c_tp, c_fp, c_fn, c_tn), _brute_counts(ev, float(thresholds[k]))) / n
-            for k in visited.tolist()
-        ]
+        [np.dot(costs, _brute_counts(table, float(thresholds[k]))) / n for k in visited.tolist()]
     )
     diff = max(float(np.max(np.abs(brute - cost[visited]))), abs(float(brute.min()) - best_cost))
-    current = ev.confusion_at(threshold)
-    current_cost = float(
-        np.dot((c_tp, c_fp, c_fn, c_tn), (current.tp, current.fp, current.fn, current.tn)) / n
-    )
     # the chart: the finite thresholds (predict none is said in words), decimated, the minimum kept
+    # (a big table is first thinned to PRESELECT evenly spread points, the minimum kept)
     finite = np.arange(1, thresholds.size)
-    keep = [best - 1] if best > 0 else []
+    if finite.size > PRESELECT:
+        finite = np.unique(np.concatenate((np.round(np.linspace(1, thresholds.size - 1, PRESELECT)), [best])))
+        finite = finite[finite > 0].astype(np.int64)
+    keep = np.flatnonzero(finite == best).tolist()
     idx = decimate_curve(thresholds[finite], cost[finite], MAX_CHART_POINTS, keep_indices=keep)
     frame = pd.DataFrame({"threshold": thresholds[finite][idx], "cost": cost[finite][idx]})
     best_c = ev.confusion_at(best_threshold)
@@ -130,26 +136,28 @@ def cost_figures(
         "best_threshold": best_threshold,
         "best_cost": best_cost,
         "best_flagged": (best_c.tp + best_c.fp) / n,
-        "current_cost": current_cost,
         "diff": diff,
         "visited": int(visited.size),
         "n": n,
     }
 
 
-def cost_view(ev: Evaluation, costs: tuple[float, float, float, float], threshold: float) -> CostView:
+def cost_view(report: Any, costs: tuple[float, float, float, float], threshold: float) -> CostView:
     tr = translator(NS)
-    f = cost_figures(ev, costs, threshold)
+    f = shared(cost_figures, table_of(report), costs)
+    current = report.evaluation.confusion_at(threshold)
+    # the explorer threshold's mean cost: O(log U), no shared computation per slider move
+    current_cost = float(np.dot(costs, (current.tp, current.fp, current.fn, current.tn)) / f["n"])
     titles = {"x": tr("threshold"), "y": tr("cost_per_row")}
     points = []
     if math.isfinite(f["best_threshold"]):
         points.append((f["best_threshold"], f["best_cost"], tr("cost_least")))
-    points.append((threshold, f["current_cost"], tr("point", threshold=f"{threshold:.4g}")))
+    points.append((threshold, current_cost, tr("point", threshold=f"{threshold:.4g}")))
     chart = _cost_chart(f["frame"], titles, points)
-    extra = f["current_cost"] - f["best_cost"]
+    extra = current_cost - f["best_cost"]
     common = {
         "best": fmt_fixed(f["best_cost"]),
-        "current": fmt_fixed(f["current_cost"]),
+        "current": fmt_fixed(current_cost),
         "current_threshold": f"{threshold:.4g}",
         "extra": fmt_fixed(extra),
         "total": f"{extra * f['n']:,.0f}",
@@ -212,15 +220,25 @@ def example_rows_confusion(
     return tuple(int(v) for v in matrix.ravel())
 
 
-def constraint_view(
-    ev: Evaluation, name: str, value: float, example: tuple[Path, tuple[Any, ...], str] | None
-) -> ConstraintView:
-    tr = translator(NS)
+def constraint_figures(keyed: Keyed, name: str, value: float) -> dict[str, Any]:
+    """``threshold_for``'s answer (or the error's code and values) and the brute force's confusion matrix
+    at its threshold (shared: O(U))."""
     try:
-        threshold, c = threshold_for(ev, **{name: value})
+        threshold, c = threshold_for(keyed.evaluation, **{name: value})
     except InputError as err:  # no threshold meets it: said, not an error
-        return ConstraintView(None, None, t(err.locale_key, **err.values), None)
-    n = c.total
+        return {"error": (err.locale_key, dict(err.values))}
+    tp, fp, fn, tn = _brute_counts(counts_of(keyed.evaluation), threshold)
+    return {"threshold": threshold, "confusion": c, "brute": (tn, fp, fn, tp)}
+
+
+def constraint_view(report: Any, name: str, value: float) -> ConstraintView:
+    tr = translator(NS)
+    ev = report.evaluation
+    f = shared(constraint_figures, table_of(report), name, float(value))
+    if "error" in f:
+        key, values = f["error"]
+        return ConstraintView(None, None, t(key, **values), None)
+    threshold, c = f["threshold"], f["confusion"]
     if not math.isfinite(threshold):
         return ConstraintView(threshold, c, tr("constraint_none", constraint=tr(f"constraint_{name}")), None)
     sentence = tr(
@@ -229,16 +247,16 @@ def constraint_view(
         precision=fmt_fixed(c.precision),
         recall=fmt_fixed(c.recall),
         fpr=fmt_fixed(c.fpr),
-        flagged=fmt_pct((c.tp + c.fp) / n),
+        flagged=fmt_pct((c.tp + c.fp) / c.total),
     )
     ours = (c.tn, c.fp, c.fn, c.tp)
-    if example is not None and not ev.weighted:
-        path, mapping, model = example
-        reference = shared(example_rows_confusion, path, mapping, model, threshold)
+    if report.example is not None and not ev.weighted:
+        reference = shared(
+            example_rows_confusion, report.example, report.kept.mapping, report.model, threshold
+        )
         label = tr("check_confusion_rows", n=f"{ev.n:,}")
     else:
-        tp, fp, fn, tn = _brute_counts(ev, threshold)
-        reference = (tn, fp, fn, tp)
+        reference = f["brute"]
         label = tr("check_confusion_counts", n=f"{ev.thresholds.size:,}")
     diff = float(np.max(np.abs(np.subtract(ours, reference))))
     return ConstraintView(threshold, c, sentence, (label, diff))
@@ -259,27 +277,31 @@ def probabilities(ev: Evaluation) -> bool:
     return bool(ev.thresholds[-1] >= 0.0 and ev.thresholds[0] <= 1.0)
 
 
-def decision_figures(ev: Evaluation, model: str) -> tuple[pd.DataFrame, float]:
-    """Net benefit of the model, treat all and treat none on ``NB_GRID``, long format, and the brute-force
-    check's max |diff| (each point's TP and FP summed from the per-score counts)."""
-    tr = translator(NS)
+def decision_figures(keyed: Keyed, names: tuple[str, str, str]) -> tuple[pd.DataFrame, float, int]:
+    """Net benefit of the model, treat all and treat none (``names``) on ``NB_GRID``, long format, and the
+    brute-force check's max |diff| and points (each point's TP and FP summed from the per-score counts)."""
+    ev = keyed.evaluation
     model_nb = net_benefit(ev, NB_GRID)
     all_nb = treat_all_net_benefit(ev, NB_GRID)
     n = ev.n_pos + ev.n_neg
+    table = counts_of(ev)
+    visits = _brute_visits(ev.thresholds.size, NB_GRID.size)
+    checked = np.unique(np.round(np.linspace(0, NB_GRID.size - 1, visits)).astype(np.int64))
     brute = []
-    for pt in NB_GRID.tolist():
-        tp, fp, _, _ = _brute_counts(ev, pt)
+    for pt in NB_GRID[checked].tolist():
+        tp, fp, _, _ = _brute_counts(table, pt)
         brute.append(tp / n - fp / n * pt / (1.0 - pt))
-    diff = float(np.max(np.abs(np.asarray(brute) - model_nb)))
+    diff = float(np.max(np.abs(np.asarray(brute) - model_nb[checked])))
+    model, everyone, nobody = names
     frame = pd.concat(
         [
             pd.DataFrame({"threshold": NB_GRID, "net_benefit": model_nb, "strategy": model}),
-            pd.DataFrame({"threshold": NB_GRID, "net_benefit": all_nb, "strategy": tr("treat_all")}),
-            pd.DataFrame({"threshold": NB_GRID, "net_benefit": 0.0, "strategy": tr("treat_none")}),
+            pd.DataFrame({"threshold": NB_GRID, "net_benefit": all_nb, "strategy": everyone}),
+            pd.DataFrame({"threshold": NB_GRID, "net_benefit": 0.0, "strategy": nobody}),
         ],
         ignore_index=True,
     )
-    return frame, diff
+    return frame, diff, int(checked.size)
 
 
 def decision_chart(frame: pd.DataFrame, prevalence: float, threshold: float) -> alt.TopLevelMixin:
@@ -349,15 +371,15 @@ def section(report: Any, threshold: float) -> None:
     st.subheader(tr("decisions"), anchor=ANCHOR)
     notes_corrections(NS, ANCHOR)
     st.markdown(tr("decisions_intro"))
-    costs_part(ev, threshold)
+    costs_part(report, threshold)
     constraints_part(report, ev)
     if probabilities(ev):
-        decision_part(ev, report.model, threshold)
+        decision_part(report, threshold)
     else:
         st.info(tr("nb_not_probabilities", low=f"{ev.thresholds[-1]:.4g}", high=f"{ev.thresholds[0]:.4g}"))
 
 
-def costs_part(ev: Evaluation, threshold: float) -> None:
+def costs_part(report: Any, threshold: float) -> None:
     tr = translator(NS)
     st.markdown(f"**{tr('costs')}**")
     columns = st.columns(4)
@@ -374,7 +396,7 @@ def costs_part(ev: Evaluation, threshold: float) -> None:
         )
     mirror_into_url(*keys, defaults={f"metrics_cost_{k}": v for k, v in COST_DEFAULTS.items()})
     costs = tuple(float(st.session_state[key]) for key in keys)
-    view = cost_view(ev, costs, threshold)
+    view = cost_view(report, costs, threshold)
     show_chart(view.chart, view.data, key="decisions_cost")
     st.markdown(view.summary)
     reference_check(*view.check, TOLERANCE)
@@ -397,8 +419,7 @@ def constraints_part(report: Any, ev: Evaluation) -> None:
         tr(f"constraint_{name}"), min_value=0.0, max_value=1.0, step=0.01, format="%.4f", key=key
     )
     mirror_into_url(key, defaults={key: CONSTRAINT_DEFAULTS[name]})
-    example = (report.example, report.kept.mapping, report.model) if report.example is not None else None
-    view = constraint_view(ev, name, float(value), example)
+    view = constraint_view(report, name, float(value))
     if view.confusion is None or view.threshold is None or not math.isfinite(view.threshold):
         st.warning(view.sentence, icon=":material/block:")
         return
@@ -419,14 +440,16 @@ def constraints_part(report: Any, ev: Evaluation) -> None:
         reference_check(*view.check, 0.0)
 
 
-def decision_part(ev: Evaluation, model: str, threshold: float) -> None:
+def decision_part(report: Any, threshold: float) -> None:
     tr = translator(NS)
+    ev = report.evaluation
     st.markdown(f"**{tr('decision_curve')}**")
     st.markdown(tr("decision_intro"))
-    frame, diff = decision_figures(ev, model)
+    names = (report.model, tr("treat_all"), tr("treat_none"))
+    frame, diff, checked = shared(decision_figures, table_of(report), names)
     show_chart(decision_chart(frame, ev.prevalence, threshold), frame, key="decisions_net_benefit")
     st.caption(tr("decision_caption", prevalence=fmt_pct(ev.prevalence)))
-    reference_check(tr("check_net_benefit", n=len(NB_GRID)), diff, TOLERANCE)
+    reference_check(tr("check_net_benefit", n=checked), diff, TOLERANCE)
 
 
 # ---------------------------------------------------------------- the report's blocks
@@ -440,73 +463,76 @@ def _page_choices() -> tuple[dict[str, float], tuple[str, float]]:
     return costs, (name, float(st.session_state.get(f"metrics_{name}", CONSTRAINT_DEFAULTS[name])))
 
 
-def report_blocks(report: Any, threshold: float) -> dict[str, dict[str, Any]]:
-    """Each model's ``"cost"`` and ``"constraint"`` blocks (``core.metrics.decision_blocks``, as the command
-    line's), and the shown model's ``"bootstrap"`` block when the bootstrap is on (the page's intervals)."""
-    from ui.metrics import uncertainty  # the bootstrap's settings and shared results
+HTML_STRINGS = ("decisions", "model", "cost_least", "threshold", "m_precision", "m_recall", "metric")
+HTML_STRINGS += ("boot_interval", "boot_n", "boot_seed", *(f"constraint_{name}" for name in CONSTRAINTS))
 
+
+def with_report_blocks(
+    downloads: list[dict[str, Any]], report: Any, threshold: float
+) -> list[dict[str, Any]]:
+    """The page's downloads with each model's ``"cost"`` and ``"constraint"`` blocks
+    (``core.metrics.decision_blocks``, the command line's) and the shown model's ``"bootstrap"`` block (the
+    page's intervals, when on) in the JSON report, and a Decisions section in the HTML report.
+
+    The choices, texts and bootstrap intervals are resolved now; the blocks themselves (O(distinct scores)
+    per model) are computed when a download is clicked, on Streamlit's download thread."""
     costs, constraint = _page_choices()
-    evaluations = report.kept.evaluations
-    blocks = {m: decision_blocks(evaluations[m], costs=costs, constraint=constraint) for m in evaluations}
-    boot = uncertainty.report_block(report, threshold)
-    if boot is not None:
-        blocks[report.model]["bootstrap"] = boot
-    return blocks
+    evaluations = dict(report.kept.evaluations)
+    boot = {report.model: uncertainty.report_block(report, threshold)}
+    strings = {key: translator(NS)(key) for key in HTML_STRINGS}
+
+    def blocks() -> dict[str, dict[str, Any]]:
+        out = {m: decision_blocks(ev, costs=costs, constraint=constraint) for m, ev in evaluations.items()}
+        for model, block in boot.items():
+            if block is not None:
+                out[model]["bootstrap"] = block
+        return jsonable(out)
+
+    wrapped = []
+    for download in downloads:
+        build = download["data"]
+        if download["key"] == "metrics_download_json":
+            download = download | {"data": lambda build=build: _merge_json(build(), blocks())}
+        elif download["key"] == "metrics_download_html":
+            download = download | {
+                "data": lambda build=build: _insert_html(build(), _html_section(blocks(), strings))
+            }
+        wrapped.append(download)
+    return wrapped
 
 
-def _html_section(blocks: dict[str, dict[str, Any]]) -> str:
-    tr = translator(NS)
+def _html_section(blocks: dict[str, dict[str, Any]], s: dict[str, str]) -> str:
+    """The HTML report's Decisions section: one row per model, then the bootstrap intervals."""
     rows = []
     for model, block in blocks.items():
         cost, limit = block["cost"], block["constraint"]
         found = "error" not in limit and limit["threshold"] is not None
-        limit_name = tr(f"constraint_{limit['name']}") + f" {limit['value']:g}"
+        limit_name = f"{s['constraint_' + limit['name']]} {limit['value']:g}"
         rows.append(
             {
-                tr("model"): model,
-                tr("cost_least"): cost["mean_cost"],
-                tr("threshold"): cost["threshold"] if cost["threshold"] is not None else math.nan,
+                s["model"]: model,
+                s["cost_least"]: cost["mean_cost"],
+                s["threshold"]: cost["threshold"] if cost["threshold"] is not None else math.nan,
                 limit_name: limit["threshold"] if found else math.nan,
-                tr("m_precision"): limit["confusion"]["precision"] if found else math.nan,
-                tr("m_recall"): limit["confusion"]["recall"] if found else math.nan,
+                s["m_precision"]: limit["confusion"]["precision"] if found else math.nan,
+                s["m_recall"]: limit["confusion"]["recall"] if found else math.nan,
             }
         )
-    table = pd.DataFrame(rows).to_html(index=False, float_format=lambda x: f"{x:.6g}", border=0, na_rep="—")
-    parts = [f"<h2>{html.escape(tr('decisions'))}</h2>", table]
+    number = lambda x: f"{x:.6g}"  # noqa: E731
+    table = pd.DataFrame(rows).to_html(index=False, float_format=number, border=0, na_rep="—")
+    parts = [f"<h2>{html.escape(s['decisions'])}</h2>", table]
     for model, block in blocks.items():
         boot = block.get("bootstrap")
         if boot is None:
             continue
         frame = pd.DataFrame(
             [(metric, b["low"], b["high"]) for metric, b in boot["intervals"].items()],
-            columns=[tr("metric"), "low", "high"],
+            columns=[s["metric"], "low", "high"],
         )
-        title = f"{tr('boot_interval')} · {model} · {boot['n_boot']:,} · seed {boot['seed']}"
-        parts += [
-            f"<h2>{html.escape(title)}</h2>",
-            frame.to_html(index=False, border=0, float_format=lambda x: f"{x:.6g}"),
-        ]
+        replicates = f"{s['boot_n']} {boot['n_boot']:,} · {s['boot_seed']} {boot['seed']}"
+        title = f"{s['boot_interval']} · {model} · {replicates}"
+        parts += [f"<h2>{html.escape(title)}</h2>", frame.to_html(index=False, border=0, float_format=number)]
     return "\n".join(parts)
-
-
-def with_report_blocks(
-    downloads: list[dict[str, Any]], report: Any, threshold: float
-) -> list[dict[str, Any]]:
-    """The page's downloads with the decision blocks added to the JSON report (each model's entry) and a
-    Decisions section to the HTML report; everything resolved now (downloads are built on another thread)."""
-    blocks = jsonable(report_blocks(report, threshold))
-    section_html = _html_section(blocks)
-    out = []
-    for download in downloads:
-        build = download["data"]
-        if download["key"] == "metrics_download_json":
-            download = download | {"data": lambda build=build: _merge_json(build(), blocks)}
-        elif download["key"] == "metrics_download_html":
-            download = download | {
-                "data": lambda build=build: build().replace("</body></html>", section_html + "</body></html>")
-            }
-        out.append(download)
-    return out
 
 
 def _insert_html(document: str, section_html: str) -> str:

@@ -126,7 +126,8 @@ def settings(ev: Evaluation) -> Settings:
     )
 
 
-def _table(report: Any) -> Keyed:
+def table_of(report: Any) -> Keyed:
+    """The shown model's Evaluation, keyed for ``shared``."""
     kept = report.kept
     return Keyed((kept.source_id, kept.mapping, report.model), report.evaluation)
 
@@ -138,7 +139,7 @@ def _curves(report: Any, s: Settings) -> tuple[Bootstrap, tuple[float, int]] | N
     tr = translator(NS)
     return shared(
         curves_bootstrap,
-        _table(report),
+        table_of(report),
         s.n_boot,
         s.seed,
         describe=lambda done, total, info: tr("boot_progress", done=f"{done:,}", total=f"{total:,}"),
@@ -216,7 +217,7 @@ def threshold_caption(report: Any, threshold: float) -> None:
     if not s.on or report.evaluation.weighted or s.n_boot < 2:
         return
     tr = translator(NS)
-    intervals = shared(threshold_bootstrap, _table(report), float(threshold), s.asked, s.seed)
+    intervals = shared(threshold_bootstrap, table_of(report), float(threshold), s.asked, s.seed)
     parts = [
         f"{tr(f'm_{m}')} [{fmt_fixed(intervals[m][0])}, {fmt_fixed(intervals[m][1])}]"
         for m in THRESHOLD_METRICS
@@ -277,7 +278,7 @@ def report_block(report: Any, threshold: float) -> dict[str, Any] | None:
     curves = _curves(report, s) if s.on and s.n_boot >= 2 and not report.evaluation.weighted else None
     if curves is None:
         return None
-    at_threshold = shared(threshold_bootstrap, _table(report), float(threshold), s.asked, s.seed)
+    at_threshold = shared(threshold_bootstrap, table_of(report), float(threshold), s.asked, s.seed)
     intervals = {m: {"low": low, "high": high} for m, (low, high) in curves[0].intervals.items()}
     intervals |= {m: {"low": low, "high": high} for m, (low, high) in at_threshold.items()}
     return {
