@@ -37,6 +37,8 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_validation``: labels, scores, weights and thresholds checked at the door;
 * ``_ranking``: the cumulative counts and everything computed from them (curves, AUC, AP, KS, Gini) and
   the notes' two AUC methods (``auc_pairwise``, ``auc_rank``);
+* ``_averaging``: the four scikit-learn functions' full interface (``pos_label``, multiclass one-vs-rest and
+  one-vs-one, multilabel averages, McClish's partial AUC) on the binary figures of ``_ranking``;
 * ``_confidence``: AUC confidence intervals and DeLong's test;
 * ``_counts``: the aggregated score table (:class:`ScoreCounts`: positives and negatives per distinct
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
@@ -53,6 +55,12 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """
 
+from core.metrics._averaging import (
+    average_precision_score,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
 from core.metrics._calibration import (
     brier_score_loss,
     calibration_bin_rows,
@@ -85,12 +93,8 @@ from core.metrics._ranking import (
     PAIRWISE_BLOCK_PAIRS,
     auc_pairwise,
     auc_rank,
-    average_precision_score,
     gini,
     ks_statistic,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
 )
 from core.metrics._report import (
     MAX_POINTS,
