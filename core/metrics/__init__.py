@@ -39,6 +39,8 @@ Where each part lives (this package's public API is this module; the modules beh
   the notes' two AUC methods (``auc_pairwise``, ``auc_rank``);
 * ``_averaging``: the four scikit-learn functions' full interface (``pos_label``, multiclass one-vs-rest and
   one-vs-one, multilabel averages, McClish's partial AUC) on the binary figures of ``_ranking``;
+* ``_multiclass``: :func:`evaluate_multiclass` (K x K confusion, per-class and averaged precision / recall /
+  F1, one-vs-rest curves and AUCs from per-class tables, one-vs-one AUC from the rows, top-k, log loss);
 * ``_confidence``: AUC confidence intervals and DeLong's test;
 * ``_counts``: the aggregated score table (:class:`ScoreCounts`: positives and negatives per distinct
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
@@ -88,6 +90,7 @@ from core.metrics._evaluation import (
     evaluate,
     score_histogram,
 )
+from core.metrics._multiclass import MAX_CLASSES, MulticlassEvaluation, evaluate_multiclass
 from core.metrics._ranking import (
     MAX_PAIRWISE_PAIRS,
     PAIRWISE_BLOCK_PAIRS,
@@ -127,6 +130,7 @@ from core.metrics._scores import (
 __all__ = [
     "EXAMPLES",
     "MAX_BOOTSTRAP_DRAWS",
+    "MAX_CLASSES",
     "MAX_PAIRWISE_PAIRS",
     "MAX_POINTS",
     "METRIC_CURVES",
@@ -138,6 +142,7 @@ __all__ = [
     "Curve",
     "DeLongTest",
     "Evaluation",
+    "MulticlassEvaluation",
     "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
@@ -161,6 +166,7 @@ __all__ = [
     "detect_columns",
     "evaluate",
     "evaluate_counts",
+    "evaluate_multiclass",
     "expand_sources",
     "expected_calibration_error",
     "file_fields",
