@@ -90,7 +90,20 @@ from core.metrics._evaluation import (
     evaluate,
     score_histogram,
 )
-from core.metrics._multiclass import MAX_CLASSES, MulticlassEvaluation, evaluate_multiclass
+from core.metrics._multiclass import (
+    MAX_CLASSES,
+    MulticlassEvaluation,
+    decision_figures,
+    evaluate_multiclass,
+    multiclass_report,
+    multiclass_report_json,
+)
+from core.metrics._multiclass_file import (
+    MULTICLASS_EXAMPLES,
+    MulticlassGuess,
+    detect_multiclass,
+    read_multiclass,
+)
 from core.metrics._ranking import (
     MAX_PAIRWISE_PAIRS,
     PAIRWISE_BLOCK_PAIRS,
@@ -134,6 +147,7 @@ __all__ = [
     "MAX_PAIRWISE_PAIRS",
     "MAX_POINTS",
     "METRIC_CURVES",
+    "MULTICLASS_EXAMPLES",
     "PAIRWISE_BLOCK_PAIRS",
     "AggregatedScores",
     "AucThreeWays",
@@ -143,6 +157,7 @@ __all__ = [
     "DeLongTest",
     "Evaluation",
     "MulticlassEvaluation",
+    "MulticlassGuess",
     "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
@@ -162,8 +177,10 @@ __all__ = [
     "counts_of",
     "curve_frame",
     "decimate_curve",
+    "decision_figures",
     "delong_test",
     "detect_columns",
+    "detect_multiclass",
     "evaluate",
     "evaluate_counts",
     "evaluate_multiclass",
@@ -182,7 +199,10 @@ __all__ = [
     "log_loss",
     "metrics_frame",
     "model_entry",
+    "multiclass_report",
+    "multiclass_report_json",
     "precision_recall_curve",
+    "read_multiclass",
     "report_document",
     "report_json",
     "roc_auc_score",

@@ -23,8 +23,10 @@ per-class tables, the confusion matrix and three running sums.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -35,7 +37,14 @@ from core.metrics._averaging import ovo_auc
 from core.metrics._calibration import calibration_curve
 from core.metrics._counts import ScoreCounts, score_counts
 
-__all__ = ["MAX_CLASSES", "MulticlassEvaluation", "evaluate_multiclass"]
+__all__ = [
+    "MAX_CLASSES",
+    "MulticlassEvaluation",
+    "decision_figures",
+    "evaluate_multiclass",
+    "multiclass_report",
+    "multiclass_report_json",
+]
 
 #: the largest number of classes accepted (a K x K matrix on a page, K(K-1)/2 one-vs-one pairs)
 MAX_CLASSES = 50
@@ -240,6 +249,53 @@ def _log_loss(codes: np.ndarray, proba: np.ndarray, weights: np.ndarray | None) 
     return float(np.average(-np.log(p_true), weights=weights))
 
 
+def decision_figures(
+    codes: np.ndarray,
+    proba: np.ndarray,
+    decision: tuple[int, float] | None = None,
+    weights: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """The figures of one decision rule on class codes ``0..K-1`` and scores ``(n, K)``: ``confusion``
+    (K x K, rows true), per class ``precision``, ``recall``, ``f1``, ``support``, ``accuracy`` and the
+    ``averages`` (micro / macro / weighted: (precision, recall, F1)), as ``classification_report``."""
+    k = proba.shape[1]
+    if decision is not None:
+        decision = (
+            check_whole("decision class", decision[0], low=0, high=k - 1),
+            check_number("decision threshold", decision[1]),
+        )
+    predicted = _predict(proba, decision)
+    # K x K confusion: rows true, columns predicted (weighted sums; whole counts unweighted)
+    flat = codes * k + predicted
+    if weights is None:
+        confusion = np.bincount(flat, minlength=k * k).reshape(k, k)
+    else:
+        confusion = np.bincount(flat, weights=weights, minlength=k * k).reshape(k, k)
+    true_positive = np.diag(confusion).astype(np.float64)
+    predicted_total = confusion.sum(axis=0).astype(np.float64)
+    support = confusion.sum(axis=1).astype(np.float64)
+    precision = _ratio(true_positive, predicted_total)
+    recall = _ratio(true_positive, support)
+    # F1 = 2PR / (P + R)
+    f1 = _ratio(2 * precision * recall, precision + recall)
+    accuracy = float(true_positive.sum()) / float(support.sum())
+    averages = {
+        # micro: every row counted once, so precision = recall = F1 = accuracy
+        "micro": (accuracy, accuracy, accuracy),
+        "macro": (float(precision.mean()), float(recall.mean()), float(f1.mean())),
+        "weighted": tuple(float(np.average(v, weights=support)) for v in (precision, recall, f1)),
+    }
+    return {
+        "confusion": confusion,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "support": support,
+        "accuracy": accuracy,
+        "averages": averages,
+    }
+
+
 def evaluate_multiclass(
     y_true: ArrayLike,
     y_proba: ArrayLike,
@@ -265,32 +321,9 @@ def evaluate_multiclass(
     """
     codes, names, proba, weights = _check_inputs(y_true, y_proba, classes, sample_weight)
     k = names.size
-    if decision is not None:
-        chosen = check_whole("decision class", decision[0], low=0, high=k - 1)
-        decision = (chosen, check_number("decision threshold", decision[1]))
     # k of top-k: at least 1; values above K (every class) are left out
     top_k = tuple(v for v in (check_whole("top k", value, low=1) for value in top_k) if v <= k)
-    predicted = _predict(proba, decision)
-    # K x K confusion: rows true, columns predicted (weighted sums; whole counts unweighted)
-    flat = codes * k + predicted
-    if weights is None:
-        confusion = np.bincount(flat, minlength=k * k).reshape(k, k)
-    else:
-        confusion = np.bincount(flat, weights=weights, minlength=k * k).reshape(k, k)
-    true_positive = np.diag(confusion).astype(np.float64)
-    predicted_total = confusion.sum(axis=0).astype(np.float64)
-    support = confusion.sum(axis=1).astype(np.float64)
-    precision = _ratio(true_positive, predicted_total)
-    recall = _ratio(true_positive, support)
-    f1 = _ratio(2 * precision * recall, precision + recall)
-    total = float(support.sum())
-    accuracy = float(true_positive.sum()) / total
-    averages = {
-        # micro: every row counted once, so precision = recall = F1 = accuracy
-        "micro": (accuracy, accuracy, accuracy),
-        "macro": (float(precision.mean()), float(recall.mean()), float(f1.mean())),
-        "weighted": tuple(float(np.average(v, weights=support)) for v in (precision, recall, f1)),
-    }
+    figures = decision_figures(codes, proba, decision, weights)
     # one-vs-rest: one aggregated table per class (None where the class has no row, or every row)
     tables: list[ScoreCounts | None] = []
     ovr_auc = np.full(k, np.nan)
@@ -317,22 +350,91 @@ def evaluate_multiclass(
         classes=tuple(str(c) for c in names.tolist()),
         n=int(codes.size),
         weighted=weights is not None,
-        decision=decision,
-        confusion=confusion,
-        precision=precision,
-        recall=recall,
-        f1=f1,
-        support=support,
-        accuracy=accuracy,
-        averages=averages,
+        decision=None if decision is None else (int(decision[0]), float(decision[1])),
+        confusion=figures["confusion"],
+        precision=figures["precision"],
+        recall=figures["recall"],
+        f1=figures["f1"],
+        support=figures["support"],
+        accuracy=figures["accuracy"],
+        averages=figures["averages"],
         tables=tuple(tables),
         ovr_auc=ovr_auc,
         ovr_ap=ovr_ap,
-        auc_macro=_average_of(ovr_auc, support, "macro"),
-        auc_weighted=_average_of(ovr_auc, support, "weighted"),
+        auc_macro=_average_of(ovr_auc, figures["support"], "macro"),
+        auc_weighted=_average_of(ovr_auc, figures["support"], "weighted"),
         ovo_macro=ovo_macro,
         ovo_weighted=ovo_weighted,
         top_k={value: _top_k(codes, proba, value, weights) for value in top_k},
         log_loss=_log_loss(codes, proba, weights),
         notes=tuple(notes),
     )
+
+
+def _number(value: float) -> float | None:
+    """A float for JSON: NaN as null."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def multiclass_report(
+    e: MulticlassEvaluation, *, name: str = "", decision: tuple[int, float] | None = None, figures=None
+) -> dict[str, Any]:
+    """The multiclass report as plain data (the page's JSON download and the command line's output).
+
+    ``figures`` (from :func:`decision_figures`) replaces the arg-max rule's confusion and per-class
+    figures when a thresholded rule is shown; ``decision`` says which."""
+    f = figures or {
+        "confusion": e.confusion,
+        "precision": e.precision,
+        "recall": e.recall,
+        "f1": e.f1,
+        "support": e.support,
+        "accuracy": e.accuracy,
+        "averages": e.averages,
+    }
+    rule = (
+        {"rule": "argmax"}
+        if decision is None
+        else {"rule": "threshold", "class": e.classes[decision[0]], "threshold": float(decision[1])}
+    )
+    return {
+        "file": name,
+        "task": "multiclass",
+        "n": e.n,
+        "weighted": e.weighted,
+        "classes": list(e.classes),
+        "decision": rule,
+        "accuracy": float(f["accuracy"]),
+        "confusion": {"rows": "true class", "columns": "predicted class", "matrix": f["confusion"].tolist()},
+        "per_class": [
+            {
+                "class": c,
+                "precision": float(f["precision"][i]),
+                "recall": float(f["recall"][i]),
+                "f1": float(f["f1"][i]),
+                "support": float(f["support"][i]),
+                "roc_auc_ovr": _number(e.ovr_auc[i]),
+                "average_precision": _number(e.ovr_ap[i]),
+            }
+            for i, c in enumerate(e.classes)
+        ],
+        "averages": {
+            how: {"precision": p, "recall": r, "f1": f1} for how, (p, r, f1) in f["averages"].items()
+        },
+        "roc_auc": {
+            "ovr_macro": _number(e.auc_macro),
+            "ovr_weighted": _number(e.auc_weighted),
+            "ovo_macro": _number(e.ovo_macro),
+            "ovo_weighted": _number(e.ovo_weighted),
+        },
+        "top_k_accuracy": {str(k): v for k, v in e.top_k.items()},
+        "log_loss": e.log_loss,
+        "notes": list(e.notes),
+    }
+
+
+def multiclass_report_json(
+    e: MulticlassEvaluation, *, name: str = "", decision: tuple[int, float] | None = None, figures=None
+) -> str:
+    """:func:`multiclass_report` as indented JSON text."""
+    return json.dumps(multiclass_report(e, name=name, decision=decision, figures=figures), indent=2)
