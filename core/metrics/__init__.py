@@ -41,6 +41,8 @@ Where each part lives (this package's public API is this module; the modules beh
   one-vs-one, multilabel averages, McClish's partial AUC) on the binary figures of ``_ranking``;
 * ``_multiclass``: :func:`evaluate_multiclass` (K x K confusion, per-class and averaged precision / recall /
   F1, one-vs-rest curves and AUCs from per-class tables, one-vs-one AUC from the rows, top-k, log loss);
+* ``_multiclass_file`` / ``_multiclass_report``: multiclass score files recognised and read, the report as
+  HTML and the command line's multiclass path;
 * ``_confidence``: AUC confidence intervals and DeLong's test;
 * ``_counts``: the aggregated score table (:class:`ScoreCounts`: positives and negatives per distinct
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
@@ -104,6 +106,7 @@ from core.metrics._multiclass_file import (
     detect_multiclass,
     read_multiclass,
 )
+from core.metrics._multiclass_report import multiclass_report_html
 from core.metrics._ranking import (
     MAX_PAIRWISE_PAIRS,
     PAIRWISE_BLOCK_PAIRS,
@@ -200,6 +203,7 @@ __all__ = [
     "metrics_frame",
     "model_entry",
     "multiclass_report",
+    "multiclass_report_html",
     "multiclass_report_json",
     "precision_recall_curve",
     "read_multiclass",

@@ -6,7 +6,7 @@ Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :fu
                            [--duckdb-memory 512MB] [--duckdb-threads 1]
                            [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
-                           [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
+                           [--ci delong|hanley-mcneil|bootstrap] [--level 0.95] [--html OUT]
 
 ``FILE`` is a CSV or Parquet file (recognised by its content), a glob pattern (quoted, so the shell leaves
 it alone: ``'scores/part-*.parquet'``), or ``-`` for standard input; several files are read as one table
@@ -26,6 +26,10 @@ each pair under ``"comparisons"`` (it pairs rows: the memory engine without ``--
 scores) and adds ``"decimals"`` and ``"auc_bound"`` (the largest change of the AUC the rounding can
 have caused) to each model. A bad file prints one line ``error: <what is wrong and what to do>`` on
 stderr and exits with status 2.
+
+A file with a label of 3 or more classes and a score column per class (``core.metrics.detect_multiclass``)
+gets the multiclass report instead (``core.metrics._multiclass_report``; memory engine, ``--html OUT``
+writes it as HTML too).
 
 Confidence intervals and DeLong tests take unweighted rows. A weight column of whole numbers is a
 count column (a pre-aggregated table), so its rows are repeated that many times for them; with
@@ -50,6 +54,7 @@ from core.metrics._confidence import _delong_variance_from_counts, _hanley_mcnei
 from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
 from core.metrics._duckdb import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, aggregate_files, expand_sources
 from core.metrics._evaluation import evaluate
+from core.metrics._multiclass_report import multiclass_cli_report, multiclass_report_html
 from core.metrics._report import comparison_frame, file_fields, model_entry, report_document
 from core.metrics._scores import ScoreFileError, ScoreTable, load_scores
 
@@ -117,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--ci", choices=_CI_METHODS, help="add a confidence interval of each ROC AUC")
     parser.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    parser.add_argument(
+        "--html", metavar="OUT", help="multiclass files: also write the report as HTML to OUT"
+    )
     return parser
 
 
@@ -144,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pos_label": args.pos_label,
         "drop_invalid": args.drop_invalid,
     }
+    if (multiclass := _multiclass(args)) is not None:  # a K-class label with a score column per class
+        return multiclass
     try:
         engine = _engine(args)
         if engine == "duckdb":
@@ -171,6 +181,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"cannot read {' '.join(args.file)}: {exc.strerror or exc}")
     ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
     sys.stdout.write(json.dumps(report, ensure_ascii=ascii_only, indent=2) + "\n")
+    return 0
+
+
+def _multiclass(args: argparse.Namespace) -> int | None:
+    """The multiclass report of one file (memory engine), or None when the file is not multiclass."""
+    if len(args.file) != 1 or args.file == ["-"] or glob.has_magic(args.file[0]) or args.engine == "duckdb":
+        return None
+    try:
+        report = multiclass_cli_report(args.file[0], args.label, args.score)
+        if report is not None and args.html:
+            with open(args.html, "w", encoding="utf-8") as handle:
+                handle.write(multiclass_report_html(report))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot read {args.file[0]}: {exc.strerror or exc}")
+    if report is None:
+        return None
+    sys.stdout.write(json.dumps(report, indent=2) + "\n")
     return 0
 
 

@@ -65,20 +65,28 @@ def _sorted_classes(values: list[str]) -> tuple[str, ...]:
 
 
 def _read(source: Any, nrows: int | None = None) -> pd.DataFrame:
-    """A frame from a path, bytes or a binary file object (CSV with a sniffed separator, or Parquet)."""
+    """A frame from a path, bytes or a binary file object (CSV with a sniffed separator, or Parquet).
+    With ``nrows``, only the first rows are read (no copy of the whole file)."""
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
     if isinstance(source, str | Path):
-        data = Path(source).read_bytes()
-    elif isinstance(source, bytes | bytearray):
-        data = bytes(source)
+        with open(source, "rb") as handle:
+            head = handle.read(65536)
     else:
         source.seek(0)
-        data = source.read()
-    if data[:4] == _PARQUET_MAGIC:
-        frame = pd.read_parquet(io.BytesIO(data))
-        return frame.head(nrows) if nrows is not None else frame
-    head = data[:65536].decode("utf-8", errors="replace").splitlines()[0] if data else ""
-    separator = max((",", ";", "\t", "|"), key=head.count)
-    return pd.read_csv(io.BytesIO(data), sep=separator, nrows=nrows, encoding_errors="replace")
+        head = source.read(65536)
+        source.seek(0)
+    if head[:4] == _PARQUET_MAGIC:
+        import pyarrow.parquet as pq
+
+        parquet = pq.ParquetFile(source)
+        if nrows is None:
+            return parquet.read().to_pandas()
+        batch = next(parquet.iter_batches(batch_size=nrows), None)
+        return batch.to_pandas() if batch is not None else parquet.schema_arrow.empty_table().to_pandas()
+    first = head.decode("utf-8", errors="replace").splitlines()[0] if head else ""
+    separator = max((",", ";", "\t", "|"), key=first.count)
+    return pd.read_csv(source, sep=separator, nrows=nrows, encoding_errors="replace")
 
 
 def _match_columns(classes: tuple[str, ...], columns: list[str]) -> tuple[str, ...] | None:

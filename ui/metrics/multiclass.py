@@ -26,6 +26,8 @@ from core.metrics import (
     decision_figures,
     detect_multiclass,
     evaluate_multiclass,
+    multiclass_report,
+    multiclass_report_html,
     multiclass_report_json,
     read_multiclass,
 )
@@ -362,13 +364,58 @@ def section(source: Any, guess: MulticlassGuess) -> None:
             tr("mc_curve_caption", name=name, auc=f"{e.ovr_auc[index]:.4f}", ap=f"{e.ovr_ap[index]:.4f}")
         )
     reference_check(*ev.check, 1e-10)
-    st.download_button(
+    downloads(ev, decision, figures if decision is not None else None)
+    st.caption(tr("mc_rows_note"))
+
+
+def html_labels() -> dict[str, str]:
+    """The HTML report's headings in the page's language."""
+    tr = translator(NS)
+    keys = {
+        "title": "mc_header",
+        "file": "mc_html_file",
+        "rows": "mc_html_rows",
+        "classes": "mc_html_classes",
+        "accuracy": "mc_accuracy",
+        "confusion": "mc_confusion",
+        "per_class": "mc_averages",
+        "class": "mc_class",
+        "precision": "mc_precision",
+        "recall": "mc_recall",
+        "f1": "mc_f1",
+        "support": "mc_support",
+        "roc_auc_ovr": "mc_auc",
+        "average_precision": "mc_ap",
+        "averages": "mc_averages",
+        "auc": "mc_auc",
+        "top_k": "mc_top_k_name",
+        "log_loss": "mc_log_loss",
+    }
+    return {k: tr(v) for k, v in keys.items()}
+
+
+def downloads(ev: Evaluated, decision: tuple[int, float] | None, figures: dict[str, Any] | None) -> None:
+    """The report as JSON and as HTML (built when clicked), with the rule shown."""
+    tr = translator(NS)
+    e, labels = ev.evaluation, html_labels()
+    left, right = st.columns(2)
+    left.download_button(
         tr("mc_download_json"),
-        data=lambda: multiclass_report_json(e, name=ev.name, decision=decision),
+        data=lambda: multiclass_report_json(e, name=ev.name, decision=decision, figures=figures),
         file_name="multiclass.json",
         mime="application/json",
         key="metrics_mc_download_json",
         icon=":material/data_object:",
         on_click="ignore",
     )
-    st.caption(tr("mc_rows_note"))
+    right.download_button(
+        tr("mc_download_html"),
+        data=lambda: multiclass_report_html(
+            multiclass_report(e, name=ev.name, decision=decision, figures=figures), labels
+        ),
+        file_name="multiclass.html",
+        mime="text/html",
+        key="metrics_mc_download_html",
+        icon=":material/description:",
+        on_click="ignore",
+    )
