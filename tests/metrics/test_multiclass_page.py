@@ -89,3 +89,13 @@ def test_the_json_download_holds_the_report():
     assert report["task"] == "multiclass" and report["classes"] == [str(d) for d in range(10)]
     assert np.array_equal(report["confusion"]["matrix"], sk.confusion_matrix(y, p.argmax(axis=1)))
     assert abs(report["roc_auc"]["ovo_macro"] - sk.roc_auc_score(y, p, multi_class="ovo")) <= 1e-12
+
+
+def test_a_large_files_live_check_runs_on_its_first_rows(monkeypatch):
+    from ui.metrics import multiclass
+
+    monkeypatch.setattr(multiclass, "CHECK_ROWS", 300)
+    names = tuple(str(d) for d in range(10))
+    ev = multiclass.evaluate_file(MULTICLASS_EXAMPLES["digits"], "digits.csv", "digit", names, names)
+    assert ev.check[0].endswith("first 300 rows") and ev.check[1] <= 1e-12
+    assert ev.evaluation.n == 899  # the figures themselves are of every row

@@ -41,6 +41,9 @@ NS = "metrics"
 CURVES = ["roc", "pr", "reliability"]
 RULES = ["argmax", "threshold"]
 MAX_POINTS = 2000
+#: the live check against scikit-learn runs on at most this many rows (the first ones) of a large file:
+#: scikit-learn's one-vs-one AUC alone takes seconds per million rows
+CHECK_ROWS = 200_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,10 +76,15 @@ def evaluate_file(
 ) -> Evaluated:
     """Read the file with these columns, evaluate it, and check it against scikit-learn (max |diff|)."""
     labels, proba = read_multiclass(data, label, columns, classes)
-    evaluation = evaluate_multiclass(labels, proba, classes=np.array(classes, dtype=object).astype(str))
+    evaluation = evaluate_multiclass(labels, proba, classes=list(classes))
     lookup = {c: i for i, c in enumerate(evaluation.classes)}
     codes = np.array([lookup[v] for v in labels.tolist()], dtype=np.int64)
-    return Evaluated(name, codes, proba, evaluation, _check(codes, proba, evaluation))
+    if codes.size <= CHECK_ROWS:
+        return Evaluated(name, codes, proba, evaluation, _check(codes, proba, evaluation))
+    # a large file: the live check compares ours and scikit-learn's on its first CHECK_ROWS rows
+    head = evaluate_multiclass(codes[:CHECK_ROWS], proba[:CHECK_ROWS], classes=list(range(len(classes))))
+    label_text, diff = _check(codes[:CHECK_ROWS], proba[:CHECK_ROWS], head)
+    return Evaluated(name, codes, proba, evaluation, (f"{label_text}, first {CHECK_ROWS:,} rows", diff))
 
 
 def _check(codes: np.ndarray, proba: np.ndarray, e: MulticlassEvaluation) -> tuple[str, float]:
@@ -326,7 +334,8 @@ def section(source: Any, guess: MulticlassGuess) -> None:
     st.markdown(tr("mc_intro", k=len(guess.classes), label=guess.label))
     columns = _mapping(guess)
     try:
-        ev = _evaluated(source, guess, columns)
+        with st.spinner(tr("loading")):  # a large file: reading, evaluating and the live check take seconds
+            ev = _evaluated(source, guess, columns)
     except ValueError as err:
         error_box(err)
         return
