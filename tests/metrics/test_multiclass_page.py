@@ -99,3 +99,16 @@ def test_a_large_files_live_check_runs_on_its_first_rows(monkeypatch):
     ev = multiclass.evaluate_file(MULTICLASS_EXAMPLES["digits"], "digits.csv", "digit", names, names)
     assert ev.check[0].endswith("first 300 rows") and ev.check[1] <= 1e-12
     assert ev.evaluation.n == 899  # the figures themselves are of every row
+
+
+def test_hostile_links_to_the_multiclass_view_are_ignored_with_a_note():
+    from tests.test_fuzz_links import HOSTILE
+
+    keys = ("metrics_mc_class", "metrics_mc_curve", "metrics_mc_rule", "metrics_mc_threshold")
+    for value in HOSTILE:
+        params = {"metrics_example": "digits", **dict.fromkeys(keys, value)}
+        if value == "8":  # a real class: the link is taken
+            continue
+        at = open_link("app_pages/metrics.py", "en", params=params)
+        assert not at.exception, (value, [e.value for e in at.exception])
+        assert at.selectbox(key="metrics_mc_class").value == "0", value
