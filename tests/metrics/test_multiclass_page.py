@@ -36,6 +36,7 @@ def test_the_digits_example_in_both_languages(lang):
     assert len(table) == 13  # 10 classes and three averages
     report = sk.classification_report(y, p.argmax(axis=1), output_dict=True)
     assert abs(table.iloc[11, 3] - report["macro avg"]["f1-score"]) <= 1e-12
+    assert table.iloc[10, 5] == "—" and table.iloc[11, 5] == f"{ovr:.4f}"  # micro average: no AUC
 
 
 def test_a_link_reproduces_a_non_default_view():
@@ -112,3 +113,14 @@ def test_hostile_links_to_the_multiclass_view_are_ignored_with_a_note():
         at = open_link("app_pages/metrics.py", "en", params=params)
         assert not at.exception, (value, [e.value for e in at.exception])
         assert at.selectbox(key="metrics_mc_class").value == "0", value
+
+
+@pytest.mark.parametrize("rule", ["argmax", "threshold"])
+def test_the_chinese_multiclass_view_shows_no_english_words(rule):
+    from tests.test_chinese_text import english_words, page_texts
+
+    params = {"metrics_example": "digits", "metrics_mc_rule": rule, "metrics_mc_curve": "reliability"}
+    at = open_link("app_pages/metrics.py", "zh", params=params)
+    assert not at.exception
+    found = {text[:120]: words for text in page_texts(at) if (words := english_words(text))}
+    assert not found, found

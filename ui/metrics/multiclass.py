@@ -187,7 +187,10 @@ def averages_table(e: MulticlassEvaluation, figures: dict[str, Any]) -> pd.DataF
         ap = _mean(e.ovr_ap, e.support, how)
         rows.append((tr(f"mc_avg_{how}"), p, r, f, float(np.sum(figures["support"])), auc, ap))
     columns = ["mc_class", "mc_precision", "mc_recall", "mc_f1", "mc_support", "mc_auc", "mc_ap"]
-    return pd.DataFrame(rows, columns=[tr(c) for c in columns])
+    table = pd.DataFrame(rows, columns=[tr(c) for c in columns])
+    for column in table.columns[5:]:  # no AUC / AP for micro (or a class without rows): shown as text, "—"
+        table[column] = [("—" if np.isnan(v) else f"{v:.4f}") for v in table[column]]
+    return table
 
 
 def _mean(values: np.ndarray, support: np.ndarray, how: str) -> float:
@@ -354,7 +357,7 @@ def section(source: Any, guess: MulticlassGuess) -> None:
     st.caption(tr("mc_confusion_caption"))
     st.subheader(tr("mc_averages"), anchor="multiclass-averages")
     table = averages_table(e, figures)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row
     st.caption(tr("mc_averages_caption"))
     st.subheader(tr("mc_curves"), anchor="multiclass-curves")
     c1, c2 = st.columns([1, 2])
