@@ -223,9 +223,14 @@ def _predict(proba: np.ndarray, decision: tuple[int, float] | None) -> np.ndarra
     if decision is None:
         return np.argmax(proba, axis=1)
     chosen, threshold = decision
-    others = proba.copy()
-    others[:, chosen] = -np.inf
-    predicted = np.argmax(others, axis=1)
+    # the arg max of the other classes: the arg max of all, except where that is the chosen class (only
+    # those rows are copied, with the chosen column at -inf; elsewhere the two arg maxes are equal)
+    predicted = np.argmax(proba, axis=1)
+    top_is_chosen = np.flatnonzero(predicted == chosen)
+    if top_is_chosen.size:
+        rows = proba[top_is_chosen]
+        rows[:, chosen] = -np.inf
+        predicted[top_is_chosen] = np.argmax(rows, axis=1)
     predicted[proba[:, chosen] >= threshold] = chosen
     return predicted
 
