@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, page_header, reference_check
-from ui.metrics import decisions, draw, uncertainty, views
+from ui.metrics import decisions, draw, multiclass, uncertainty, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.state import mirror_into_url, seed_from_url, url_choice
@@ -288,6 +288,9 @@ def report_section(kept: views.KeptSource, example) -> None:
 
 def main() -> None:
     kept, source = data_source()
+    if kept is None and (guess := multiclass.recognised(source)) is not None:
+        multiclass.section(source, guess)  # a label with K > 2 classes and a score column per class
+        return
     if kept is not None:
         draw.kept_mapping(kept)
     elif source is not None and source.kind == "example":  # its columns are shown, not offered

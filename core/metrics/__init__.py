@@ -37,6 +37,12 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_validation``: labels, scores, weights and thresholds checked at the door;
 * ``_ranking``: the cumulative counts and everything computed from them (curves, AUC, AP, KS, Gini) and
   the notes' two AUC methods (``auc_pairwise``, ``auc_rank``);
+* ``_averaging``: the four scikit-learn functions' full interface (``pos_label``, multiclass one-vs-rest and
+  one-vs-one, multilabel averages, McClish's partial AUC) on the binary figures of ``_ranking``;
+* ``_multiclass``: :func:`evaluate_multiclass` (K x K confusion, per-class and averaged precision / recall /
+  F1, one-vs-rest curves and AUCs from per-class tables, one-vs-one AUC from the rows, top-k, log loss);
+* ``_multiclass_file`` / ``_multiclass_report``: multiclass score files recognised and read, the report as
+  HTML and the command line's multiclass path;
 * ``_confidence``: AUC confidence intervals and DeLong's test;
 * ``_counts``: the aggregated score table (:class:`ScoreCounts`: positives and negatives per distinct
   score), built from rows, from a ``(score, label, count)`` table or rounded to ``k`` decimals with the
@@ -56,6 +62,12 @@ Where each part lives (this package's public API is this module; the modules beh
 * ``_cli`` (run by ``__main__``): ``python -m core.metrics FILE [FILE ...]``.
 """
 
+from core.metrics._averaging import (
+    average_precision_score,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
 from core.metrics._bootstrap import (
     BOOTSTRAP_METRICS,
     THRESHOLD_METRICS,
@@ -102,17 +114,28 @@ from core.metrics._evaluation import (
     evaluate,
     score_histogram,
 )
+from core.metrics._multiclass import (
+    MAX_CLASSES,
+    MulticlassEvaluation,
+    decision_figures,
+    evaluate_multiclass,
+    multiclass_report,
+    multiclass_report_json,
+)
+from core.metrics._multiclass_file import (
+    MULTICLASS_EXAMPLES,
+    MulticlassGuess,
+    detect_multiclass,
+    read_multiclass,
+)
+from core.metrics._multiclass_report import multiclass_report_html
 from core.metrics._ranking import (
     MAX_PAIRWISE_PAIRS,
     PAIRWISE_BLOCK_PAIRS,
     auc_pairwise,
     auc_rank,
-    average_precision_score,
     gini,
     ks_statistic,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
 )
 from core.metrics._report import (
     MAX_POINTS,
@@ -147,9 +170,11 @@ __all__ = [
     "CONSTRAINTS",
     "EXAMPLES",
     "MAX_BOOTSTRAP_DRAWS",
+    "MAX_CLASSES",
     "MAX_PAIRWISE_PAIRS",
     "MAX_POINTS",
     "METRIC_CURVES",
+    "MULTICLASS_EXAMPLES",
     "PAIRWISE_BLOCK_PAIRS",
     "THRESHOLD_METRICS",
     "AggregatedScores",
@@ -160,6 +185,8 @@ __all__ = [
     "Curve",
     "DeLongTest",
     "Evaluation",
+    "MulticlassEvaluation",
+    "MulticlassGuess",
     "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
@@ -185,10 +212,13 @@ __all__ = [
     "curve_points",
     "decimate_curve",
     "decision_blocks",
+    "decision_figures",
     "delong_test",
     "detect_columns",
+    "detect_multiclass",
     "evaluate",
     "evaluate_counts",
+    "evaluate_multiclass",
     "expand_sources",
     "expected_calibration_error",
     "file_fields",
@@ -205,8 +235,12 @@ __all__ = [
     "metrics_frame",
     "min_cost_threshold",
     "model_entry",
+    "multiclass_report",
+    "multiclass_report_html",
+    "multiclass_report_json",
     "net_benefit",
     "precision_recall_curve",
+    "read_multiclass",
     "report_document",
     "report_json",
     "roc_auc_score",

@@ -6,7 +6,7 @@ Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :fu
                            [--duckdb-memory 512MB] [--duckdb-threads 1]
                            [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
-                           [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
+                           [--ci delong|hanley-mcneil|bootstrap] [--level 0.95] [--html OUT]
                            [--cost-fp C --cost-fn C [--cost-tp C] [--cost-tn C]]
                            [--min-recall X | --min-precision X | --max-fpr X | --top X]
                            [--bootstrap N [--seed 0]]
@@ -34,6 +34,10 @@ or ``"error"``, the sentence saying that none does) and ``"bootstrap"`` (``--boo
 bootstrap intervals of AUC, AP, KS and the metrics at ``--threshold``). A bad file prints one line
 ``error: <what is wrong and what to do>`` on stderr and exits with status 2.
 
+A file with a label of 3 or more classes and a score column per class (``core.metrics.detect_multiclass``)
+gets the multiclass report instead (``core.metrics._multiclass_report``; memory engine, ``--html OUT``
+writes it as HTML too).
+
 Confidence intervals and DeLong tests take unweighted rows. A weight column of whole numbers is a
 count column (a pre-aggregated table), so its rows are repeated that many times for them; with
 fractional weights they are left out and ``"notes"`` says why.
@@ -58,6 +62,7 @@ from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
 from core.metrics._decision_report import decision_blocks
 from core.metrics._duckdb import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, aggregate_files, expand_sources
 from core.metrics._evaluation import evaluate
+from core.metrics._multiclass_report import multiclass_cli_report, multiclass_report_html
 from core.metrics._report import comparison_frame, file_fields, model_entry, report_document
 from core.metrics._scores import ScoreFileError, ScoreTable, load_scores
 
@@ -158,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
         "and the metrics at --threshold",
     )
     decisions.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    parser.add_argument(
+        "--html", metavar="OUT", help="multiclass files: also write the report as HTML to OUT"
+    )
     return parser
 
 
@@ -189,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pos_label": args.pos_label,
         "drop_invalid": args.drop_invalid,
     }
+    if (multiclass := _multiclass(args)) is not None:  # a K-class label with a score column per class
+        return multiclass
     try:
         engine = _engine(args)
         if engine == "duckdb":
@@ -243,6 +253,25 @@ def _decision_options(args: argparse.Namespace) -> dict[str, Any] | str:
             return f"--seed must be a whole number >= 0, not {args.seed}."
         options |= {"n_boot": args.bootstrap, "level": args.level, "seed": args.seed}
     return options
+
+
+def _multiclass(args: argparse.Namespace) -> int | None:
+    """The multiclass report of one file (memory engine), or None when the file is not multiclass."""
+    if len(args.file) != 1 or args.file == ["-"] or glob.has_magic(args.file[0]) or args.engine == "duckdb":
+        return None
+    try:
+        report = multiclass_cli_report(args.file[0], args.label, args.score)
+        if report is not None and args.html:
+            with open(args.html, "w", encoding="utf-8") as handle:
+                handle.write(multiclass_report_html(report))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot read {args.file[0]}: {exc.strerror or exc}")
+    if report is None:
+        return None
+    sys.stdout.write(json.dumps(report, indent=2) + "\n")
+    return 0
 
 
 def _engine(args: argparse.Namespace) -> str:

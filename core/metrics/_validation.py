@@ -15,6 +15,11 @@ from core._validation import check_number
 # ----------------------------------------------------------------------------------------------------
 
 
+class OneClassError(ValueError):
+    """The documented refusal of a figure that needs both classes when ``y_true`` holds only one (where
+    scikit-learn warns and returns NaN). A ``ValueError``; its own class so a caller can tell it apart."""
+
+
 def _as_1d(values: ArrayLike, name: str) -> np.ndarray:
     """``np.asarray(values)`` as one dimension; a column vector ``(n, 1)`` is accepted and flattened."""
     array = np.asarray(values)
@@ -71,7 +76,8 @@ def _labels_to_bool(y: np.ndarray) -> np.ndarray:
     if distinct.size > 2:
         raise ValueError(
             f"y_true must be binary (0/1, True/False or -1/1), but it has {distinct.size} distinct "
-            f"values: {_show(distinct)}."
+            f"values: {_show(distinct)} (multiclass format is not supported with one score per row: give "
+            f"one score column per class)."
         )
     raise ValueError(
         f"y_true takes the values {{{_show(distinct)}}}: label the positive class 1 and the negative "
@@ -152,13 +158,13 @@ def _validate(
             only = y[0].item()
             if isinstance(only, float) and only.is_integer():
                 only = int(only)
-            raise ValueError(
+            raise OneClassError(
                 f"y_true has only one class (all {only}): {metric} needs both positives and negatives."
             )
         if weights is not None:
             for name, mask in (("positive", labels), ("negative", ~labels)):
                 if not weights[mask].any():
-                    raise ValueError(
+                    raise OneClassError(
                         f"every {name} row has sample_weight 0: {metric} needs positives and negatives "
                         f"with weight > 0."
                     )

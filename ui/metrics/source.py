@@ -20,6 +20,7 @@ import streamlit as st
 
 from core.metrics import (
     EXAMPLES,
+    MULTICLASS_EXAMPLES,
     ColumnGuess,
     aggregate_files,
     detect_columns,
@@ -46,7 +47,7 @@ KEPT_FILES = "metrics_kept_files"  # KeptSource of files on the server, aggregat
 PENDING = "metrics_pending"  # (file id, name, bytes) of an upload not read yet
 INCOMING = "metrics_incoming"  # {"name": ..., "table": ScoreTable} set by another page before switch_page
 RELEASE_AFTER_RUN = "metrics_release_after_run"  # a file was just read: give memory back once drawn
-EXAMPLE_NAMES = list(EXAMPLES)
+EXAMPLE_NAMES = [*EXAMPLES, *MULTICLASS_EXAMPLES]  # a multiclass example is drawn by ui.metrics.multiclass
 DECIMALS = ["exact", *map(str, range(16))]  # the files' scores rounded before grouping, or not
 UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "parq", "pq"]
 NONE = "—"  # the weight widget's "no weight column"
@@ -184,7 +185,7 @@ def files_source(folder: Path, pattern: str, rounding: str) -> Source:
 
 
 def example_source(example: str) -> Source:
-    path = EXAMPLES[example]
+    path = EXAMPLES[example] if example in EXAMPLES else MULTICLASS_EXAMPLES[example]
     return Source("example", f"example:{example}", path.name, example=path)
 
 
