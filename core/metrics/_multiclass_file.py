@@ -113,6 +113,8 @@ def detect_multiclass(source: Any) -> MulticlassGuess | None:
     for label in named:
         values = frame[label].dropna()
         distinct = sorted({_class_text(v) for v in values.tolist()})
+        if len(distinct) <= 2 and label.strip().lower() in _LABEL_NAMES:
+            return None  # a two-valued label: a binary file (another column's values are not its classes)
         if not 3 <= len(distinct) <= MAX_CLASSES:
             continue
         classes = _sorted_classes(distinct)

@@ -124,3 +124,23 @@ def test_the_chinese_multiclass_view_shows_no_english_words(rule):
     assert not at.exception
     found = {text[:120]: words for text in page_texts(at) if (words := english_words(text))}
     assert not found, found
+
+
+def test_binary_files_are_not_taken_for_multiclass_ones():
+    from core.metrics import EXAMPLES, detect_multiclass
+
+    for path in EXAMPLES.values():
+        assert detect_multiclass(path) is None, path
+    # a two-valued label beside a column with a few values (named like a label) and several numbers
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {
+            "label": rng.integers(0, 2, 50),
+            "category": rng.integers(0, 4, 50),
+            **{f"m{i}": rng.random(50) for i in range(5)},
+        }
+    )
+    assert detect_multiclass(frame.to_csv(index=False).encode()) is None
+    assert detect_multiclass(b"\x00\x01 not a table") is None
+    guess = detect_multiclass(MULTICLASS_EXAMPLES["digits"])
+    assert guess.label == "digit" and guess.names_match and guess.score_columns == tuple(map(str, range(10)))
