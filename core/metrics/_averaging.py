@@ -22,6 +22,7 @@ labels given as bytes, and scores that are not finite.
 
 from __future__ import annotations
 
+import warnings
 from itertools import combinations
 
 import numpy as np
@@ -206,7 +207,8 @@ def _average_columns(
     ``micro``: one figure on the raveled matrix (each cell a row, its row's weight repeated); ``macro``: the
     mean over columns; ``weighted``: weighted by each column's (weighted) positives; ``samples``: one
     figure per row over its columns, averaged with the row weights; ``None``: the per-column figures. A
-    column of zero average weight is not computed (it counts 0 with weight 0, as in scikit-learn).
+    column of zero average weight is not computed (it counts 0 with weight 0, as in scikit-learn); a
+    ``weighted`` column without positives says so with scikit-learn's warning.
     """
     y_score = np.asarray(y_score, dtype=np.float64) if np.asarray(y_score).dtype.kind != "f" else y_score
     if y_score.shape != y_true.shape:
@@ -230,6 +232,13 @@ def _average_columns(
     scores = np.zeros(n_parts, dtype=np.float64)
     for c in range(n_parts):
         if average_weight is not None and average_weight[c] == 0:
+            if average == "weighted":
+                warnings.warn(
+                    f"No positive class found in y_true in column {c}: it has weight 0 in the weighted "
+                    "average and is left out of it.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             continue  # weight 0: not computed, counts 0
         if axis_columns:
             scores[c] = binary(y_true[:, c], y_score[:, c], score_weight)

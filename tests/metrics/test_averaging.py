@@ -126,3 +126,14 @@ def test_what_stays_refused():
         ours.roc_auc_score([0, 1, 2], np.eye(3))
     with pytest.raises(ValueError, match="max_fpr"):
         ours.roc_auc_score([0, 1], [0.1, 0.2], max_fpr=0)
+
+
+def test_a_weighted_column_without_positives_is_left_out_with_scikit_learns_warning():
+    y_true = np.array([[0, 1], [0, 1], [0, 0]])
+    y_score = np.array([[0.2, 0.9], [0.4, 0.8], [0.1, 0.3]])
+    with pytest.warns(UserWarning, match="No positive class found in y_true") as caught:
+        value = ours.average_precision_score(y_true, y_score, average="weighted")
+    with pytest.warns(UserWarning, match="No positive class found in y_true"):
+        expected = sk.average_precision_score(y_true, y_score, average="weighted")
+    assert value == pytest.approx(expected, abs=1e-12)
+    assert "column 0" in str(caught[0].message)

@@ -8,8 +8,7 @@ imported, so its parametrisations hold ours too). Every test that calls one of o
 * our documented one-class contract: where ``y_true`` (or one label column) holds a single class, ours raises
   ``OneClassError`` (a ``ValueError``) where scikit-learn warns and returns NaN. The plugin records each such
   call and lets the test go on with scikit-learn's answer for that call only, so the rest of the test still
-  checks ours; the tests where it happens are listed in ``ONE_CLASS`` below and must be exactly those;
-* ``EXPECTED_FAILURES``: tests that fail on purpose, each with its reason and the failure it must show.
+  checks ours; the tests where it happens are listed in ``ONE_CLASS`` below and must be exactly those.
 """
 
 from __future__ import annotations
@@ -35,20 +34,6 @@ ONE_CLASS = {
     "[0, 0] and [1, 1] and on multilabel columns without positives: scikit-learn warns (precision 0, AP 0)",
     "test_precision_recall_curve_drop_intermediate": "precision_recall_curve on all-negative and "
     "all-positive labels",
-}
-
-# test case -> (reason, a piece of the failure it must show)
-EXPECTED_FAILURES = {
-    "test_precision_recall_curve_toydata[True]": (
-        "the last check: average_precision_score(average='weighted') with a column that has no positive; "
-        "scikit-learn computes that column (warning 'No positive class found') and gives it weight 0, ours "
-        "does not compute a column of weight 0: the same value (1.0), but no warning",
-        "DID NOT WARN",
-    ),
-    "test_precision_recall_curve_toydata[False]": (
-        "as [True]",
-        "DID NOT WARN",
-    ),
 }
 
 
@@ -82,9 +67,7 @@ def test_every_sklearn_ranking_test_that_calls_ours_passes(report):
     assert len(calling) >= 35, sorted(calling)
     cases = {k: v for k, v in report.items() if _function(k) in calling}
     failures = {_case(k): v for k, v in cases.items() if v["outcome"] not in ("passed", "skipped")}
-    assert set(failures) == set(EXPECTED_FAILURES), {k: v["error"] for k, v in failures.items()}
-    for case, (_reason, shows) in EXPECTED_FAILURES.items():
-        assert shows in failures[case]["error"], (case, failures[case]["error"])
+    assert not failures, {k: v["error"] for k, v in failures.items()}
 
 
 def test_the_one_class_refusals_are_exactly_the_listed_ones(report):
