@@ -60,6 +60,7 @@ from core.metrics._calibration import (
     expected_calibration_error,
     log_loss,
 )
+from core.metrics._comparison import delong_matrix, holm, pairwise_delong
 from core.metrics._confidence import MAX_BOOTSTRAP_DRAWS, DeLongTest, auc_confidence_interval, delong_test
 from core.metrics._counts import (
     ScoreCounts,
@@ -119,6 +120,7 @@ from core.metrics._scores import (
     detect_columns,
     load_scores,
 )
+from core.metrics._stability import band_table, psi, psi_from_counts, quantile_edges
 
 __all__ = [
     "EXAMPLES",
@@ -143,6 +145,7 @@ __all__ = [
     "auc_rank",
     "auc_three_ways",
     "average_precision_score",
+    "band_table",
     "brier_score_loss",
     "calibration_bin_rows",
     "calibration_curve",
@@ -153,6 +156,7 @@ __all__ = [
     "counts_of",
     "curve_frame",
     "decimate_curve",
+    "delong_matrix",
     "delong_test",
     "detect_columns",
     "evaluate",
@@ -164,6 +168,7 @@ __all__ = [
     "gains_frame",
     "gini",
     "histogram_frame",
+    "holm",
     "jsonable",
     "ks_frame",
     "ks_gap",
@@ -172,7 +177,11 @@ __all__ = [
     "log_loss",
     "metrics_frame",
     "model_entry",
+    "pairwise_delong",
     "precision_recall_curve",
+    "psi",
+    "psi_from_counts",
+    "quantile_edges",
     "report_document",
     "report_json",
     "roc_auc_score",
