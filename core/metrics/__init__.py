@@ -120,6 +120,16 @@ from core.metrics._scores import (
     detect_columns,
     load_scores,
 )
+from core.metrics._segments import (
+    MISSING_SEGMENT,
+    SegmentReport,
+    SegmentTables,
+    aggregate_segments,
+    evaluate_segments,
+    read_segment_column,
+    segment_candidates,
+    segment_tables,
+)
 from core.metrics._stability import band_table, psi, psi_from_counts, quantile_edges
 
 __all__ = [
@@ -128,6 +138,7 @@ __all__ = [
     "MAX_PAIRWISE_PAIRS",
     "MAX_POINTS",
     "METRIC_CURVES",
+    "MISSING_SEGMENT",
     "PAIRWISE_BLOCK_PAIRS",
     "AggregatedScores",
     "AucThreeWays",
@@ -139,7 +150,10 @@ __all__ = [
     "ScoreCounts",
     "ScoreFileError",
     "ScoreTable",
+    "SegmentReport",
+    "SegmentTables",
     "aggregate_files",
+    "aggregate_segments",
     "auc_confidence_interval",
     "auc_pairwise",
     "auc_rank",
@@ -161,6 +175,7 @@ __all__ = [
     "detect_columns",
     "evaluate",
     "evaluate_counts",
+    "evaluate_segments",
     "expand_sources",
     "expected_calibration_error",
     "file_fields",
@@ -182,6 +197,7 @@ __all__ = [
     "psi",
     "psi_from_counts",
     "quantile_edges",
+    "read_segment_column",
     "report_document",
     "report_json",
     "roc_auc_score",
@@ -189,5 +205,7 @@ __all__ = [
     "round_scores",
     "score_counts",
     "score_histogram",
+    "segment_candidates",
+    "segment_tables",
     "summary_row",
 ]
