@@ -130,9 +130,17 @@ from core.metrics._segments import (
     segment_candidates,
     segment_tables,
 )
-from core.metrics._stability import band_table, psi, psi_from_counts, quantile_edges
+from core.metrics._stability import (
+    BAND_COLUMNS,
+    PSI_COLUMNS,
+    band_table,
+    psi,
+    psi_from_counts,
+    quantile_edges,
+)
 
 __all__ = [
+    "BAND_COLUMNS",
     "EXAMPLES",
     "MAX_BOOTSTRAP_DRAWS",
     "MAX_PAIRWISE_PAIRS",
@@ -140,6 +148,7 @@ __all__ = [
     "METRIC_CURVES",
     "MISSING_SEGMENT",
     "PAIRWISE_BLOCK_PAIRS",
+    "PSI_COLUMNS",
     "AggregatedScores",
     "AucThreeWays",
     "ColumnGuess",

@@ -7,6 +7,7 @@ Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :fu
                            [--label COL] [--score COL ...] [--weight COL]
                            [--pos-label V] [--threshold 0.5] [--drop-invalid]
                            [--ci delong|hanley-mcneil|bootstrap] [--level 0.95]
+                           [--segment COL] [--psi OTHER_FILE] [--bands N]
 
 ``FILE`` is a CSV or Parquet file (recognised by its content), a glob pattern (quoted, so the shell leaves
 it alone: ``'scores/part-*.parquet'``), or ``-`` for standard input; several files are read as one table
@@ -24,8 +25,10 @@ the same schema as the page's JSON download), and with several score columns a D
 each pair under ``"comparisons"`` (it pairs rows: the memory engine without ``--decimals`` only).
 ``--decimals K`` rounds the scores to K places before grouping (for files with too many distinct
 scores) and adds ``"decimals"`` and ``"auc_bound"`` (the largest change of the AUC the rounding can
-have caused) to each model. A bad file prints one line ``error: <what is wrong and what to do>`` on
-stderr and exits with status 2.
+have caused) to each model. ``--segment``, ``--psi`` and ``--bands`` add the blocks of
+``core.metrics._cli_blocks`` (per-segment figures, the PSI against another file, the score-band tables;
+Holm's p-value beside each comparison). A bad file prints one line
+``error: <what is wrong and what to do>`` on stderr and exits with status 2.
 
 Confidence intervals and DeLong tests take unweighted rows. A weight column of whole numbers is a
 count column (a pre-aggregated table), so its rows are repeated that many times for them; with
@@ -46,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from core.metrics._cli_blocks import add_blocks
 from core.metrics._confidence import _delong_variance_from_counts, _hanley_mcneil_se, auc_confidence_interval
 from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
 from core.metrics._duckdb import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, aggregate_files, expand_sources
@@ -117,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--ci", choices=_CI_METHODS, help="add a confidence interval of each ROC AUC")
     parser.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    parser.add_argument("--segment", metavar="COL", help="add each model's figures per value of this column")
+    parser.add_argument("--psi", metavar="OTHER_FILE", help="add each model's PSI from FILE to OTHER_FILE")
+    parser.add_argument("--bands", type=int, metavar="N", help="add each model's table of N score bands")
     return parser
 
 
@@ -135,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"--decimals must be a whole number from 0 to 15, not {args.decimals}.")
     if args.duckdb_threads < 1:
         return _fail(f"--duckdb-threads must be at least 1, not {args.duckdb_threads}.")
+    if args.bands is not None and args.bands < 1:
+        return _fail(f"--bands must be at least 1, not {args.bands}.")
+    if args.file == ["-"] and args.segment is not None:
+        return _fail("--segment reads the file again: give a path, not standard input.")
     if "-" in args.file and len(args.file) > 1:
         return _fail("'-' (standard input) cannot be combined with other files.")
     options = {
@@ -155,8 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 **options,
             )
             report = _counts_report(args, aggregated, aggregated.counts, [])
+            rows, counts, paths = None, aggregated.counts, list(args.file)
         else:
-            table = _load(args.file, options)
+            rows = table = _load(args.file, options)
+            paths = [] if args.file == ["-"] else expand_sources(args.file)
+            counts = None
             if args.decimals is None:
                 report = _report(args, table)
             else:
@@ -165,6 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for name, score in table.scores.items()
                 }
                 report = _counts_report(args, table, counts, [])
+        report = add_blocks(
+            report,
+            args,
+            paths=paths,
+            rows=rows,
+            counts=counts,
+            load_other=lambda path: _other(args, engine, path, options),
+            options=options,
+        )
     except (ScoreFileError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -172,6 +195,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
     sys.stdout.write(json.dumps(report, ensure_ascii=ascii_only, indent=2) + "\n")
     return 0
+
+
+def _other(args: argparse.Namespace, engine: str, path: str, options: dict[str, Any]) -> Any:
+    """--psi's other file, read by the same engine with the same columns."""
+    if engine == "duckdb":
+        return aggregate_files(
+            path,
+            decimals=args.decimals,
+            memory_limit=args.duckdb_memory,
+            threads=args.duckdb_threads,
+            **options,
+        ).counts
+    return _load([path], options)
 
 
 def _engine(args: argparse.Namespace) -> str:

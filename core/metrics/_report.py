@@ -24,6 +24,7 @@ from core.metrics._calibration import (
     expected_calibration_error,
     log_loss,
 )
+from core.metrics._comparison import holm
 from core.metrics._confidence import delong_test
 from core.metrics._counts import counts_of
 from core.metrics._evaluation import Confusion, Evaluation, decimate_curve
@@ -203,7 +204,8 @@ def summary_row(
 
 
 def comparison_frame(y_true: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """DeLong's test of every pair of models scored on the same (unweighted) rows."""
+    """DeLong's test of every pair of models scored on the same (unweighted) rows, with Holm's adjusted
+    p-value over the pairs (``p_holm``)."""
     names = list(scores)
     rows = []
     for i, a in enumerate(names):
@@ -221,7 +223,10 @@ def comparison_frame(y_true: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd
                     "p_value": test.p_value,
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if len(frame):  # Holm's step-down p-value beside each raw one (issue 25)
+        frame["p_holm"] = holm(frame["p_value"].to_numpy())
+    return frame
 
 
 def jsonable(value: Any) -> Any:

@@ -226,10 +226,10 @@ def read_segment_column(source: Any, column: str) -> np.ndarray:
     if is_parquet(source):
         sample = ParquetSample(open_parquet(source))
         name = sample.resolve(column, "segment")
-        values = sample.parquet.read(columns=[sample.field_of[name]]).column(0)
+        values = sample.parquet.read(columns=[sample.field_of[name]]).column(0).combine_chunks()
         if pa.types.is_dictionary(values.type):
             values = values.dictionary_decode()
-        text = label_text(values.combine_chunks()).to_pylist()
+        text = label_text(values).to_pylist()
     else:
         data, text_source = read_all(source)
         doc = Document.from_bytes(data, text_source=text_source)
@@ -276,7 +276,7 @@ def aggregate_segments(
     :func:`core.metrics.aggregate_files`; the segment column is read as text (trimmed)."""
     import duckdb
 
-    from core.metrics import _duckdb as engine
+    import core.metrics._duckdb as engine
     from core.metrics._scores import detect_columns
     from core.metrics._sources import is_parquet
 
@@ -350,7 +350,7 @@ def _codes(column: Any) -> tuple[np.ndarray, list[Any]]:
 
 def _segment_result(result: Any, guess: ColumnGuess, column: str, drop_invalid: bool) -> SegmentTables:
     """The tables from the GROUP BY's rows (an Arrow table: its text columns stay compact)."""
-    from core.metrics import _duckdb as engine
+    import core.metrics._duckdb as engine
 
     model_codes, model_names = _codes(result.column("model"))
     segment_codes, segment_values = _codes(result.column("g"))

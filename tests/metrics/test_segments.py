@@ -85,7 +85,7 @@ def test_duckdb_equals_memory_engine(tmp_path, kind):
     if kind == "csv":
         frame.to_csv(path, index=False)
     else:
-        frame.to_parquet(path, index=False)
+        frame.astype({"region": "category"}).to_parquet(path, index=False)  # a dictionary column
     aggregated = aggregate_segments(str(path), "region", score=["model_a", "model_b"])
     check_against_sklearn(aggregated, frame)
     column = read_segment_column(str(path), "region")
