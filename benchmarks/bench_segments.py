@@ -5,8 +5,9 @@ Writes the file into a temporary folder (never into the project), then, each sta
 
 * the command line, memory engine: ``python -m core.metrics FILE --engine memory --segment segment
   --bands 10`` (the rows read, every model's report, the 10 DeLong pairs with Holm, the segments);
-* the command line, DuckDB engine: the same with ``--engine duckdb`` (``GROUP BY segment, score,
-  label``; no DeLong pairs, which need the rows);
+* the command line, DuckDB engine: the same with ``--engine duckdb --duckdb-memory 2GB`` (``GROUP BY
+  segment, score, label``; no DeLong pairs, which need the rows; the main report's ``aggregate_files``
+  runs out of its default 512MB on five models of about a million distinct scores each);
 * the page's core path: the score table and the segment column read (``load_scores``,
   ``read_segment_column``), ``segment_tables`` and ``evaluate_segments`` per model (what the page keeps
   of an upload's segment column), and ``aggregate_segments`` (the page's files on the server);
@@ -140,6 +141,8 @@ def main() -> int:
                 "--bands",
                 "10",
             ]
+            if engine == "duckdb":  # aggregate_files' UNPIVOT of 5 models x ~1M distinct scores: > 512MB
+                argv += ["--duckdb-memory", "2GB"]
             result = stage(CLI.format(args=argv))
             print(
                 f"CLI --engine {engine:6s}: {result['seconds']:6.1f} s, peak RSS "

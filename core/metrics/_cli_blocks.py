@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pandas.api.types import union_categoricals
 
 from core.metrics._counts import ScoreCounts, evaluate_counts
 from core.metrics._report import jsonable
@@ -48,7 +49,8 @@ def _segments(args: Any, paths: list[str], rows: Any, options: dict[str, Any]) -
             f"{rows.n_dropped:,} invalid rows were dropped, so the segment column cannot be lined up with "
             "the rows read: use --engine duckdb with --segment."
         )
-    values = np.concatenate([read_segment_column(path, args.segment) for path in paths])
+    parts = [read_segment_column(path, args.segment) for path in paths]
+    values = parts[0] if len(parts) == 1 else union_categoricals(parts)
     return segment_tables(rows.y_true, rows.scores, values, sample_weight=rows.weight, column=args.segment)
 
 

@@ -16,6 +16,8 @@ it lines up with ``load_scores``'s rows when no row was dropped.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +46,7 @@ __all__ = [
 MISSING_SEGMENT = "—"  # the segment of rows whose segment cell is empty
 MIN_CLASS_ROWS = 5  # a segment needs at least this many rows of each class to be evaluated
 MAX_SEGMENTS = 50  # a column with more distinct values is not offered as a segment
+MAX_GROUP_VALUES = 10_000  # DuckDB groups by a column of at most this many distinct values
 SEGMENT_COLUMNS = (
     "segment", "rows", "positives", "negatives", "prevalence", "roc_auc", "auc_low", "auc_high", "auc_se",
     "ks", "average_precision", "gini",
@@ -87,12 +90,17 @@ def _one_table(labels: np.ndarray, scores: np.ndarray, weights: np.ndarray | Non
 def _segment_names(values: ArrayLike) -> tuple[np.ndarray, list[str]]:
     """Codes 0..G-1 of the segment values (as stripped text; a missing value is MISSING_SEGMENT), and
     the names, sorted."""
-    raw = np.asarray(values, dtype=object).reshape(-1)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    names = [_segment_text(value) for value in uniques.tolist()]
+    if isinstance(values, pd.Categorical):
+        codes, uniques = np.asarray(values.codes, dtype=np.int64), list(values.categories)
+    else:
+        raw = np.asarray(values, dtype=object).reshape(-1)
+        codes, found = pd.factorize(raw, use_na_sentinel=True)
+        uniques = found.tolist()
+    names = [_segment_text(value) for value in uniques]
     # several raw values may have the same text (1 and "1", " a" and "a"): one segment each text
     distinct = sorted(set(names) | ({MISSING_SEGMENT} if (codes < 0).any() else set()))
     position = {name: k for k, name in enumerate(distinct)}
+    # the code -1 (a missing value) picks the last entry
     mapping = np.array(
         [position[name] for name in names] + [position.get(MISSING_SEGMENT, 0)], dtype=np.int64
     )
@@ -213,10 +221,12 @@ def segment_candidates(source: Any, guess: ColumnGuess, *, exclude: Sequence[str
     return found
 
 
-def read_segment_column(source: Any, column: str) -> np.ndarray:
-    """The values of one column of a CSV or Parquet file, as stripped text (missing: None), one per data
-    row in file order. Raises ScoreFileError when the column is not there."""
+def read_segment_column(source: Any, column: str) -> pd.Categorical:
+    """The values of one column of a CSV or Parquet file as text (a ``pandas.Categorical``: one code per
+    data row in file order, the distinct values once; a missing value has no category). Raises
+    ScoreFileError when the column is not there."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     from core.metrics._parquet_parser import ParquetSample, label_text
@@ -227,9 +237,6 @@ def read_segment_column(source: Any, column: str) -> np.ndarray:
         sample = ParquetSample(open_parquet(source))
         name = sample.resolve(column, "segment")
         values = sample.parquet.read(columns=[sample.field_of[name]]).column(0).combine_chunks()
-        if pa.types.is_dictionary(values.type):
-            values = values.dictionary_decode()
-        text = label_text(values).to_pylist()
     else:
         data, text_source = read_all(source)
         doc = Document.from_bytes(data, text_source=text_source)
@@ -252,10 +259,14 @@ def read_segment_column(source: Any, column: str) -> np.ndarray:
                     strings_can_be_null=True,
                 ),
             )
-        text = table.column(0).to_pylist()
-    out = np.empty(len(text), dtype=object)
-    out[:] = [None if value is None else value.strip() or None for value in text]
-    return out
+        values = table.column(0).combine_chunks()
+    # the distinct values as text once, a code per row (no Python object per row)
+    encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
+    codes = np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)
+    texts = [_segment_text(t) for t in label_text(encoded.dictionary).to_pylist()]
+    distinct = sorted(set(texts))
+    position = np.array([distinct.index(t) for t in texts] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(position[codes], categories=distinct)
 
 
 def aggregate_segments(
@@ -299,69 +310,79 @@ def aggregate_segments(
             name=repr(segment),
             listed=listed,
         )
-    quote = engine._quote_identifier
+    quote, text = engine._quote_identifier, engine._quote_text
     source = engine._source_sql(paths, parquet, guess, typed=not drop_invalid, text=(segment_column,))
     models = [quote(c) for c in guess.scores]
     as_double = (lambda c: f"TRY_CAST({c} AS DOUBLE)") if drop_invalid else (lambda c: c)
     weight_sql = as_double(quote(guess.weight)) if guess.weight else "1.0"
     columns = ", ".join(f"CAST({as_double(c)} AS DOUBLE) AS {c}" for c in models)
     finite = " AND ".join(f"isfinite({c})" for c in models)
-    if len(models) == 1:
-        name = engine._quote_text(guess.scores[0])
-        long = f"SELECT ok, y_raw, g, w, {models[0]} AS s, {name} AS model FROM checked"
-    else:
-        long = f"SELECT * FROM checked UNPIVOT INCLUDE NULLS (s FOR model IN ({', '.join(models)}))"
-    sql = f"""
-        WITH src AS (
-            SELECT {quote(guess.label)} AS y_raw, trim(CAST({quote(segment_column)} AS VARCHAR)) AS g,
-                   CAST({weight_sql} AS DOUBLE) AS w, {columns} FROM {source}
-        ),
-        checked AS (SELECT coalesce(isfinite(w) AND {finite}, false) AS ok, * FROM src),
-        long AS ({long})
-        SELECT model, g, ok, y_raw, CASE WHEN ok THEN s END AS s, count(*) AS n,
-               sum(CASE WHEN ok THEN w END) AS w
-        FROM long GROUP BY ALL
+    src = f"""
+        SELECT CAST({quote(guess.label)} AS VARCHAR) AS y_raw,
+               trim(CAST({quote(segment_column)} AS VARCHAR)) AS g,
+               CAST({weight_sql} AS DOUBLE) AS w, {columns} FROM {source}
     """
+    # DuckDB spills its GROUP BY to disk beyond memory_limit, into a temporary folder of our own
+    spill = tempfile.mkdtemp(prefix="metrics-duckdb-")
     connection = duckdb.connect(
         config={
             "memory_limit": memory_limit or engine.DEFAULT_MEMORY_LIMIT,
             "preserve_insertion_order": False,
+            "temp_directory": spill,
         }
     )
     try:
         connection.execute("SET enable_progress_bar = false")
         connection.execute(f"SET threads = {int(threads or engine.DEFAULT_THREADS)}")
-        result = connection.sql(sql).to_arrow_table()
+        # first the few distinct labels and segments, then one GROUP BY per model on their codes: the
+        # groups come back as numbers only (a model's groups at a time: O(its distinct scores))
+        distinct = connection.sql(f"SELECT DISTINCT y_raw, g FROM ({src})").fetchall()
+        label_values = sorted({y for y, _ in distinct if y is not None})
+        segment_values = sorted({g for _, g in distinct if g is not None})
+        if len(segment_values) > MAX_GROUP_VALUES:
+            raise ScoreFileError(
+                "metrics.too_many_segments",
+                f"The column {segment_column!r} has {len(segment_values):,} distinct values, more than "
+                f"{MAX_GROUP_VALUES:,}: choose a column of segments (a region, a channel, a month).",
+                column=repr(segment_column),
+                found=f"{len(segment_values):,}",
+                most=f"{MAX_GROUP_VALUES:,}",
+            )
+        labels_sql = "[" + ", ".join(text(v) for v in label_values) + "]"
+        segments_sql = "[" + ", ".join(text(v) for v in segment_values) + "]"
+        results = {}
+        for column, name in zip(models, guess.scores, strict=True):
+            sql = f"""
+                SELECT coalesce(list_position({labels_sql}, y_raw), 0) - 1 AS yi,
+                       coalesce(list_position({segments_sql}, g), 0) - 1 AS gi, ok,
+                       CASE WHEN ok THEN s END AS s, count(*) AS n, sum(CASE WHEN ok THEN w END) AS w
+                FROM (SELECT y_raw, g, w, {column} AS s, coalesce(isfinite(w) AND {finite}, false) AS ok
+                      FROM ({src}))
+                GROUP BY ALL
+            """
+            results[name] = connection.sql(sql).fetchnumpy()
+            if name == guess.scores[0]:
+                n_total, n_bad = _invalid_rows(results[name], label_values, guess, drop_invalid)
     except duckdb.Error as exc:
         raise engine._read_error(str(exc), root) from None
     finally:
         connection.close()
-    return _segment_result(result, guess, segment_column, drop_invalid)
+        shutil.rmtree(spill, ignore_errors=True)
+    return _segment_tables(results, label_values, segment_values, guess, segment_column, n_total, n_bad)
 
 
-def _codes(column: Any) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes of an Arrow column of few distinct values (nulls: -1) and the values."""
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    codes = np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)
-    return codes, encoded.dictionary.to_pylist()
-
-
-def _segment_result(result: Any, guess: ColumnGuess, column: str, drop_invalid: bool) -> SegmentTables:
-    """The tables from the GROUP BY's rows (an Arrow table: its text columns stay compact)."""
+def _invalid_rows(
+    result: dict[str, Any], label_values: list[str], guess: ColumnGuess, drop_invalid: bool
+) -> tuple[int, int]:
+    """All rows and the invalid ones (a missing or unexpected label, a missing or infinite number);
+    invalid rows are an error unless dropped."""
     import core.metrics._duckdb as engine
 
-    model_codes, model_names = _codes(result.column("model"))
-    segment_codes, segment_values = _codes(result.column("g"))
-    label_codes, label_values = _codes(result.column("y_raw"))
-    rows = np.asarray(result.column("n").to_numpy(), dtype=np.int64)
-    # 1 / 0 / -1 per distinct raw label, by the reader's rules (a missing label: -1)
-    mapped = np.append(engine._label_codes(np.array(label_values, dtype=object), guess), -1)
-    labels = mapped[label_codes]
-    ok = np.asarray(result.column("ok").to_numpy(zero_copy_only=False), dtype=bool) & (labels >= 0)
-    first = model_codes == model_names.index(guess.scores[0])
-    n_total, n_bad = int(rows[first].sum()), int(rows[first & ~ok].sum())
+    rows = np.asarray(result["n"], dtype=np.int64)
+    codes = np.append(engine._label_codes(np.array(label_values, dtype=object), guess), -1)
+    labels = codes[np.ma.filled(np.ma.asarray(result["yi"]), -1).astype(np.int64)]
+    ok = np.asarray(result["ok"], dtype=bool) & (labels >= 0)
+    n_total, n_bad = int(rows.sum()), int(rows[~ok].sum())
     if n_bad and not drop_invalid:
         raise ScoreFileError(
             "metrics.invalid_rows",
@@ -373,29 +394,47 @@ def _segment_result(result: Any, guess: ColumnGuess, column: str, drop_invalid: 
             positive=repr(guess.pos_label),
             negative=repr(guess.neg_label),
         )
+    return n_total, n_bad
+
+
+def _segment_tables(
+    results: dict[str, dict[str, Any]],
+    label_values: list[str],
+    segment_values: list[str],
+    guess: ColumnGuess,
+    column: str,
+    n_total: int,
+    n_bad: int,
+) -> SegmentTables:
+    """The tables from each model's GROUP BY rows (label and segment codes into the distinct values)."""
+    import core.metrics._duckdb as engine
+
+    codes = np.append(engine._label_codes(np.array(label_values, dtype=object), guess), -1)
     # segment names as text (several raw values may read the same), sorted; a null is MISSING_SEGMENT
     texts = [_segment_text(value) for value in segment_values] + [MISSING_SEGMENT]
-    used = np.unique(segment_codes[first & ok]).tolist()
+    first = results[guess.scores[0]]
+    first_ok = np.asarray(first["ok"], dtype=bool) & (codes[_filled(first["yi"])] >= 0)
+    used = np.unique(_filled(first["gi"])[first_ok]).tolist()
     segments = sorted({texts[k] for k in used})
-    position = {name: k for k, name in enumerate(segments)}
-    segment_of = np.array([position.get(t, -1) for t in texts], np.int64)[segment_codes]
-    scores = np.asarray(result.column("s").to_numpy(zero_copy_only=False), dtype=np.float64)
+    position = np.array([segments.index(t) if t in segments else -1 for t in texts], dtype=np.int64)
     weighted = guess.weight is not None
-    amounts = rows
-    if weighted:
-        amounts = np.nan_to_num(np.asarray(result.column("w").to_numpy(zero_copy_only=False), np.float64))
-    # the kept groups ordered by (model, segment): each table is then a slice
-    keep = np.flatnonzero(ok)
-    order = keep[np.lexsort((segment_of[keep], model_codes[keep]))]
-    width = len(segments) + 1
-    key = model_codes[order] * width + segment_of[order]
     tables: dict[str, dict[str, ScoreCounts]] = {}
     for name in guess.scores:
-        m = model_names.index(name)
+        result = results.pop(name)
+        labels = codes[_filled(result["yi"])]
+        ok = np.asarray(result["ok"], dtype=bool) & (labels >= 0)
+        segment_of = position[_filled(result["gi"])]
+        rows = np.asarray(result["n"], dtype=np.int64)
+        scores = np.asarray(np.ma.filled(np.ma.asarray(result["s"], dtype=np.float64), np.nan), np.float64)
+        amounts = rows
+        if weighted:
+            amounts = np.asarray(np.ma.filled(np.ma.asarray(result["w"], dtype=np.float64), 0.0), np.float64)
+        keep = np.flatnonzero(ok)
+        order = keep[np.argsort(segment_of[keep], kind="stable")]
+        bounds = np.searchsorted(segment_of[order], np.arange(len(segments) + 1))
         tables[name] = {}
         for k, segment in enumerate(segments):
-            lo, hi = np.searchsorted(key, [m * width + k, m * width + k + 1])
-            part = order[lo:hi]
+            part = order[bounds[k] : bounds[k + 1]]
             positive = labels[part] == 1
             amount = amounts[part]
             zero = np.zeros_like(amount)
@@ -407,3 +446,8 @@ def _segment_result(result: Any, guess: ColumnGuess, column: str, drop_invalid: 
                 weighted,
             )
     return SegmentTables(column, tables, n_total - n_bad, n_bad, weighted, segments)
+
+
+def _filled(codes: Any) -> np.ndarray:
+    """Codes from DuckDB (a NULL, an unknown value: -1) as int64."""
+    return np.asarray(np.ma.filled(np.ma.asarray(codes), -1), dtype=np.int64)
