@@ -76,7 +76,7 @@ def matrix_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.LayerChart:
     cells["text"] = cells["p_holm"].map(lambda p: f"p={p:.2g}")
     limit = float(max(cells["value"].abs().max(), 1e-9))
     base = alt.Chart(cells).encode(
-        x=alt.X("column:N", title=titles["column"]),
+        x=alt.X("column:N", title=titles["column"], axis=alt.Axis(labelAngle=0, labelLimit=200)),
         y=alt.Y("row:N", title=titles["row"]),
     )
     rect = base.mark_rect().encode(
@@ -93,8 +93,13 @@ def matrix_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.LayerChart:
             alt.Tooltip("p_holm:Q", format=".3g", title=titles["p_holm"]),
         ],
     )
-    text = base.mark_text(fontSize=12).encode(text="text:N")
-    return alt.layer(rect, text).properties(height=max(160, 48 * cells["row"].nunique()))
+    # white on the dark cells, black on the light ones
+    dark = f"abs(datum.value) > {limit / 2}"
+    text = base.mark_text(fontSize=12).encode(
+        text="text:N", color=alt.condition(dark, alt.value("white"), alt.value("black"))
+    )
+    # the page's charts fit their container: the height holds the axes too
+    return alt.layer(rect, text).properties(height=90 + 56 * cells["row"].nunique())
 
 
 def curves_chart(curves: pd.DataFrame, *, x_title: str, y_title: str, diagonal: bool) -> alt.LayerChart:

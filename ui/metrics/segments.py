@@ -40,7 +40,7 @@ def interval_chart(frame: pd.DataFrame, overall: float, titles: dict[str, str]) 
         ],
     )
     rule = alt.Chart(pd.DataFrame({"x": [overall]})).mark_rule(color="#999999", strokeDash=[4, 3])
-    return alt.layer(rule.encode(x="x:Q"), bars, points).properties(height=max(120, 28 * len(frame)))
+    return alt.layer(rule.encode(x="x:Q"), bars, points).properties(height=80 + 40 * len(frame))
 
 
 def section(report: Report, source: Any) -> SegmentTables | None:

@@ -89,10 +89,24 @@ def _psi(
     return value, table, abs(value - _brute_psi(e, a))
 
 
+def _ranges(table: pd.DataFrame) -> list[str]:
+    """Each bin's scores as text, [low, high), the open ends as infinities (symbols, not words)."""
+
+    def end(value: float) -> str:
+        return "−∞" if value == -np.inf else "+∞" if value == np.inf else f"{value:.4g}"
+
+    return [f"[{end(lo)}, {end(hi)})" for lo, hi in zip(table["low"], table["high"], strict=True)]
+
+
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The PSI table as shown: the bin's range as text in place of its two (infinite) ends."""
+    shown = table.drop(columns=["low", "high"])
+    shown.insert(1, "range", _ranges(table))
+    return shown
+
+
 def contribution_chart(table: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
-    frame = table.assign(
-        range=[f"[{lo:.4g}, {hi:.4g})" for lo, hi in zip(table["low"], table["high"], strict=True)]
-    )
+    frame = table.assign(range=_ranges(table))
     return (
         alt.Chart(frame)
         .mark_bar()
@@ -165,7 +179,7 @@ def psi_part(report: Report, tables: SegmentTables | None) -> None:
     )
     titles = {k: tr(f"psi_{k}") for k in ("bin", "contribution", "range", "expected", "actual")}
     show_chart(contribution_chart(table, titles), table, key="psi_bins")
-    st.dataframe(translated_columns(table), hide_index=True, width="stretch")
+    st.dataframe(translated_columns(_shown(table)), hide_index=True, width="stretch")
     if np.isfinite(diff):
         reference_check(tr("psi_reference"), diff, 1e-12)
 
