@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, page_header, reference_check
-from ui.metrics import decisions, draw, multiclass, uncertainty, views
+from ui.metrics import comparison, decisions, draw, multiclass, segments, stability, uncertainty, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.state import mirror_into_url, seed_from_url, url_choice
@@ -261,7 +261,7 @@ def calibration(report: views.Report) -> None:
     reference_check(*figures.check, 1e-10)
 
 
-def report_section(kept: views.KeptSource, example) -> None:
+def report_section(kept: views.KeptSource, source: src.Source | None) -> None:
     dropped, groups, loaded = views.header(kept)
     if dropped is not None:
         st.warning(dropped)
@@ -273,7 +273,7 @@ def report_section(kept: views.KeptSource, example) -> None:
     if len(models) > 1:
         url_choice("metrics_model", models, models[0])  # a model kept from another file is not an option
         model = st.selectbox(tr("model"), options=models, key="metrics_model")
-    report = views.report(kept, model, example)
+    report = views.report(kept, model, source.example if source is not None else None)
     draw.headline(report)
     uncertainty.section(report)  # bootstrap intervals of AUC, AP, KS (off by default)
     views.start_slider_afresh(report)
@@ -283,7 +283,8 @@ def report_section(kept: views.KeptSource, example) -> None:
     draw.draw_chart(views.gains(report))
     st.caption(tr("gains_caption"))
     calibration(report)
-    draw.several_models(report)
+    comparison.section(report)  # many models, segments and stability: issue 25's sections
+    stability.section(report, segments.section(report, source))
 
 
 def main() -> None:
@@ -302,7 +303,7 @@ def main() -> None:
         # Nothing to report yet (a section said why). A stopped run keeps the values of the widgets it
         # did not draw (a completed one forgets them): the report's come back with the next file.
         st.stop()
-    report_section(kept, source.example if source is not None else None)
+    report_section(kept, source)
     src.release_after_run()  # what drawing the report of a file just read freed (frames, messages)
 
 

@@ -7,7 +7,9 @@ Each file holds real classifier scores on held-out rows of a dataset that ships 
 - imbalanced.csv: handwritten digits, "is it an 8?", with 8s thinned out to about 5% of the rows;
   logistic regression on the 64 pixels, scores on the held-out half.
 - two_models.csv: diabetes progression (442 patients) turned binary (above the median = 1), logistic
-  regression and Gaussian naive Bayes scored on the same held-out rows.
+  regression and Gaussian naive Bayes scored on the same held-out rows, with two segment columns of the
+  patients (``sex``, from the dataset's sex feature, and ``age_band``, from its age feature): the
+  metrics page's segments and stability sections group by them.
 - digits.csv (multiclass): handwritten digits 0-9, multinomial logistic regression on the 64 pixels,
   held-out half; column ``digit`` = the true digit, columns ``0`` ... ``9`` = predicted probabilities.
 
@@ -37,11 +39,15 @@ def _logistic() -> object:
     return make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=5000))
 
 
-def _write(path: Path, header: list[str], label: np.ndarray, *scores: np.ndarray) -> None:
-    """CSV with a 0/1 label and scores rounded to 6 decimals, rows in the held-out order."""
+def _write(
+    path: Path, header: list[str], label: np.ndarray, *scores: np.ndarray, text: tuple[np.ndarray, ...] = ()
+) -> None:
+    """CSV with a 0/1 label, scores rounded to 6 decimals and text columns after them (``text``), rows in
+    the held-out order."""
     lines = [",".join(header)]
-    for row in zip(label.astype(int), *scores, strict=True):
-        lines.append(",".join([str(row[0]), *(f"{s:.6f}" for s in row[1:])]))
+    for k, row in enumerate(zip(label.astype(int), *scores, strict=True)):
+        cells = [str(row[0]), *(f"{s:.6f}" for s in row[1:]), *(str(column[k]) for column in text)]
+        lines.append(",".join(cells))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -73,7 +79,13 @@ def two_models() -> dict[str, float]:
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, stratify=y, random_state=SEED)
     logistic = _logistic().fit(x_tr, y_tr).predict_proba(x_te)[:, 1]
     bayes = GaussianNB().fit(x_tr, y_tr).predict_proba(x_te)[:, 1]
-    _write(OUT / "two_models.csv", ["label", "logistic_regression", "naive_bayes"], y_te, logistic, bayes)
+    # segments of the held-out patients: the dataset's (scaled) sex and age features, as text
+    raw = load_diabetes(scaled=False).data
+    _, raw_te = train_test_split(raw, test_size=0.5, stratify=y, random_state=SEED)
+    sex = np.where(raw_te[:, 1] == 1, "sex_1", "sex_2")
+    age = np.select([raw_te[:, 0] < 40, raw_te[:, 0] < 60], ["under_40", "40_to_59"], "60_and_over")
+    header = ["label", "logistic_regression", "naive_bayes", "sex", "age_band"]
+    _write(OUT / "two_models.csv", header, y_te, logistic, bayes, text=(sex, age))
     return {
         "two_models.csv logistic_regression": roc_auc_score(y_te, np.round(logistic, 6)),
         "two_models.csv naive_bayes": roc_auc_score(y_te, np.round(bayes, 6)),

@@ -10,6 +10,7 @@ Usage (``core/metrics/__main__.py`` hands ``python -m core.metrics`` over to :fu
                            [--cost-fp C --cost-fn C [--cost-tp C] [--cost-tn C]]
                            [--min-recall X | --min-precision X | --max-fpr X | --top X]
                            [--bootstrap N [--seed 0]]
+                           [--segment COL] [--psi OTHER_FILE] [--bands N]
 
 ``FILE`` is a CSV or Parquet file (recognised by its content), a glob pattern (quoted, so the shell leaves
 it alone: ``'scores/part-*.parquet'``), or ``-`` for standard input; several files are read as one table
@@ -31,7 +32,9 @@ have caused) to each model. The decision flags add blocks to each model (``core.
 ``"cost"`` (``--cost-fp --cost-fn``: the threshold of least mean cost per row), ``"constraint"``
 (``--min-recall/--min-precision/--max-fpr/--top``: the best threshold meeting it and its confusion matrix,
 or ``"error"``, the sentence saying that none does) and ``"bootstrap"`` (``--bootstrap N``: stratified
-bootstrap intervals of AUC, AP, KS and the metrics at ``--threshold``). A bad file prints one line
+bootstrap intervals of AUC, AP, KS and the metrics at ``--threshold``). ``--segment``, ``--psi`` and
+``--bands`` add the blocks of ``core.metrics._cli_blocks`` (per-segment figures, the PSI against another file,
+the score-band tables; Holm's p-value beside each comparison). A bad file prints one line
 ``error: <what is wrong and what to do>`` on stderr and exits with status 2.
 
 A file with a label of 3 or more classes and a score column per class (``core.metrics.detect_multiclass``)
@@ -57,6 +60,7 @@ from typing import Any
 
 import numpy as np
 
+from core.metrics._cli_blocks import add_blocks
 from core.metrics._confidence import _delong_variance_from_counts, _hanley_mcneil_se, auc_confidence_interval
 from core.metrics._counts import ScoreCounts, evaluate_counts, score_counts
 from core.metrics._decision_report import decision_blocks
@@ -166,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--html", metavar="OUT", help="multiclass files: also write the report as HTML to OUT"
     )
+    parser.add_argument("--segment", metavar="COL", help="add each model's figures per value of this column")
+    parser.add_argument("--psi", metavar="OTHER_FILE", help="add each model's PSI from FILE to OTHER_FILE")
+    parser.add_argument("--bands", type=int, metavar="N", help="add each model's table of N score bands")
     return parser
 
 
@@ -188,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(decisions, str):
         return _fail(decisions)
     args.decisions = decisions
+    if args.bands is not None and args.bands < 1:
+        return _fail(f"--bands must be at least 1, not {args.bands}.")
+    if args.file == ["-"] and args.segment is not None:
+        return _fail("--segment reads the file again: give a path, not standard input.")
     if "-" in args.file and len(args.file) > 1:
         return _fail("'-' (standard input) cannot be combined with other files.")
     options = {
@@ -210,8 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 **options,
             )
             report = _counts_report(args, aggregated, aggregated.counts, [])
+            rows, counts, paths = None, aggregated.counts, list(args.file)
         else:
-            table = _load(args.file, options)
+            rows = table = _load(args.file, options)
+            paths = [] if args.file == ["-"] else expand_sources(args.file)
+            counts = None
             if args.decimals is None:
                 report = _report(args, table)
             else:
@@ -220,6 +234,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for name, score in table.scores.items()
                 }
                 report = _counts_report(args, table, counts, [])
+        report = add_blocks(
+            report,
+            args,
+            paths=paths,
+            rows=rows,
+            counts=counts,
+            load_other=lambda path: _other(args, engine, path, options),
+            options=options,
+        )
     except (ScoreFileError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -272,6 +295,19 @@ def _multiclass(args: argparse.Namespace) -> int | None:
         return None
     sys.stdout.write(json.dumps(report, indent=2) + "\n")
     return 0
+
+
+def _other(args: argparse.Namespace, engine: str, path: str, options: dict[str, Any]) -> Any:
+    """--psi's other file, read by the same engine with the same columns."""
+    if engine == "duckdb":
+        return aggregate_files(
+            path,
+            decimals=args.decimals,
+            memory_limit=args.duckdb_memory,
+            threads=args.duckdb_threads,
+            **options,
+        ).counts
+    return _load([path], options)
 
 
 def _engine(args: argparse.Namespace) -> str:

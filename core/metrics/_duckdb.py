@@ -228,11 +228,12 @@ def _quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _source_sql(paths: list[str], parquet: bool, guess: Any, typed: bool) -> str:
+def _source_sql(paths: list[str], parquet: bool, guess: Any, typed: bool, text: Sequence[str] = ()) -> str:
     """``read_parquet([...])`` or ``read_csv([...], ...)`` with the reader's delimiter and decimal mark.
 
     ``typed``: score and weight columns read as DOUBLE by DuckDB (fast; a non-numeric value is an
-    error); otherwise as text and cast with TRY_CAST (to drop invalid rows)."""
+    error); otherwise as text and cast with TRY_CAST (to drop invalid rows). ``text``: more columns read
+    as text (a segment column)."""
     files = "[" + ", ".join(_quote_text(p) for p in paths) + "]"
     if parquet:
         return f"read_parquet({files}, union_by_name = true)"
@@ -247,6 +248,7 @@ def _source_sql(paths: list[str], parquet: bool, guess: Any, typed: bool) -> str
     types = (
         "{"
         + ", ".join(f"{_quote_text(c)}: '{kind}'" for c in numeric)
+        + "".join(f", {_quote_text(c)}: 'VARCHAR'" for c in text)
         + f", {_quote_text(guess.label)}: 'VARCHAR'}}"
     )
     options = [

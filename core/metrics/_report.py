@@ -24,7 +24,7 @@ from core.metrics._calibration import (
     expected_calibration_error,
     log_loss,
 )
-from core.metrics._confidence import delong_test
+from core.metrics._comparison import pairwise_delong
 from core.metrics._counts import counts_of
 from core.metrics._evaluation import Confusion, Evaluation, decimate_curve
 from core.metrics._scores import ScoreTable
@@ -203,25 +203,12 @@ def summary_row(
 
 
 def comparison_frame(y_true: np.ndarray, scores: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """DeLong's test of every pair of models scored on the same (unweighted) rows."""
-    names = list(scores)
-    rows = []
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            test = delong_test(y_true, scores[a], scores[b])
-            rows.append(
-                {
-                    "model_a": a,
-                    "model_b": b,
-                    "auc_a": test.auc_a,
-                    "auc_b": test.auc_b,
-                    "difference": test.difference,
-                    "se": test.se,
-                    "z": test.z,
-                    "p_value": test.p_value,
-                }
-            )
-    return pd.DataFrame(rows)
+    """DeLong's test of every pair of models scored on the same (unweighted) rows, with Holm's adjusted
+    p-value over the pairs (``p_holm``): ``core.metrics.pairwise_delong`` (each pair equal to
+    ``delong_test``; the structural components computed once for all the models)."""
+    if len(scores) < 2:
+        return pd.DataFrame()
+    return pairwise_delong(y_true, scores)
 
 
 def jsonable(value: Any) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -50,6 +50,7 @@ def html_report(
     *,
     threshold: float,
     lang: str,
+    extra: Sequence[tuple[str, pd.DataFrame]] = (),
 ) -> str:
     """One HTML document: the summary table, the comparison, and ROC / PR / KS / histogram / gains charts.
 
@@ -97,6 +98,8 @@ def html_report(
     ]
     if not comparison.empty:
         parts += [f"<h2>{html.escape(s['compare'])}</h2>", _table(comparison)]
+    for title, frame in extra:  # more tables (the band table): a title and its table each
+        parts += [f"<h2>{html.escape(title)}</h2>", _table(frame)]
     parts.append('<div class="charts">')
     for title, chart in figures:
         parts.append(f"<figure>{_svg(chart)}<figcaption>{html.escape(title)}</figcaption></figure>")

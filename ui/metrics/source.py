@@ -38,6 +38,7 @@ from ui.metrics.data_folder import (
     total_size,
 )
 from ui.metrics.kept import KeptSource, example_summary, summarize, summarize_counts
+from ui.metrics.segment_data import keep_upload_segments
 from ui.server import forget_upload, release_memory
 from ui.state import session_memo
 
@@ -300,6 +301,7 @@ def read_upload(source: Source, guess: ColumnGuess, mapping: ColumnMapping) -> N
             pos_label=mapping[3],
             drop_invalid=mapping[4],
         )
+        keep_upload_segments(source.source_id, source.open, table, mapping)  # the segment columns' tables
         return summarize(
             table,
             source_id=source.source_id,

@@ -54,6 +54,7 @@ from ui.metrics.kept import (  # noqa: F401  (CALIBRATION_*: the calibration sec
     example_summary,
 )
 from ui.metrics.report import html_report
+from ui.metrics.report_blocks import block_strings, blocks
 from ui.state import link_value_ignored, session_memo
 
 NS = "metrics"
@@ -435,6 +436,7 @@ def downloads(r: Report, threshold: float) -> list[dict[str, Any]]:
     lang = current_language()
     # the HTML report is read by people: its tables get the page's column names (the CSV and JSON keep theirs)
     headers = {k: tr(f"col_{k}") for row in summaries for k in row} | {k: tr(f"col_{k}") for k in comparison}
+    extra_strings = block_strings(tr)  # the model's band table, built with the report
     fields = {**kept.fields, "threshold": threshold}
     return [
         {
@@ -472,6 +474,7 @@ def downloads(r: Report, threshold: float) -> list[dict[str, Any]]:
                 frames,
                 threshold=threshold,
                 lang=lang,
+                extra=blocks(ev, model, extra_strings),
             ),
             "file_name": "metrics_report.html",
             "mime": "text/html",
