@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from ui import shipped
 from ui.i18n import t
 
 T = TypeVar("T")
@@ -161,6 +162,18 @@ class SharedResults:
                 return True, self._done[key]
         return False, None
 
+    def put(self, key: Hashable, value: T) -> T:
+        """Store ``value`` (frozen) as ``key``'s result, unless a result is stored already; returns the
+        stored one. For a result computed ahead (:mod:`ui.shipped`): no job, no worker."""
+        freeze(value)
+        with self._lock:
+            if key not in self._done:
+                self._done[key] = value
+                while len(self._done) > self.max_entries:
+                    self._done.popitem(last=False)
+            self._done.move_to_end(key)
+            return self._done[key]
+
     def job(self, key: Hashable, compute: Callable[[Progress], Any]) -> Future:
         """The future of ``key``'s result: already done, running for another caller, or started now.
 
@@ -271,6 +284,9 @@ def shared(
     found, value = store.lookup(key)
     if found:
         return value
+    found, value = shipped.lookup(key)  # the default views' results, computed ahead
+    if found:
+        return store.put(key, value)
 
     def compute(progress: Progress) -> T:
         if describe is None:
