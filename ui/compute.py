@@ -257,6 +257,7 @@ def key_of(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) ->
 # --- the Streamlit side ----------------------------------------------------------------------------------
 
 _POLL_SECONDS = 0.1
+_SPINNER_AFTER_SECONDS = 0.5  # a job without progress shows a spinner once it has run this long
 
 
 @st.cache_resource(show_spinner=False)
@@ -299,8 +300,14 @@ def shared(
     future = store.job(key, compute)
     if not in_worker and not future.done():
         st.session_state[_LAST_JOB] = future
-    if describe is None or future.done():
+    if future.done():
         return future.result()
+    if describe is None:  # a short job; past a moment (the first live one also imports torch) a spinner
+        try:
+            return future.result(timeout=_SPINNER_AFTER_SECONDS)
+        except futures.TimeoutError:
+            with st.spinner(t("common.computing")):
+                return future.result()
     job_progress = store.progress_of(key)
     bar = st.progress(0.0, text=describe(0, 0, {}))
     while not future.done():
