@@ -17,9 +17,11 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-import torch
 
 from core._validation import check_choice
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 __all__ = [
     "DATASETS",

@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-import torch
-from torch import nn
-
 from core._validation import check_whole
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
+nn = LazyModule("torch.nn")
 
 __all__ = ["Progress", "run_steps"]
 

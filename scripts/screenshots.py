@@ -11,6 +11,15 @@ main area: what a visitor waits for before anything of the page appears), the ti
 (navigation start -> script finished and everything drawn; server start excluded) and the server's
 resident memory after the page; exits 1 if a page shows an
 exception or an error. Uses the same harness as the browser tests (tests/browser/harness.py).
+
+    python scripts/screenshots.py --fresh-server-table [--repeat 3] [--page attention metrics]
+
+The first visit instead, no screenshots: for each page, a fresh server and a fresh browser profile (the
+first visitor of a server that just started, as after a cold start), the page opened in English, then in
+Chinese in a new tab; then one more server in which every page is opened in both languages, and its RSS.
+Prints the load average before and after, one row per page and language with the median (and the range)
+over ``--repeat`` runs of the time until the title shows and until the page is fully drawn (the script
+finished and every chart in view drawn: the harness's idle), and the server's RSS after all pages.
 """
 
 from __future__ import annotations
@@ -46,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", nargs="+", choices=harness.LANGS, default=list(harness.LANGS))
     slugs = [spec.slug for spec in PAGES]
     parser.add_argument("--page", nargs="+", choices=slugs, default=slugs, help="page slugs (default: all)")
+    parser.add_argument(
+        "--fresh-server-table",
+        action="store_true",
+        help="no screenshots: each page's first visit on a fresh server, then the RSS after all pages",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per page for --fresh-server-table")
     args = parser.parse_args(argv)
 
     problem = harness.browser_problem()
@@ -55,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     specs = [spec for spec in PAGES if spec.slug in args.page]
+    if args.fresh_server_table:
+        return fresh_server_table(specs, args.lang, max(1, args.repeat))
     failures: list[str] = []
     started = time.perf_counter()
     with harness.StreamlitServer() as server:
@@ -87,6 +104,72 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f"\nFAILED {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _visit(context, url: str, spec, lang: str) -> tuple[float, float]:
+    """Open one page in a new tab; (seconds until its title shows, seconds until fully drawn)."""
+    page = harness.new_page(context)
+    try:
+        drawn = harness.open_app_page(page, url, spec, lang)
+        harness.assert_no_exception(page)
+        title = (page.evaluate("() => window.__dlnlTitleAt") or float("nan")) / 1000
+    finally:
+        page.close()
+    return title, drawn
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def fresh_server_table(specs: list, langs: list[str], repeat: int) -> int:
+    """The first visit of each page on a fresh server (see the module doc); exits 1 if a page fails."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    failures: list[str] = []
+    print(f"load average before: {_load()}  ({repeat} run(s) per page, median shown, [min-max])")
+    with sync_playwright() as playwright:
+        for run in range(repeat):
+            for spec in specs:
+                with harness.StreamlitServer() as server, harness.chromium_context(playwright) as context:
+                    context.add_init_script(_TITLE_WATCH_JS)
+                    for lang in langs:
+                        try:
+                            times.setdefault((spec.slug, lang), []).append(
+                                _visit(context, server.url, spec, lang)
+                            )
+                        except AssertionError as error:
+                            failures.append(f"{spec.slug} [{lang}] run {run + 1}: {error}")
+        with harness.StreamlitServer() as server, harness.chromium_context(playwright) as context:
+            context.add_init_script(_TITLE_WATCH_JS)
+            for spec in specs:
+                for lang in langs:
+                    try:
+                        _visit(context, server.url, spec, lang)
+                    except AssertionError as error:
+                        failures.append(f"{spec.slug} [{lang}] (all pages in one server): {error}")
+            rss, peak = harness.rss_bytes(server.pid) / MB, harness.peak_rss_bytes(server.pid) / MB
+    print(f"{'page':<16}{'lang':<6}{'title shown (s)':>22}{'fully drawn (s)':>22}")
+    for (slug, lang), runs in times.items():
+        title = sorted(r[0] for r in runs)
+        drawn = sorted(r[1] for r in runs)
+        print(f"{slug:<16}{lang:<6}{_median_range(title):>22}{_median_range(drawn):>22}")
+    print(
+        f"server RSS after all {len(specs)} page(s) x {len(langs)} language(s) in one server: "
+        f"{rss:.0f} MB (peak {peak:.0f} MB)"
+    )
+    print(f"load average after: {_load()}")
+    for failure in failures:
+        print(f"\nFAILED {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _median_range(values: list[float]) -> str:
+    middle = values[len(values) // 2] if len(values) % 2 else sum(values[len(values) // 2 - 1 :][:2]) / 2
+    if len(values) == 1:
+        return f"{middle:.2f}"
+    return f"{middle:.2f} [{values[0]:.2f}-{values[-1]:.2f}]"
 
 
 def _shoot(page, url: str, spec, lang: str, out: Path) -> tuple[float, Path, int]:

@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from ui import shipped
 from ui.i18n import t
 
 T = TypeVar("T")
@@ -161,6 +162,18 @@ class SharedResults:
                 return True, self._done[key]
         return False, None
 
+    def put(self, key: Hashable, value: T) -> T:
+        """Store ``value`` (frozen) as ``key``'s result, unless a result is stored already; returns the
+        stored one. For a result computed ahead (:mod:`ui.shipped`): no job, no worker."""
+        freeze(value)
+        with self._lock:
+            if key not in self._done:
+                self._done[key] = value
+                while len(self._done) > self.max_entries:
+                    self._done.popitem(last=False)
+            self._done.move_to_end(key)
+            return self._done[key]
+
     def job(self, key: Hashable, compute: Callable[[Progress], Any]) -> Future:
         """The future of ``key``'s result: already done, running for another caller, or started now.
 
@@ -244,6 +257,7 @@ def key_of(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) ->
 # --- the Streamlit side ----------------------------------------------------------------------------------
 
 _POLL_SECONDS = 0.1
+_SPINNER_AFTER_SECONDS = 0.5  # a job without progress shows a spinner once it has run this long
 
 
 @st.cache_resource(show_spinner=False)
@@ -271,6 +285,9 @@ def shared(
     found, value = store.lookup(key)
     if found:
         return value
+    found, value = shipped.lookup(key)  # the default views' results, computed ahead
+    if found:
+        return store.put(key, value)
 
     def compute(progress: Progress) -> T:
         if describe is None:
@@ -283,8 +300,14 @@ def shared(
     future = store.job(key, compute)
     if not in_worker and not future.done():
         st.session_state[_LAST_JOB] = future
-    if describe is None or future.done():
+    if future.done():
         return future.result()
+    if describe is None:  # a short job; past a moment (the first live one also imports torch) a spinner
+        try:
+            return future.result(timeout=_SPINNER_AFTER_SECONDS)
+        except futures.TimeoutError:
+            with st.spinner(t("common.computing")):
+                return future.result()
     job_progress = store.progress_of(key)
     bar = st.progress(0.0, text=describe(0, 0, {}))
     while not future.done():

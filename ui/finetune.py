@@ -11,23 +11,29 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
-from sklearn.decomposition import PCA
-from sklearn.metrics import accuracy_score
-from sklearn.neighbors import NearestCentroid
 
 import core.finetune as ft
-from core.attention import Seq2Seq
 from core.budget import check_budget
+from core.lazy import LazyModule
 from ui.compute import shared
 from ui.format import fmt_fixed, fmt_pct
 from ui.i18n import t
 from ui.state import mirror_into_url, seed_from_url
+
+if TYPE_CHECKING:
+    from core.attention import Seq2Seq
+
+# imported when the live work needs them: the default view is drawn from results computed ahead
+torch = LazyModule("torch")
+_decomposition = LazyModule("sklearn.decomposition")
+_sk_metrics = LazyModule("sklearn.metrics")
+_neighbors = LazyModule("sklearn.neighbors")
 
 NS = "finetune"
 PAGE = "finetune"  # the page's URL path: the notes' claims it shows name it
@@ -262,7 +268,7 @@ def _feature_projection(
     for name, model in backbones.items():
         data = read(model.eval() if exp == "digits" else model, task.x_test)
         scores, ratio = ft.pca_2d(data)
-        reference = PCA(n_components=2, svd_solver="full").fit_transform(data)
+        reference = _decomposition.PCA(n_components=2, svd_solver="full").fit_transform(data)
         signs = np.sign((scores * reference).sum(axis=0))  # a component is defined up to its sign
         worst = max(worst, float(np.abs(scores * signs - reference).max()))
         explained[name] = ratio.tolist()
@@ -270,7 +276,7 @@ def _feature_projection(
         centroid[name] = ft.nearest_centroid_accuracy(pool, task.y_train.numpy(), data, task.y_test.numpy())
         with warnings.catch_warnings():  # dead ReLU units have zero spread: sklearn warns, harmlessly
             warnings.simplefilter("ignore", UserWarning)
-            sk = NearestCentroid().fit(pool, task.y_train.numpy()).score(data, task.y_test.numpy())
+            sk = _neighbors.NearestCentroid().fit(pool, task.y_train.numpy()).score(data, task.y_test.numpy())
         centroid_diff = max(centroid_diff, abs(centroid[name] - sk))
         frames.append(
             pd.DataFrame({"backbone": name, "pc1": scores[:, 0], "pc2": scores[:, 1], "digit": labels})
@@ -316,7 +322,7 @@ def _live_run(
     # accuracy against scikit-learn, the drift formula against numpy.linalg.norm
     task = _target(exp)
     y_hat = ft.predict(result.model, task.x_test).numpy()
-    accuracy_diff = abs(result.accuracy - accuracy_score(task.y_test.numpy(), y_hat))
+    accuracy_diff = abs(result.accuracy - _sk_metrics.accuracy_score(task.y_test.numpy(), y_hat))
     drift_diff = 0.0
     for layer, value in result.drift.items():
         now = np.concatenate([p.detach().numpy().ravel() for p in result.model.layer(layer).parameters()])
@@ -376,9 +382,14 @@ def live_runs(
     if exp == "dates":  # at most the encoder and the new head train
         parameters, steps = sum(r.torch_count for r in layer_rows("full", lr, mult, exp)), ft.DATES_PLAN.steps
     else:
-        parameters, steps = sum(p.numel() for p in pretrained().parameters()), ft.FINETUNE_PLAN.steps
+        parameters, steps = shared(_source_parameters), ft.FINETUNE_PLAN.steps
     check_budget("ft_live", "step_parameters", len(names) * steps * parameters)
     return {name: live_run(name, size, seed, lr, mult, exp) for name in names}
+
+
+def _source_parameters() -> int:
+    """The parameters of the shipped source model (the budget of a live run)."""
+    return sum(p.numel() for p in pretrained().parameters())
 
 
 def shipped_accuracy(strategy: str, size: str, seed: int, exp: str = "digits") -> float | None:
@@ -395,7 +406,11 @@ def shipped_accuracy(strategy: str, size: str, seed: int, exp: str = "digits") -
 
 def size_label(size: str, exp: str = "digits") -> str:
     """A size option as the page writes it ("all" -> "all (N)", N the pool's size)."""
-    return t(f"{NS}.size_all", n=len(_target(exp).x_train)) if size == "all" else size
+    return t(f"{NS}.size_all", n=shared(_pool_size, exp)) if size == "all" else size
+
+
+def _pool_size(exp: str) -> int:
+    return len(_target(exp).x_train)
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,14 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-import torch
-from torch import nn
 
 from core._validation import check_whole
-from core.attention._modules import AdditiveAttention, LuongAttention
 from core.errors import InputError
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when a module is run (core/lazy.py)
+nn = LazyModule("torch.nn")
+_modules = LazyModule("core.attention._modules")
 
 PLAYGROUND_SCORES: tuple[str, ...] = ("additive", "dot", "general", "concat")
 
@@ -121,9 +123,9 @@ def module_for(score: str, params: dict[str, Matrix], size: int = 3) -> nn.Modul
         raise ValueError(f"score must be one of {', '.join(PLAYGROUND_SCORES)}, got {score!r}.")
     hidden = len(params["v"][0])
     if score == "additive":
-        module: nn.Module = AdditiveAttention(size, size, hidden)
+        module: nn.Module = _modules.AdditiveAttention(size, size, hidden)
     else:
-        module = LuongAttention(size, size, score, hidden_size=hidden if score == "concat" else None)  # type: ignore[arg-type]
+        module = _modules.LuongAttention(size, size, score, hidden_size=hidden if score == "concat" else None)  # type: ignore[arg-type]
     module = module.double()
     with torch.no_grad():
         if score in ("additive", "concat"):

@@ -19,9 +19,11 @@ from functools import cache
 from typing import Literal, NamedTuple
 
 import numpy as np
-import torch
 
 from core.errors import InputError
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 # --------------------------------------------------------------------------------------------------
 # Vocabularies

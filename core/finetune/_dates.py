@@ -24,7 +24,6 @@ labelled examples are drawn from a pool of 200 per month (25 per format) of the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,7 +34,6 @@ from torch import nn
 from core._validation import check_choice, check_number, check_whole
 from core.attention import (
     MAX_DATE_INPUT,
-    MONTHS,
     PAD,
     DateTask,
     Encoder,
@@ -47,6 +45,54 @@ from core.attention import (
     normalize_text,
 )
 from core.finetune._model import STRATEGIES, LayerRow, layer_learning_rates, parameter_counts
+from core.finetune._settings import (  # the light part (no torch), re-exported
+    DATES_BACKBONE_LAYERS as DATES_BACKBONE_LAYERS,
+)
+from core.finetune._settings import (
+    DATES_HEAD_LR_MULT as DATES_HEAD_LR_MULT,
+)
+from core.finetune._settings import (
+    DATES_LAYERS as DATES_LAYERS,
+)
+from core.finetune._settings import (
+    DATES_LR as DATES_LR,
+)
+from core.finetune._settings import (
+    DATES_PLAN as DATES_PLAN,
+)
+from core.finetune._settings import (
+    DATES_POOL_PER_CLASS as DATES_POOL_PER_CLASS,
+)
+from core.finetune._settings import (
+    DATES_POOL_PER_FORMAT as DATES_POOL_PER_FORMAT,
+)
+from core.finetune._settings import (
+    DATES_SIZES as DATES_SIZES,
+)
+from core.finetune._settings import (
+    DATES_SOURCE_VARIANT as DATES_SOURCE_VARIANT,
+)
+from core.finetune._settings import (
+    DATES_SPLIT_SEED as DATES_SPLIT_SEED,
+)
+from core.finetune._settings import (
+    DATES_TEST_PER_FORMAT as DATES_TEST_PER_FORMAT,
+)
+from core.finetune._settings import (
+    MONTH_NAMES as MONTH_NAMES,
+)
+from core.finetune._settings import (
+    NUM_MONTHS as NUM_MONTHS,
+)
+from core.finetune._settings import (
+    TARGET_FORMATS as TARGET_FORMATS,
+)
+from core.finetune._settings import (
+    TargetFormat as TargetFormat,
+)
+from core.finetune._settings import (
+    ordinal_words as ordinal_words,
+)
 from core.finetune._training import Progress, TrainLog, TrainPlan, predict, train
 from core.torch_init import seeded_module
 
@@ -84,82 +130,6 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------
 # The target formats (ASCII tables written here; the source read none of them)
 # --------------------------------------------------------------------------------------------------
-
-#: month names by language, January first, written in ASCII (accents dropped: fevrier, aout, maerz)
-MONTH_NAMES: dict[str, tuple[str, ...]] = {
-    "fr": tuple(
-        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
-    ),
-    "de": tuple(
-        "januar februar maerz april mai juni juli august september oktober november dezember".split()
-    ),
-    "es": tuple(
-        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
-    ),
-    "it": (
-        *"gennaio febbraio marzo aprile maggio giugno".split(),
-        *"luglio agosto settembre ottobre novembre dicembre".split(),
-    ),
-    "roman": tuple("i ii iii iv v vi vii viii ix x xi xii".split()),
-}
-
-_ORDINALS_1_19 = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
-).split()
-
-
-def ordinal_words(n: int) -> str:
-    """A day of the month as an English ordinal in words: 1 -> first, 20 -> twentieth, 27 ->
-    twenty-seventh, 31 -> thirty-first.
-
-    Raises
-    ------
-    ValueError
-        If ``n`` is not a whole number from 1 to 31.
-    """
-    n = check_whole("n", n, low=1, high=31)
-    if n < 20:
-        return _ORDINALS_1_19[n - 1]
-    tens, ones = divmod(n, 10)
-    # 20 -> twentieth, 30 -> thirtieth; 2x -> twenty-<ordinal x>
-    stem = ("twenty", "thirty")[tens - 2]
-    return stem[:-1] + "ieth" if ones == 0 else f"{stem}-{_ORDINALS_1_19[ones - 1]}"
-
-
-@dataclass(frozen=True)
-class TargetFormat:
-    """One way of writing a date that the source never read: a name and how it renders a date."""
-
-    name: str
-    render: Callable[[dt.date], str]
-
-    def example(self) -> str:
-        return self.render(dt.date(2026, 11, 27))
-
-
-TARGET_FORMATS: tuple[TargetFormat, ...] = (
-    TargetFormat("fr", lambda d: f"{d.day} {MONTH_NAMES['fr'][d.month - 1]} {d.year}"),
-    TargetFormat("de", lambda d: f"{d.day}. {MONTH_NAMES['de'][d.month - 1]} {d.year}"),
-    TargetFormat("es", lambda d: f"{d.day} de {MONTH_NAMES['es'][d.month - 1]} de {d.year}"),
-    TargetFormat("it", lambda d: f"{d.day} {MONTH_NAMES['it'][d.month - 1]} {d.year}"),
-    TargetFormat("roman", lambda d: f"{d.day}.{MONTH_NAMES['roman'][d.month - 1]}.{d.year}"),
-    TargetFormat("dd-mm-yyyy", lambda d: f"{d.day:02d}-{d.month:02d}-{d.year}"),
-    TargetFormat("yyyy mm dd", lambda d: f"{d.year} {d.month:02d} {d.day:02d}"),
-    TargetFormat("words", lambda d: f"the {ordinal_words(d.day)} of {MONTHS[d.month - 1].lower()}, {d.year}"),
-)
-
-# --------------------------------------------------------------------------------------------------
-# The task: month of a date, fixed test set of held-out dates, pool of training dates
-# --------------------------------------------------------------------------------------------------
-
-NUM_MONTHS = 12
-DATES_TEST_PER_FORMAT = 5  # per month and format: 5 x 8 = 40 test strings per month, 480 in all
-DATES_POOL_PER_FORMAT = 25  # per month and format: the pool holds 200 per month
-DATES_POOL_PER_CLASS = DATES_POOL_PER_FORMAT * len(TARGET_FORMATS)
-DATES_SPLIT_SEED = 2026
-#: labelled examples per month in the comparison; "all" is the whole pool (200 per month)
-DATES_SIZES: tuple[int | str, ...] = (1, 2, 5, 10, 20, 50, "all")
 
 
 def encode_dates(texts: list[str]) -> torch.Tensor:
@@ -277,11 +247,6 @@ def date_labelled_subset(
 # --------------------------------------------------------------------------------------------------
 # The model: the source's encoder and a new head
 # --------------------------------------------------------------------------------------------------
-
-DATES_SOURCE_VARIANT = "bahdanau"
-#: the layers that hold parameters, from the input to the output; the last one is the head
-DATES_BACKBONE_LAYERS = ("embed", "rnn")
-DATES_LAYERS = (*DATES_BACKBONE_LAYERS, "head")
 
 
 class AttentionPoolHead(nn.Module):
@@ -513,9 +478,6 @@ def date_features(model: DateReader | Seq2Seq, x: torch.Tensor) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------
 
 #: the protocol, fixed before the sweep and the same for every strategy (see README)
-DATES_LR = 3e-3
-DATES_HEAD_LR_MULT = 10.0
-DATES_PLAN = TrainPlan(steps=200, batch_size=64, eval_every=10)
 
 
 @dataclass

@@ -5,22 +5,31 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from core._validation import check_choice, check_number, check_whole
+from core.finetune._settings import (  # the light part (no torch), re-exported
+    BACKBONE_LAYERS as BACKBONE_LAYERS,
+)
+from core.finetune._settings import (
+    DISCRIMINATIVE_DECAY as DISCRIMINATIVE_DECAY,
+)
+from core.finetune._settings import (
+    FEATURES as FEATURES,
+)
+from core.finetune._settings import (
+    LAYERS as LAYERS,
+)
+from core.finetune._settings import (
+    STRATEGIES as STRATEGIES,
+)
+from core.finetune._settings import (
+    LayerRow as LayerRow,
+)
 from core.torch_init import seeded_module
-
-STRATEGIES = ("scratch", "linear_probe", "full", "head_lr", "discriminative")
-#: the layers that hold parameters, from the input to the output; the last one is the head
-BACKBONE_LAYERS = ("conv1", "conv2", "fc")
-LAYERS = (*BACKBONE_LAYERS, "head")
-#: discriminative fine-tuning: each layer below the top one learns this many times slower (ULMFiT's 2.6)
-DISCRIMINATIVE_DECAY = 2.6
-FEATURES = 64  # width of the backbone's output, the head's input
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[2] / "data" / "finetune" / "source.pt"
 
@@ -166,18 +175,6 @@ def finetune_model(
         for name, rate in rates.items()
     ]
     return model, groups
-
-
-@dataclass(frozen=True)
-class LayerRow:
-    """One layer of the parameter table."""
-
-    name: str
-    shape: str
-    formula_count: int  # from the layer's shape: c_out (c_in k^2 + 1) or out (in + 1)
-    torch_count: int  # sum of numel() over the layer's parameters
-    trainable: bool
-    lr: float | None
 
 
 def formula_count(module: nn.Module) -> int:

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import torch
 
 from core.datasets import digit_images, held_out_per_class
 from core.errors import InputError
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 SOURCE_CLASSES = (0, 1, 2, 3, 4)
 TARGET_CLASSES = (5, 6, 7, 8, 9)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -12,30 +10,18 @@ from torch import nn
 
 from core._validation import check_whole
 from core.budget import check_budget
+from core.finetune._settings import (  # the light part (no torch), re-exported
+    Progress as Progress,
+)
+from core.finetune._settings import (
+    TrainLog as TrainLog,
+)
+from core.finetune._settings import (
+    TrainPlan as TrainPlan,
+)
 from core.training import run_steps
 
-
-@dataclass(frozen=True)
-class TrainPlan:
-    """How one run trains (the shipped sweep and the page's live run use the same plan)."""
-
-    steps: int = 200  # optimizer steps (Adam)
-    batch_size: int = 64  # a smaller training set is used whole at every step
-    eval_every: int = 10  # test accuracy every this many steps (and at step 0 and the last step)
-
-
-@dataclass
-class TrainLog:
-    """What a run recorded: at each evaluation point, the step, the mean training loss since the
-    previous point and the test accuracy; plus the CPU time of the run."""
-
-    steps: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    cpu_seconds: float = 0.0
-
-
-Progress = Callable[[int, int, float], None]  # (step, steps, loss of that step)
+_DEFAULT_PLAN = TrainPlan()
 
 
 @torch.no_grad()
@@ -56,7 +42,7 @@ def train(
     x: torch.Tensor,
     y: torch.Tensor,
     *,
-    plan: TrainPlan = TrainPlan(),
+    plan: TrainPlan = _DEFAULT_PLAN,
     seed: int = 0,
     test: tuple[torch.Tensor, torch.Tensor] | None = None,
     progress: Progress | None = None,

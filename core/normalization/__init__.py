@@ -8,59 +8,64 @@ and the batch-size experiment (``_experiment``, torch: :func:`train_cell`, :func
 (``_signatures``: :func:`compare_signature`).
 """
 
-from core.normalization._demos import (
-    KINDS,
-    LAYOUTS,
-    TRUE_MEAN,
-    TRUE_STD,
-    EpsilonCurves,
-    Explored,
-    ModeEffect,
-    PaddingEffect,
-    RunningStats,
-    compare_with_torch,
-    epsilon_curves,
-    explore,
-    make_layer,
-    padding_effect,
-    running_statistics,
-    torch_twin,
-    train_mode_effect,
-)
-from core.normalization._experiment import (
-    BATCH_SIZES,
-    GROUPS,
-    HIDDEN,
-    NORMS,
-    SEEDS,
-    SPLIT_SEED,
-    SWEEP_PATH,
-    CellResult,
-    TrainConfig,
-    batch_statistics_accuracy,
-    build_model,
-    digits_split,
-    load_sweep,
-    norm_layer,
-    run_sweep,
-    summarize,
-    train_cell,
-)
-from core.normalization._layers import (
-    BatchNorm,
-    Gradients,
-    GroupNorm,
-    InstanceNorm,
-    LayerNorm,
-    RMSNorm,
-)
-from core.normalization._signatures import (
-    NOTES_SIGNATURES,
-    SignatureComparison,
-    SignatureRow,
-    compare_signature,
-    torch_parameters,
-)
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
+
+if TYPE_CHECKING:  # imported when first read (core/lazy.py): a page's default view needs none of torch
+    from core.normalization._demos import (
+        KINDS,
+        LAYOUTS,
+        TRUE_MEAN,
+        TRUE_STD,
+        EpsilonCurves,
+        Explored,
+        ModeEffect,
+        PaddingEffect,
+        RunningStats,
+        compare_with_torch,
+        epsilon_curves,
+        explore,
+        make_layer,
+        padding_effect,
+        running_statistics,
+        torch_twin,
+        train_mode_effect,
+    )
+    from core.normalization._experiment import (
+        BATCH_SIZES,
+        GROUPS,
+        HIDDEN,
+        NORMS,
+        SEEDS,
+        SPLIT_SEED,
+        SWEEP_PATH,
+        CellResult,
+        TrainConfig,
+        batch_statistics_accuracy,
+        build_model,
+        digits_split,
+        load_sweep,
+        norm_layer,
+        run_sweep,
+        summarize,
+        train_cell,
+    )
+    from core.normalization._layers import (
+        BatchNorm,
+        Gradients,
+        GroupNorm,
+        InstanceNorm,
+        LayerNorm,
+        RMSNorm,
+    )
+    from core.normalization._signatures import (
+        NOTES_SIGNATURES,
+        SignatureComparison,
+        SignatureRow,
+        compare_signature,
+        torch_parameters,
+    )
 
 __all__ = [
     "BATCH_SIZES",
@@ -109,3 +114,5 @@ __all__ = [
     "train_cell",
     "train_mode_effect",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__)

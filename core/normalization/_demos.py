@@ -12,12 +12,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from core._validation import check_choice, check_whole
 from core.budget import check_budget
 from core.errors import InputError
+from core.lazy import LazyModule
 from core.normalization._layers import BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm, _Layer
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 KINDS = ("batch", "layer", "group", "instance", "rms")
 LAYOUTS = ("image", "sequence")  # (N, C, H, W) and (N, L, D)

@@ -26,14 +26,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
-from torch import nn
 
 from core import datasets
 from core._validation import check_choice, check_whole
 from core.budget import check_budget
-from core.torch_init import seeded_module
-from core.training import run_steps
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
+nn = LazyModule("torch.nn")
+_torch_init = LazyModule("core.torch_init")
+_training = LazyModule("core.training")
+
 
 NORMS = ("batch", "group", "layer", "none")
 BATCH_SIZES = (2, 4, 8, 16, 32, 64)
@@ -158,7 +161,7 @@ def train_cell(
     x_tr, y_tr, x_te, y_te = data if data is not None else digits_split(config.test_fraction)
     start = time.thread_time()
     # the weights torch.random.manual_seed(seed) gave, from a generator of this call's own
-    model = seeded_module(lambda: build_model(norm), seed)
+    model = _torch_init.seeded_module(lambda: build_model(norm), seed)
     # steps x parameters before any of the training (the steps as counted below)
     steps = _steps_per_epoch(len(x_tr), batch_size) * config.epochs
     check_budget("epochs", "step_parameters", steps * sum(p.numel() for p in model.parameters()))
@@ -193,7 +196,7 @@ def train_cell(
     report = None if progress is None else (lambda done, total, loss: progress(done, total))
     model.train()
     step = (
-        run_steps(opt, loss_of, total, after_step=after_step, progress=report, progress_every=25)
+        _training.run_steps(opt, loss_of, total, after_step=after_step, progress=report, progress_every=25)
         if total
         else 0
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-import torch
-
 from core._validation import check_choice
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 #: for each of the notes' lines: the torch.nn class it names, then (argument as the notes write it,
 #: torch's nearest parameter or None, Gluon 1.x's argument or None)
@@ -91,4 +92,4 @@ def compare_signature(which: str) -> SignatureComparison:
                 cell = torch_name if default is None else f"{torch_name}={default}"
         rows.append(SignatureRow(notes, cell, gluon))
     text = ", ".join(k if v is None else f"{k}={v}" for k, v in live.items())
-    return SignatureComparison(name, f"{name}({text})", tuple(rows), tuple(missing), torch.__version__)
+    return SignatureComparison(name, f"{name}({text})", tuple(rows), tuple(missing), str(torch.__version__))

@@ -13,75 +13,80 @@ This module is the public API; the modules behind it are private:
 * ``_batch_size``: batch, stochastic and mini-batch gradient descent on the logistic regression.
 """
 
-from core.optimizers._algorithms import (
-    OPTIMIZERS,
-    SGD,
-    Adadelta,
-    Adagrad,
-    Adam,
-    AdamW,
-    NAdam,
-    Optimizer,
-    RMSprop,
-)
-from core.optimizers._batch_size import (
-    BatchSizeRuns,
-    GradientSpread,
-    NoisyRavine,
-    batch_size_runs,
-    gradient_spread,
-    noisy_ravine,
-    sample_gradients,
-)
-from core.optimizers._batched import BatchedOptimizers, RunSpec, full_hyperparameters
-from core.optimizers._experiments import (
-    FRAMEWORK,
-    LEARNING_RATE_GRID,
-    SETTLED_DISTANCE,
-    AdamStepSizes,
-    BiasCorrection,
-    Counterexample,
-    EffectiveRates,
-    LogisticResult,
-    MomentumForms,
-    NesterovForms,
-    Tuning,
-    WeightDecayForms,
-    adam_bias_correction,
-    adam_counterexample,
-    adam_path,
-    adam_step_sizes,
-    classical_nesterov_path,
-    counterexample_gradient,
-    effective_learning_rates,
-    ema_momentum_path,
-    logistic_regression,
-    momentum_forms,
-    nesterov_forms,
-    notes_nesterov_path,
-    tune_learning_rates,
-    weight_decay_forms,
-)
-from core.optimizers._surfaces import (
-    DIVERGENCE_BOUND,
-    SURFACES,
-    Surface,
-    Trajectories,
-    decimate_indices,
-    grid_values,
-    run_trajectories,
-)
-from core.optimizers._switch import SWITCH_RUNS, AdamThenSGD, adam_then_sgd
-from core.optimizers._torch_reference import (
-    PathComparison,
-    compare_paths,
-    divergence_step,
-    load_state,
-    replay_check,
-    replay_path,
-    torch_optimizer,
-    torch_trajectory,
-)
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
+
+if TYPE_CHECKING:  # imported when first read (core/lazy.py): a page's default view needs none of torch
+    from core.optimizers._algorithms import (
+        OPTIMIZERS,
+        SGD,
+        Adadelta,
+        Adagrad,
+        Adam,
+        AdamW,
+        NAdam,
+        Optimizer,
+        RMSprop,
+    )
+    from core.optimizers._batch_size import (
+        BatchSizeRuns,
+        GradientSpread,
+        NoisyRavine,
+        batch_size_runs,
+        gradient_spread,
+        noisy_ravine,
+        sample_gradients,
+    )
+    from core.optimizers._batched import BatchedOptimizers, RunSpec, full_hyperparameters
+    from core.optimizers._experiments import (
+        FRAMEWORK,
+        LEARNING_RATE_GRID,
+        SETTLED_DISTANCE,
+        AdamStepSizes,
+        BiasCorrection,
+        Counterexample,
+        EffectiveRates,
+        LogisticResult,
+        MomentumForms,
+        NesterovForms,
+        Tuning,
+        WeightDecayForms,
+        adam_bias_correction,
+        adam_counterexample,
+        adam_path,
+        adam_step_sizes,
+        classical_nesterov_path,
+        counterexample_gradient,
+        effective_learning_rates,
+        ema_momentum_path,
+        logistic_regression,
+        momentum_forms,
+        nesterov_forms,
+        notes_nesterov_path,
+        tune_learning_rates,
+        weight_decay_forms,
+    )
+    from core.optimizers._surfaces import (
+        DIVERGENCE_BOUND,
+        SURFACES,
+        Surface,
+        Trajectories,
+        decimate_indices,
+        grid_values,
+        run_trajectories,
+    )
+    from core.optimizers._switch import SWITCH_RUNS, AdamThenSGD, adam_then_sgd
+    from core.optimizers._torch_reference import (
+        PathComparison,
+        compare_paths,
+        divergence_step,
+        load_state,
+        replay_check,
+        replay_path,
+        torch_optimizer,
+        torch_trajectory,
+    )
 
 __all__ = [
     "DIVERGENCE_BOUND",
@@ -148,3 +153,5 @@ __all__ = [
     "tune_learning_rates",
     "weight_decay_forms",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -15,14 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from core._validation import check_number, check_whole
 from core.budget import check_budget
 from core.errors import InputError
+from core.lazy import LazyModule
 from core.optimizers._algorithms import SGD
 from core.optimizers._batched import RunSpec
 from core.optimizers._experiments import _load_breast_cancer, _logistic_loss, _weight_difference
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 __all__ = [
     "BatchSizeRuns",

@@ -25,14 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from scipy.optimize import minimize
 
 from core._validation import check_number, check_whole
 from core.budget import check_budget
 from core.datasets import load as load_dataset
 from core.datasets import stratified_split
 from core.errors import InputError
+from core.lazy import LazyModule
 from core.optimizers._algorithms import OPTIMIZERS, Adam
 from core.optimizers._batched import RunSpec, full_hyperparameters
 from core.optimizers._surfaces import Surface, run_trajectories
@@ -45,6 +44,9 @@ from core.optimizers._torch_reference import (
     torch_optimizer,
     torch_trajectory,
 )
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
+_scipy_optimize = LazyModule("scipy.optimize")
 
 __all__ = [
     "FRAMEWORK",
@@ -701,7 +703,9 @@ def weight_decay_forms(
 
     with np.errstate(all="ignore"):
         if diverged["adam_l2"] is None:
-            l2_min = minimize(objective, adam_l2[-1], jac=True, method="BFGS", options={"gtol": 1e-12}).x
+            l2_min = _scipy_optimize.minimize(
+                objective, adam_l2[-1], jac=True, method="BFGS", options={"gtol": 1e-12}
+            ).x
         else:
             l2_min = np.full(2, np.nan)
         tail = max(1, steps // 10)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from core._validation import check_number, check_whole
 from core.budget import check_budget
+from core.lazy import LazyModule
 from core.optimizers._algorithms import OPTIMIZERS
 from core.optimizers._experiments import (
     _load_breast_cancer,
@@ -25,6 +25,8 @@ from core.optimizers._experiments import (
     _weight_difference,
 )
 from core.optimizers._torch_reference import load_state, torch_optimizer
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 __all__ = ["SWITCH_RUNS", "AdamThenSGD", "adam_then_sgd"]
 

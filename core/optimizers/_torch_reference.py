@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
+from core.lazy import LazyModule
 from core.optimizers._batched import RunSpec, full_hyperparameters
 from core.optimizers._surfaces import DIVERGENCE_BOUND, Surface, Trajectories
+
+torch = LazyModule("torch")  # imported when first used (core/lazy.py)
 
 __all__ = [
     "DIVERGENCE_BOUND",

@@ -19,49 +19,54 @@ Index maps (:mod:`._index_maps`; the contract path of DESIGN.md is :mod:`core.te
     to an ``arange``, the reference).
 """
 
-from core.pytorch_basics._containers import (
-    DATASETS,
-    KINDS,
-    LAYERS,
-    Break,
-    ChainCost,
-    ContainerFacts,
-    Dataset,
-    LayerSpec,
-    NotesSampleCheck,
-    ShapeFlow,
-    TrainingResult,
-    TrainingRun,
-    build_model,
-    chain_cost,
-    check_chain_budget,
-    container_facts,
-    hidden_layer,
-    load_dataset,
-    notes_sample_check,
-    parse_layers,
-    parse_shape,
-    predict_shape_flow,
-    shape_flow_diff,
-    torch_shape_flow,
-    train_containers,
-)
-from core.pytorch_basics._index_maps import (
-    OPERATIONS,
-    Layout,
-    contiguous_strides,
-    expand_map,
-    expand_strides,
-    operation_map,
-    output_elements,
-    parse_sizes,
-    predicted_layout,
-    repeat_interleave_map,
-    repeat_map,
-    tile_map,
-    torch_layout,
-    torch_map,
-)
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
+
+if TYPE_CHECKING:  # imported when first read (core/lazy.py): a page's default view needs none of torch
+    from core.pytorch_basics._containers import (
+        DATASETS,
+        KINDS,
+        LAYERS,
+        Break,
+        ChainCost,
+        ContainerFacts,
+        Dataset,
+        LayerSpec,
+        NotesSampleCheck,
+        ShapeFlow,
+        TrainingResult,
+        TrainingRun,
+        build_model,
+        chain_cost,
+        check_chain_budget,
+        container_facts,
+        hidden_layer,
+        load_dataset,
+        notes_sample_check,
+        parse_layers,
+        parse_shape,
+        predict_shape_flow,
+        shape_flow_diff,
+        torch_shape_flow,
+        train_containers,
+    )
+    from core.pytorch_basics._index_maps import (
+        OPERATIONS,
+        Layout,
+        contiguous_strides,
+        expand_map,
+        expand_strides,
+        operation_map,
+        output_elements,
+        parse_sizes,
+        predicted_layout,
+        repeat_interleave_map,
+        repeat_map,
+        tile_map,
+        torch_layout,
+        torch_map,
+    )
 
 __all__ = [
     "DATASETS",
@@ -104,3 +109,5 @@ __all__ = [
     "torch_shape_flow",
     "train_containers",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__)

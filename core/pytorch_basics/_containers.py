@@ -26,15 +26,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from torch import nn
 
 from core._validation import check_whole
 from core.budget import check_budget
 from core.datasets import DATASETS, standardized_split
 from core.errors import InputError
-from core.torch_init import generator_from, seeded_module
-from core.training import run_steps
+from core.lazy import LazyModule
+
+torch = LazyModule("torch")  # imported when a model is built or run (core/lazy.py)
+nn = LazyModule("torch.nn")
+_models = LazyModule("core.pytorch_basics._models")
+_torch_init = LazyModule("core.torch_init")
+_training = LazyModule("core.training")
+
+
+def seeded_module(*args, **kwargs):  # core.torch_init's, imported at the first call
+    return _torch_init.seeded_module(*args, **kwargs)
+
+
+def generator_from(*args, **kwargs):  # core.torch_init's
+    return _torch_init.generator_from(*args, **kwargs)
+
+
+def run_steps(*args, **kwargs):  # core.training's
+    return _training.run_steps(*args, **kwargs)
+
 
 KINDS = ("list", "modulelist", "sequential", "moduledict")
 MAX_LAYERS = 12
@@ -44,69 +60,11 @@ MAX_CHAIN_CHARS = 2_000  # a chain's text (12 layers of a few words each fit man
 MAX_SHAPE_CHARS = 100
 
 
-# --- the four models --------------------------------------------------------------------------------------
-class ListModel(nn.Module):
-    """Hidden block in a plain Python list: torch never sees its layers."""
-
-    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
-        super().__init__()
-        self.body = [hidden, nn.ReLU()]  # a list: not registered
-        self.head = head
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for layer in self.body:
-            x = layer(x)
-        return self.head(x)
-
-
-class ModuleListModel(nn.Module):
-    """Hidden block in ``nn.ModuleList``: registered, but the forward loop is ours."""
-
-    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
-        super().__init__()
-        self.body = nn.ModuleList([hidden, nn.ReLU()])
-        self.head = head
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for layer in self.body:  # ModuleList keeps insertion order; calling it is our job
-            x = layer(x)
-        return self.head(x)
-
-
-class SequentialModel(nn.Module):
-    """Hidden block in ``nn.Sequential``: registered, and ``self.body(x)`` chains the layers."""
-
-    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
-        super().__init__()
-        self.body = nn.Sequential(hidden, nn.ReLU())
-        self.head = head
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(x))
-
-
-class ModuleDictModel(nn.Module):
-    """Hidden block in ``nn.ModuleDict``: registered under names, the forward picks them by name."""
-
-    def __init__(self, hidden: nn.Linear, head: nn.Linear) -> None:
-        super().__init__()
-        self.body = nn.ModuleDict({"linear": hidden, "act": nn.ReLU()})
-        self.head = head
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body["act"](self.body["linear"](x)))
-
-
-_CLASSES: dict[str, type[nn.Module]] = {
-    "list": ListModel,
-    "modulelist": ModuleListModel,
-    "sequential": SequentialModel,
-    "moduledict": ModuleDictModel,
-}
+# the four models: ``_models`` (torch.nn classes, imported when a model is built)
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in _CLASSES:
+    if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}.")
 
 
@@ -123,7 +81,7 @@ def build_model(kind: str, in_features: int, hidden: int, out_features: int, *, 
             raise ValueError(f"{name} must be a whole number from 1 to {MAX_SIZE}, got {value!r}.")
     sizes = (int(in_features), int(hidden), int(out_features))
     first, head = seeded_module(lambda: nn.ModuleList([nn.Linear(*sizes[:2]), nn.Linear(*sizes[1:])]), seed)
-    return _CLASSES[kind](first, head)
+    return _models.CLASSES[kind](first, head)
 
 
 def hidden_layer(model: nn.Module) -> nn.Linear:
@@ -351,18 +309,18 @@ def train_containers(
 
 
 # --- nn.Sequential: the chain of shapes -------------------------------------------------------------------
-#: layer name -> (torch class, number of required arguments, number of optional arguments)
-LAYERS: dict[str, tuple[type[nn.Module], int, int]] = {
-    "Linear": (nn.Linear, 2, 0),
-    "ReLU": (nn.ReLU, 0, 0),
-    "Tanh": (nn.Tanh, 0, 0),
-    "Sigmoid": (nn.Sigmoid, 0, 0),
-    "GELU": (nn.GELU, 0, 0),
-    "Dropout": (nn.Dropout, 0, 1),
-    "Flatten": (nn.Flatten, 0, 0),
-    "LayerNorm": (nn.LayerNorm, 1, 0),
-    "BatchNorm1d": (nn.BatchNorm1d, 1, 0),
-    "Softmax": (nn.Softmax, 1, 0),
+#: layer name -> (its class in torch.nn, number of required arguments, number of optional arguments)
+LAYERS: dict[str, tuple[str, int, int]] = {
+    "Linear": ("Linear", 2, 0),
+    "ReLU": ("ReLU", 0, 0),
+    "Tanh": ("Tanh", 0, 0),
+    "Sigmoid": ("Sigmoid", 0, 0),
+    "GELU": ("GELU", 0, 0),
+    "Dropout": ("Dropout", 0, 1),
+    "Flatten": ("Flatten", 0, 0),
+    "LayerNorm": ("LayerNorm", 1, 0),
+    "BatchNorm1d": ("BatchNorm1d", 1, 0),
+    "Softmax": ("Softmax", 1, 0),
 }
 _LAYER_RE = re.compile(r"^\s*(?:nn\.)?([A-Za-z][A-Za-z0-9]*)\s*(?:\((.*)\))?\s*$")
 
@@ -377,7 +335,7 @@ class LayerSpec:
         return f"{self.name}({', '.join(_fmt_arg(a) for a in self.args)})"
 
     def build(self) -> nn.Module:
-        cls = LAYERS[self.name][0]
+        cls = getattr(nn, LAYERS[self.name][0])
         if self.name == "Softmax":
             return cls(dim=int(self.args[0]))
         return cls(*self.args)

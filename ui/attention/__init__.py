@@ -15,7 +15,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 from streamlit.delta_generator import DeltaGenerator
 
 from core.attention import (
@@ -38,6 +37,7 @@ from core.attention import (
     read_date,
     vector_problem,
 )
+from core.lazy import LazyModule
 from ui.attention._charts import (
     attention_heatmap,
     context_chart,
@@ -75,10 +75,12 @@ from ui.attention._live import (
     subset_accuracy,
     whole_in,
 )
-from ui.compute import Describe
+from ui.compute import Describe, shared
 from ui.format import fmt_fixed, fmt_pct
 from ui.i18n import current_language, t
 from ui.state import mirror_into_url, seed_from_url
+
+torch = LazyModule("torch")  # imported when live work needs it (core/lazy.py)
 
 NS = "attention"
 MAIN_VARIANTS = ("bahdanau", "luong-dot", "luong-general", "luong-concat", "none")
@@ -545,7 +547,7 @@ def playground_view(score: str, query_text: str, keys_text: str, seed: int) -> P
     keys = [parse_vector(line, 3) for line in lines]
     params = playground_parameters(int(seed))
     hand = attend_by_hand(score, q, keys, params)
-    module = attend_with_module(score, q, keys, params)
+    module, sdpa_diff = shared(_module_side, score, tuple(q), tuple(map(tuple, keys)), int(seed))
     compare = pd.DataFrame(
         {
             "s": range(1, len(keys) + 1),
@@ -557,16 +559,28 @@ def playground_view(score: str, query_text: str, keys_text: str, seed: int) -> P
     )
     module_name = "AdditiveAttention" if score == "additive" else f"LuongAttention(score='{score}')"
     checks = [(f"core.attention.{module_name}", max_difference(hand, module))]
-    if score == "dot":
-        sdpa = torch.nn.functional.scaled_dot_product_attention(
-            torch.tensor([[q]], dtype=torch.float64),
-            torch.tensor([keys], dtype=torch.float64),
-            torch.tensor([keys], dtype=torch.float64),
-            scale=1.0,
-        )[0, 0].tolist()
-        diff = max(abs(a - b) for a, b in zip(sdpa, hand.context, strict=True))
-        checks.append(("torch.nn.functional.scaled_dot_product_attention(scale=1)", diff))
+    if sdpa_diff is not None:
+        checks.append(("torch.nn.functional.scaled_dot_product_attention(scale=1)", sdpa_diff))
     return PlaygroundView(playground_latex(score, q, keys, params, hand), compare, checks)
+
+
+def _module_side(score: str, q: tuple, keys: tuple, seed: int) -> tuple[object, float | None]:
+    """The playground's step by the torch module, and (dot score) the max |diff| of torch's
+    scaled_dot_product_attention against the hand working; through the shared store, so the default
+    playground's is computed ahead (``ui/shipped.py``)."""
+    q, keys = list(q), [list(k) for k in keys]
+    params = playground_parameters(seed)
+    module = attend_with_module(score, q, keys, params)
+    if score != "dot":
+        return module, None
+    hand = attend_by_hand(score, q, keys, params)
+    sdpa = torch.nn.functional.scaled_dot_product_attention(
+        torch.tensor([[q]], dtype=torch.float64),
+        torch.tensor([keys], dtype=torch.float64),
+        torch.tensor([keys], dtype=torch.float64),
+        scale=1.0,
+    )[0, 0].tolist()
+    return module, max(abs(a - b) for a, b in zip(sdpa, hand.context, strict=True))
 
 
 def retrain_spec_matches(variant: str) -> bool:

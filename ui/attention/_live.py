@@ -8,6 +8,7 @@ worker pool, and a job that needs another result (a decoding needs its model) as
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,20 +19,18 @@ from core.attention import (
     DateTask,
     Example,
     Explanation,
-    LuongAttention,
     ModelConfig,
-    Seq2Seq,
     SequenceTask,
-    accuracy_by_length,
-    build_model,
-    count_parameters,
-    evaluate,
-    explain,
     load_results,
-    load_shipped,
-    train_model,
 )
+from core.lazy import LazyModule
 from ui.compute import Describe, follow, is_stored, shared, start
+
+if TYPE_CHECKING:
+    from core.attention import Seq2Seq
+
+# the models (torch): imported by the first live work, not by a default view (core/lazy.py)
+_models = LazyModule("core.attention")
 
 LONG_KINDS = ("reverse", "copy")
 LONG_VARIANTS = ("none", "bahdanau", "luong-general")
@@ -67,7 +66,7 @@ def long_task(kind: str) -> SequenceTask:
 
 def _load_model(task: str, variant: str) -> Seq2Seq:
     spec = date_task() if task == "dates" else long_task(task)
-    return load_shipped(spec, variant)
+    return _models.load_shipped(spec, variant)
 
 
 def shipped_model(task: str, variant: str) -> Seq2Seq:
@@ -92,9 +91,9 @@ def heldout_subset() -> list[Example]:
 def _attention_parameters() -> tuple[int, int, int]:
     size = 2 * ModelConfig("local-m").encoder_size
     return (
-        count_parameters(LuongAttention(size, size, "general")),
-        count_parameters(shipped_model("dates", "local-m").decoder.attention),
-        count_parameters(shipped_model("dates", "local-p").decoder.attention),
+        _models.count_parameters(_models.LuongAttention(size, size, "general")),
+        _models.count_parameters(shipped_model("dates", "local-m").decoder.attention),
+        _models.count_parameters(shipped_model("dates", "local-p").decoder.attention),
     )
 
 
@@ -113,8 +112,8 @@ def whole_in(value: object, low: int, high: int) -> bool:
 
 def _retrain_date(variant: str, steps: int, seed: int, progress: Progress | None = None) -> dict:
     task = date_task()
-    model = build_model(ModelConfig(variant), task, seed=seed)
-    log = train_model(
+    model = _models.build_model(ModelConfig(variant), task, seed=seed)
+    log = _models.train_model(
         model,
         task,
         steps=steps,
@@ -123,7 +122,7 @@ def _retrain_date(variant: str, steps: int, seed: int, progress: Progress | None
         seed=seed,
         progress=None if progress is None else lambda s, n, loss: progress(s, n, loss=loss),
     )
-    accuracy = evaluate(model, heldout_subset()).exact_match
+    accuracy = _models.evaluate(model, heldout_subset()).exact_match
     return {"model": model, "accuracy": accuracy, "cpu": log.cpu_seconds, "loss": log.losses}
 
 
@@ -161,14 +160,14 @@ def _retrain_long(kind: str, steps: int, progress: Progress | None = None) -> di
     task = long_task(kind)
     by_model = {}
     for i, variant in enumerate(LONG_VARIANTS):
-        fresh = build_model(ModelConfig(variant), task, seed=LONG_PLAN.seed)
+        fresh = _models.build_model(ModelConfig(variant), task, seed=LONG_PLAN.seed)
 
         def report(s: int, n: int, loss: float, i: int = i, variant: str = variant) -> None:
             # the three trainings as one bar: (i + s / n) / 3
             if progress is not None:
                 progress(i * n + s, len(LONG_VARIANTS) * n, model=variant, step=s, steps=n, loss=loss)
 
-        train_model(
+        _models.train_model(
             fresh,
             task,
             steps=steps,
@@ -177,7 +176,7 @@ def _retrain_long(kind: str, steps: int, progress: Progress | None = None) -> di
             seed=LONG_PLAN.seed,
             progress=report,
         )
-        by_model[variant] = accuracy_by_length(fresh, task, LONG_LENGTHS, per_length=30, seed=2)
+        by_model[variant] = _models.accuracy_by_length(fresh, task, LONG_LENGTHS, per_length=30, seed=2)
     return {"steps": steps, "rows": by_model}
 
 
@@ -219,9 +218,11 @@ def _explain(
 ) -> Explanation:
     if task == "dates":
         model = _date_model(variant, retrained)
-        return explain(model, source, DateTask.max_target_length + 1, hard=hard, seed=seed, window=window)
+        return _models.explain(
+            model, source, DateTask.max_target_length + 1, hard=hard, seed=seed, window=window
+        )
     model = shipped_model(task, variant)
-    return explain(model, source, len(source) + 1, hard=hard, seed=seed, window=window)  # type: ignore[arg-type]
+    return _models.explain(model, source, len(source) + 1, hard=hard, seed=seed, window=window)  # type: ignore[arg-type]
 
 
 def explain_shipped(
@@ -248,7 +249,7 @@ def _subset_accuracy(
     variant: str, hard: str | None, window: int | None, seed: int, retrained: Retrained | None
 ) -> float:
     model = _date_model(variant, retrained)
-    return evaluate(model, heldout_subset(), hard=hard, window=window, seed=seed).exact_match  # type: ignore[arg-type]
+    return _models.evaluate(model, heldout_subset(), hard=hard, window=window, seed=seed).exact_match  # type: ignore[arg-type]
 
 
 def subset_accuracy(
