@@ -145,6 +145,10 @@ def differences(shipped_value: Any, live: Any, where: str = "result") -> list[st
             return [f"{where}: keys {sorted(map(str, set(a) ^ set(b)))} differ"]
         return [d for k in a if k not in TIMINGS for d in differences(a[k], b[k], f"{where}[{k!r}]")]
     if dataclasses.is_dataclass(a):
+        # a result pickled by older code may lack a field the class has now
+        missing = [f.name for f in dataclasses.fields(b) if not hasattr(a, f.name)]
+        if missing:
+            return [f"{where}: fields {missing} not in the shipped result (written by older code)"]
         return [
             d
             for f in dataclasses.fields(a)
