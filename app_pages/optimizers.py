@@ -13,6 +13,7 @@ from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import translated_choice
 
 tr = translator("optimizers")
@@ -94,6 +95,7 @@ def draw_runs() -> None:
         if search.edge:
             st.warning(search.edge)
         show_chart(*search.scores, key="opt_tuning")
+    reproduce_expander(PAGE, "runs", runs, surface=surface, steps=steps, start=start)
 
 
 if specs:
