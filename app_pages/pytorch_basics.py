@@ -13,6 +13,7 @@ from ui import pytorch_basics as w
 from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator(w.NS)
@@ -59,6 +60,7 @@ def training_section() -> None:
     st.markdown(view.result_text)
     for check in view.checks:
         reference_check(*check)
+    reproduce_expander(w.PAGE, "training", view, dataset=dataset, epochs=epochs, lr=lr)
     st.download_button(
         tr("download_hidden"),
         data=view.hidden_csv,

@@ -29,11 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", action="store_true", help="run every script written and time it")
     parser.add_argument("--only", default="", help="write only the sections whose file name contains this")
     args = parser.parse_args(argv)
-    from streamlit.logger import set_log_level
-
     from ui.reproduce import at_state, registry
 
-    set_log_level(logging.ERROR)  # the views run without a browser session: no warnings about it
+    for name in list(logging.Logger.manager.loggerDict):  # the views run without a browser: no warnings
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
     args.out.mkdir(parents=True, exist_ok=True)
     failed = 0

@@ -33,7 +33,11 @@ class Section:
 
 
 _REGISTRY: dict[tuple[str, str], Section] = {}
-_PAGES = ("optimizers",)  # the modules ui/reproduce/<page>.py that register sections
+_PAGES = (
+    "attention",
+    "optimizers",
+    "pytorch_basics",
+)  # the modules ui/reproduce/<page>.py that register sections
 
 
 def register(
