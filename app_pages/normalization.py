@@ -18,6 +18,7 @@ page_header(NS)  # drawn before torch is imported (a few seconds on a cold serve
 
 from ui import normalization as w
 from ui.charts import show_chart
+from ui.reproduce import reproduce_expander
 
 
 def explorer_inputs() -> tuple[str, tuple[int, ...], int]:
@@ -137,6 +138,8 @@ def running_section() -> None:
     st.caption(tr("running_caption"))
     st.markdown(view.text)
     reference_check(*view.check)
+    inputs = {"momentum": None if cumulative else momentum, "batches": batches, "batch_size": batch_size}
+    reproduce_expander(NS, "running-statistics", view, **inputs)
 
     st.subheader(tr("mode_title"), anchor="train-vs-eval")
     notes_corrections(NS, "train-vs-eval")

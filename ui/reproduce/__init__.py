@@ -10,6 +10,7 @@ state without a browser (what ``scripts/export_experiments.py`` writes and the t
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,11 +34,6 @@ class Section:
 
 
 _REGISTRY: dict[tuple[str, str], Section] = {}
-_PAGES = (
-    "attention",
-    "optimizers",
-    "pytorch_basics",
-)  # the modules ui/reproduce/<page>.py that register sections
 
 
 def register(
@@ -54,8 +50,8 @@ def register(
 
 def registry() -> dict[tuple[str, str], Section]:
     """Every registered section (each with a template in ``experiments/``)."""
-    for page in _PAGES:
-        importlib.import_module(f"ui.reproduce.{page}")
+    for module in pkgutil.iter_modules(__path__):  # ui/reproduce/<page>.py registers the page's sections
+        importlib.import_module(f"{__name__}.{module.name}")
     missing = set(_REGISTRY) - set(sections())
     if missing:  # pragma: no cover - a developer's slip, caught by the tests
         raise KeyError(f"sections without a template in experiments/: {sorted(missing)}")

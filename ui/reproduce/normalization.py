@@ -1,0 +1,46 @@
+"""The normalization page's sections as scripts' PARAMS / EXPECTED (see :mod:`ui.reproduce`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from core.normalization import TRUE_MEAN, TRUE_STD, running_statistics
+from ui.compute import shared
+from ui.reproduce import register
+
+
+def _running(momentum: float | None, batches: int, batch_size: int):
+    from ui.normalization import running_view
+
+    inputs = {"momentum": momentum, "batches": batches, "batch_size": batch_size}
+    return running_view(momentum, batches, batch_size), inputs
+
+
+@register(
+    "normalization",
+    "running-statistics",
+    default=lambda: _running(0.1, 100, 8),
+    other=lambda: _running(None, 60, 3),
+)
+def running(view: Any, *, momentum: float | None, batches: int, batch_size: int):
+    """``view``: the section's view; EXPECTED: the figures of its sentence, from the same shared result the
+    view was built from (``ui.compute.shared`` hands back the stored one)."""
+    stats = shared(running_statistics, momentum, batches, batch_size)
+    params = {
+        "momentum": momentum,
+        "batches": int(batches),
+        "batch_size": int(batch_size),
+        "mean": TRUE_MEAN,
+        "std": TRUE_STD,
+        "seed": 0,
+    }
+    expected = {
+        "running_mean": float(stats.running_mean[-1]),
+        "running_var": float(stats.running_var[-1]),
+        "mean_biased_var": float(np.mean(stats.batch_var_biased)),
+        "running_var_if_biased": float(stats.running_var_if_biased[-1]),
+        "mean_unbiased_var": float(np.mean(stats.batch_var_unbiased)),
+    }
+    return params, expected
