@@ -15,6 +15,7 @@ from ui.charts import show_chart
 from ui.format import fmt
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import translated_choice
 
 tr = translator("losses")
@@ -72,6 +73,7 @@ st.dataframe(fits.table, hide_index=True, width="stretch")
 st.caption(tr("fits_caption", n=fits.n_train, n_test=fits.n_test))
 for check in fits.checks:
     reference_check(*check)
+reproduce_expander("losses", "fits", fits, noise=noise, outliers=outliers)
 st.markdown(tr("fits_read"))
 if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights:"):
     w.open_in_metrics(fits.fits, noise, outliers)

@@ -17,7 +17,12 @@ import pytest
 from core.reproduce import TEMPLATES, literal, script, sections
 from ui.reproduce import at_state, registry
 
-ALLOWED_IMPORTS = {"numpy", "torch", "sklearn", "scipy", "pandas", "math", "itertools", "collections"}
+ALLOWED_IMPORTS = {"numpy", "torch", "sklearn", "scipy", "pandas"} | {
+    "math",
+    "itertools",
+    "collections",
+    "warnings",
+}
 MATCHED = "matches the page's figures"
 REGISTERED = sorted(registry())
 STATES = [(p, s, "default") for p, s in REGISTERED] + [
