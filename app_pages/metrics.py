@@ -17,6 +17,7 @@ from ui.layout import error_box, notes_corrections, page_header, reference_check
 from ui.metrics import draw, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
+from ui.reproduce import reproduce_expander
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
 NS = "metrics"
@@ -228,6 +229,7 @@ def three_ways(report: views.Report) -> None:
     notes_corrections(NS, "auc-three-ways")
     draw.three_ways_table(report)
     reference_check(*views.reference(report), 1e-10)  # scikit-learn on the same rows, when they were read
+    reproduce_expander(NS, "auc-three-ways", report)  # a bundled example's report: rebuilt with scikit-learn
 
 
 def calibration(report: views.Report) -> None:

@@ -20,8 +20,8 @@ import streamlit as st
 from core.reproduce import script, sections
 from ui.i18n import t
 
-#: ``(view, **inputs) -> (PARAMS, EXPECTED)``
-Make = Callable[..., tuple[dict[str, Any], dict[str, Any]]]
+#: ``(view, **inputs) -> (PARAMS, EXPECTED)``, or None when the view has no script
+Make = Callable[..., tuple[dict[str, Any], dict[str, Any]] | None]
 #: ``() -> (view, inputs)``: a section's view at some state, built as the page builds it
 State = Callable[[], tuple[Any, dict[str, Any]]]
 
@@ -58,10 +58,11 @@ def registry() -> dict[tuple[str, str], Section]:
     return _REGISTRY
 
 
-def reproduction(page: str, section: str, view: Any, /, **inputs: Any) -> str:
-    """The section's script for this view and these inputs."""
-    params, expected = registry()[(page, section)].make(view, **inputs)
-    return script(page, section, params, expected)
+def reproduction(page: str, section: str, view: Any, /, **inputs: Any) -> str | None:
+    """The section's script for this view and these inputs (None: this view has none, e.g. a report of a
+    visitor's own file)."""
+    made = registry()[(page, section)].make(view, **inputs)
+    return None if made is None else script(page, section, *made)
 
 
 def at_state(page: str, section: str, which: str = "default") -> str:
@@ -71,13 +72,18 @@ def at_state(page: str, section: str, which: str = "default") -> str:
     if state is None:
         raise KeyError(f"{page}/{section} has no other state")
     view, inputs = state()
-    return reproduction(page, section, view, **inputs)
+    code = reproduction(page, section, view, **inputs)
+    if code is None:  # pragma: no cover - a developer's slip, caught by the tests
+        raise ValueError(f"{page}/{section} has no script at its {which} state")
+    return code
 
 
 def reproduce_expander(page: str, section: str, view: Any, /, **inputs: Any) -> None:
     """An expander with the section's plain PyTorch / scikit-learn script for the view on screen, and a
     download button of the ``.py``."""
     code = reproduction(page, section, view, **inputs)
+    if code is None:
+        return
     with st.expander(t("common.reproduce_title"), icon=":material/code:"):
         st.caption(t("common.reproduce_caption", name=f"{page}__{section}.py"))
         st.code(code, language="python", line_numbers=True)

@@ -1,0 +1,41 @@
+"""The metrics page's sections as scripts' PARAMS / EXPECTED (see :mod:`ui.reproduce`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.reproduce import register
+
+SEED = 20240607  # scripts/make_examples.py's seed
+
+
+def _report(example: str, model_index: int = 0):
+    from ui.metrics import source as src
+    from ui.metrics import views
+
+    source = src.example_source(example)
+    kept = src.example_kept(source, src.start_mapping(source, src.guess_of(source)))
+    return views.report(kept, kept.models[model_index], source.example), {}
+
+
+@register(
+    "metrics",
+    "auc-three-ways",
+    default=lambda: _report("balanced"),
+    other=lambda: _report("two_models", 1),
+)
+def three_ways(view: Any):
+    """``view``: the page's :class:`ui.metrics.views.Report` of a bundled example (None for a user's own
+    file: the script rebuilds the examples only); EXPECTED: its three AUCs, average precision and KS."""
+    if view.example is None or view.model not in view.kept.three_ways:
+        return None
+    aucs, evaluation = view.kept.three_ways[view.model], view.evaluation
+    params = {"example": view.example.stem, "model": view.model, "seed": SEED}
+    expected = {
+        "auc_trapezoid": float(aucs.trapezoid),
+        "auc_rank": float(aucs.rank),
+        "auc_pairwise": None if aucs.pairwise is None else float(aucs.pairwise),
+        "average_precision": float(evaluation.average_precision),
+        "ks": float(evaluation.ks),
+    }
+    return params, expected
