@@ -88,6 +88,8 @@ def show_flow(chain_text: str, shape: tuple[int, ...], key: str) -> None:
         if view.why is not None:
             st.markdown(view.why)
     reference_check(*view.check)
+    if key == "pb_flow":  # the learner's own chain (the broken one below is fixed)
+        reproduce_expander(w.PAGE, "sequential", view, chain_text=chain_text, shape=shape)
 
 
 @st.fragment

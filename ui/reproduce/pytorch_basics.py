@@ -44,3 +44,41 @@ def training(view: Any, *, dataset: str, epochs: int, lr: float):
         for kind, run in result.runs.items()
     }
     return params, expected
+
+
+def _flow(chain_text: str, shape: tuple[int, ...]):
+    from ui.pytorch_basics import flow_view
+
+    return flow_view(chain_text, shape), {"chain_text": chain_text, "shape": shape}
+
+
+def _flow_default():
+    from ui.pytorch_basics import DEFAULT_CHAIN, DEFAULT_CHAIN_INPUT, parse_chain_input
+
+    return _flow(DEFAULT_CHAIN, parse_chain_input(DEFAULT_CHAIN_INPUT))
+
+
+@register(
+    "pytorch_basics",
+    "sequential",
+    default=_flow_default,
+    other=lambda: _flow("Linear(10, 6)\nTanh\nLayerNorm(6)\nLinear(5, 2)", (3, 10)),
+)
+def sequential(view: Any, *, chain_text: str, shape: tuple[int, ...]):
+    """``view``: the section's :class:`ui.pytorch_basics.FlowView`; EXPECTED: the shape after each layer
+    and where the chain broke, from the shared result the view was built from."""
+    from ui.pytorch_basics import flow
+
+    layers, _, measured = shared(flow, chain_text, tuple(shape))
+    params = {
+        "layers": [[layer.name, list(layer.args)] for layer in layers],
+        "input_shape": list(shape),
+        "seed": 0,
+    }
+    error_type = None if measured.error is None else measured.error.split(":", 1)[0]
+    expected = {
+        "shapes": [list(s) for s in measured.shapes],
+        "failed_at": measured.failed_at,
+        "error_type": error_type,
+    }
+    return params, expected
