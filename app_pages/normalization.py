@@ -108,6 +108,7 @@ def eps_section() -> None:
     show_chart(view.chart, view.frame, key="norm_eps_curves")
     st.markdown(view.text)
     reference_check(*view.check)
+    reproduce_expander(NS, "epsilon", view, eps=eps)
 
 
 def running_section() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from core.normalization import TRUE_MEAN, TRUE_STD, running_statistics
+from core.normalization import TRUE_MEAN, TRUE_STD, epsilon_curves, running_statistics
 from ui.compute import shared
 from ui.reproduce import register
 
@@ -42,5 +42,35 @@ def running(view: Any, *, momentum: float | None, batches: int, batch_size: int)
         "mean_biased_var": float(np.mean(stats.batch_var_biased)),
         "running_var_if_biased": float(stats.running_var_if_biased[-1]),
         "mean_unbiased_var": float(np.mean(stats.batch_var_unbiased)),
+    }
+    return params, expected
+
+
+def _eps(eps: float):
+    from ui.normalization import eps_view
+
+    return eps_view(eps), {"eps": eps}
+
+
+@register("normalization", "epsilon", default=lambda: _eps(1e-5), other=lambda: _eps(1e-3))
+def epsilon(view: Any, *, eps: float):
+    """``view``: the section's view; EXPECTED: the output std of both formulas at variance = eps and eps^2
+    (the figures of its sentence), from the shared curves the view was built from."""
+    curves = shared(epsilon_curves, eps)
+    at_eps = int(np.argmin(np.abs(np.log(curves.variance / eps))))
+    at_eps2 = int(np.argmin(np.abs(np.log(curves.variance / eps**2))))
+    params = {
+        "eps": float(eps),
+        "size": 32,
+        "low": -14.0,
+        "high": 2.0,
+        "points": int(curves.variance.size),
+        "seed": 0,
+    }
+    expected = {
+        "torch_at_eps": float(curves.torch_std[at_eps]),
+        "notes_at_eps": float(curves.notes_std[at_eps]),
+        "torch_at_eps2": float(curves.torch_std[at_eps2]),
+        "notes_at_eps2": float(curves.notes_std[at_eps2]),
     }
     return params, expected
