@@ -229,6 +229,9 @@ def cross_entropy_section() -> None:
         error_box(error)
     else:
         draw_batch(batch, reduction)
+        texts = {"logits_text": logits_text, "target_text": target_text, "weight_text": weight_text}
+        options = {"reduction": reduction, "smoothing": smoothing, "ignore_index": ignore_index}
+        reproduce_expander("losses", "cross-entropy", batch, **texts, **options)
         draw_mistake(batch)
         draw_overflow(batch)
     w.write_url()

@@ -81,7 +81,10 @@ def at_state(page: str, section: str, which: str = "default") -> str:
 def reproduce_expander(page: str, section: str, view: Any, /, **inputs: Any) -> None:
     """An expander with the section's plain PyTorch / scikit-learn script for the view on screen, and a
     download button of the ``.py``."""
-    code = reproduction(page, section, view, **inputs)
+    try:
+        code = reproduction(page, section, view, **inputs)
+    except (ValueError, TypeError):  # a value no literal can hold (not a number): no script for this view
+        return
     if code is None:
         return
     with st.expander(t("common.reproduce_title"), icon=":material/code:"):

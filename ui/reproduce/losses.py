@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy as np
 
 from ui.reproduce import register
 
@@ -39,3 +42,61 @@ def fits(view: Any, *, noise: float, outliers: int):
         for loss, fit in live.fits.items()
     }
     return params, expected
+
+
+def _batch(logits: str, target: str, weight: str, reduction: str, smoothing: float, ignore_index: int):
+    from ui.losses import cross_entropy_view
+
+    inputs = {
+        "logits_text": logits,
+        "target_text": target,
+        "weight_text": weight,
+        "reduction": reduction,
+        "smoothing": smoothing,
+        "ignore_index": ignore_index,
+    }
+    return cross_entropy_view(logits, target, weight, reduction, smoothing, ignore_index), inputs
+
+
+def _batch_default():
+    from ui.losses.state import DEFAULTS
+
+    keys = ("logits", "target", "weight", "reduction", "smoothing", "ignore")
+    return _batch(*(DEFAULTS[f"ls_ce_{k}"] for k in keys))
+
+
+@register(
+    "losses",
+    "cross-entropy",
+    default=_batch_default,
+    other=lambda: _batch("3, -1, 0.5, 2\n0, 0, 0, 0\n1, 2, 3, 4", "3, 1, 7", "1, 2, 0.5, 1", "none", 0.1, 7),
+)
+def cross_entropy(
+    view: Any,
+    *,
+    logits_text: str,
+    target_text: str,
+    weight_text: str,
+    reduction: str,
+    smoothing: float,
+    ignore_index: int,
+):
+    """``view``: the section's :class:`ui.losses.CrossEntropyView`; EXPECTED: core's cross_entropy with
+    the chosen options on the parsed batch, the figure the view shows (NaN written as None)."""
+    from core import losses as L
+    from ui.losses.batch import parse_targets, parse_weight
+
+    logits = view.logits
+    target = parse_targets(target_text, logits.shape[0], logits.shape[1], ignore_index)
+    weight = parse_weight(weight_text, logits.shape[1])
+    result = np.asarray(L.cross_entropy(logits, target, reduction, weight, ignore_index, smoothing), float)
+    values = [None if math.isnan(v) else float(v) for v in result.ravel()]
+    params = {
+        "logits": logits.tolist(),
+        "target": [int(v) for v in target],
+        "weight": None if weight is None else [float(v) for v in weight],
+        "reduction": reduction,
+        "label_smoothing": float(smoothing),
+        "ignore_index": int(ignore_index),
+    }
+    return params, {"result": values if reduction == "none" else values[0]}
