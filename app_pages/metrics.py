@@ -257,6 +257,7 @@ def calibration(report: views.Report) -> None:
     draw.draw_chart(figures.chart)
     st.caption(tr("calibration_caption"))
     reference_check(*figures.check, 1e-10)
+    reproduce_expander(NS, "calibration", report, n_bins=int(bins or 10), strategy=strategy or "uniform")
 
 
 def report_section(kept: views.KeptSource, example) -> None:

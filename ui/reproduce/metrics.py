@@ -39,3 +39,41 @@ def three_ways(view: Any):
         "ks": float(evaluation.ks),
     }
     return params, expected
+
+
+def _calibration(example: str, n_bins: int, strategy: str, model_index: int = 0):
+    report, _ = _report(example, model_index)
+    return report, {"n_bins": n_bins, "strategy": strategy}
+
+
+@register(
+    "metrics",
+    "calibration",
+    default=lambda: _calibration("balanced", 10, "uniform"),
+    other=lambda: _calibration("imbalanced", 5, "quantile"),
+)
+def calibration(view: Any, *, n_bins: int, strategy: str):
+    """``view``: the page's :class:`ui.metrics.views.Report` of a bundled example (None for a user's own
+    file); EXPECTED: Brier, log loss, ECE and the reliability curve the section shows (the same shared
+    figures)."""
+    from ui.compute import shared
+    from ui.metrics.views import example_calibration
+
+    if view.example is None:
+        return None
+    figures = shared(example_calibration, view.example, view.kept.mapping, view.model, n_bins, strategy)
+    params = {
+        "example": view.example.stem,
+        "model": view.model,
+        "n_bins": int(n_bins),
+        "strategy": strategy,
+        "seed": SEED,
+    }
+    expected = {
+        "brier": float(figures["brier"]),
+        "log_loss": float(figures["log_loss"]),
+        "ece": float(figures["ece"]),
+        "predicted": [float(v) for v in figures["curve"]["predicted"]],
+        "observed": [float(v) for v in figures["curve"]["observed"]],
+    }
+    return params, expected
