@@ -206,6 +206,7 @@ def threshold_explorer(report: views.Report) -> None:
         st.latex(views.RATES_LATEX)
         st.latex(views.f1_latex(c))
         st.caption(tr("formulas_caption"))
+    reproduce_expander(NS, "threshold-explorer", report, threshold=threshold)
     st.subheader(tr("curves"), anchor="curves")
     notes_corrections(NS, "curves")
     # One chart at a time (not st.tabs, which would rebuild all five on every threshold move).

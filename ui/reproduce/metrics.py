@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ui.reproduce import register
@@ -76,4 +77,30 @@ def calibration(view: Any, *, n_bins: int, strategy: str):
         "predicted": [float(v) for v in figures["curve"]["predicted"]],
         "observed": [float(v) for v in figures["curve"]["observed"]],
     }
+    return params, expected
+
+
+def _explorer(example: str, threshold: float, model_index: int = 0):
+    report, _ = _report(example, model_index)
+    return report, {"threshold": threshold}
+
+
+@register(
+    "metrics",
+    "threshold-explorer",
+    default=lambda: _explorer("balanced", 0.5),
+    other=lambda: _explorer("two_models", 0.3, 1),
+)
+def explorer(view: Any, *, threshold: float):
+    """``view``: the page's :class:`ui.metrics.views.Report` of a bundled example (None for a user's own
+    file); EXPECTED: the confusion matrix and rates at the slider's threshold (``confusion_at``, the call
+    the section makes; an undefined rate written as None)."""
+    if view.example is None:
+        return None
+    c = view.evaluation.confusion_at(threshold)
+    params = {"example": view.example.stem, "model": view.model, "threshold": float(threshold), "seed": SEED}
+    expected: dict[str, Any] = {k: int(getattr(c, k)) for k in ("tp", "fp", "fn", "tn")}
+    for name in ("accuracy", "precision", "recall", "specificity", "fpr", "f1", "mcc"):
+        value = float(getattr(c, name))
+        expected[name] = None if math.isnan(value) else value
     return params, expected
