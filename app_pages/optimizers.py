@@ -237,6 +237,7 @@ def draw_model() -> None:
     st.dataframe(model.table, hide_index=True, width="stretch")
     st.caption(model.reference)
     reference_check(*model.check)
+    reproduce_expander(PAGE, "model", model, specs=model_specs, epochs=epochs, batch_size=batch_size)
     if model.nadam_note:
         st.caption(tr("nadam_check_note"))
 

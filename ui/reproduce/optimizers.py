@@ -58,3 +58,52 @@ def runs(view: Any, *, surface: str, steps: int, start: tuple[float, float]):
             "reached": int(reached[0]) if reached.size else None,
         }
     return params, expected
+
+
+def _model(names: list[str], epochs: int, batch_size: int):
+    from ui.optimizers.state import MODEL_LEARNING_RATES
+    from ui.optimizers.views import model_view
+
+    specs = [RunSpec(n, full_hyperparameters(n, {"lr": MODEL_LEARNING_RATES[n]})) for n in names]
+    return model_view(specs, epochs, batch_size), {"specs": specs, "epochs": epochs, "batch_size": batch_size}
+
+
+def _model_default():
+    from ui.optimizers.state import DEFAULT_SELECTION, DEFAULT_SURFACE, experiment_defaults
+
+    defaults = experiment_defaults(DEFAULT_SURFACE)
+    return _model(list(DEFAULT_SELECTION), defaults["model_epochs"], defaults["model_batch"])
+
+
+@register(
+    "optimizers",
+    "model",
+    default=_model_default,
+    other=lambda: _model(["SGD", "Adadelta", "AdamW"], 8, 128),
+)
+def model(view: Any, *, specs: list[RunSpec], epochs: int, batch_size: int):
+    """``view``: the section's :class:`ui.optimizers.views.ModelView`; EXPECTED: each optimizer's final
+    training objective, test loss and accuracy and scikit-learn's minimum, from the shared result the view
+    was built from (None for a run that left float64)."""
+    from ui.compute import shared
+    from ui.optimizers import live
+
+    result = shared(live.logistic, live.spec_key(specs), epochs, batch_size)
+    params = {
+        "epochs": int(epochs),
+        "batch_size": int(batch_size),
+        "l2": 1e-3,
+        "seed": 0,
+        "optimizers": {spec.optimizer: _settings(spec) for spec in specs},
+    }
+    expected: dict[str, Any] = {}
+    for r, spec in enumerate(specs):
+        train, test = result.train_loss[r, -1], result.test_loss[r, -1]
+        finite = bool(np.isfinite(train) and np.isfinite(test))
+        expected[spec.optimizer] = {
+            "train_loss": float(train) if finite else None,
+            "test_loss": float(test) if finite else None,
+            "test_accuracy": float(result.test_accuracy[r]) if finite else None,
+        }
+    expected["reference_train_loss"] = float(result.reference_train_loss)
+    return params, expected
