@@ -121,6 +121,7 @@ st.dataframe(regression.table, hide_index=True, width="stretch")
 st.caption(tr("reg_caption", delta=fmt(delta, 3)))
 for check in regression.checks:
     reference_check(*check)
+reproduce_expander("losses", "regression", regression, outliers=reg_outliers, delta=delta)
 
 # --- 4. SVM = L2 + hinge (a fragment: moving lambda reruns this section only) -------------------------
 

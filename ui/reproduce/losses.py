@@ -100,3 +100,31 @@ def cross_entropy(
         "ignore_index": int(ignore_index),
     }
     return params, {"result": values if reduction == "none" else values[0]}
+
+
+def _regression(outliers: int, delta: float):
+    from ui.losses import regression_view
+
+    return regression_view(outliers, delta), {"outliers": outliers, "delta": delta}
+
+
+@register("losses", "regression", default=lambda: _regression(4, 1.0), other=lambda: _regression(9, 2.5))
+def regression(view: Any, *, outliers: int, delta: float):
+    """``view``: the section's view; EXPECTED: each loss's line and mean loss, from the shared fits the view
+    was built from."""
+    from core import losses as L
+    from ui.compute import shared
+    from ui.losses import live
+
+    fits = shared(live.regression_fits, int(outliers), float(delta))
+    data = fits.data
+    params = {"n": len(data.x), "outliers": int(outliers), "shift": 30.0, "delta": float(delta), "seed": 0}
+    expected = {
+        loss: {
+            "slope": float(slope),
+            "intercept": float(intercept),
+            "risk": L.regression_risk(data.x, data.y, slope, intercept, loss, delta),
+        }
+        for loss, (slope, intercept) in fits.lines.items()
+    }
+    return params, expected
