@@ -89,7 +89,7 @@ def reproduce_expander(page: str, section: str, view: Any, /, **inputs: Any) -> 
         return
     with st.expander(t("common.reproduce_title"), icon=":material/code:"):
         st.caption(t("common.reproduce_caption", name=f"{page}__{section}.py"))
-        st.code(code, language="python", line_numbers=True)
+        st.code(code, language="python", line_numbers=True, wrap_lines=True)
         st.download_button(
             t("common.reproduce_download"),
             code,
