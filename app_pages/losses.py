@@ -137,6 +137,7 @@ def svm_section(noise: float, outliers: int) -> None:
     st.markdown(tr("svm_result", **svm.values))
     reference_check(*svm.check)
     st.caption(tr("svm_caption", **svm.caption))
+    reproduce_expander("losses", "svm", svm, noise=noise, outliers=outliers, lam=lam)
     w.write_url()
 
 

@@ -195,6 +195,8 @@ def maps_section() -> None:
     reference_check(*view.check)
     for text in view.mismatches:
         st.error(text)
+    dim = None if dim_text == "None" else int(dim_text)
+    reproduce_expander(w.PAGE, "repeat", view, in_shape=in_shape, texts=texts, dim=dim)
 
 
 # === 1. containers ========================================================================================

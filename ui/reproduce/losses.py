@@ -128,3 +128,37 @@ def regression(view: Any, *, outliers: int, delta: float):
         for loss, (slope, intercept) in fits.lines.items()
     }
     return params, expected
+
+
+def _svm(noise: float, outliers: int, lam: float):
+    from ui.losses import svm_view
+
+    return svm_view(noise, outliers, lam), {"noise": noise, "outliers": outliers, "lam": lam}
+
+
+@register("losses", "svm", default=lambda: _svm(0.0, 0, 0.01), other=lambda: _svm(0.2, 12, 0.1))
+def svm(view: Any, *, noise: float, outliers: int, lam: float):
+    """``view``: the section's :class:`ui.losses.views.SvmView`; EXPECTED: the figures of its sentence,
+    from the shared fit the view was built from."""
+    from ui.compute import shared
+    from ui.losses import live
+
+    fit = shared(live.svm_fit, noise, outliers, lam)
+    data = shared(live.classifier_fits, noise, outliers).data
+    params = {
+        "label_noise": float(noise),
+        "outliers": int(outliers),
+        "lam": float(lam),
+        "n_train": len(data.y_train) - int(outliers),
+        "n_test": len(data.y_test),
+        "seed": 0,
+    }
+    expected = {
+        "structural": float(fit.fit.objective),
+        "empirical": float(fit.empirical_risk),
+        "regulariser": float(fit.regulariser),
+        "width": float(fit.width),
+        "support": int(fit.support.sum()),
+        "test": float(fit.test_risk),
+    }
+    return params, expected

@@ -82,3 +82,54 @@ def sequential(view: Any, *, chain_text: str, shape: tuple[int, ...]):
         "error_type": error_type,
     }
     return params, expected
+
+
+def _maps(shape_text: str, texts: dict[str, str], dim: int | None):
+    from ui.pytorch_basics import maps_view, parse_input_shape
+
+    shape = parse_input_shape(shape_text)
+    return maps_view(shape, texts, dim), {"in_shape": shape, "texts": texts, "dim": dim}
+
+
+def _maps_default():
+    from ui.pytorch_basics import MAP_DEFAULTS as d
+
+    texts = {"repeat": d["pb_repeat"], "tile": d["pb_tile"], "expand": d["pb_expand"]}
+    texts["repeat_interleave"] = d["pb_ri_repeats"]
+    return _maps(d["pb_in_shape"], texts, int(d["pb_ri_dim"]))
+
+
+@register(
+    "pytorch_basics",
+    "repeat",
+    default=_maps_default,
+    other=lambda: _maps(
+        "3, 1, 2",
+        {"repeat": "1, 2, 1", "tile": "2, 1", "repeat_interleave": "2", "expand": "2, 3, 4, 2"},
+        None,
+    ),
+)
+def repeat(view: Any, *, in_shape: tuple[int, ...], texts: dict[str, str], dim: int | None):
+    """``view``: the section's :class:`ui.pytorch_basics.MapsView`; EXPECTED: each operation's index map,
+    shape, strides, memory sharing and bytes (the layout the page predicts, checked there against torch);
+    the operations whose sizes the page refused are left out."""
+    from ui.pytorch_basics import MAX_COUNT, SMALLEST_SIZE, parse_sizes
+
+    ops = view.ops
+    params: dict[str, Any] = {"shape": list(in_shape)}
+    for op in ("repeat", "tile", "repeat_interleave", "expand"):
+        if op in ops:  # the sizes as the view read them
+            sizes = parse_sizes(texts[op], name=op, minimum=SMALLEST_SIZE[op], maximum=MAX_COUNT)
+            params[op] = [int(v) for v in sizes]
+    params["dim"] = dim
+    expected = {
+        op: {
+            "map": ops[op].result.ours.tolist(),
+            "shape": list(ops[op].result.predicted.shape),
+            "strides": list(ops[op].result.predicted.strides),
+            "shares": bool(ops[op].result.predicted.shares_memory),
+            "bytes": int(ops[op].result.predicted.bytes_allocated),
+        }
+        for op in ops
+    }
+    return params, expected
