@@ -205,6 +205,9 @@ def draw_form(form: str) -> None:
     if view.caption:
         st.caption(view.caption)
     st.markdown(view.result)
+    if form == "amsgrad":  # its inputs as amsgrad() read them
+        ams = {"big": float(st.session_state["ams_c"]), "lr": float(st.session_state["ams_lr"])}
+        reproduce_expander(PAGE, "amsgrad", view, **ams, n=int(st.session_state["ams_steps"]))
 
 
 draw_form(form)

@@ -107,3 +107,34 @@ def model(view: Any, *, specs: list[RunSpec], epochs: int, batch_size: int):
         }
     expected["reference_train_loss"] = float(result.reference_train_loss)
     return params, expected
+
+
+def _amsgrad(big: float, lr: float, n: int):
+    from ui.optimizers.views import amsgrad_view
+
+    return amsgrad_view(big, lr, n), {"big": big, "lr": lr, "n": n}
+
+
+def _amsgrad_default():
+    from ui.optimizers.state import DEFAULT_SURFACE, experiment_defaults
+
+    d = experiment_defaults(DEFAULT_SURFACE)
+    return _amsgrad(d["ams_c"], d["ams_lr"], d["ams_steps"])
+
+
+@register("optimizers", "amsgrad", default=_amsgrad_default, other=lambda: _amsgrad(5.0, 0.05, 600))
+def amsgrad(view: Any, *, big: float, lr: float, n: int):
+    """``view``: the comparison's :class:`ui.optimizers.views.FormView`; EXPECTED: where Adam and AMSGrad
+    end and their average regrets, from the shared run the view was built from."""
+    from ui.compute import shared
+    from ui.optimizers import live
+
+    ce = shared(live.counterexample, big, lr, n)
+    params = {"C": float(big), "lr": float(lr), "steps": int(n)}
+    expected = {
+        "adam_end": float(ce.adam[-1]),
+        "amsgrad_end": float(ce.amsgrad[-1]),
+        "adam_regret": float(ce.adam_regret),
+        "amsgrad_regret": float(ce.amsgrad_regret),
+    }
+    return params, expected
