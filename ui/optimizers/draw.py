@@ -10,6 +10,7 @@ from ui.i18n import translator
 from ui.layout import error_box, reference_check
 from ui.optimizers.state import input_range
 from ui.optimizers.views import ravine_view, switch_view
+from ui.reproduce import reproduce_expander
 
 
 def ravine_section() -> None:
@@ -60,3 +61,10 @@ def switch_section() -> None:
     reference_check(*view.check)
     st.caption(tr("sw_check_caption"))
     st.markdown(view.result)
+    inputs = {
+        "switch": int(switch),
+        "epochs": int(epochs),
+        "adam_lr": float(adam_lr),
+        "sgd_lr": float(sgd_lr),
+    }
+    reproduce_expander("optimizers", "adam-then-sgd", view, **inputs, seed=int(seed))

@@ -138,3 +138,45 @@ def amsgrad(view: Any, *, big: float, lr: float, n: int):
         "amsgrad_regret": float(ce.amsgrad_regret),
     }
     return params, expected
+
+
+def _switch(switch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int):
+    from ui.optimizers.views import switch_view
+
+    inputs = {"switch": switch, "epochs": epochs, "adam_lr": adam_lr, "sgd_lr": sgd_lr, "seed": seed}
+    return switch_view(switch, epochs, adam_lr, sgd_lr, seed), inputs
+
+
+def _switch_default():
+    from ui.optimizers.state import DEFAULT_SURFACE, experiment_defaults
+
+    d = experiment_defaults(DEFAULT_SURFACE)
+    return _switch(d["sw_switch"], d["sw_epochs"], d["sw_adam_lr"], d["sw_sgd_lr"], d["sw_seed"])
+
+
+@register("optimizers", "adam-then-sgd", default=_switch_default, other=lambda: _switch(3, 8, 0.003, 0.3, 2))
+def adam_then_sgd(view: Any, *, switch: int, epochs: int, adam_lr: float, sgd_lr: float, seed: int):
+    """``view``: the section's :class:`ui.optimizers.views.SwitchView`; EXPECTED: each run's final training
+    objective, test loss and accuracy, from the shared result the view was built from."""
+    from ui.compute import shared
+    from ui.optimizers import live
+
+    switch = min(int(switch), int(epochs))  # as the view reads it
+    sw = shared(live.switch, switch, int(epochs), float(adam_lr), float(sgd_lr), int(seed))
+    params = {
+        "switch_epoch": switch,
+        "epochs": int(epochs),
+        "adam_lr": float(adam_lr),
+        "sgd_lr": float(sgd_lr),
+        "seed": int(seed),
+        "batch_size": 32,
+    }
+    expected = {
+        run: {
+            "train_loss": float(sw.train_loss[r, -1]),
+            "test_loss": float(sw.test_loss[r, -1]),
+            "test_accuracy": float(sw.test_accuracy[r, -1]),
+        }
+        for r, run in enumerate(sw.runs)
+    }
+    return params, expected
