@@ -202,6 +202,7 @@ def transformers_section() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(text)
     reference_check(*check)
+    reproduce_expander(NS, "transformers", (table, text, check))
     st.latex(r"\mathrm{RMSNorm}(x) = \frac{x}{\sqrt{\tfrac{1}{D}\sum_{i} x_i^2 + \epsilon}}\,\gamma")
     st.markdown(tr("rms_text"))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from core.normalization import TRUE_MEAN, TRUE_STD, epsilon_curves, running_statistics
+from core.normalization import TRUE_MEAN, TRUE_STD, epsilon_curves, padding_effect, running_statistics
 from ui.compute import shared
 from ui.reproduce import register
 
@@ -72,5 +72,27 @@ def epsilon(view: Any, *, eps: float):
         "notes_at_eps": float(curves.notes_std[at_eps]),
         "torch_at_eps2": float(curves.torch_std[at_eps2]),
         "notes_at_eps2": float(curves.notes_std[at_eps2]),
+    }
+    return params, expected
+
+
+def _padding():
+    from ui.normalization import padding_view
+
+    return padding_view(), {}
+
+
+@register("normalization", "transformers", default=_padding)
+def transformers(view: Any):
+    """``view``: the section's (table, text, check); EXPECTED: how far the sentence's outputs moved per
+    layer and companion length, from the shared result the view was built from (the section has no inputs:
+    one state)."""
+    pad = shared(padding_effect)
+    params = {"sentence_length": 4, "others": list(pad.lengths), "features": 8, "seed": 0}
+    expected = {
+        "layer": [float(v) for v in pad.layer_change],
+        "batch": [float(v) for v in pad.batch_change],
+        "rms": [float(v) for v in pad.rms_change],
+        "rms_vs_layer": float(pad.rms_vs_layer),
     }
     return params, expected
