@@ -15,6 +15,7 @@ from ui import attention as att
 from ui.charts import show_chart
 from ui.i18n import current_language, t, translator
 from ui.layout import notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator("attention")
@@ -289,6 +290,8 @@ def playground_tab() -> None:
         reference_check(reference, diff, 1e-12)
     if score in ("additive", "concat"):
         st.caption(tr("pg_same_function"))
+    inputs = {"score": score, "query_text": query_text, "keys_text": keys_text, "seed": int(pg_seed)}
+    reproduce_expander("attention", "score-playground", view, **inputs)
 
 
 raw_text, variant = read_widgets()

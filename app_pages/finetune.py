@@ -14,6 +14,7 @@ from ui import finetune as w
 from ui.charts import show_chart
 from ui.format import fmt_pct
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import translated_choice
 
 tr = translator(NS)
@@ -79,6 +80,8 @@ def recipe(lr: float, mult: float) -> None:
     st.markdown(tx("count_formula"))
     reference_check("sum(p.numel() for p in layer.parameters())", view.count_diff, 0.0)
     st.caption(tx("groups_caption"))
+    if exp == "digits":  # the dates experiment's model is not written as a script yet
+        reproduce_expander(w.PAGE, "recipe", view, strategy=strategy, lr=lr, mult=mult)
     w.write_url()  # a fragment run does not reach the end of the page
 
 

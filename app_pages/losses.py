@@ -15,6 +15,7 @@ from ui.charts import show_chart
 from ui.format import fmt
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import translated_choice
 
 tr = translator("losses")
@@ -72,6 +73,7 @@ st.dataframe(fits.table, hide_index=True, width="stretch")
 st.caption(tr("fits_caption", n=fits.n_train, n_test=fits.n_test))
 for check in fits.checks:
     reference_check(*check)
+reproduce_expander("losses", "fits", fits, noise=noise, outliers=outliers)
 st.markdown(tr("fits_read"))
 if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights:"):
     w.open_in_metrics(fits.fits, noise, outliers)
@@ -119,6 +121,7 @@ st.dataframe(regression.table, hide_index=True, width="stretch")
 st.caption(tr("reg_caption", delta=fmt(delta, 3)))
 for check in regression.checks:
     reference_check(*check)
+reproduce_expander("losses", "regression", regression, outliers=reg_outliers, delta=delta)
 
 # --- 4. SVM = L2 + hinge (a fragment: moving lambda reruns this section only) -------------------------
 
@@ -134,6 +137,7 @@ def svm_section(noise: float, outliers: int) -> None:
     st.markdown(tr("svm_result", **svm.values))
     reference_check(*svm.check)
     st.caption(tr("svm_caption", **svm.caption))
+    reproduce_expander("losses", "svm", svm, noise=noise, outliers=outliers, lam=lam)
     w.write_url()
 
 
@@ -227,6 +231,9 @@ def cross_entropy_section() -> None:
         error_box(error)
     else:
         draw_batch(batch, reduction)
+        texts = {"logits_text": logits_text, "target_text": target_text, "weight_text": weight_text}
+        options = {"reduction": reduction, "smoothing": smoothing, "ignore_index": ignore_index}
+        reproduce_expander("losses", "cross-entropy", batch, **texts, **options)
         draw_mistake(batch)
         draw_overflow(batch)
     w.write_url()

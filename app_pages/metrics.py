@@ -17,6 +17,7 @@ from ui.layout import error_box, notes_corrections, page_header, reference_check
 from ui.metrics import comparison, decisions, draw, multiclass, segments, stability, uncertainty, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
+from ui.reproduce import reproduce_expander
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
 NS = "metrics"
@@ -206,6 +207,7 @@ def threshold_explorer(report: views.Report) -> None:
         st.latex(views.RATES_LATEX)
         st.latex(views.f1_latex(c))
         st.caption(tr("formulas_caption"))
+    reproduce_expander(NS, "threshold-explorer", report, threshold=threshold)
     st.subheader(tr("curves"), anchor="curves")
     notes_corrections(NS, "curves")
     # One chart at a time (not st.tabs, which would rebuild all five on every threshold move).
@@ -232,6 +234,7 @@ def three_ways(report: views.Report) -> None:
     notes_corrections(NS, "auc-three-ways")
     draw.three_ways_table(report)
     reference_check(*views.reference(report), 1e-10)  # scikit-learn on the same rows, when they were read
+    reproduce_expander(NS, "auc-three-ways", report)  # a bundled example's report: rebuilt with scikit-learn
 
 
 def calibration(report: views.Report) -> None:
@@ -259,6 +262,7 @@ def calibration(report: views.Report) -> None:
     draw.draw_chart(figures.chart)
     st.caption(tr("calibration_caption"))
     reference_check(*figures.check, 1e-10)
+    reproduce_expander(NS, "calibration", report, n_bins=int(bins or 10), strategy=strategy or "uniform")
 
 
 def report_section(kept: views.KeptSource, source: src.Source | None) -> None:

@@ -18,6 +18,7 @@ page_header(NS)  # drawn before torch is imported (a few seconds on a cold serve
 
 from ui import normalization as w
 from ui.charts import show_chart
+from ui.reproduce import reproduce_expander
 
 
 def explorer_inputs() -> tuple[str, tuple[int, ...], int]:
@@ -107,6 +108,7 @@ def eps_section() -> None:
     show_chart(view.chart, view.frame, key="norm_eps_curves")
     st.markdown(view.text)
     reference_check(*view.check)
+    reproduce_expander(NS, "epsilon", view, eps=eps)
 
 
 def running_section() -> None:
@@ -137,6 +139,8 @@ def running_section() -> None:
     st.caption(tr("running_caption"))
     st.markdown(view.text)
     reference_check(*view.check)
+    inputs = {"momentum": None if cumulative else momentum, "batches": batches, "batch_size": batch_size}
+    reproduce_expander(NS, "running-statistics", view, **inputs)
 
     st.subheader(tr("mode_title"), anchor="train-vs-eval")
     notes_corrections(NS, "train-vs-eval")
@@ -198,6 +202,7 @@ def transformers_section() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(text)
     reference_check(*check)
+    reproduce_expander(NS, "transformers", (table, text, check))
     st.latex(r"\mathrm{RMSNorm}(x) = \frac{x}{\sqrt{\tfrac{1}{D}\sum_{i} x_i^2 + \epsilon}}\,\gamma")
     st.markdown(tr("rms_text"))
 

@@ -13,6 +13,7 @@ from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import translated_choice
 
 tr = translator("optimizers")
@@ -94,6 +95,7 @@ def draw_runs() -> None:
         if search.edge:
             st.warning(search.edge)
         show_chart(*search.scores, key="opt_tuning")
+    reproduce_expander(PAGE, "runs", runs, surface=surface, steps=steps, start=start)
 
 
 if specs:
@@ -203,6 +205,9 @@ def draw_form(form: str) -> None:
     if view.caption:
         st.caption(view.caption)
     st.markdown(view.result)
+    if form == "amsgrad":  # its inputs as amsgrad() read them
+        ams = {"big": float(st.session_state["ams_c"]), "lr": float(st.session_state["ams_lr"])}
+        reproduce_expander(PAGE, "amsgrad", view, **ams, n=int(st.session_state["ams_steps"]))
 
 
 draw_form(form)
@@ -235,6 +240,7 @@ def draw_model() -> None:
     st.dataframe(model.table, hide_index=True, width="stretch")
     st.caption(model.reference)
     reference_check(*model.check)
+    reproduce_expander(PAGE, "model", model, specs=model_specs, epochs=epochs, batch_size=batch_size)
     if model.nadam_note:
         st.caption(tr("nadam_check_note"))
 

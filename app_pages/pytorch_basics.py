@@ -13,6 +13,7 @@ from ui import pytorch_basics as w
 from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
+from ui.reproduce import reproduce_expander
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator(w.NS)
@@ -59,6 +60,7 @@ def training_section() -> None:
     st.markdown(view.result_text)
     for check in view.checks:
         reference_check(*check)
+    reproduce_expander(w.PAGE, "training", view, dataset=dataset, epochs=epochs, lr=lr)
     st.download_button(
         tr("download_hidden"),
         data=view.hidden_csv,
@@ -86,6 +88,8 @@ def show_flow(chain_text: str, shape: tuple[int, ...], key: str) -> None:
         if view.why is not None:
             st.markdown(view.why)
     reference_check(*view.check)
+    if key == "pb_flow":  # the learner's own chain (the broken one below is fixed)
+        reproduce_expander(w.PAGE, "sequential", view, chain_text=chain_text, shape=shape)
 
 
 @st.fragment
@@ -191,6 +195,8 @@ def maps_section() -> None:
     reference_check(*view.check)
     for text in view.mismatches:
         st.error(text)
+    dim = None if dim_text == "None" else int(dim_text)
+    reproduce_expander(w.PAGE, "repeat", view, in_shape=in_shape, texts=texts, dim=dim)
 
 
 # === 1. containers ========================================================================================

@@ -10,6 +10,7 @@ from ui.i18n import translator
 from ui.layout import error_box, reference_check
 from ui.optimizers.state import input_range
 from ui.optimizers.views import ravine_view, switch_view
+from ui.reproduce import reproduce_expander
 
 
 def ravine_section() -> None:
@@ -61,3 +62,10 @@ def switch_section() -> None:
     st.caption(tr("sw_check_caption"))
     st.markdown(view.result)
     st.markdown(view.swats)
+    inputs = {
+        "switch": int(switch),
+        "epochs": int(epochs),
+        "adam_lr": float(adam_lr),
+        "sgd_lr": float(sgd_lr),
+    }
+    reproduce_expander("optimizers", "adam-then-sgd", view, **inputs, seed=int(seed))
