@@ -494,16 +494,7 @@ def _tables(
     n_total = int(rows[first].sum())
     n_bad = int(rows[first & ~ok].sum())
     if n_bad and not drop_invalid:
-        raise ScoreFileError(
-            "metrics.invalid_rows",
-            f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
-            f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop invalid rows "
-            "(drop_invalid=True, --drop-invalid) to skip every such row.",
-            bad=f"{n_bad:,}",
-            total=f"{n_total:,}",
-            positive=repr(guess.pos_label),
-            negative=repr(guess.neg_label),
-        )
+        raise invalid_rows_error(n_bad, n_total, guess)
     min_weight = np.ma.masked_invalid(np.ma.asarray(result["min_w"], dtype=np.float64)).min()
     if guess.weight is not None and min_weight is not np.ma.masked and float(min_weight) < 0:
         raise ScoreFileError(
@@ -550,4 +541,18 @@ def _tables(
         decimal=guess.decimal,
         files=paths,
         whole_weights=whole_weights,
+    )
+
+
+def invalid_rows_error(n_bad: int, n_total: int, guess) -> ScoreFileError:
+    """The error for rows with a missing or unexpected label, or a missing or infinite score or weight."""
+    return ScoreFileError(
+        "metrics.invalid_rows",
+        f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
+        f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop invalid rows "
+        "(drop_invalid=True, --drop-invalid) to skip every such row.",
+        bad=f"{n_bad:,}",
+        total=f"{n_total:,}",
+        positive=repr(guess.pos_label),
+        negative=repr(guess.neg_label),
     )

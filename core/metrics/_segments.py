@@ -384,16 +384,7 @@ def _invalid_rows(
     ok = np.asarray(result["ok"], dtype=bool) & (labels >= 0)
     n_total, n_bad = int(rows.sum()), int(rows[~ok].sum())
     if n_bad and not drop_invalid:
-        raise ScoreFileError(
-            "metrics.invalid_rows",
-            f"{n_bad:,} of {n_total:,} rows have a missing or unexpected label (not {guess.pos_label!r} or "
-            f"{guess.neg_label!r}) or a missing or infinite score or weight: fix them, or drop invalid rows "
-            "(drop_invalid=True, --drop-invalid) to skip every such row.",
-            bad=f"{n_bad:,}",
-            total=f"{n_total:,}",
-            positive=repr(guess.pos_label),
-            negative=repr(guess.neg_label),
-        )
+        raise engine.invalid_rows_error(n_bad, n_total, guess)
     return n_total, n_bad
 
 
