@@ -9,23 +9,11 @@ from ui.layout import page_header
 
 tr = translator("notes")
 lang = current_language()
-_COLORS = {"right": "green", "loose": "orange", "wrong": "red", "typo": "gray"}
 
 
 def draw_claim(claim) -> None:
     with st.container(border=True):
-        st.badge(
-            tr(f"verdict_{claim.verdict}"),
-            color=_COLORS[claim.verdict],
-            help=tr(f"verdict_help_{claim.verdict}"),
-        )
-        st.markdown(f"**{tr('quote_original')}**\n\n{notes.blockquote(claim.quote)}")
-        if lang == "en":
-            st.markdown(f"**{tr('quote_english')}**\n\n{notes.blockquote(claim.quote_en)}")
-        st.markdown(f"**{tr('verified')}** {claim.zh if lang == 'zh' else claim.en}")
-        st.markdown(f"[{tr('live_check')} →]({notes.live_link(claim, lang)})")
-        if claim.test:
-            st.caption(tr("settled_by", test=claim.test))
+        st.markdown(notes.claim_markdown(claim, lang))
 
 
 page_header("notes")
@@ -35,6 +23,7 @@ shown = st.pills(
     selection_mode="multi",
     default=list(notes.VERDICTS),
     format_func=lambda v: tr(f"verdict_{v}"),
+    help="\n\n".join(f"**{tr(f'verdict_{v}')}**: {tr(f'verdict_help_{v}')}" for v in notes.VERDICTS),
     key="notes_verdicts",
 )
 view = notes.notes_view(tuple(shown or ()))

@@ -309,7 +309,9 @@ def page_texts(at) -> Iterator[str]:
         yield from _proto_texts(proto)
 
 
-_BADGE = re.compile(r":[a-z]+-badge\[([^\]]*)\]")  # st.badge's Markdown: its label is read, its colour not
+# Streamlit's Markdown directives: a badge (st.badge's Markdown) and small text; their text is read, the
+# directive's name (a colour, "small") not
+_BADGE = re.compile(r":(?:[a-z]+-badge|small)\[([^\]]*)\]")
 
 
 def english_words(text: str) -> list[str]:

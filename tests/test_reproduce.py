@@ -103,6 +103,11 @@ def test_script_runs_alone_and_matches_the_page(page, section, which, tmp_path):
 PAGE_STATES = {  # the state a page test starts from (shorter runs where the page's tests use them)
     "optimizers": {"ams_steps": 300, "wd_steps": 500},
 }
+
+
+def opened(page: str, state: dict | None = None) -> dict:
+    """``state`` with every script expander of ``page`` open (a closed one sends no script)."""
+    return {**(state or {}), **{f"reproduce_open_{p}_{s}": True for p, s in REGISTERED if p == page}}
 #: sections a page draws only once a learner picks them (one of the optimizers page's comparisons)
 HIDDEN_AT_DEFAULT = {("optimizers", "amsgrad")}
 
@@ -114,7 +119,7 @@ def test_page_shows_the_exported_script(page, lang):
     from tests.apptest import open_page
     from ui.i18n import load_strings
 
-    at = open_page(f"app_pages/{page}.py", lang, state=PAGE_STATES.get(page))
+    at = open_page(f"app_pages/{page}.py", lang, state=opened(page, PAGE_STATES.get(page)))
     shown = [c.value.strip() for c in at.code]  # st.code drops the final newline
     title = load_strings(lang)["common.reproduce_title"]
     drawn = [(p, s) for p, s in REGISTERED if p == page and (p, s) not in HIDDEN_AT_DEFAULT]
@@ -131,5 +136,17 @@ def test_a_comparison_picked_by_a_link_shows_its_script():
     """The optimizers page's AMSGrad comparison, opened by its link at its default inputs."""
     from tests.apptest import open_page
 
-    at = open_page("app_pages/optimizers.py", "en", state={"wd_steps": 500}, form="amsgrad")
+    at = open_page("app_pages/optimizers.py", "en", state=opened("optimizers", {"wd_steps": 500}), form="amsgrad")
     assert at_state("optimizers", "amsgrad").strip() in [c.value.strip() for c in at.code]
+
+
+@pytest.mark.slow
+def test_a_closed_script_expander_sends_no_script():
+    """The scripts are sent only once their expander is opened: the first visit draws none of them."""
+    from tests.apptest import open_page
+    from ui.i18n import load_strings
+
+    at = open_page("app_pages/losses.py", "en")
+    title = load_strings("en")["common.reproduce_title"]
+    assert sum(e.label == title for e in at.expander) == sum(p == "losses" for p, _ in REGISTERED)
+    assert not [c for c in at.code if "EXPECTED" in c.value]

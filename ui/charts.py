@@ -17,6 +17,12 @@ from ui.i18n import t
 
 MAX_BROWSER_POINTS = 2_000
 
+# Altair validates every schema object as it is built (its "debug mode": tracebacks that point at the line
+# that built a bad channel), then the whole spec again when st.altair_chart converts the chart
+# (``to_dict(validate=True)``). The first is switched off, once per process: on the losses page's 12 charts
+# it was 0.2 s of a 1.0 s warm run; a bad chart still fails, at the second.
+alt.utils.schemapi.disable_debug_mode()
+
 
 class Figure(NamedTuple):
     """A chart and the table behind it (its CSV download), as a view hands it to a page:

@@ -820,13 +820,13 @@ def sweep_chart(
     )
     band = base.mark_area(opacity=0.12).encode(
         y=alt.Y("low:Q", title=titles["y"], scale=alt.Scale(zero=False), axis=alt.Axis(format="%")),
-        y2="high:Q",
+        y2=alt.Y2("high:Q"),
     )
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", axis=alt.Axis(format="%")),
         tooltip=[
-            "strategy",
-            "size",
+            alt.Tooltip("strategy"),
+            alt.Tooltip("size"),
             alt.Tooltip("mean:Q", format=".1%"),
             alt.Tooltip("std:Q", format=".1%"),
             alt.Tooltip("low:Q", format=".1%"),
@@ -846,7 +846,7 @@ def curve_chart(df: pd.DataFrame, y: str, titles: dict[str, str], *, log_y: bool
             x=alt.X("step:Q", title=titles["x"]),
             y=alt.Y(f"{y}:Q", title=titles["y"], scale=scale, axis=axis),
             color=_strategy_color(df),
-            tooltip=["strategy", "step", alt.Tooltip(f"{y}:Q", format=".4f")],
+            tooltip=[alt.Tooltip("strategy"), alt.Tooltip("step"), alt.Tooltip(f"{y}:Q", format=".4f")],
         )
         .properties(height=260)
     )
@@ -868,7 +868,7 @@ def drift_chart(
             xOffset=alt.XOffset("strategy:N"),
             y=alt.Y("drift:Q", title=titles["y"]),
             color=_strategy_color(df),
-            tooltip=["strategy", "layer", alt.Tooltip("drift:Q", format=".3g")],
+            tooltip=[alt.Tooltip("strategy"), alt.Tooltip("layer"), alt.Tooltip("drift:Q", format=".3g")],
         )
         .properties(height=260)
     )
@@ -893,8 +893,8 @@ def pca_chart(df: pd.DataFrame, titles: dict[str, str], order: list[str]) -> alt
             y=alt.Y("pc2:Q", title="PC 2"),
             color=_class_color(df, titles["digit"]),
             tooltip=[
-                "backbone",
-                "digit",
+                alt.Tooltip("backbone"),
+                alt.Tooltip("digit"),
                 alt.Tooltip("pc1:Q", format=".3f"),
                 alt.Tooltip("pc2:Q", format=".3f"),
             ],

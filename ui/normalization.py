@@ -433,11 +433,17 @@ def explorer_chart(df: pd.DataFrame, order: list[str]) -> alt.Chart:
         .mark_rect(stroke="white", strokeWidth=0.5)
         .encode(
             x=alt.X("col:Q", axis=None, scale=alt.Scale(nice=False)),
-            x2="col2:Q",
+            x2=alt.X2("col2:Q"),
             y=alt.Y("row:Q", axis=None, scale=alt.Scale(nice=False, reverse=True)),
-            y2="row2:Q",
+            y2=alt.Y2("row2:Q"),
             color=alt.Color("group:N", legend=None, scale=alt.Scale(scheme="tableau20")),
-            tooltip=["normalization", "index", "group", "before", "after"],
+            tooltip=[
+                alt.Tooltip("normalization"),
+                alt.Tooltip("index"),
+                alt.Tooltip("group"),
+                alt.Tooltip("before"),
+                alt.Tooltip("after"),
+            ],
         )
         .properties(width=150, height=130)
     )
@@ -468,18 +474,18 @@ def eps_chart(df: pd.DataFrame, eps: float, x_title: str, y_title: str) -> alt.L
                 scale=alt.Scale(domain=list(dict.fromkeys(df["formula"]))),
             ),
             tooltip=[
-                "formula",
+                alt.Tooltip("formula"),
                 alt.Tooltip("variance:Q", format=".2e"),
                 alt.Tooltip("output_std:Q", format=".4g"),
             ],
         )
     )
     marks = pd.DataFrame({"variance": [eps, eps * eps], "what": ["ε", "ε²"]})
-    rules = alt.Chart(marks).mark_rule(strokeDash=[2, 3], color="gray").encode(x="variance:Q")
+    rules = alt.Chart(marks).mark_rule(strokeDash=[2, 3], color="gray").encode(x=alt.X("variance:Q"))
     text = (
         alt.Chart(marks)
         .mark_text(align="left", baseline="top", dx=4, color="gray", fontSize=13)
-        .encode(x="variance:Q", y=alt.value(4), text="what:N")
+        .encode(x=alt.X("variance:Q"), y=alt.value(4), text=alt.Text("what:N"))
     )
     return (lines + rules + text).properties(height=320)
 
@@ -496,7 +502,7 @@ def running_chart(
             x=alt.X("batch:Q", title=x_title),
             y=alt.Y("value:Q", title=None),
             color=alt.Color("series:N", legend=legend, sort=None),
-            tooltip=["series", "batch", alt.Tooltip("value:Q", format=".4f")],
+            tooltip=[alt.Tooltip("series"), alt.Tooltip("batch"), alt.Tooltip("value:Q", format=".4f")],
         )
     )
     if points is not None:
@@ -504,14 +510,16 @@ def running_chart(
             alt.Chart(points)
             .mark_circle(size=14, opacity=0.35, color="gray")
             .encode(
-                x="batch:Q", y="value:Q", tooltip=["series", "batch", alt.Tooltip("value:Q", format=".4f")]
+                x=alt.X("batch:Q"),
+                y=alt.Y("value:Q"),
+                tooltip=[alt.Tooltip("series"), alt.Tooltip("batch"), alt.Tooltip("value:Q", format=".4f")],
             )
             + lines
         )
     rules = (
         alt.Chart(pd.DataFrame({"value": list(truth.values()), "label": list(truth)}))
         .mark_rule(strokeDash=[4, 4], color="black")
-        .encode(y="value:Q", tooltip=["label", "value"])
+        .encode(y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label"), alt.Tooltip("value")])
     )
     return (lines + rules).properties(height=300)
 
@@ -531,7 +539,7 @@ def sweep_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.LayerChart:
     band = (
         alt.Chart(df)
         .mark_area(opacity=0.18)
-        .encode(x=x, y=alt.Y("min:Q", title=y_title), y2="max:Q", color=colour)
+        .encode(x=x, y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q"), color=colour)
     )
     line = (
         alt.Chart(df)
@@ -541,8 +549,8 @@ def sweep_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.LayerChart:
             y=alt.Y("mean:Q", scale=alt.Scale(zero=False)),
             color=colour,
             tooltip=[
-                "normalization",
-                "batch_size",
+                alt.Tooltip("normalization"),
+                alt.Tooltip("batch_size"),
                 alt.Tooltip("mean:Q", format=".3f"),
                 alt.Tooltip("min:Q", format=".3f"),
                 alt.Tooltip("max:Q", format=".3f"),

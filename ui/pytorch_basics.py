@@ -482,7 +482,7 @@ def curve_chart(df: pd.DataFrame, y: str, y_title: str, *, log: bool = False) ->
                 legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=200),
             ),
             strokeDash=alt.StrokeDash("container:N", sort=order, legend=None),
-            tooltip=["container", "epoch", alt.Tooltip(f"{y}:Q", format=".4f")],
+            tooltip=[alt.Tooltip("container"), alt.Tooltip("epoch"), alt.Tooltip(f"{y}:Q", format=".4f")],
         )
         .properties(height=300)
     )
@@ -517,10 +517,12 @@ def flow_chart(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.LayerChar
     )
     boxes = base.mark_square(size=7000, opacity=0.9).encode(
         color=alt.Color("state:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
-        tooltip=["layer", "shape", "state"],
+        tooltip=[alt.Tooltip("layer"), alt.Tooltip("shape"), alt.Tooltip("state")],
     )
-    names = base.mark_text(dy=-10, color="white", fontWeight="bold", fontSize=11).encode(text="layer:N")
-    shapes = base.mark_text(dy=10, color="white", fontSize=11).encode(text="shape:N")
+    names = base.mark_text(dy=-10, color="white", fontWeight="bold", fontSize=11).encode(
+        text=alt.Text("layer:N")
+    )
+    shapes = base.mark_text(dy=10, color="white", fontSize=11).encode(text=alt.Text("shape:N"))
     width = max(120 * len(df), 300)
     return (
         alt.layer(line, boxes, names, shapes)
@@ -563,9 +565,10 @@ def grid_chart(df: pd.DataFrame, numel: int, *, cell: int = 36) -> alt.Chart:
         y=alt.Y("row:O", title=None),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=color, tooltip=["panel", "row", "col", "source"]
+        color=color,
+        tooltip=[alt.Tooltip("panel"), alt.Tooltip("row"), alt.Tooltip("col"), alt.Tooltip("source")],
     )
-    text = base.mark_text(fontSize=11, color="black").encode(text="source:Q")
+    text = base.mark_text(fontSize=11, color="black").encode(text=alt.Text("source:Q"))
     layered = alt.layer(rect, text, data=df).properties(width=cell * n_cols, height=cell * n_rows)
     panels = df["panel"].nunique()
     return layered.facet(facet=alt.Facet("panel:N", title=None, sort=None), columns=min(panels, 4))

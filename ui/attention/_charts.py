@@ -77,7 +77,7 @@ def attention_heatmap(
         .mark_rect()
         .encode(
             x=alt.X("x0:Q", axis=x_axis, scale=x_scale),
-            x2="x1:Q",
+            x2=alt.X2("x1:Q"),
             y=y,
             color=alt.Color(
                 "weight:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), title=t("attention.axis_weight")
@@ -103,7 +103,7 @@ def attention_heatmap(
         layers.append(
             alt.Chart(centers)
             .mark_rect(fill=None, stroke="#d84315", strokeWidth=1.5)
-            .encode(x=alt.X("lo:Q", scale=x_scale, axis=x_axis), x2="hi:Q", y=y)
+            .encode(x=alt.X("lo:Q", scale=x_scale, axis=x_axis), x2=alt.X2("hi:Q"), y=y)
         )
         layers.append(
             alt.Chart(centers)
@@ -136,7 +136,7 @@ def step_weights_chart(expl: Explanation, step: int) -> tuple[alt.Chart, pd.Data
         .encode(
             x=alt.X("input_position:O", axis=axis),
             y=alt.Y("weight:Q", title="α", scale=alt.Scale(domain=[0, 1])),
-            tooltip=["input:N", alt.Tooltip("weight:Q", format=".3f")],
+            tooltip=[alt.Tooltip("input:N"), alt.Tooltip("weight:Q", format=".3f")],
         )
         .properties(height=180)
     )
@@ -170,7 +170,7 @@ def context_chart(context: np.ndarray) -> tuple[alt.Chart, pd.DataFrame]:
                 legend=alt.Legend(orient="bottom"),
                 sort=[t("attention.forward_half"), t("attention.backward_half")],
             ),
-            tooltip=["component:O", alt.Tooltip("value:Q", format=".3f")],
+            tooltip=[alt.Tooltip("component:O"), alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(height=160)
     )
@@ -186,7 +186,7 @@ def loss_chart(losses: list[float]) -> tuple[alt.Chart, pd.DataFrame]:
         .encode(
             x=alt.X("step:Q", title=t("attention.axis_step")),
             y=alt.Y("loss:Q", title=t("attention.axis_loss"), scale=alt.Scale(type="log")),
-            tooltip=["step:Q", alt.Tooltip("loss:Q", format=".4f")],
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4f")],
         )
         .properties(height=180)
     )
@@ -208,7 +208,12 @@ def length_chart(frame: pd.DataFrame, metric: str) -> alt.Chart:
             ),
             color=alt.Color("model:N", title=t("attention.axis_model")),
             strokeDash=alt.StrokeDash("run:N", title=t("attention.axis_run")),
-            tooltip=["model:N", "run:N", "length:Q", alt.Tooltip(f"{metric}:Q", format=".1%")],
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("run:N"),
+                alt.Tooltip("length:Q"),
+                alt.Tooltip(f"{metric}:Q", format=".1%"),
+            ],
         )
         .properties(height=320)
     )

@@ -29,7 +29,9 @@ def curve_chart(
     """Lines of ``y`` against ``x`` per ``label`` (colour per loss), clipped to ``y_domain``, with a rule
     and a dot per curve at ``rule_at``."""
     names = list(dict.fromkeys(df["loss"]))
-    data = df.assign(label=df["loss"].map(loss_label))
+    data = df.assign(
+        label=df["loss"].map({n: loss_label(n) for n in names})
+    )  # one lookup per loss, not per row
     colour = alt.Color("label:N", scale=_colour(names), legend=alt.Legend(title=None, orient="bottom"))
     lines = (
         alt.Chart(data)
@@ -38,15 +40,25 @@ def curve_chart(
             x=alt.X(f"{x}:Q", title=x_title),
             y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=list(y_domain))),
             color=colour,
-            tooltip=["label:N", alt.Tooltip(f"{x}:Q", format=".3f"), alt.Tooltip(f"{y}:Q", format=".4g")],
+            tooltip=[
+                alt.Tooltip("label:N"),
+                alt.Tooltip(f"{x}:Q", format=".3f"),
+                alt.Tooltip(f"{y}:Q", format=".4g"),
+            ],
         )
     )
     rule = (
-        alt.Chart(pd.DataFrame({x: [rule_at]})).mark_rule(color="#444", strokeDash=[4, 3]).encode(x=f"{x}:Q")
+        alt.Chart(pd.DataFrame({x: [rule_at]}))
+        .mark_rule(color="#444", strokeDash=[4, 3])
+        .encode(x=alt.X(f"{x}:Q"))
     )
     at = data.loc[np.isclose(data[x], data[x].iloc[(data[x] - rule_at).abs().argmin()])]
     at = at[(at[y] >= y_domain[0]) & (at[y] <= y_domain[1])]
-    dots = alt.Chart(at).mark_point(filled=True, size=70).encode(x=f"{x}:Q", y=f"{y}:Q", color=colour)
+    dots = (
+        alt.Chart(at)
+        .mark_point(filled=True, size=70)
+        .encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"), color=colour)
+    )
     return alt.layer(lines, rule, dots).properties(height=300)
 
 
@@ -82,8 +94,8 @@ def plane_chart(points: pd.DataFrame, lines: pd.DataFrame, line_colours: dict[st
             ),
             shape=alt.Shape("kind:N", legend=alt.Legend(title=None, orient="right")),
             tooltip=[
-                "label:N",
-                "kind:N",
+                alt.Tooltip("label:N"),
+                alt.Tooltip("kind:N"),
                 alt.Tooltip("x1:Q", format=".2f"),
                 alt.Tooltip("x2:Q", format=".2f"),
             ],
@@ -94,16 +106,16 @@ def plane_chart(points: pd.DataFrame, lines: pd.DataFrame, line_colours: dict[st
         alt.Chart(lines)
         .mark_line(strokeWidth=2.5, clip=True)
         .encode(
-            x="x1:Q",
-            y="x2:Q",
-            detail="line:N",
+            x=alt.X("x1:Q"),
+            y=alt.Y("x2:Q"),
+            detail=alt.Detail("line:N"),
             color=alt.Color(
                 "model:N",
                 scale=alt.Scale(domain=names, range=list(line_colours.values())),
                 legend=alt.Legend(title=None, orient="bottom", labelLimit=320),
             ),
             strokeDash=alt.StrokeDash("dash:N", legend=None),
-            order="s:Q",
+            order=alt.Order("s:Q"),
         )
     )
     return alt.layer(pts, line).resolve_scale(color="independent").properties(height=height)
@@ -158,13 +170,17 @@ def regression_chart(
             x=alt.X("x:Q", title="x"),
             y=alt.Y("y:Q", title="y"),
             shape=alt.Shape("kind:N", legend=alt.Legend(title=None, orient="right")),
-            tooltip=[alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"), "kind:N"],
+            tooltip=[
+                alt.Tooltip("x:Q", format=".2f"),
+                alt.Tooltip("y:Q", format=".2f"),
+                alt.Tooltip("kind:N"),
+            ],
         ),
         alt.Chart(line_df)
         .mark_line(strokeWidth=2.5)
         .encode(
-            x="x:Q",
-            y="y:Q",
+            x=alt.X("x:Q"),
+            y=alt.Y("y:Q"),
             color=alt.Color(
                 "model:N",
                 scale=alt.Scale(domain=names, range=colours),
@@ -191,7 +207,7 @@ def training_chart(
                 scale=alt.Scale(domain=domain, range=colours),
                 legend=alt.Legend(title=None, orient="bottom", columns=1, labelLimit=400),
             ),
-            tooltip=["curve:N", "epoch:Q", alt.Tooltip(f"{y}:Q", format=".4f")],
+            tooltip=[alt.Tooltip("curve:N"), alt.Tooltip("epoch:Q"), alt.Tooltip(f"{y}:Q", format=".4f")],
         )
         .properties(height=300)
     )
@@ -212,8 +228,13 @@ def bce_chart(df: pd.DataFrame) -> alt.Chart:
             strokeDash=alt.StrokeDash(
                 "form:N", legend=alt.Legend(title=None, orient="bottom", labelLimit=300)
             ),
-            detail="series:N",
-            tooltip=["form:N", "y:N", alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("loss:Q", format=".4f")],
+            detail=alt.Detail("series:N"),
+            tooltip=[
+                alt.Tooltip("form:N"),
+                alt.Tooltip("y:N"),
+                alt.Tooltip("z:Q", format=".2f"),
+                alt.Tooltip("loss:Q", format=".4f"),
+            ],
         )
         .properties(height=300)
     )

@@ -552,7 +552,11 @@ def capacity_view(noise: float, outliers: int) -> CapacityView:
                 ),
                 legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=400),
             ),
-            tooltip=["curve:N", alt.Tooltip("lambda:Q", format=".1e"), alt.Tooltip("risk:Q", format=".4f")],
+            tooltip=[
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("lambda:Q", format=".1e"),
+                alt.Tooltip("risk:Q", format=".4f"),
+            ],
         )
         .properties(height=320)
     )

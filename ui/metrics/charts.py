@@ -17,9 +17,9 @@ THRESHOLD_COLOUR = "#111111"
 def _point(x: float, y: float, label: str) -> alt.Chart:
     """The current threshold's point on a curve: a black dot with its label."""
     data = pd.DataFrame({"x": [x], "y": [y], "label": [label]})
-    base = alt.Chart(data).encode(x="x:Q", y="y:Q")
+    base = alt.Chart(data).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     dot = base.mark_point(size=120, filled=True, color=THRESHOLD_COLOUR)
-    text = base.mark_text(align="left", dx=8, dy=-8, color=THRESHOLD_COLOUR).encode(text="label:N")
+    text = base.mark_text(align="left", dx=8, dy=-8, color=THRESHOLD_COLOUR).encode(text=alt.Text("label:N"))
     return dot + text
 
 
@@ -29,7 +29,9 @@ def _rule(threshold: float, label: str) -> alt.Chart:
     return (
         alt.Chart(data)
         .mark_rule(color=THRESHOLD_COLOUR, strokeDash=[4, 3])
-        .encode(x="threshold:Q", tooltip=["label:N", alt.Tooltip("threshold:Q", format=".4g")])
+        .encode(
+            x=alt.X("threshold:Q"), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("threshold:Q", format=".4g")]
+        )
     )
 
 
@@ -50,9 +52,9 @@ def curve_chart(
             x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom")),
-            order="order:Q",
+            order=alt.Order("order:Q"),
             tooltip=[
-                "model:N",
+                alt.Tooltip("model:N"),
                 alt.Tooltip("x:Q", format=".4f", title=x_title),
                 alt.Tooltip("y:Q", format=".4f", title=y_title),
                 alt.Tooltip("threshold:Q", format=".4g"),
@@ -63,11 +65,14 @@ def curve_chart(
     if diagonal:
         ref = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
         layers.insert(
-            0, alt.Chart(ref).mark_line(color="#999999", strokeDash=[2, 2]).encode(x="x:Q", y="y:Q")
+            0,
+            alt.Chart(ref)
+            .mark_line(color="#999999", strokeDash=[2, 2])
+            .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         )
     if baseline is not None:
         ref = pd.DataFrame({"y": [baseline]})
-        layers.insert(0, alt.Chart(ref).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y="y:Q"))
+        layers.insert(0, alt.Chart(ref).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q")))
     if point is not None:
         layers.append(_point(*point))
     return alt.layer(*layers).properties(height=HEIGHT)
@@ -93,7 +98,7 @@ def ks_chart(
                 legend=alt.Legend(orient="bottom", labelLimit=0),  # long labels: never cut
             ),
             tooltip=[
-                "series:N",
+                alt.Tooltip("series:N"),
                 alt.Tooltip("threshold:Q", format=".4g"),
                 alt.Tooltip("value:Q", format=".4f"),
             ],
@@ -104,7 +109,9 @@ def ks_chart(
     gap_rule = (
         alt.Chart(gap)
         .mark_rule(color="#2ca02c", strokeWidth=3)
-        .encode(x="threshold:Q", y="low:Q", y2="high:Q", tooltip=["label:N"])
+        .encode(
+            x=alt.X("threshold:Q"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), tooltip=[alt.Tooltip("label:N")]
+        )
     )
     return alt.layer(lines, gap_rule, _rule(threshold, titles["threshold"])).properties(height=HEIGHT)
 
@@ -116,7 +123,7 @@ def histogram_chart(data: pd.DataFrame, *, threshold: float, titles: dict[str, s
         .mark_bar(opacity=0.55, binSpacing=0)
         .encode(
             x=alt.X("start:Q", title=titles["x"]),
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             y=alt.Y("count:Q", title=titles["y"], stack=None),
             color=alt.Color(
                 "class:N",
@@ -125,7 +132,7 @@ def histogram_chart(data: pd.DataFrame, *, threshold: float, titles: dict[str, s
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
-                "class:N",
+                alt.Tooltip("class:N"),
                 alt.Tooltip("start:Q", format=".4g"),
                 alt.Tooltip("end:Q", format=".4g"),
                 alt.Tooltip("count:Q", format=",.4g"),
@@ -147,7 +154,7 @@ def metrics_vs_threshold_chart(
             y=alt.Y("value:Q", title=titles["y"], scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("metric:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=[
-                "metric:N",
+                alt.Tooltip("metric:N"),
                 alt.Tooltip("threshold:Q", format=".4g"),
                 alt.Tooltip("value:Q", format=".4f"),
             ],
@@ -166,10 +173,14 @@ def confusion_chart(data: pd.DataFrame, *, titles: dict[str, str]) -> alt.LayerC
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("rate:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=None),
-        tooltip=["cell:N", alt.Tooltip("count:Q", format=",.6g"), alt.Tooltip("rate:Q", format=".2%")],
+        tooltip=[
+            alt.Tooltip("cell:N"),
+            alt.Tooltip("count:Q", format=",.6g"),
+            alt.Tooltip("rate:Q", format=".2%"),
+        ],
     )
     text = base.mark_text(fontSize=15, lineBreak="\n").encode(
-        text="text:N",
+        text=alt.Text("text:N"),
         color=alt.condition(alt.datum.rate > 0.5, alt.value("white"), alt.value("black")),
     )
     return alt.layer(cells, text).properties(height=240)
@@ -194,7 +205,11 @@ def gains_chart(data: pd.DataFrame, *, titles: dict[str, str]) -> alt.HConcatCha
             strokeDash=alt.condition(
                 alt.datum.curve == titles["model"], alt.value([1, 0]), alt.value([4, 3])
             ),
-            tooltip=["curve:N", alt.Tooltip("depth:Q", format=".0%"), alt.Tooltip("value:Q", format=".1%")],
+            tooltip=[
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("depth:Q", format=".0%"),
+                alt.Tooltip("value:Q", format=".1%"),
+            ],
         )
         .properties(height=HEIGHT)
     )
@@ -208,7 +223,11 @@ def gains_chart(data: pd.DataFrame, *, titles: dict[str, str]) -> alt.HConcatCha
         )
         .properties(height=HEIGHT)
     )
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y="y:Q")
+    one = (
+        alt.Chart(pd.DataFrame({"y": [1.0]}))
+        .mark_rule(color="#999999", strokeDash=[2, 2])
+        .encode(y=alt.Y("y:Q"))
+    )
     return alt.hconcat(gains, lift + one)
 
 
@@ -218,7 +237,7 @@ def calibration_chart(data: pd.DataFrame, *, titles: dict[str, str]) -> alt.Laye
     diagonal = (
         alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "label": [titles["diagonal"]] * 2}))
         .mark_line(color="#999999", strokeDash=[5, 4])
-        .encode(x="x:Q", y="y:Q", tooltip=["label:N"])
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("label:N")])
     )
     base = alt.Chart(data).encode(
         x=alt.X("predicted:Q", title=titles["x"], scale=alt.Scale(domain=[0, 1])),

@@ -96,7 +96,7 @@ def matrix_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.LayerChart:
     # white on the dark cells, black on the light ones
     dark = f"abs(datum.value) > {limit / 2}"
     text = base.mark_text(fontSize=12).encode(
-        text="text:N", color=alt.condition(dark, alt.value("white"), alt.value("black"))
+        text=alt.Text("text:N"), color=alt.condition(dark, alt.value("white"), alt.value("black"))
     )
     # the page's charts fit their container: the height holds the axes too
     return alt.layer(rect, text).properties(height=90 + 56 * cells["row"].nunique())
@@ -112,9 +112,13 @@ def curves_chart(curves: pd.DataFrame, *, x_title: str, y_title: str, diagonal: 
             x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom")),
-            order="order:Q",
+            order=alt.Order("order:Q"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
-            tooltip=["model:N", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("x:Q", format=".4f"),
+                alt.Tooltip("y:Q", format=".4f"),
+            ],
         )
         .add_params(pick)
     )
@@ -122,7 +126,10 @@ def curves_chart(curves: pd.DataFrame, *, x_title: str, y_title: str, diagonal: 
     if diagonal:
         ref = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
         layers.insert(
-            0, alt.Chart(ref).mark_line(color="#999999", strokeDash=[2, 2]).encode(x="x:Q", y="y:Q")
+            0,
+            alt.Chart(ref)
+            .mark_line(color="#999999", strokeDash=[2, 2])
+            .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         )
     return alt.layer(*layers).properties(height=320)
 

@@ -187,11 +187,11 @@ def _cost_chart(frame: pd.DataFrame, titles: dict[str, str], points: list[tuple[
         )
     )
     marks = pd.DataFrame(points, columns=["threshold", "cost", "label"])
-    base = alt.Chart(marks).encode(x="threshold:Q", y="cost:Q")
+    base = alt.Chart(marks).encode(x=alt.X("threshold:Q"), y=alt.Y("cost:Q"))
     dots = base.mark_point(size=110, filled=True, color=charts.THRESHOLD_COLOUR).encode(
         shape=alt.Shape("label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0))
     )
-    text = base.mark_text(align="left", dx=8, dy=-8).encode(text="label:N")
+    text = base.mark_text(align="left", dx=8, dy=-8).encode(text=alt.Text("label:N"))
     return alt.layer(line, dots, text).properties(height=charts.HEIGHT)
 
 
@@ -326,7 +326,7 @@ def decision_chart(frame: pd.DataFrame, prevalence: float, threshold: float) -> 
                 "strategy:N", scale=alt.Scale(domain=strategies, range=[[1, 0], [6, 3], [2, 2]]), legend=None
             ),
             tooltip=[
-                "strategy:N",
+                alt.Tooltip("strategy:N"),
                 alt.Tooltip("threshold:Q", format=".2f"),
                 alt.Tooltip("net_benefit:Q", format=".4f"),
             ],
@@ -338,7 +338,7 @@ def decision_chart(frame: pd.DataFrame, prevalence: float, threshold: float) -> 
         layers.append(
             alt.Chart(rule)
             .mark_rule(color=charts.THRESHOLD_COLOUR, strokeDash=[4, 3])
-            .encode(x="threshold:Q")
+            .encode(x=alt.X("threshold:Q"))
         )
     return alt.layer(*layers).properties(height=charts.HEIGHT)
 

@@ -164,7 +164,7 @@ def confusion_view(e: MulticlassEvaluation, confusion: np.ndarray) -> tuple[alt.
     )
     size = 11 if k <= 10 else 8
     text = base.mark_text(fontSize=size, lineBreak="\n").encode(
-        text="text:N",
+        text=alt.Text("text:N"),
         color=alt.condition("datum.row_share > 0.5", alt.value("white"), alt.value("black")),
     )
     side = min(560, 48 * k + 60)
@@ -230,7 +230,7 @@ def curve_view(e: MulticlassEvaluation, index: int, curve: str) -> tuple[alt.Cha
     )
     if curve != "pr":
         diagonal = alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(strokeDash=[4, 4], color="gray")
-        line = line + diagonal.encode(x="a:Q", y="a:Q")
+        line = line + diagonal.encode(x=alt.X("a:Q"), y=alt.Y("a:Q"))
     return line.properties(height=360), frame
 
 

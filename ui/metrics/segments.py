@@ -27,7 +27,7 @@ def interval_chart(frame: pd.DataFrame, overall: float, titles: dict[str, str]) 
     base = alt.Chart(frame).encode(y=alt.Y("segment:N", title=titles["segment"], sort=None))
     scale = alt.Scale(zero=False)
     bars = base.mark_rule(strokeWidth=3, opacity=0.6).encode(
-        x=alt.X("auc_low:Q", title=titles["auc"], scale=scale), x2="auc_high:Q"
+        x=alt.X("auc_low:Q", title=titles["auc"], scale=scale), x2=alt.X2("auc_high:Q")
     )
     points = base.mark_point(filled=True, size=70).encode(
         x=alt.X("roc_auc:Q", scale=scale),
@@ -40,7 +40,7 @@ def interval_chart(frame: pd.DataFrame, overall: float, titles: dict[str, str]) 
         ],
     )
     rule = alt.Chart(pd.DataFrame({"x": [overall]})).mark_rule(color="#999999", strokeDash=[4, 3])
-    return alt.layer(rule.encode(x="x:Q"), bars, points).properties(height=80 + 40 * len(frame))
+    return alt.layer(rule.encode(x=alt.X("x:Q")), bars, points).properties(height=80 + 40 * len(frame))
 
 
 def section(report: Report, source: Any) -> SegmentTables | None:

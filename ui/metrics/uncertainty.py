@@ -243,11 +243,11 @@ def banded(view: Any, report: Any, which: str | None) -> Any:
         alt.Chart(band)
         .mark_area(opacity=0.25, color="#888888", interpolate="linear")
         .encode(
-            x="x:Q",
-            y="low:Q",
-            y2="high:Q",
+            x=alt.X("x:Q"),
+            y=alt.Y("low:Q"),
+            y2=alt.Y2("high:Q"),
             tooltip=[
-                "band:N",
+                alt.Tooltip("band:N"),
                 alt.Tooltip("x:Q", format=".2f"),
                 alt.Tooltip("low:Q", format=".4f"),
                 alt.Tooltip("high:Q", format=".4f"),

@@ -69,9 +69,9 @@ def contour_chart(
         .mark_rect(strokeWidth=0)
         .encode(
             x=alt.X("x:Q", scale=x_scale, title="x"),
-            x2="x2:Q",
+            x2=alt.X2("x2:Q"),
             y=alt.Y("y:Q", scale=y_scale, title="y"),
-            y2="y2:Q",
+            y2=alt.Y2("y2:Q"),
             color=alt.Color(
                 "level:Q",
                 scale=alt.Scale(range=["#fafafa", "#5f5f5f"]),
@@ -93,8 +93,8 @@ def contour_chart(
                 x=alt.X("x:Q", scale=x_scale),
                 y=alt.Y("y:Q", scale=y_scale),
                 color=colour if legend else alt.Color("label:N", scale=colour_scale(names), legend=None),
-                order="step:Q",
-                detail="label:N",
+                order=alt.Order("step:Q"),
+                detail=alt.Detail("label:N"),
                 tooltip=tooltip,
             )
         )
@@ -116,7 +116,7 @@ def contour_chart(
                 x=alt.X("x:Q", scale=x_scale),
                 y=alt.Y("y:Q", scale=y_scale),
                 color=alt.Color("label:N", scale=colour_scale(names), legend=None),
-                tooltip=["label:N", "step:Q"],
+                tooltip=[alt.Tooltip("label:N"), alt.Tooltip("step:Q")],
             )
         )
     minima = pd.DataFrame(surf.minima, columns=["x", "y"]).assign(what=t("optimizers.chart_minimum"))
@@ -132,7 +132,7 @@ def contour_chart(
             x=alt.X("x:Q", scale=x_scale),
             y=alt.Y("y:Q", scale=y_scale),
             shape=alt.Shape("what:N", legend=_BOTTOM),
-            tooltip=["what:N", "x:Q", "y:Q"],
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x:Q"), alt.Tooltip("y:Q")],
         )
     )
     return (
@@ -184,7 +184,7 @@ def log_line_chart(
         layers.append(
             alt.Chart(pd.DataFrame({x: [rule_at]}))
             .mark_rule(color="#555", strokeDash=[4, 3])
-            .encode(x=f"{x}:Q")
+            .encode(x=alt.X(f"{x}:Q"))
         )
     return alt.layer(*layers).properties(height=height)
 
@@ -203,7 +203,11 @@ def line_chart(
             color=alt.Color(
                 "label:N", scale=colour_scale(names), legend=alt.Legend(title=None, orient="bottom")
             ),
-            tooltip=["label:N", alt.Tooltip(f"{x}:Q", format=".4g"), alt.Tooltip(f"{y}:Q", format=".4g")],
+            tooltip=[
+                alt.Tooltip("label:N"),
+                alt.Tooltip(f"{x}:Q", format=".4g"),
+                alt.Tooltip(f"{y}:Q", format=".4g"),
+            ],
         )
         .properties(height=height)
     )
