@@ -108,6 +108,8 @@ PAGE_STATES = {  # the state a page test starts from (shorter runs where the pag
 def opened(page: str, state: dict | None = None) -> dict:
     """``state`` with every script expander of ``page`` open (a closed one sends no script)."""
     return {**(state or {}), **{f"reproduce_open_{p}_{s}": True for p, s in REGISTERED if p == page}}
+
+
 #: sections a page draws only once a learner picks them (one of the optimizers page's comparisons)
 HIDDEN_AT_DEFAULT = {("optimizers", "amsgrad")}
 
@@ -136,7 +138,8 @@ def test_a_comparison_picked_by_a_link_shows_its_script():
     """The optimizers page's AMSGrad comparison, opened by its link at its default inputs."""
     from tests.apptest import open_page
 
-    at = open_page("app_pages/optimizers.py", "en", state=opened("optimizers", {"wd_steps": 500}), form="amsgrad")
+    state = opened("optimizers", {"wd_steps": 500})
+    at = open_page("app_pages/optimizers.py", "en", state=state, form="amsgrad")
     assert at_state("optimizers", "amsgrad").strip() in [c.value.strip() for c in at.code]
 
 
