@@ -6,6 +6,7 @@ import streamlit as st
 from ui import notes
 from ui.i18n import current_language, translator
 from ui.layout import page_header
+from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator("notes")
 lang = current_language()
@@ -17,6 +18,23 @@ def draw_claim(claim) -> None:
 
 
 page_header("notes")
+came_from = st.query_params.get(notes.CLAIM_KEY)
+linked = notes.claim_by_id(came_from) if came_from is not None else None
+# one chapter at a time (the first, or the one of the claim a link names): the whole catalog is 197
+# claims, seconds of drawing; the contents below link every heading, in any chapter
+options = [*notes.chapters(), notes.ALL]
+seed_from_url(
+    notes.CHAPTER_KEY, notes.chapter_of(linked.section) if linked else options[0], str, options.__contains__
+)
+chapter = translated_choice(
+    st.segmented_control,
+    tr("chapter"),
+    options,
+    notes.chapter_titles(lang),
+    key=notes.CHAPTER_KEY,
+    required=True,
+)
+mirror_into_url(notes.CHAPTER_KEY, defaults={notes.CHAPTER_KEY: options[0]})
 shown = st.pills(
     tr("filter"),
     list(notes.VERDICTS),
@@ -26,7 +44,8 @@ shown = st.pills(
     help="\n\n".join(f"**{tr(f'verdict_{v}')}**: {tr(f'verdict_help_{v}')}" for v in notes.VERDICTS),
     key="notes_verdicts",
 )
-view = notes.notes_view(tuple(shown or ()))
+verdicts = tuple(shown or ())
+view = notes.notes_view(verdicts, chapter)
 st.caption(
     tr("counts", total=view.total)
     + " · "
@@ -34,16 +53,14 @@ st.caption(
 )
 
 with st.expander(tr("contents"), expanded=True, icon=":material/toc:"):
-    st.markdown(notes.contents(view, lang))
+    st.markdown(notes.contents(notes.notes_view(verdicts), lang, chapter))
 
-came_from = st.query_params.get(notes.CLAIM_KEY)
 if came_from is not None:
-    claim = notes.claim_by_id(came_from)
-    if claim is None:
+    if linked is None:
         st.info(tr("unknown_claim"))
     else:
         st.subheader(tr("from_page"), anchor=False)
-        draw_claim(claim)
+        draw_claim(linked)
 
 for section_view in view.sections:
     heading = st.header if section_view.level == 1 else st.subheader

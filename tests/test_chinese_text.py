@@ -24,7 +24,7 @@ from ui.navigation import PAGES
 # A link per page that changes what it shows (URL keys as the page writes them).
 OTHER_STATES: dict[str, dict[str, str]] = {
     "home": {},
-    "notes": {"claim": "no-such-claim"},
+    "notes": {"claim": "no-such-claim", "notes_chapter": "all"},  # every claim of the catalog
     "attention": {
         "att_tab": "local",
         "att_model": "luong-general",

@@ -20,6 +20,8 @@ from ui.i18n import load_strings
 
 NOTES_SLUG = "notes"  # the Notes page's URL path
 CLAIM_KEY = "claim"  # ?claim=<id>: the claim the Notes page shows first (a link from a topic page)
+CHAPTER_KEY = "notes_chapter"  # ?notes_chapter=<anchor of a top heading>, or ALL: the part of the notes shown
+ALL = "all"
 _GLOSSARY = re.compile(r"^(?P<ns>[a-z_]+)\.glossary_(?P<term>[a-z0-9_]+)_name$")
 
 
@@ -95,21 +97,41 @@ class NotesView(NamedTuple):
     total: int
 
 
-def notes_view(verdicts: tuple[str, ...] = VERDICTS) -> NotesView:
-    """The notes heading by heading, each with its claims whose verdict is in ``verdicts``, in the
-    notes' order (the catalog's)."""
+def chapters() -> list[str]:
+    """The anchors of the notes' top headings (one per topic), in the notes' order: the Notes page shows
+    one chapter at a time, or all of them (:data:`ALL`)."""
+    return [s.anchor for s in sections() if len(s.section) == 1]
+
+
+def chapter_titles(lang: str) -> dict[str, str]:
+    """Each chapter's heading in ``lang``, and :data:`ALL`'s label."""
+    titles = {s.anchor: s.zh if lang == "zh" else s.en for s in sections() if len(s.section) == 1}
+    return {**titles, ALL: load_strings(lang)["notes.chapter_all"]}
+
+
+def chapter_of(section: tuple[str, ...]) -> str:
+    """The anchor of the top heading the heading ``section`` (its path of titles) is under."""
+    return next(s.anchor for s in sections() if s.section == section[:1])
+
+
+def notes_view(verdicts: tuple[str, ...] = VERDICTS, chapter: str = ALL) -> NotesView:
+    """The notes heading by heading (those of ``chapter``, or all), each with its claims whose verdict is
+    in ``verdicts``, in the notes' order (the catalog's). The counts are of the whole catalog."""
     claims, wanted = catalog(), set(verdicts)
     counts = Counter(c.verdict for c in claims)
     views = [
         SectionView(s, len(s.section), [c for c in claims if c.section == s.section and c.verdict in wanted])
         for s in sections()
+        if chapter == ALL or chapter_of(s.section) == chapter
     ]
     return NotesView(views, {v: counts.get(v, 0) for v in VERDICTS}, len(claims))
 
 
-def contents(view: NotesView, lang: str) -> str:
-    """The notes' outline as Markdown links to the headings below, each with its claims by verdict
-    (headings without claims of their own, e.g. a title over its subsections, show just the link)."""
+def contents(view: NotesView, lang: str, shown: str = ALL) -> str:
+    """The outline of ``view``, each heading with its claims by verdict (headings without claims of their
+    own, e.g. a title over its subsections, show just the title). The headings of the chapter ``shown``
+    link to their anchor below; the others are plain text, their chapter one click away in the chapter
+    control (a Markdown link that is not an anchor would open a new tab)."""
     strings = load_strings(lang)
     lines = []
     for item in view.sections:
@@ -117,7 +139,9 @@ def contents(view: NotesView, lang: str) -> str:
         counts = Counter(c.verdict for c in item.claims)
         tally = ", ".join(f"{strings[f'notes.verdict_{v}']} {counts[v]}" for v in VERDICTS if counts[v])
         indent = "    " * (item.level - 1)
-        lines.append(f"{indent}- [{title}](#{item.section.anchor})" + (f": {tally}" if tally else ""))
+        here = shown in (ALL, chapter_of(item.section.section))
+        entry = f"[{title}](#{item.section.anchor})" if here else title
+        lines.append(f"{indent}- {entry}" + (f": {tally}" if tally else ""))
     return "\n".join(lines)
 
 

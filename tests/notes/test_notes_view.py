@@ -13,6 +13,8 @@ from ui import notes
 SECTIONS = (
     Section(("损失函数总结",), "Loss functions", "损失函数总结", "losses"),
     Section(("损失函数总结", "Hinge 损失函数"), "The hinge loss", "Hinge 损失函数", "hinge-loss"),
+    Section(("优化器",), "Optimizers", "优化器", "optimizers"),
+    Section(("优化器", "Adam"), "Adam", "Adam", "adam"),
 )
 
 
@@ -67,7 +69,8 @@ def test_a_section_shows_the_claims_it_corrects_only():
 def test_the_view_counts_every_verdict_and_filters_by_verdict():
     view = notes.notes_view()
     assert view.total == 3 and view.verdict_counts == {"right": 1, "loose": 1, "wrong": 1, "typo": 0}
-    assert [len(s.claims) for s in view.sections] == [0, 3] and [s.level for s in view.sections] == [1, 2]
+    assert [len(s.claims) for s in view.sections] == [0, 3, 0, 0]
+    assert [s.level for s in view.sections] == [1, 2, 1, 2]
     only_wrong = notes.notes_view(("wrong",))
     assert [c.id for s in only_wrong.sections for c in s.claims] == ["loss-a"]
     assert only_wrong.total == 3  # the counts are of the whole catalog
@@ -77,6 +80,30 @@ def test_the_contents_link_every_heading_with_its_tally():
     lines = notes.contents(notes.notes_view(), "en").splitlines()
     assert lines[0] == "- [Loss functions](#losses)"
     assert lines[1] == "    - [The hinge loss](#hinge-loss): right 1, loose 1, wrong 1"
+    assert lines[3] == "    - [Adam](#adam)"
+
+
+def test_the_page_shows_one_chapter_and_its_contents_link_that_chapters_headings():
+    assert notes.chapters() == ["losses", "optimizers"]
+    assert (
+        notes.chapter_of(SECTIONS[3].section) == "optimizers"
+        and notes.chapter_of(("损失函数总结",)) == "losses"
+    )
+    assert notes.chapter_titles("zh") == {
+        "losses": "损失函数总结",
+        "optimizers": "优化器",
+        notes.ALL: "全部章节",
+    }
+    shown = notes.notes_view(chapter="optimizers")
+    assert [s.section.anchor for s in shown.sections] == ["optimizers", "adam"]
+    assert shown.total == 3  # the counts are still of the whole catalog
+    every = ["losses", "hinge-loss", "optimizers", "adam"]
+    assert [s.section.anchor for s in notes.notes_view(chapter=notes.ALL).sections] == every
+    lines = notes.contents(notes.notes_view(), "zh", "optimizers").splitlines()
+    assert (
+        lines[1] == "    - Hinge 损失函数: 正确 1, 不严谨 1, 错误 1"
+    )  # another chapter's: its title and tally
+    assert lines[3] == "    - [Adam](#adam)"  # in the chapter shown: a link to its anchor
 
 
 def test_the_glossary_is_read_from_every_pages_strings():
