@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.layout import page_header
+
+NS = "metrics"
+# the title and introduction first: the modules below import pandas, pyarrow, altair and DuckDB (0.5 s on
+# a fresh server)
+page_header(NS)
+
 from ui.i18n import translator
-from ui.layout import error_box, notes_corrections, page_header, reference_check
+from ui.layout import error_box, notes_corrections, reference_check
 from ui.metrics import comparison, decisions, draw, multiclass, segments, stability, uncertainty, views
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.reproduce import reproduce_expander
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
-NS = "metrics"
 tr = translator(NS)
-
-page_header(NS)
 
 
 # ---------------------------------------------------------------- data source
