@@ -34,3 +34,19 @@ def test_the_scores_open_on_the_metrics_page_in_one_click(warm_app_server, page)
     harness.wait_for_app_idle(page)
     assert not harness.exception_texts(page)
     assert harness.main_headings(page)[0] == EN["metrics.title"]
+
+
+def test_a_script_expander_sends_its_script_when_opened(warm_app_server, page):
+    """The page's first draw holds no script; opening "The same in plain PyTorch / scikit-learn" reruns the
+    page and shows the section's script (ui.reproduce.reproduce_expander)."""
+    from ui.reproduce import at_state
+
+    harness.open_app_page(page, warm_app_server.url, LOSSES, "en")
+    codes = page.locator('[data-testid="stCode"]')
+    assert codes.count() == 0
+    box = harness.widget(page, "reproduce_open_losses_fits")
+    harness.rerun_after(page, lambda: box.get_by_text(EN["common.reproduce_title"]).click())
+    assert codes.count() == 1
+    shown = codes.first.inner_text()  # with the line numbers
+    assert at_state("losses", "fits").splitlines()[0] in shown and "EXPECTED = {" in shown
+    assert not harness.exception_texts(page)
