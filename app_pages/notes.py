@@ -21,11 +21,10 @@ page_header("notes")
 came_from = st.query_params.get(notes.CLAIM_KEY)
 linked = notes.claim_by_id(came_from) if came_from is not None else None
 # one chapter at a time (the first, or the one of the claim a link names): the whole catalog is 197
-# claims, seconds of drawing; the contents below link every heading, in any chapter
+# claims, seconds of drawing; the contents below outline every chapter and link the shown one's headings
 options = [*notes.chapters(), notes.ALL]
-seed_from_url(
-    notes.CHAPTER_KEY, notes.chapter_of(linked.section) if linked else options[0], str, options.__contains__
-)
+start = notes.chapter_of(linked.section) if linked else options[0]
+seed_from_url(notes.CHAPTER_KEY, start, str, options.__contains__)
 chapter = translated_choice(
     st.segmented_control,
     tr("chapter"),
@@ -34,7 +33,8 @@ chapter = translated_choice(
     key=notes.CHAPTER_KEY,
     required=True,
 )
-mirror_into_url(notes.CHAPTER_KEY, defaults={notes.CHAPTER_KEY: options[0]})
+# left out of the URL only at the chapter the rest of the link already opens
+mirror_into_url(notes.CHAPTER_KEY, defaults={notes.CHAPTER_KEY: start})
 shown = st.pills(
     tr("filter"),
     list(notes.VERDICTS),

@@ -275,14 +275,27 @@ def _is_text(node: ast.expr) -> bool:
 
 
 def string_channels(source: str) -> list[str]:
-    """``keyword=value`` of every ``.encode(...)`` channel given as a string, listed or not."""
+    """Every chart channel given as a string, listed or not: a keyword of an ``.encode(...)`` call, an entry
+    of a dict literal, or a variable, named after a channel (``tooltip = [...]`` passed on later)."""
     found = []
+
+    def check(name: str | None, value: ast.expr, line: int) -> None:
+        values = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+        if name in CHANNELS and any(_is_text(v) for v in values):
+            found.append(f"line {line}: {name}={ast.unparse(value)}")
+
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode":
             for keyword in node.keywords:
-                values = keyword.value.elts if isinstance(keyword.value, ast.List) else [keyword.value]
-                if keyword.arg in CHANNELS and any(_is_text(v) for v in values):
-                    found.append(f"line {node.lineno}: {keyword.arg}={ast.unparse(keyword.value)}")
+                check(keyword.arg, keyword.value, node.lineno)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    check(key.value, value, node.lineno)
+        elif (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ):
+            check(node.targets[0].id, node.value, node.lineno)
     return found
 
 
@@ -292,6 +305,8 @@ def test_the_string_channel_finder_finds_one():
         "line 1: tooltip=['a:Q', alt.Tooltip('b:Q')]",
         "line 1: y2=f'{c}:Q'",
     ]
+    passed_on = 'tooltip = ["a:N", alt.Tooltip("b:Q")]\nencoding = {"x": alt.X("a:Q"), "text": "t:N"}'
+    assert string_channels(passed_on) == ["line 1: tooltip=['a:N', alt.Tooltip('b:Q')]", "line 2: text='t:N'"]
 
 
 def test_every_chart_channel_is_built_from_its_class():

@@ -35,7 +35,24 @@ def test_a_claims_link_opens_its_chapter_and_all_chapters_draw_every_claim():
     claim = next(c for c in load_claims() if c.id.startswith("opt-"))
     at = open_page("app_pages/notes.py", "zh", claim=claim.id)
     assert _chapter_anchors("optimizers") <= _anchors(at)
-    assert at.query_params[notes.CHAPTER_KEY] == "optimizers"  # the URL says what is shown
+    assert notes.CHAPTER_KEY not in at.query_params  # the claim in the link already names its chapter
     every = open_page("app_pages/notes.py", "zh", notes_chapter=notes.ALL)
     assert {s.anchor for s in load_sections()} <= _anchors(every)
     assert sum("badge[" in m.value for m in every.markdown) == len(load_claims())
+
+
+@pytest.mark.slow
+def test_after_a_claims_link_the_url_names_the_chapter_picked():
+    """The chapter a claim's link opens is its own; picking another writes it into the URL, so the link
+    still shows what is on screen (the first chapter included, which is left out only of a plain link)."""
+    claim = next(c for c in load_claims() if c.id.startswith("opt-"))
+    at = open_page("app_pages/notes.py", "en", claim=claim.id)
+    first = notes.chapters()[0]
+    at.segmented_control(key=f"{notes.CHAPTER_KEY}@en").set_value(first).run()
+    assert at.query_params[notes.CHAPTER_KEY] == first
+    assert _chapter_anchors(first) <= _anchors(at)
+    plain = open_page("app_pages/notes.py", "en")
+    plain.segmented_control(key=f"{notes.CHAPTER_KEY}@en").set_value("losses").run()
+    assert plain.query_params[notes.CHAPTER_KEY] == "losses"
+    plain.segmented_control(key=f"{notes.CHAPTER_KEY}@en").set_value(first).run()
+    assert notes.CHAPTER_KEY not in plain.query_params  # the plain link's own chapter: a clean URL

@@ -83,7 +83,12 @@ def contour_chart(
     # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
     legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=300) if overlapping else _BOTTOM
     colour = alt.Color("label:N", scale=colour_scale(names), legend=legend)
-    tooltip = ["label:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
+    tooltip = [
+        alt.Tooltip("label:N"),
+        alt.Tooltip("step:Q"),
+        alt.Tooltip("x:Q", format=".4g"),
+        alt.Tooltip("y:Q", format=".4g"),
+    ]
 
     def line_layer(data: pd.DataFrame, width: float, legend: bool = True) -> alt.Chart:
         return (
@@ -173,7 +178,11 @@ def log_line_chart(
         "color": alt.Color(
             "label:N", scale=colour_scale(names), legend=alt.Legend(title=None, orient="bottom")
         ),
-        "tooltip": ["label:N", alt.Tooltip(f"{x}:Q", format=".4g"), alt.Tooltip(f"{y}:Q", format=".3e")],
+        "tooltip": [
+            alt.Tooltip("label:N"),
+            alt.Tooltip(f"{x}:Q", format=".4g"),
+            alt.Tooltip(f"{y}:Q", format=".3e"),
+        ],
     }
     if dash:
         kinds = list(dict.fromkeys(data[dash]))
