@@ -153,3 +153,15 @@ def test_a_closed_script_expander_sends_no_script():
     title = load_strings("en")["common.reproduce_title"]
     assert sum(e.label == title for e in at.expander) == sum(p == "losses" for p, _ in REGISTERED)
     assert not [c for c in at.code if "EXPECTED" in c.value]
+
+
+@pytest.mark.slow
+def test_an_open_script_stays_open_across_a_language_switch():
+    from tests.apptest import open_page
+
+    at = open_page("app_pages/losses.py", "en", state={"reproduce_open_losses_svm": True})
+    assert [c for c in at.code if "EXPECTED" in c.value] != []
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    scripts = [c.value for c in at.code if "EXPECTED" in c.value]
+    assert scripts and at_state("losses", "svm").splitlines()[0] in scripts[0]
+    at.expander(key="reproduce_open_losses_svm@zh")  # the Chinese page's own expander

@@ -44,7 +44,7 @@ def test_a_script_expander_sends_its_script_when_opened(warm_app_server, page):
     harness.open_app_page(page, warm_app_server.url, LOSSES, "en")
     codes = page.locator('[data-testid="stCode"]')
     assert codes.count() == 0
-    box = harness.widget(page, "reproduce_open_losses_fits")
+    box = harness.widget(page, "reproduce_open_losses_fits-en")  # key "...@en"; CSS has "-" for "@"
     harness.rerun_after(page, lambda: box.get_by_text(EN["common.reproduce_title"]).click())
     assert codes.count() == 1
     shown = codes.first.inner_text()  # with the line numbers
