@@ -6,7 +6,7 @@ import streamlit as st
 from ui import notes
 from ui.i18n import current_language, translator
 from ui.layout import page_header
-from ui.state import mirror_into_url, seed_from_url, translated_choice
+from ui.state import translated_choice, url_choice
 
 tr = translator("notes")
 lang = current_language()
@@ -24,7 +24,8 @@ linked = notes.claim_by_id(came_from) if came_from is not None else None
 # claims, seconds of drawing; the contents below outline every chapter and link the shown one's headings
 options = [*notes.chapters(), notes.ALL]
 start = notes.chapter_of(linked.section) if linked else options[0]
-seed_from_url(notes.CHAPTER_KEY, start, str, options.__contains__)
+# in the URL but at the chapter the rest of the link already opens
+url_choice(notes.CHAPTER_KEY, options, start)
 chapter = translated_choice(
     st.segmented_control,
     tr("chapter"),
@@ -33,8 +34,6 @@ chapter = translated_choice(
     key=notes.CHAPTER_KEY,
     required=True,
 )
-# left out of the URL only at the chapter the rest of the link already opens
-mirror_into_url(notes.CHAPTER_KEY, defaults={notes.CHAPTER_KEY: start})
 shown = st.pills(
     tr("filter"),
     list(notes.VERDICTS),

@@ -29,10 +29,11 @@ def curve_chart(
     """Lines of ``y`` against ``x`` per ``label`` (colour per loss), clipped to ``y_domain``, with a rule
     and a dot per curve at ``rule_at``."""
     names = list(dict.fromkeys(df["loss"]))
-    data = df.assign(
-        label=df["loss"].map({n: loss_label(n) for n in names})
-    )  # one lookup per loss, not per row
-    colour = alt.Color("label:N", scale=_colour(names), legend=alt.Legend(title=None, orient="bottom"))
+    labels = {n: loss_label(n) for n in names}  # one lookup per loss, not per row
+    data = df.assign(label=df["loss"].map(labels))
+    colour = alt.Color(
+        "label:N", scale=_colour(names, labels), legend=alt.Legend(title=None, orient="bottom")
+    )
     lines = (
         alt.Chart(data)
         .mark_line(strokeWidth=2.2, clip=True)
