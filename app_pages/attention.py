@@ -16,6 +16,7 @@ from ui.charts import show_chart
 from ui.i18n import current_language, t, translator
 from ui.layout import notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
+from ui.sections import choose_section, shows
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator("attention")
@@ -31,7 +32,7 @@ def section(title: str, anchor: str) -> None:
 
 
 def read_widgets() -> tuple[str, str]:
-    """The input every tab uses: a typed date, or a picked date in a picked format; and the model."""
+    """The input the date sections use: a typed date, or a picked date in a picked format; and the model."""
     default_text = att.DEFAULT_TEXT.get(LANG, att.DEFAULT_TEXT["en"])
     seed_from_url("att_text", default_text, str, lambda v: len(v) <= att.MAX_TEXT)
     seed_from_url("att_model", "bahdanau", str, lambda v: v in att.MAIN_VARIANTS)
@@ -78,7 +79,7 @@ def read_widgets() -> tuple[str, str]:
     return raw_text, variant
 
 
-def heatmap_tab(variant: str, entry: att.InputView) -> None:
+def heatmap_section(variant: str, entry: att.InputView) -> None:
     section("heatmap_title", "output-heatmap")
     st.markdown(tr("heatmap_intro"))
     if entry.error is None:
@@ -105,7 +106,7 @@ def heatmap_tab(variant: str, entry: att.InputView) -> None:
 
 
 def retrain_date(variant: str) -> None:
-    """Retrain the chosen date model from the page, and use it in every tab."""
+    """Retrain the chosen date model from the page, and use it in every section."""
     st.markdown(att.retrain_intro(variant))
     r1, r2 = st.columns(2)
     steps = r1.slider(tr("retrain_steps"), *att.DATE_STEPS, att.DATE_PLAN_STEPS, 20, key="att_retrain_steps")
@@ -124,7 +125,7 @@ def retrain_date(variant: str) -> None:
         st.toggle(tr("use_retrained"), key="att_use_retrained")
 
 
-def long_tab() -> None:
+def long_section() -> None:
     section("long_title", "long-inputs")
     st.markdown(tr("long_intro"))
     seed_from_url("att_long_task", "reverse", str, lambda v: v in att.LONG_KINDS)
@@ -175,7 +176,7 @@ def long_tab() -> None:
         att.follow_long_retraining(kind)
 
 
-def steps_tab(variant: str, entry: att.InputView) -> None:
+def steps_section(variant: str, entry: att.InputView) -> None:
     section("steps_title", "step-by-step")
     st.markdown(tr("steps_intro"))
     if entry.error is not None:
@@ -204,7 +205,7 @@ def steps_tab(variant: str, entry: att.InputView) -> None:
         st.caption(tr("context_same", diff=view.context_same))
 
 
-def hard_tab(variant: str, entry: att.InputView) -> None:
+def hard_section(variant: str, entry: att.InputView) -> None:
     section("hard_title", "soft-hard")
     st.markdown(tr("hard_intro"))
     if variant == "none":
@@ -223,7 +224,7 @@ def hard_tab(variant: str, entry: att.InputView) -> None:
     st.caption(tr("hard_caption"))
 
 
-def local_tab(entry: att.InputView) -> None:
+def local_section(entry: att.InputView) -> None:
     section("local_title", "local-attention")
     st.markdown(tr("local_intro"))
     seed_from_url("att_local_mode", "local-p", str, lambda v: v in att.LOCAL_VARIANTS)
@@ -253,7 +254,7 @@ def local_tab(entry: att.InputView) -> None:
     st.caption(tr("local_params_caption"))
 
 
-def playground_tab() -> None:
+def playground_section() -> None:
     section("playground_title", "score-playground")
     st.markdown(tr("pg_intro"))
     seed_from_url("att_pg_score", "additive", str, lambda v: v in att.PLAYGROUND_SCORES)
@@ -294,26 +295,31 @@ def playground_tab() -> None:
     reproduce_expander("attention", "score-playground", view, **inputs)
 
 
-raw_text, variant = read_widgets()
-entry = att.read_input(raw_text)
-if entry.error is not None:
-    st.error(entry.error, icon=":material/error:")
-elif entry.truth is None:
-    st.warning(tr("not_a_known_format"), icon=":material/help:")
-else:
-    st.caption(tr("reader_says", iso=entry.truth.isoformat(), where=entry.split))
+def date_input() -> tuple[str, att.InputView]:
+    """The date and the model the date sections use, and what the reader finds in the date."""
+    raw_text, variant = read_widgets()
+    entry = att.read_input(raw_text)
+    if entry.error is not None:
+        st.error(entry.error, icon=":material/error:")
+    elif entry.truth is None:
+        st.warning(tr("not_a_known_format"), icon=":material/help:")
+    else:
+        st.caption(tr("reader_says", iso=entry.truth.isoformat(), where=entry.split))
+    return variant, entry
 
-# a link's ?att_tab= opens its tab (every tab still runs: each one's anchors are on the page)
-tabs = att.url_tabs({name: tr(f"tab_{name}") for name in att.TABS})
-with tabs["heatmap"]:
-    heatmap_tab(variant, entry)
-with tabs["long"]:
-    long_tab()
-with tabs["steps"]:
-    steps_tab(variant, entry)
-with tabs["hard"]:
-    hard_tab(variant, entry)
-with tabs["local"]:
-    local_tab(entry)
-with tabs["playground"]:
-    playground_tab()
+
+chosen = choose_section(PAGE)
+if any(shows(chosen, name) for name in ("heatmap", "steps", "hard", "local")):  # the date's sections
+    variant, entry = date_input()
+if shows(chosen, "heatmap"):
+    heatmap_section(variant, entry)
+if shows(chosen, "long"):
+    long_section()
+if shows(chosen, "steps"):
+    steps_section(variant, entry)
+if shows(chosen, "hard"):
+    hard_section(variant, entry)
+if shows(chosen, "local"):
+    local_section(entry)
+if shows(chosen, "playground"):
+    playground_section()

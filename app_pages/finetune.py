@@ -15,11 +15,13 @@ from ui.charts import show_chart
 from ui.format import fmt_pct
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
+from ui.sections import choose_section, settings_from, shows
 from ui.state import translated_choice
 
 tr = translator(NS)
 w.restore_state()
 labels = {s: tr(f"strategy_{s}") for s in w.STRATEGIES}
+chosen = choose_section(w.PAGE)
 
 # --- the experiment ------------------------------------------------------------------------------------
 exp = translated_choice(
@@ -39,23 +41,34 @@ def tx(name: str, /, **values: object) -> str:
     return tr(w.key(exp, name), **values)
 
 
+# --- the learning rates of the recipe and of the live runs ---------------------------------------------
+if shows(chosen, "recipe") or shows(chosen, "live-runs"):
+    c1, c2 = st.columns(2)
+    with c1:  # the rates drive the recipe and the live runs: a change reruns the page
+        st.select_slider(tr("lr_label"), w.LR_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_lr")
+    with c2:
+        st.select_slider(tr("head_mult"), w.MULT_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_mult")
+lr, mult = float(st.session_state["ft_lr"]), float(st.session_state["ft_mult"])
+
+
 # --- the recipe ---------------------------------------------------------------------------------------
-st.header(tr("recipe_title"), anchor="recipe")
-notes_corrections(w.PAGE, "recipe")
-if exp == "dates":
-    source = w.results(exp)["source"]
-    st.markdown(
-        tx("recipe_intro", n=f"{source['train_examples']:,}", exact=fmt_pct(source["heldout_exact_match"], 2))
-    )
-    st.markdown(w.formats_list())
-    st.markdown(tr("dates_recipe_pick"))
-else:
-    st.markdown(tr("recipe_intro", source_acc=fmt_pct(w.results()["source"]["accuracy"])))
-c1, c2 = st.columns(2)
-with c1:  # the rates also drive the live runs below: a change reruns the page
-    lr = st.select_slider(tr("lr_label"), w.LR_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_lr")
-with c2:
-    mult = st.select_slider(tr("head_mult"), w.MULT_OPTIONS, format_func=lambda v: f"{v:g}", key="ft_mult")
+def recipe_section() -> None:
+    st.header(tr("recipe_title"), anchor="recipe")
+    notes_corrections(w.PAGE, "recipe")
+    if exp == "dates":
+        source = w.results(exp)["source"]
+        st.markdown(
+            tx(
+                "recipe_intro",
+                n=f"{source['train_examples']:,}",
+                exact=fmt_pct(source["heldout_exact_match"], 2),
+            )
+        )
+        st.markdown(w.formats_list())
+        st.markdown(tr("dates_recipe_pick"))
+    else:
+        st.markdown(tr("recipe_intro", source_acc=fmt_pct(w.results()["source"]["accuracy"])))
+    recipe(lr, mult)
 
 
 @st.fragment
@@ -85,43 +98,24 @@ def recipe(lr: float, mult: float) -> None:
     w.write_url()  # a fragment run does not reach the end of the page
 
 
-recipe(float(lr), float(mult))
-
 # --- the comparison -----------------------------------------------------------------------------------
-st.header(tr("sweep_title"), anchor="when-it-pays")
-notes_corrections(w.PAGE, "when-it-pays")
-st.markdown(tx("sweep_intro", **w.sweep_intro_values(exp)))
-sweep = w.sweep_view(exp)
-show_chart(sweep.chart, sweep.data, key="ft_sweep")
-st.dataframe(sweep.table, width="stretch")
-st.caption(tx("sweep_caption", **sweep.caption))
-st.markdown(tx("sweep_reading", **sweep.reading))
-if exp == "dates":  # where the encoder helps: the shipped accuracy per format where the gain peaks
-    per_format, values = w.sweep_per_format(w.peak_size(exp))
-    st.markdown(tr("sweep_per_format_title", **values))
-    st.dataframe(per_format, hide_index=True, width="stretch")
-    st.caption(tr("sweep_per_format_caption"))
+def sweep_section() -> None:
+    st.header(tr("sweep_title"), anchor="when-it-pays")
+    notes_corrections(w.PAGE, "when-it-pays")
+    st.markdown(tx("sweep_intro", **w.sweep_intro_values(exp)))
+    sweep = w.sweep_view(exp)
+    show_chart(sweep.chart, sweep.data, key="ft_sweep")
+    st.dataframe(sweep.table, width="stretch")
+    st.caption(tx("sweep_caption", **sweep.caption))
+    st.markdown(tx("sweep_reading", **sweep.reading))
+    if exp == "dates":  # where the encoder helps: the shipped accuracy per format where the gain peaks
+        per_format, values = w.sweep_per_format(w.peak_size(exp))
+        st.markdown(tr("sweep_per_format_title", **values))
+        st.dataframe(per_format, hide_index=True, width="stretch")
+        st.caption(tr("sweep_per_format_caption"))
+
 
 # --- live runs ---------------------------------------------------------------------------------------
-st.header(tr("live_title"), anchor="live-runs")
-st.markdown(tx("live_intro"))
-c1, c2, c3 = st.columns([2, 2, 1])
-with c1:
-    live = st.multiselect(
-        tr("live_strategies"), w.STRATEGIES, key="ft_live_list", format_func=w.strategy_name
-    )
-with c2:
-    size = translated_choice(
-        st.select_slider,
-        tx("per_class"),
-        list(w.experiment(exp).sizes),
-        {s: w.size_label(s, exp) for s in w.experiment(exp).sizes},
-        key="ft_size",
-    )
-with c3:
-    seed = int(st.number_input(tr("seed"), 0, w.MAX_SEED, step=1, key="ft_seed"))
-
-
 def live_section(live: list[str], size: str, seed: int, lr: float, mult: float) -> None:
     """The chosen strategies' live runs: the table, the curves and the drift."""
     if not live:
@@ -159,37 +153,83 @@ def live_section(live: list[str], size: str, seed: int, lr: float, mult: float) 
         st.caption(tr("drift_scratch"))
 
 
-live_section(live, size, seed, float(lr), float(mult))
+def live_runs_section() -> None:
+    st.header(tr("live_title"), anchor="live-runs")
+    st.markdown(tx("live_intro"))
+    c1, c2, c3 = st.columns([2, 2, 1])
+    with c1:
+        live = st.multiselect(
+            tr("live_strategies"), w.STRATEGIES, key="ft_live_list", format_func=w.strategy_name
+        )
+    with c2:
+        size = translated_choice(
+            st.select_slider,
+            tx("per_class"),
+            list(w.experiment(exp).sizes),
+            {s: w.size_label(s, exp) for s in w.experiment(exp).sizes},
+            key="ft_size",
+        )
+    with c3:
+        seed = int(st.number_input(tr("seed"), 0, w.MAX_SEED, step=1, key="ft_seed"))
+    live_section(live, size, seed, lr, mult)
+
 
 # --- the features ------------------------------------------------------------------------------------
-st.header(tr("features_title"), anchor="features")
-notes_corrections(w.PAGE, "features")
-st.markdown(tx("features_intro", seed=seed))
-features = w.features_view(seed, exp)
-show_chart(features.chart, features.points, key="ft_pca")
-st.caption(tr("features_caption", pre=features.explained["pretrained"], rand=features.explained["random"]))
-reference_check("sklearn.decomposition.PCA", features.pca_diff, 1e-8)
-st.markdown(
-    tx("centroid_result", pre=features.centroid["pretrained"], rand=features.centroid["random"], seed=seed)
-)
-reference_check("sklearn.neighbors.NearestCentroid", features.centroid_diff, 1e-12)
-st.markdown(tx("features_reading"))
+def features_section() -> None:
+    seed = int(st.session_state["ft_seed"])  # the live runs' seed
+    st.header(tr("features_title"), anchor="features")
+    notes_corrections(w.PAGE, "features")
+    settings_from(w.PAGE, chosen, "live-runs", f"{tr('seed')} {seed}")
+    st.markdown(tx("features_intro", seed=seed))
+    features = w.features_view(seed, exp)
+    show_chart(features.chart, features.points, key="ft_pca")
+    st.caption(
+        tr("features_caption", pre=features.explained["pretrained"], rand=features.explained["random"])
+    )
+    reference_check("sklearn.decomposition.PCA", features.pca_diff, 1e-8)
+    st.markdown(
+        tx(
+            "centroid_result",
+            pre=features.centroid["pretrained"],
+            rand=features.centroid["random"],
+            seed=seed,
+        )
+    )
+    reference_check("sklearn.neighbors.NearestCentroid", features.centroid_diff, 1e-12)
+    st.markdown(tx("features_reading"))
+
 
 # --- the two experiments side by side ---------------------------------------------------------------------
-st.header(tr("compare_title"), anchor="side-by-side")
-compare = w.compare_view()
-st.markdown(tr("compare_intro", **compare.reading))
-st.dataframe(compare.table, width="stretch")
-st.markdown(tr("compare_reading", **compare.reading))
+def compare_section() -> None:
+    st.header(tr("compare_title"), anchor="side-by-side")
+    compare = w.compare_view()
+    st.markdown(tr("compare_intro", **compare.reading))
+    st.dataframe(compare.table, width="stretch")
+    st.markdown(tr("compare_reading", **compare.reading))
+
 
 # --- ResNet and BERT ---------------------------------------------------------------------------------
-st.header(tr("big_title"), anchor="resnet-bert")
-notes_corrections(w.PAGE, "resnet-bert")
-st.markdown(tr("big_intro"))
-st.markdown(tr("resnet_title"))
-st.code(tr("code_resnet"), language="python")
-st.markdown(tr("bert_title"))
-st.code(tr("code_bert"), language="python")
-st.caption(tr("big_caption"))
+def big_models_section() -> None:
+    st.header(tr("big_title"), anchor="resnet-bert")
+    notes_corrections(w.PAGE, "resnet-bert")
+    st.markdown(tr("big_intro"))
+    st.markdown(tr("resnet_title"))
+    st.code(tr("code_resnet"), language="python")
+    st.markdown(tr("bert_title"))
+    st.code(tr("code_bert"), language="python")
+    st.caption(tr("big_caption"))
+
+
+SECTIONS = {
+    "recipe": recipe_section,
+    "when-it-pays": sweep_section,
+    "live-runs": live_runs_section,
+    "features": features_section,
+    "side-by-side": compare_section,
+    "resnet-bert": big_models_section,
+}
+for name, draw in SECTIONS.items():
+    if shows(chosen, name):
+        draw()
 
 w.write_url()

@@ -16,77 +16,85 @@ from ui.format import fmt
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
+from ui.sections import choose_section, settings_from, shows
 from ui.state import translated_choice
 
-tr = translator("losses")
+PAGE = "losses"
+tr = translator(PAGE)
 w.seed_state()
+chosen = choose_section(PAGE)
+
 
 # --- 1. every loss on one chart -----------------------------------------------------------------------
-st.header(tr("curves_title"), anchor="curves")
-notes_corrections("losses", "curves")
-st.markdown(tr("curves_intro"))
-curves = w.curve_labels()
-for (name, label), column in zip(curves, st.columns(len(curves)), strict=True):
-    column.toggle(label, key=f"ls_show_{name}")
-shown = [name for name, _ in curves if st.session_state[f"ls_show_{name}"]]
-m = float(st.slider(tr("margin_point"), *w.MARGIN_RANGE, step=0.05, key="ls_m"))
-with st.spinner(tr("spinner_check")):
-    margin = w.margin_view(shown, m)
-if margin is not None:
+def curves_section() -> None:
+    st.header(tr("curves_title"), anchor="curves")
+    notes_corrections("losses", "curves")
+    st.markdown(tr("curves_intro"))
+    curves = w.curve_labels()
+    for (name, label), column in zip(curves, st.columns(len(curves)), strict=True):
+        column.toggle(label, key=f"ls_show_{name}")
+    shown = [name for name, _ in curves if st.session_state[f"ls_show_{name}"]]
+    m = float(st.slider(tr("margin_point"), *w.MARGIN_RANGE, step=0.05, key="ls_m"))
+    with st.spinner(tr("spinner_check")):
+        margin = w.margin_view(shown, m)
+    if margin is not None:
+        left, right = st.columns(2)
+        with left:
+            st.subheader(tr("margin_loss_title"))
+            show_chart(*margin[0], key="ls_margin_loss")
+        with right:
+            st.subheader(tr("margin_grad_title"))
+            show_chart(*margin[1], key="ls_margin_grad")
+    else:
+        st.info(tr("choose_one"))
+    st.markdown(w.formula_table("margin"))
+    st.markdown(tr("curves_read"))
+
+    delta = float(st.slider(tr("delta"), 0.1, 3.0, step=0.1, key="ls_delta"))
+    residual = w.residual_view(delta, m)
     left, right = st.columns(2)
     with left:
-        st.subheader(tr("margin_loss_title"))
-        show_chart(*margin[0], key="ls_margin_loss")
+        st.subheader(tr("residual_loss_title"))
+        show_chart(*residual.loss, key="ls_residual_loss")
     with right:
-        st.subheader(tr("margin_grad_title"))
-        show_chart(*margin[1], key="ls_margin_grad")
-else:
-    st.info(tr("choose_one"))
-st.markdown(w.formula_table("margin"))
-st.markdown(tr("curves_read"))
+        st.subheader(tr("residual_grad_title"))
+        show_chart(*residual.gradient, key="ls_residual_grad")
+    st.markdown(w.formula_table("residual"))
+    st.markdown(tr("readout_title", m=fmt(m, 3)))
+    st.dataframe(residual.readout, hide_index=True, width="stretch")
+    reference_check(*residual.check)
 
-delta = float(st.slider(tr("delta"), 0.1, 3.0, step=0.1, key="ls_delta"))
-residual = w.residual_view(delta, m)
-left, right = st.columns(2)
-with left:
-    st.subheader(tr("residual_loss_title"))
-    show_chart(*residual.loss, key="ls_residual_loss")
-with right:
-    st.subheader(tr("residual_grad_title"))
-    show_chart(*residual.gradient, key="ls_residual_grad")
-st.markdown(w.formula_table("residual"))
-st.markdown(tr("readout_title", m=fmt(m, 3)))
-st.dataframe(residual.readout, hide_index=True, width="stretch")
-reference_check(*residual.check)
 
 # --- 2. what each loss does to a fit ------------------------------------------------------------------
-st.header(tr("fits_title"), anchor="fits")
-notes_corrections("losses", "fits")
-st.markdown(tr("fits_intro", lam=w.FIT_LAMBDA))
-c1, c2 = st.columns(2)
-noise = float(c1.slider(tr("noise"), 0.0, 0.4, step=0.05, key="ls_noise"))
-outliers = int(c2.slider(tr("outliers"), 0, 30, key="ls_outliers"))
-with st.spinner(tr("spinner_fit")):
-    fits = w.fits_view(noise, outliers)
-show_chart(*fits.plane, key="ls_fits")
-st.dataframe(fits.table, hide_index=True, width="stretch")
-st.caption(tr("fits_caption", n=fits.n_train, n_test=fits.n_test))
-for check in fits.checks:
-    reference_check(*check)
-reproduce_expander("losses", "fits", fits, noise=noise, outliers=outliers)
-st.markdown(tr("fits_read"))
-if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights:"):
-    w.open_in_metrics(fits.fits, noise, outliers)
-st.caption(tr("open_metrics_caption"))
+def fits_section() -> None:
+    st.header(tr("fits_title"), anchor="fits")
+    notes_corrections("losses", "fits")
+    st.markdown(tr("fits_intro", lam=w.FIT_LAMBDA))
+    c1, c2 = st.columns(2)
+    noise = float(c1.slider(tr("noise"), 0.0, 0.4, step=0.05, key="ls_noise"))
+    outliers = int(c2.slider(tr("outliers"), 0, 30, key="ls_outliers"))
+    with st.spinner(tr("spinner_fit")):
+        fits = w.fits_view(noise, outliers)
+    show_chart(*fits.plane, key="ls_fits")
+    st.dataframe(fits.table, hide_index=True, width="stretch")
+    st.caption(tr("fits_caption", n=fits.n_train, n_test=fits.n_test))
+    for check in fits.checks:
+        reference_check(*check)
+    reproduce_expander("losses", "fits", fits, noise=noise, outliers=outliers)
+    st.markdown(tr("fits_read"))
+    if st.button(tr("open_metrics"), key="ls_open_metrics", icon=":material/insights:"):
+        w.open_in_metrics(fits.fits, noise, outliers)
+    st.caption(tr("open_metrics_caption"))
 
-st.subheader(tr("chain_title"), anchor="log-loss-chain")
-notes_corrections("losses", "log-loss-chain")
-st.markdown(tr("chain_intro"))
-chain = w.log_chain_view(noise, outliers)
-st.dataframe(chain.rows, hide_index=True, width="stretch")
-st.markdown(tr("chain_result", **chain.values))
-for check in chain.checks:
-    reference_check(*check)
+    st.subheader(tr("chain_title"), anchor="log-loss-chain")
+    notes_corrections("losses", "log-loss-chain")
+    st.markdown(tr("chain_intro"))
+    chain = w.log_chain_view(noise, outliers)
+    st.dataframe(chain.rows, hide_index=True, width="stretch")
+    st.markdown(tr("chain_result", **chain.values))
+    for check in chain.checks:
+        reference_check(*check)
+    adaboost_section()
 
 
 @st.fragment
@@ -108,20 +116,22 @@ def adaboost_section() -> None:
     w.write_url()
 
 
-adaboost_section()
-
 # --- 3. regression with outliers ----------------------------------------------------------------------
-st.header(tr("reg_title"), anchor="regression")
-notes_corrections("losses", "regression")
-st.markdown(tr("reg_intro"))
-reg_outliers = int(st.slider(tr("reg_outliers"), 0, 15, key="ls_reg_outliers"))
-regression = w.regression_view(reg_outliers, delta)
-show_chart(*regression.figure, key="ls_regression")
-st.dataframe(regression.table, hide_index=True, width="stretch")
-st.caption(tr("reg_caption", delta=fmt(delta, 3)))
-for check in regression.checks:
-    reference_check(*check)
-reproduce_expander("losses", "regression", regression, outliers=reg_outliers, delta=delta)
+def regression_section() -> None:
+    delta = float(st.session_state["ls_delta"])  # the curves section's slider
+    st.header(tr("reg_title"), anchor="regression")
+    notes_corrections("losses", "regression")
+    settings_from(PAGE, chosen, "curves", f"δ = {fmt(delta, 3)}")
+    st.markdown(tr("reg_intro"))
+    reg_outliers = int(st.slider(tr("reg_outliers"), 0, 15, key="ls_reg_outliers"))
+    regression = w.regression_view(reg_outliers, delta)
+    show_chart(*regression.figure, key="ls_regression")
+    st.dataframe(regression.table, hide_index=True, width="stretch")
+    st.caption(tr("reg_caption", delta=fmt(delta, 3)))
+    for check in regression.checks:
+        reference_check(*check)
+    reproduce_expander("losses", "regression", regression, outliers=reg_outliers, delta=delta)
+
 
 # --- 4. SVM = L2 + hinge (a fragment: moving lambda reruns this section only) -------------------------
 
@@ -130,6 +140,7 @@ reproduce_expander("losses", "regression", regression, outliers=reg_outliers, de
 def svm_section(noise: float, outliers: int) -> None:
     st.header(tr("svm_title"), anchor="svm")
     notes_corrections("losses", "svm")
+    settings_from(PAGE, chosen, "fits", tr("fits_settings", noise=fmt(noise, 3), outliers=outliers))
     st.markdown(tr("svm_intro"))
     lam = float(st.select_slider(tr("svm_lambda"), w.SVM_LAMBDAS, key="ls_svm_lam", format_func=fmt))
     svm = w.svm_view(noise, outliers, lam)
@@ -141,24 +152,25 @@ def svm_section(noise: float, outliers: int) -> None:
     w.write_url()
 
 
-svm_section(noise, outliers)
-
 # --- 5. loss, risk and generalisation -----------------------------------------------------------------
-st.header(tr("risk_title"), anchor="risk")
-notes_corrections("losses", "risk")
-st.markdown(tr("risk_intro"))
-risk = w.risk_view(noise, outliers)
-st.dataframe(risk.table, hide_index=True, width="stretch")
-st.markdown(tr("risk_read", **risk.values))
-reference_check(*risk.check)
-st.subheader(tr("cap_title"), anchor="capacity")
-st.markdown(tr("cap_intro"))
-with st.spinner(tr("spinner_fit")):
-    capacity = w.capacity_view(noise, outliers)
-show_chart(*capacity.figure, key="ls_capacity")
-st.markdown(tr("cap_read", **capacity.values))
-for check in capacity.checks:
-    reference_check(*check)
+def risk_section(noise: float, outliers: int) -> None:
+    st.header(tr("risk_title"), anchor="risk")
+    notes_corrections("losses", "risk")
+    settings_from(PAGE, chosen, "fits", tr("fits_settings", noise=fmt(noise, 3), outliers=outliers))
+    st.markdown(tr("risk_intro"))
+    risk = w.risk_view(noise, outliers)
+    st.dataframe(risk.table, hide_index=True, width="stretch")
+    st.markdown(tr("risk_read", **risk.values))
+    reference_check(*risk.check)
+    st.subheader(tr("cap_title"), anchor="capacity")
+    st.markdown(tr("cap_intro"))
+    with st.spinner(tr("spinner_fit")):
+        capacity = w.capacity_view(noise, outliers)
+    show_chart(*capacity.figure, key="ls_capacity")
+    st.markdown(tr("cap_read", **capacity.values))
+    for check in capacity.checks:
+        reference_check(*check)
+
 
 # --- 6. cross-entropy taken apart (a fragment: its inputs rerun this section only) --------------------
 
@@ -239,15 +251,32 @@ def cross_entropy_section() -> None:
     w.write_url()
 
 
-cross_entropy_section()
-
 # --- 7. binary vs categorical cross-entropy -----------------------------------------------------------
-st.header(tr("bce_title"), anchor="binary-vs-categorical")
-notes_corrections("losses", "binary-vs-categorical")
-st.markdown(tr("bce_intro"))
-bce, between, bce_check = w.bce_view()
-show_chart(*bce, key="ls_bce")
-st.markdown(tr("bce_result", diff=between))
-reference_check(*bce_check)
+def bce_section() -> None:
+    st.header(tr("bce_title"), anchor="binary-vs-categorical")
+    notes_corrections("losses", "binary-vs-categorical")
+    st.markdown(tr("bce_intro"))
+    bce, between, bce_check = w.bce_view()
+    show_chart(*bce, key="ls_bce")
+    st.markdown(tr("bce_result", diff=between))
+    reference_check(*bce_check)
+
+
+if shows(chosen, "curves"):
+    curves_section()
+if shows(chosen, "fits"):
+    fits_section()
+if shows(chosen, "regression"):
+    regression_section()
+# the fits section's data: its sliders' values (kept in session state while that section is hidden)
+noise, outliers = float(st.session_state["ls_noise"]), int(st.session_state["ls_outliers"])
+if shows(chosen, "svm"):
+    svm_section(noise, outliers)
+if shows(chosen, "risk"):
+    risk_section(noise, outliers)
+if shows(chosen, "cross-entropy"):
+    cross_entropy_section()
+if shows(chosen, "binary-vs-categorical"):
+    bce_section()
 
 w.write_url()

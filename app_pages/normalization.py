@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.i18n import translator
 from ui.layout import notes_corrections, page_header, reference_check
+from ui.sections import choose_section, shows
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 NS = "normalization"
@@ -207,10 +208,20 @@ def transformers_section() -> None:
     st.markdown(tr("rms_text"))
 
 
-explorer_section()
-signatures_section()
-eps_section()
-running_section()
-sweep_section()
-retrain_section()
-transformers_section()
+def batch_size_section() -> None:
+    sweep_section()
+    retrain_section()  # retrain one cell of the sweep
+
+
+chosen = choose_section(NS)
+SECTIONS = {
+    "axes": explorer_section,
+    "signatures": signatures_section,
+    "epsilon": eps_section,
+    "running-statistics": running_section,
+    "batch-size": batch_size_section,
+    "transformers": transformers_section,
+}
+for name, draw in SECTIONS.items():
+    if shows(chosen, name):
+        draw()

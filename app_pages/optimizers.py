@@ -14,6 +14,7 @@ from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
+from ui.sections import choose_section, shows
 from ui.state import translated_choice
 
 tr = translator("optimizers")
@@ -23,45 +24,54 @@ ignored = w.restore_state()
 if ignored:
     st.warning(tr("url_ignored", items=w.ignored_text(ignored)))
 
-# --- the view's main controls ----------------------------------------------------------------------------
-st.header(tr("runs_title"), anchor="runs")
-notes_corrections(PAGE, "runs")
-st.markdown(tr("runs_intro"))
-c1, c2 = st.columns([1, 3])
-with c1:
-    surface = translated_choice(
-        st.selectbox,
-        tr("surface"),
-        w.SURFACE_NAMES,
-        {k: tr(f"surface_{k}") for k in w.SURFACE_NAMES},
-        key="opt_surface",
-        on_change=w.reset_learning_rates,
-    )
-with c2:
-    names = st.multiselect(tr("optimizers"), w.NAMES, key="opt_names")
-c1, c2, c3, c4 = st.columns(4)
-previous_steps = w.previous_steps()
-with c1:
-    steps = int(st.number_input(tr("steps"), 1, w.MAX_STEPS, step=100, key="opt_steps"))
-with c2:
-    x0 = st.number_input(tr("start_x"), -w.START_LIMIT, w.START_LIMIT, step=0.1, format="%g", key="opt_x0")
-with c3:
-    y0 = st.number_input(tr("start_y"), -w.START_LIMIT, w.START_LIMIT, step=0.1, format="%g", key="opt_y0")
-with c4:
-    st.write("")
-    fair = st.toggle(tr("fair"), key="opt_fair", help=tr("fair_help"))
-st.latex(w.surface_latex(surface))
+# --- the main controls: surface, optimizers, start; the runs, the forms and the model use them ------------
 
-with st.expander(tr("hyperparameters"), icon=":material/tune:"):
-    st.caption(tr("hyperparameters_caption"))
-    w.hyperparameter_widgets()
-    st.button(tr("reset_lr"), key="opt_reset_lr", on_click=w.reset_learning_rates)
+
+def setup_controls() -> None:
+    """The surface, the optimizers, the steps, the start point and the hyperparameters (their values stay
+    in session state while no section that uses them is shown)."""
+    c1, c2 = st.columns([1, 3])
+    with c1:
+        translated_choice(
+            st.selectbox,
+            tr("surface"),
+            w.SURFACE_NAMES,
+            {k: tr(f"surface_{k}") for k in w.SURFACE_NAMES},
+            key="opt_surface",
+            on_change=w.reset_learning_rates,
+        )
+    with c2:
+        st.multiselect(tr("optimizers"), w.NAMES, key="opt_names")
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        st.number_input(tr("steps"), 1, w.MAX_STEPS, step=100, key="opt_steps")
+    with c2:
+        st.number_input(tr("start_x"), -w.START_LIMIT, w.START_LIMIT, step=0.1, format="%g", key="opt_x0")
+    with c3:
+        st.number_input(tr("start_y"), -w.START_LIMIT, w.START_LIMIT, step=0.1, format="%g", key="opt_y0")
+    with c4:
+        st.write("")
+        st.toggle(tr("fair"), key="opt_fair", help=tr("fair_help"))
+    st.latex(w.surface_latex(st.session_state["opt_surface"]))
+    with st.expander(tr("hyperparameters"), icon=":material/tune:"):
+        st.caption(tr("hyperparameters_caption"))
+        w.hyperparameter_widgets()
+        st.button(tr("reset_lr"), key="opt_reset_lr", on_click=w.reset_learning_rates)
+
+
+chosen = choose_section(PAGE)
+previous_steps = w.previous_steps()
+if any(shows(chosen, name) for name in ("runs", "forms", "model")):
+    setup_controls()
+state = st.session_state
+surface, names, steps = state["opt_surface"], list(state["opt_names"]), int(state["opt_steps"])
+start, fair = (float(state["opt_x0"]), float(state["opt_y0"])), bool(state["opt_fair"])
 
 # every chosen optimizer with its settings; a bad setting is reported and that optimizer left out
 specs, bad_settings = w.chosen_specs(names)
-for error in bad_settings:
-    error_box(error)
-start = (float(x0), float(y0))
+if any(shows(chosen, name) for name in ("runs", "forms", "model")):
+    for error in bad_settings:
+        error_box(error)
 
 
 def draw_runs() -> None:
@@ -98,31 +108,29 @@ def draw_runs() -> None:
     reproduce_expander(PAGE, "runs", runs, surface=surface, steps=steps, start=start)
 
 
-if specs:
-    try:
-        draw_runs()
-    except ValueError as error:  # over the server's budget (the widgets' bounds keep a learner below it)
-        error_box(error, label=tr("steps"))
-else:
-    st.info(tr("choose_one"))
+def runs_section() -> None:
+    st.header(tr("runs_title"), anchor="runs")
+    notes_corrections(PAGE, "runs")
+    st.markdown(tr("runs_intro"))
+    if specs:
+        try:
+            draw_runs()
+        except ValueError as error:  # over the server's budget (the widgets' bounds keep a learner below it)
+            error_box(error, label=tr("steps"))
+    else:
+        st.info(tr("choose_one"))
+
 
 # --- the framework ----------------------------------------------------------------------------------------
-st.header(tr("framework_title"), anchor="framework")
-notes_corrections(PAGE, "framework")
-st.markdown(tr("framework_intro"))
-st.markdown(w.framework_table())
-st.caption(tr("framework_caption"))
+def framework_section() -> None:
+    st.header(tr("framework_title"), anchor="framework")
+    notes_corrections(PAGE, "framework")
+    st.markdown(tr("framework_intro"))
+    st.markdown(w.framework_table())
+    st.caption(tr("framework_caption"))
+
 
 # --- the notes' forms against torch's ---------------------------------------------------------------------
-st.header(tr("forms_title"), anchor="forms")
-form = translated_choice(
-    st.radio,
-    tr("forms_pick"),
-    w.FORMS,
-    {k: tr(f"tab_{k}") for k in w.FORMS},
-    horizontal=True,
-    key="opt_form",
-)
 exp_steps = min(steps, 500)
 
 
@@ -210,19 +218,21 @@ def draw_form(form: str) -> None:
         reproduce_expander(PAGE, "amsgrad", view, **ams, n=int(st.session_state["ams_steps"]))
 
 
-draw_form(form)
+def forms_section() -> None:
+    st.header(tr("forms_title"), anchor="forms")
+    form = translated_choice(
+        st.radio,
+        tr("forms_pick"),
+        w.FORMS,
+        {k: tr(f"tab_{k}") for k in w.FORMS},
+        horizontal=True,
+        key="opt_form",
+    )
+    draw_form(form)
+
 
 # --- a real model -----------------------------------------------------------------------------------------
-st.header(tr("model_title"), anchor="model")
-notes_corrections(PAGE, "model")
-st.markdown(tr("model_intro"))
-c1, c2 = st.columns(2)
-epochs_range = w.EXPERIMENT_INPUTS["model_epochs"]
-epochs = int(c1.slider(tr("epochs"), epochs_range.low, epochs_range.high, key="model_epochs"))
-batch_size = int(c2.select_slider(tr("batch_size"), w.MODEL_BATCH_SIZES, key="model_batch"))
-
-
-def draw_model() -> None:
+def draw_model(epochs: int, batch_size: int) -> None:
     """Logistic regression trained by every chosen optimizer, each with its own learning rate."""
     model_specs = []
     for name, column in zip(names, st.columns(len(names)), strict=True):
@@ -245,21 +255,22 @@ def draw_model() -> None:
         st.caption(tr("nadam_check_note"))
 
 
-if names:
-    draw_model()
-else:
-    st.info(tr("choose_one"))
+def model_section() -> None:
+    st.header(tr("model_title"), anchor="model")
+    notes_corrections(PAGE, "model")
+    st.markdown(tr("model_intro"))
+    c1, c2 = st.columns(2)
+    epochs_range = w.EXPERIMENT_INPUTS["model_epochs"]
+    epochs = int(c1.slider(tr("epochs"), epochs_range.low, epochs_range.high, key="model_epochs"))
+    batch_size = int(c2.select_slider(tr("batch_size"), w.MODEL_BATCH_SIZES, key="model_batch"))
+    if names:
+        draw_model(epochs, batch_size)
+    else:
+        st.info(tr("choose_one"))
+
 
 # --- batch, stochastic and mini-batch gradient descent -----------------------------------------------------
-st.header(tr("bs_title"), anchor="batch-size")
-notes_corrections(PAGE, "batch-size")
-st.markdown(tr("bs_intro"))
-c1, c2 = st.columns(2)
-bs_epochs = int(c1.number_input(tr("bs_epochs"), key="bs_epochs", **w.input_range("bs_epochs")))
-bs_lr = float(c2.number_input(tr("bs_lr"), format="%g", key="bs_lr", **w.input_range("bs_lr")))
-
-
-def draw_batch_sizes() -> None:
+def draw_batch_sizes(bs_epochs: int, bs_lr: float) -> None:
     """Plain SGD with every batch size, the same epochs and learning rate: losses, spread, check."""
     try:
         view = w.batch_view(bs_epochs, bs_lr)
@@ -281,19 +292,41 @@ def draw_batch_sizes() -> None:
     st.markdown(view.result)
 
 
-draw_batch_sizes()
+def batch_size_section() -> None:
+    st.header(tr("bs_title"), anchor="batch-size")
+    notes_corrections(PAGE, "batch-size")
+    st.markdown(tr("bs_intro"))
+    c1, c2 = st.columns(2)
+    bs_epochs = int(c1.number_input(tr("bs_epochs"), key="bs_epochs", **w.input_range("bs_epochs")))
+    bs_lr = float(c2.number_input(tr("bs_lr"), format="%g", key="bs_lr", **w.input_range("bs_lr")))
+    draw_batch_sizes(bs_epochs, bs_lr)
 
-st.subheader(tr("rv_title"), anchor="noisy-ravine")
-notes_corrections(PAGE, "noisy-ravine")
-st.markdown(tr("rv_intro"))
-st.latex(w.surface_latex("quadratic"))
-w.ravine_section()
+    st.subheader(tr("rv_title"), anchor="noisy-ravine")
+    notes_corrections(PAGE, "noisy-ravine")
+    st.markdown(tr("rv_intro"))
+    st.latex(w.surface_latex("quadratic"))
+    w.ravine_section()
+
 
 # --- Adam then SGD ----------------------------------------------------------------------------------------
-st.header(tr("sw_title"), anchor="adam-then-sgd")
-notes_corrections(PAGE, "adam-then-sgd")
-st.markdown(tr("sw_intro"))
-w.switch_section()
+def switch_section() -> None:
+    st.header(tr("sw_title"), anchor="adam-then-sgd")
+    notes_corrections(PAGE, "adam-then-sgd")
+    st.markdown(tr("sw_intro"))
+    w.switch_section()
+
+
+SECTIONS = {
+    "runs": runs_section,
+    "framework": framework_section,
+    "forms": forms_section,
+    "model": model_section,
+    "batch-size": batch_size_section,
+    "adam-then-sgd": switch_section,
+}
+for name, draw in SECTIONS.items():
+    if shows(chosen, name):
+        draw()
 
 w.save_state()
 w.write_url()

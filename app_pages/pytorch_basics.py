@@ -14,6 +14,7 @@ from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
+from ui.sections import choose_section, shows
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator(w.NS)
@@ -199,29 +200,42 @@ def maps_section() -> None:
     reproduce_expander(w.PAGE, "repeat", view, in_shape=in_shape, texts=texts, dim=dim)
 
 
-# === 1. containers ========================================================================================
-containers_section()
-training_section()
-
 # === 2. nn.Sequential's chain ==============================================================================
-st.header(tr("sequential_title"), anchor="sequential")
-notes_corrections(w.PAGE, "sequential")
-st.markdown(tr("sequential_intro"))
-user_chain()
-st.subheader(tr("broken_title"), anchor="broken-chain")
-st.markdown(tr("broken_intro"))
-st.code(w.BROKEN_CHAIN.replace("\n", "  ->  "), language="text")
-show_flow(w.BROKEN_CHAIN, w.BROKEN_INPUT, "pb_flow_broken")
+def sequential_section() -> None:
+    st.header(tr("sequential_title"), anchor="sequential")
+    notes_corrections(w.PAGE, "sequential")
+    st.markdown(tr("sequential_intro"))
+    user_chain()
+    st.subheader(tr("broken_title"), anchor="broken-chain")
+    st.markdown(tr("broken_intro"))
+    st.code(w.BROKEN_CHAIN.replace("\n", "  ->  "), language="text")
+    show_flow(w.BROKEN_CHAIN, w.BROKEN_INPUT, "pb_flow_broken")
+
 
 # === 3. repeat / repeat_interleave / tile / expand ==========================================
-st.header(tr("maps_title"), anchor="repeat")
-notes_corrections(w.PAGE, "repeat")
-st.markdown(tr("maps_intro"))
-maps_section()
+def repeat_section() -> None:
+    st.header(tr("maps_title"), anchor="repeat")
+    notes_corrections(w.PAGE, "repeat")
+    st.markdown(tr("maps_intro"))
+    maps_section()
+
 
 # === 4. the notes ==========================================================================================
-st.header(tr("sample_title"), anchor="notes-sample")
-notes_corrections(w.PAGE, "notes-sample")
-st.markdown(tr("sample_intro"))
-for check in w.notes_checks():
-    reference_check(*check)
+def sample_section() -> None:
+    st.header(tr("sample_title"), anchor="notes-sample")
+    notes_corrections(w.PAGE, "notes-sample")
+    st.markdown(tr("sample_intro"))
+    for check in w.notes_checks():
+        reference_check(*check)
+
+
+chosen = choose_section(w.PAGE)
+if shows(chosen, "containers"):  # === 1. containers
+    containers_section()
+    training_section()
+if shows(chosen, "sequential"):
+    sequential_section()
+if shows(chosen, "repeat"):
+    repeat_section()
+if shows(chosen, "notes-sample"):
+    sample_section()

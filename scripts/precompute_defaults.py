@@ -3,7 +3,8 @@
     python scripts/precompute_defaults.py            # all topic pages, both languages: ~1 min of CPU
     python scripts/precompute_defaults.py --check    # recompute, compare with the files: exit 1 if not equal
 
-Opens each topic page at its default view (no link parameters) in English and in Chinese with AppTest,
+Opens each topic page at its default view (no link parameters but ``?<section key>=all``: every section of
+it, ``ui.sections``) in English and in Chinese with AppTest,
 with the shipped results switched off, so that every :func:`ui.compute.shared` call computes live; then
 writes what the shared store holds, one file per module of the functions asked for. A result whose
 pickle would need torch or scikit-learn to read (a model, a tensor) is left out, and so is one over

@@ -2,6 +2,7 @@
 
     python scripts/screenshots.py                       # -> artifacts/screenshots/<slug>-<lang>.png
     python scripts/screenshots.py --out /tmp/shots --page home --lang zh
+    python scripts/screenshots.py --page losses --section all   # a topic page's every section
 
 Starts the real server, opens each page in a fresh tab of Debian's chromium (a new Streamlit session),
 waits until it has finished running and drawn its charts, saves a full-page PNG (and one per further
@@ -61,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         help="no screenshots: each page's first visit on a fresh server, then the RSS after all pages",
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per page for --fresh-server-table")
+    parser.add_argument(
+        "--section",
+        default=None,
+        help="on a topic page, the section to open ('all': the whole page); default: what a plain link opens",
+    )
     args = parser.parse_args(argv)
 
     problem = harness.browser_problem()
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                     page = harness.new_page(context)
                     title = float("nan")
                     try:
-                        seconds, path, tabs = _shoot(page, server.url, spec, lang, args.out)
+                        seconds, path, tabs = _shoot(page, server.url, spec, lang, args.out, args.section)
                         title = (page.evaluate("() => window.__dlnlTitleAt") or float("nan")) / 1000
                         status = f"  (+ {tabs - 1} more tabs: -tab2 ... -tab{tabs})" if tabs > 1 else ""
                     except AssertionError as error:
@@ -110,7 +116,7 @@ def _visit(context, url: str, spec, lang: str) -> tuple[float, float]:
     """Open one page in a new tab; (seconds until its title shows, seconds until fully drawn)."""
     page = harness.new_page(context)
     try:
-        drawn = harness.open_app_page(page, url, spec, lang)
+        drawn = harness.open_app_page(page, url, spec, lang, section=None)  # what a plain link opens
         harness.assert_no_exception(page)
         title = (page.evaluate("() => window.__dlnlTitleAt") or float("nan")) / 1000
     finally:
@@ -172,10 +178,11 @@ def _median_range(values: list[float]) -> str:
     return f"{middle:.2f} [{values[0]:.2f}-{values[-1]:.2f}]"
 
 
-def _shoot(page, url: str, spec, lang: str, out: Path) -> tuple[float, Path, int]:
-    """Open one page, screenshot it and each further st.tabs tab, check each for errors and undrawn
-    charts; returns (time to first render, the page's PNG, the number of tabs, 0 without tabs)."""
-    seconds = harness.open_app_page(page, url, spec, lang)
+def _shoot(page, url: str, spec, lang: str, out: Path, section: str | None) -> tuple[float, Path, int]:
+    """Open one page (a topic page at ``section``), screenshot it and each further st.tabs tab, check each
+    for errors and undrawn charts; returns (time to first render, the page's PNG, the number of tabs, 0
+    without tabs)."""
+    seconds = harness.open_app_page(page, url, spec, lang, section=section)
     path = harness.screenshot(page, f"{spec.slug}-{lang}", directory=out)
     harness.assert_no_exception(page)
     harness.assert_charts_visible(page)

@@ -8,6 +8,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from ui.sections import ALL, PAGE_SECTIONS
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -18,13 +20,20 @@ def open_link(
     timeout: float = 300,
     state: Mapping[str, Any] | None = None,
     params: Mapping[str, str] | None = None,
+    section: str | None = ALL,
     **more_params: str,
 ) -> AppTest:
     """Run ``app.py`` in ``lang`` and switch to ``page`` (e.g. ``"app_pages/losses.py"``) with the link's
     query parameters ``params`` and ``more_params`` (a link's own ``lang`` among them wins), given to both
     runs (a page switch drops them, as the browser does). ``state`` seeds ``st.session_state`` before the
-    first run. Nothing is asserted of what it shows."""
+    first run. Nothing is asserted of what it shows.
+
+    ``section``: on a topic page (``ui.sections``), the section the link opens, unless the link names
+    one itself: all of them by default, the whole page; None leaves the page's own default (its first)."""
     params = {**(params or {}), **more_params}
+    sections = PAGE_SECTIONS.get(Path(page).stem)
+    if sections is not None and section is not None:
+        params.setdefault(sections.key, section)
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (state or {}).items():
         at.session_state[key] = value
@@ -45,11 +54,12 @@ def open_page(
     *,
     timeout: float = 300,
     state: Mapping[str, Any] | None = None,
+    section: str | None = ALL,
     **params: str,
 ) -> AppTest:
     """:func:`open_link`, and the page must open clean: no exception and no st.error (a page shows a bad
     link's values as ignored, never as an error)."""
-    at = open_link(page, lang, timeout=timeout, state=state, params=params)
+    at = open_link(page, lang, timeout=timeout, state=state, params=params, section=section)
     assert_clean(at)
     return at
 

@@ -25,6 +25,7 @@ from scripts.precompute_defaults import NOT_SHIPPED, differences
 from tests.apptest import open_page
 from ui import compute, shipped
 from ui.navigation import TOPICS
+from ui.sections import ALL, PAGE_SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(shipped.DIRECTORY.glob("*.pkl"))
@@ -97,7 +98,8 @@ import sys
 sys.path.insert(0, {root!r})
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({app!r}, default_timeout=120)
-at.query_params["lang"] = {lang!r}
+for key, value in {query!r}.items():
+    at.query_params[key] = value
 at.run()
 at.switch_page({page!r})
 at.run()
@@ -108,7 +110,10 @@ print(sorted(name for name in {heavy!r} if name in sys.modules))
 
 @pytest.mark.parametrize("spec", TOPICS, ids=[s.slug for s in TOPICS])
 def test_default_view_imports_no_heavy_library(spec):
-    code = _PROBE.format(root=str(ROOT), app=str(ROOT / "app.py"), lang="en", page=spec.path, heavy=HEAVY)
+    query = {"lang": "en"}
+    if spec.slug in PAGE_SECTIONS:  # every section of the page at its default
+        query[PAGE_SECTIONS[spec.slug].key] = ALL
+    code = _PROBE.format(root=str(ROOT), app=str(ROOT / "app.py"), query=query, page=spec.path, heavy=HEAVY)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]", f"{spec.slug} imported {done.stdout.strip()}"

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from core.notes import VERDICTS, Claim, Section, load_claims, load_sections
 from ui.compute import shared
 from ui.i18n import load_strings
+from ui.sections import section_link_params
 
 NOTES_SLUG = "notes"  # the Notes page's URL path
 CLAIM_KEY = "claim"  # ?claim=<id>: the claim the Notes page shows first (a link from a topic page)
@@ -68,8 +69,9 @@ def claim_by_id(claim_id: str) -> Claim | None:
 
 
 def live_link(claim: Claim, lang: str) -> str:
-    """The topic page that shows the claim live: its URL state, the language, its section's anchor."""
-    query = urlencode({"lang": lang, **dict(claim.params)})
+    """The topic page that shows the claim live: its URL state, the language, the page's section that draws
+    the claim's anchor (``ui.sections``), the anchor."""
+    query = urlencode({"lang": lang, **section_link_params(claim.page, claim.anchor), **dict(claim.params)})
     return f"/{claim.page}?{query}" + (f"#{claim.anchor}" if claim.anchor else "")
 
 

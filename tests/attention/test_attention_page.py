@@ -10,12 +10,18 @@ from streamlit.testing.v1 import AppTest
 from ui.attention import heldout_subset
 from ui.attention._live import is_retrained
 from ui.i18n import load_strings
+from ui.sections import ALL, PAGE_SECTIONS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/attention.py"
+KEY = PAGE_SECTIONS["attention"].key  # ?att_tab=<section>
 
 
-def _page(lang: str = "en", **params: str) -> AppTest:
+def _page(lang: str = "en", section: str | None = ALL, **params: str) -> AppTest:
+    """The page in ``lang`` with the link's ``params``, showing ``section`` (all sections by default;
+    None: the link's own, else the page's first)."""
+    if section is not None:
+        params.setdefault(KEY, section)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = lang
     for key, value in params.items():
@@ -48,14 +54,14 @@ def en():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_default_view_shows_the_right_date_and_every_tab(lang):
+def test_default_view_shows_the_right_date_and_every_section(lang):
     at = _page(lang)
     strings = load_strings(lang)
     assert not at.error
     assert at.title[0].value == strings["attention.title"]
     assert _metric(at, "output", lang) == "2026-11-27"
     assert _metric(at, "expected", lang) == "2026-11-27"
-    assert len(at.tabs) == 6
+    assert len({h.proto.anchor for h in at.subheader} & {"output-heatmap", "score-playground"}) == 2
     # the playground's live check passed
     assert any("core.attention.AdditiveAttention" in s.value for s in at.success)
 
@@ -250,35 +256,33 @@ def test_the_inputs_survive_a_visit_to_another_page():
     assert at.radio(key="att_model@en").value == "luong-dot"
 
 
-def _open_tab(at: AppTest) -> str:
-    """The label of the tab the page opens with (the tab container's selected index)."""
-    container = next(node for node in _walk(at._tree) if getattr(node, "type", None) == "tab_container")
-    return list(container.children.values())[container.proto.tab_container.default_tab_index].label
+def _sections_shown(at: AppTest) -> set[str]:
+    anchors = {h.proto.anchor for h in at.subheader}
+    return {s.name for s in PAGE_SECTIONS["attention"].sections if set(s.anchors) & anchors}
 
 
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
+def test_a_first_visit_shows_the_first_section_only():
+    at = _page("en", section=None)
+    assert _sections_shown(at) == {"heatmap"}
+    assert KEY not in at.query_params  # the default: a clean link
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_link_opens_the_tab_it_names_and_keeps_it_in_the_url(lang):
-    strings = load_strings(lang)
-    at = _page(lang, att_tab="local")
-    assert _open_tab(at) == strings["attention.tab_local"]
-    assert at.query_params["att_tab"] == "local"
+def test_a_link_opens_the_section_it_names_and_keeps_it_in_the_url(lang):
+    at = _page(lang, section=None, att_tab="local")
+    assert _sections_shown(at) == {"local"}
+    assert at.query_params[KEY] == "local"
     assert not at.toast
 
 
-def test_a_link_to_no_such_tab_is_ignored_with_a_note():
-    at = _page("en", att_tab="nonsense")
-    assert _open_tab(at) == load_strings("en")["attention.tab_heatmap"]
-    assert at.query_params["att_tab"] == "heatmap"
-    assert [t.value for t in at.toast] and "att_tab" in at.toast[0].value
+def test_a_link_to_no_such_section_is_ignored_with_a_note():
+    at = _page("en", section=None, att_tab="nonsense")
+    assert _sections_shown(at) == {"heatmap"}
+    assert KEY not in at.query_params
+    assert [t.value for t in at.toast] and KEY in at.toast[0].value
 
 
-def test_each_tab_has_its_section_anchor_and_the_notes_corrections_beside_it():
+def test_each_section_has_its_anchor_and_the_notes_corrections_beside_it():
     at = _page("en")
     anchors = {h.proto.anchor for h in at.subheader}
     assert {

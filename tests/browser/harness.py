@@ -34,6 +34,7 @@ from urllib.parse import urlencode, urlsplit
 from weakref import WeakKeyDictionary
 
 from ui.navigation import HOME, PageSpec
+from ui.sections import ALL, PAGE_SECTIONS
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page, Playwright
@@ -354,15 +355,26 @@ def page_url(base_url: str, spec: PageSpec, lang: str, query: Mapping[str, str] 
 
 
 def open_app_page(
-    page: Page, base_url: str, spec: PageSpec, lang: str, query: Mapping[str, str] | None = None
+    page: Page,
+    base_url: str,
+    spec: PageSpec,
+    lang: str,
+    query: Mapping[str, str] | None = None,
+    section: str | None = ALL,
 ) -> float:
     """Load one page of the app in ``lang``, wait until idle; return its time to first render in s.
 
-    ``query``: more URL query parameters, e.g. the widget values a shared link holds. Time to first
-    render: from the start of navigation until the page first looked idle (script finished, no
-    skeleton, charts drawn). Fails if Streamlit did not show the page asked for (an unknown URL
-    path falls back to the home page).
+    ``query``: more URL query parameters, e.g. the widget values a shared link holds. ``section``: on a
+    topic page (``ui.sections``), the section to open unless ``query`` names one: all of them by default
+    (the whole page); None opens what a visitor's plain link opens (the first). Time to first render:
+    from the start of navigation until the page first looked idle (script finished, no skeleton, charts
+    drawn). Fails if Streamlit did not show the page asked for (an unknown URL path falls back to the
+    home page).
     """
+    query = dict(query or {})
+    sections = PAGE_SECTIONS.get(spec.slug)
+    if sections is not None and section is not None:
+        query.setdefault(sections.key, section)
     page.goto(page_url(base_url, spec, lang, query))
     seconds = wait_for_app_idle(page)
     shown = urlsplit(page.url).path

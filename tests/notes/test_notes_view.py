@@ -50,7 +50,9 @@ def small_catalog(monkeypatch):
 def test_a_live_link_opens_the_topic_page_at_its_section_with_the_claims_state():
     url = urlsplit(notes.live_link(CLAIMS[0], "zh"))
     assert url.path == "/losses" and url.fragment == "svm"
-    assert parse_qs(url.query) == {"lang": ["zh"], "svm_lambda": ["0.1"], "noise": ["0.2"]}
+    # the section of the page that draws the anchor (ui.sections), then the claim's own state
+    expected = {"lang": ["zh"], "ls_section": ["svm"], "svm_lambda": ["0.1"], "noise": ["0.2"]}
+    assert parse_qs(url.query) == expected
     assert urlsplit(notes.live_link(CLAIMS[2], "en")).fragment == ""  # no anchor: the page's top
 
 

@@ -8,14 +8,12 @@ reads its widgets, asks for a view here and draws it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from core.attention import (
     DATE_FORMATS,
@@ -77,8 +75,7 @@ from ui.attention._live import (
 )
 from ui.compute import Describe, shared
 from ui.format import fmt_fixed, fmt_pct
-from ui.i18n import current_language, t
-from ui.state import mirror_into_url, seed_from_url
+from ui.i18n import t
 
 torch = LazyModule("torch")  # imported when live work needs it (core/lazy.py)
 
@@ -124,34 +121,7 @@ def render_date(picked: dt.date, index: int) -> str:
     return DATE_FORMATS[index].render(picked)
 
 
-# --- the tabs ---------------------------------------------------------------------------------------------
-
-TABS = ("heatmap", "long", "steps", "hard", "local", "playground")
-TAB_KEY = "att_tab"  # ?att_tab=<one of TABS>: the tab a link opens
-
-
-def url_tabs(labels: Mapping[str, str]) -> dict[str, DeltaGenerator]:
-    """``st.tabs`` over :data:`TABS` (shown as ``labels``) whose open tab is ``st.session_state[TAB_KEY]``:
-    from ``?att_tab=`` on a first visit (strict: any other value is ignored with a note), the visitor's
-    choice after that, written back into the URL so that a link opens the tab it was copied from.
-
-    The browser holds the open tab as its label, so the widget has a key per language (as
-    :func:`ui.state.translated_choice`); its callback copies the chosen tab back into ``TAB_KEY``."""
-    seed_from_url(TAB_KEY, TABS[0], str, lambda v: v in TABS)
-    widget_key = f"{TAB_KEY}@{current_language()}"
-    if st.session_state.get(widget_key) != labels[st.session_state[TAB_KEY]]:
-        st.session_state[widget_key] = labels[st.session_state[TAB_KEY]]
-
-    def copy_back() -> None:
-        chosen = st.session_state[widget_key]
-        st.session_state[TAB_KEY] = next((name for name in TABS if labels[name] == chosen), TABS[0])
-
-    containers = st.tabs([labels[name] for name in TABS], key=widget_key, on_change=copy_back)
-    mirror_into_url(TAB_KEY)
-    return dict(zip(TABS, containers, strict=True))
-
-
-# --- the input every tab uses -----------------------------------------------------------------------------
+# --- the input the date sections use -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -611,8 +581,6 @@ __all__ = [
     "MAX_WINDOW",
     "PLAYGROUND_SCORES",
     "RETRAIN_SEEDS",
-    "TABS",
-    "TAB_KEY",
     "TRAINED_WINDOW",
     "InputView",
     "all_models_frame",
@@ -654,5 +622,4 @@ __all__ = [
     "step_view",
     "step_weights_chart",
     "subset_accuracy",
-    "url_tabs",
 ]
