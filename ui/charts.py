@@ -7,9 +7,13 @@ reach the browser.
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
 from typing import NamedTuple
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -44,3 +48,24 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, *, key: str) -> Non
         key=f"download_{key}",
         icon=":material/download:",
     )
+
+
+def grey_png(values: np.ndarray, light: int, dark: int) -> str:
+    """``values`` (a 2-D array, first row drawn at the top; NaN not allowed) as an 8-bit grey PNG data URI:
+    the smallest value at grey level ``light``, the largest at ``dark`` (0-255), linear in between.
+
+    A heat map as one image mark instead of one rect per cell: the optimizers' 60 x 60 surface was 3,600
+    marks for the browser to lay out (~0.3 s of a first visit) and 3,600 rows to send."""
+    lo, hi = float(values.min()), float(values.max())
+    share = (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)
+    grey = np.rint(light + share * (dark - light)).astype(np.uint8)
+    height, width = grey.shape
+    rows = b"".join(b"\x00" + row.tobytes() for row in grey)  # filter type 0 (none) before each row
+
+    def chunk(kind: bytes, data: bytes) -> bytes:  # length, type, data, CRC-32 of type and data
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale, no interlace
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+    png += chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

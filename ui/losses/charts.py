@@ -30,7 +30,7 @@ def curve_chart(
     and a dot per curve at ``rule_at``."""
     names = list(dict.fromkeys(df["loss"]))
     labels = {n: loss_label(n) for n in names}  # one lookup per loss, not per row
-    data = df.assign(label=df["loss"].map(labels))
+    data = df.assign(label=df["loss"].map(labels))[["label", x, y]]  # what the chart reads: less to send
     colour = alt.Color(
         "label:N", scale=_colour(names, labels), legend=alt.Legend(title=None, orient="bottom")
     )

@@ -13,7 +13,7 @@ NS = "losses"
 MARGIN_NAMES = list(L.MARGIN_LOSSES)  # zero_one hinge logistic exponential squared
 RESIDUAL_NAMES = list(L.RESIDUAL_LOSSES)  # squared absolute huber
 MARGIN_RANGE = (-3.0, 3.0)
-GRID_POINTS = 601  # per curve (the browser limit is ~2,000)
+GRID_POINTS = 241  # per curve: steps of 0.025, on which every kink (m = 0, 1; r = ±δ) and slider value lies
 FIT_LAMBDA = 1e-2  # the L2 strength of the fits section (the SVM section has its own slider)
 SVM_LAMBDAS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]  # below 1e-3 subgradient descent is too slow
 AB_ROUNDS = 200  # the AdaBoost section's most rounds (ours and scikit-learn's: 0.2 s)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.optimizers import SURFACES, decimate_indices
-from ui.charts import MAX_BROWSER_POINTS
+from ui.charts import MAX_BROWSER_POINTS, grey_png
 from ui.compute import shared
 from ui.i18n import t
 from ui.optimizers import live
@@ -47,6 +47,53 @@ def paths_frame(paths: dict[str, np.ndarray], upto: int | None = None) -> pd.Dat
     )
 
 
+HEAT_RANGE = ("#fafafa", "#5f5f5f")  # the heat map's greys: low f - f* light, high dark
+
+
+def heat_map(grid: live.SurfaceGrid, x_scale: alt.Scale, y_scale: alt.Scale) -> alt.LayerChart:
+    """The surface's log10(f - f* + 1e-3) as one grey image over the grid's cells (``ui.charts.grey_png``:
+    one pixel per cell), and an invisible layer of its two extreme levels that gives it its legend."""
+    xs, ys, level = grid
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    light, dark = (int(colour[1:3], 16) for colour in HEAT_RANGE)
+    box = pd.DataFrame(
+        {
+            "x": [xs[0] - dx / 2],
+            "x2": [xs[-1] + dx / 2],
+            "y": [ys[0] - dy / 2],
+            "y2": [ys[-1] + dy / 2],
+            "url": [grey_png(level[::-1], light, dark)],  # the image's first row is the top: the largest y
+        }
+    )
+    image = (
+        alt.Chart(box)
+        .mark_image(aspect=False, smooth=False)
+        .encode(
+            x=alt.X("x:Q", scale=x_scale, title="x"),
+            x2=alt.X2("x2:Q"),
+            y=alt.Y("y:Q", scale=y_scale, title="y"),
+            y2=alt.Y2("y2:Q"),
+            url=alt.Url("url:N"),
+        )
+    )
+    extremes = pd.DataFrame({"level": [level.min(), level.max()], "x": [xs[0]] * 2, "y": [ys[0]] * 2})
+    legend = (
+        alt.Chart(extremes)
+        .mark_point(opacity=0)
+        .encode(
+            x=alt.X("x:Q", scale=x_scale),
+            y=alt.Y("y:Q", scale=y_scale),
+            color=alt.Color(
+                "level:Q",
+                # interpolated in RGB, as the image's greys are
+                scale=alt.Scale(range=list(HEAT_RANGE), interpolate="rgb"),
+                legend=alt.Legend(title=t("optimizers.chart_level"), orient="right"),
+            ),
+        )
+    )
+    return alt.layer(image, legend)
+
+
 def contour_chart(
     surface: str,
     paths: pd.DataFrame,
@@ -64,21 +111,7 @@ def contour_chart(
     surf = SURFACES[surface]
     x_scale = alt.Scale(domain=list(surf.x_range), nice=False, zero=False)
     y_scale = alt.Scale(domain=list(surf.y_range), nice=False, zero=False)
-    heat = (
-        alt.Chart(shared(live.surface_grid, surface))
-        .mark_rect(strokeWidth=0)
-        .encode(
-            x=alt.X("x:Q", scale=x_scale, title="x"),
-            x2=alt.X2("x2:Q"),
-            y=alt.Y("y:Q", scale=y_scale, title="y"),
-            y2=alt.Y2("y2:Q"),
-            color=alt.Color(
-                "level:Q",
-                scale=alt.Scale(range=["#fafafa", "#5f5f5f"]),
-                legend=alt.Legend(title=t("optimizers.chart_level"), orient="right"),
-            ),
-        )
-    )
+    heat = heat_map(shared(live.surface_grid, surface), x_scale, y_scale)
     names = list(dict.fromkeys(paths["label"])) if len(paths) else []
     # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
     legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=300) if overlapping else _BOTTOM
@@ -112,7 +145,7 @@ def contour_chart(
         ]
     else:
         lines = [line_layer(paths, 2.5)]
-    layers: list[alt.Chart] = [heat, *lines]
+    layers: list[alt.Chart | alt.LayerChart] = [heat, *lines]
     if current is not None and len(current):
         layers.append(
             alt.Chart(current)

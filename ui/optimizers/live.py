@@ -8,10 +8,9 @@ nothing here reads session state or translates (a result is the same for every v
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from core.optimizers import (
     SURFACES,
@@ -65,21 +64,19 @@ def tuning(surface: str, key: SpecKey, steps: int, start: tuple[float, float]) -
     return tune_learning_rates(SURFACES[surface], specs_from_key(key), steps, start)
 
 
-def surface_grid(surface: str) -> pd.DataFrame:
-    """The heat-map background: a grid (60 x 60, finer for Rastrigin) of log10(f - f* + 1e-3) cells."""
+class SurfaceGrid(NamedTuple):
+    """The heat-map background: cell centres ``xs`` (columns), ``ys`` (rows, increasing) and
+    ``level[j, i] = log10(f(xs[i], ys[j]) - f* + 1e-3)``."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    level: np.ndarray
+
+
+def surface_grid(surface: str) -> SurfaceGrid:
+    """The heat-map background: a grid (60 x 60, finer for Rastrigin) of log10(f - f* + 1e-3)."""
     xs, ys, gap = grid_values(SURFACES[surface], SURFACES[surface].grid_points)
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    xx, yy = np.meshgrid(xs, ys)
-    return pd.DataFrame(
-        {
-            "x": (xx - dx / 2).ravel(),
-            # cells overlap by 2% so no hairline gaps show between them
-            "x2": (xx + 0.52 * dx).ravel(),
-            "y": (yy - dy / 2).ravel(),
-            "y2": (yy + 0.52 * dy).ravel(),
-            "level": np.log10(np.maximum(gap, 0.0) + 1e-3).ravel(),
-        }
-    )
+    return SurfaceGrid(xs, ys, np.log10(np.maximum(gap, 0.0) + 1e-3))
 
 
 def momentum(surface: str, alpha: float, beta: float, steps: int, start: tuple[float, float]):
