@@ -12,7 +12,7 @@ page_header("optimizers")
 from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import translator
-from ui.layout import error_box, notes_corrections, reference_check
+from ui.layout import error_box, lazy_expander, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
 from ui.sections import choose_section, shows
 from ui.state import translated_choice
@@ -53,10 +53,13 @@ def setup_controls() -> None:
         st.write("")
         st.toggle(tr("fair"), key="opt_fair", help=tr("fair_help"))
     st.latex(w.surface_latex(st.session_state["opt_surface"]))
-    with st.expander(tr("hyperparameters"), icon=":material/tune:"):
-        st.caption(tr("hyperparameters_caption"))
-        w.hyperparameter_widgets()
-        st.button(tr("reset_lr"), key="opt_reset_lr", on_click=w.reset_learning_rates)
+    # drawn only while open (~35 inputs to lay out); closed, their values stay in session state
+    box = lazy_expander(tr("hyperparameters"), "opt_hyperparameters_open", icon=":material/tune:")
+    if box is not None:
+        with box:
+            st.caption(tr("hyperparameters_caption"))
+            w.hyperparameter_widgets()
+            st.button(tr("reset_lr"), key="opt_reset_lr", on_click=w.reset_learning_rates)
 
 
 chosen = choose_section(PAGE)

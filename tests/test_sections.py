@@ -79,3 +79,28 @@ def test_a_section_says_which_settings_of_a_hidden_section_it_uses():
     assert said == ["This section uses the settings of the section “Fits”: label noise 0.2, 10 outliers."]
     every = open_link(SCRIPTS["losses"], "en", section=ALL, ls_noise="0.2", ls_outliers="10")
     assert not [c.value for c in every.caption if "“Fits”" in c.value]  # the fits are on the page
+
+
+def _pick(at, page: str, name: str, lang: str = "en") -> None:
+    at.button_group(key=f"{PAGE_SECTIONS[page].key}@{lang}").set_value(name)
+    at.session_state["lang"] = lang
+    at.run()
+
+
+def test_a_value_set_in_a_section_holds_while_it_is_hidden_and_when_it_comes_back():
+    """A widget first drawn after its value was seeded (the section opened later), moved, then hidden for
+    two runs: Streamlit drops a hidden widget's value, and the seeded one must not come back."""
+    at = open_link(SCRIPTS["losses"], "en", section=None)
+    _pick(at, "losses", "fits")
+    at.slider(key="ls_noise").set_value(0.2)
+    at.session_state["lang"] = "en"
+    at.run()
+    _pick(at, "losses", "svm")
+    at.run()  # a second run with the fits hidden
+    assert_clean(at)
+    assert at.query_params["ls_noise"] == "0.2"
+    assert [c.value for c in at.caption if "“Fits”" in c.value] == [
+        "This section uses the settings of the section “Fits”: label noise 0.2, 0 outliers."
+    ]
+    _pick(at, "losses", "fits")
+    assert at.slider(key="ls_noise").value == 0.2

@@ -24,7 +24,7 @@ from core.lazy import LazyModule
 from ui.compute import shared
 from ui.format import fmt_fixed, fmt_pct
 from ui.i18n import t
-from ui.state import mirror_into_url, seed_from_url
+from ui.state import keep_widget_value, mirror_into_url, seed_from_url
 
 if TYPE_CHECKING:
     from core.attention import Seq2Seq
@@ -173,6 +173,8 @@ def restore_state() -> None:
     if "ft_live_list" not in st.session_state:
         seed_from_url("ft_live", DEFAULTS["ft_live"], str, lambda v: bool(_live_list(v)) or v == "")
         st.session_state["ft_live_list"] = _live_list(st.session_state["ft_live"])
+    else:
+        keep_widget_value("ft_live_list")  # drawn only with the live runs' section
 
 
 def write_url() -> None:

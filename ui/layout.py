@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.budget import OverBudget
 from core.errors import InputError
@@ -15,6 +16,23 @@ def page_header(namespace: str) -> None:
     """Title and one-paragraph introduction from ``<namespace>.title`` / ``<namespace>.intro``."""
     st.title(t(f"{namespace}.title"))
     st.markdown(t(f"{namespace}.intro"))
+
+
+def lazy_expander(label: str, kept: str, *, icon: str) -> DeltaGenerator | None:
+    """An expander whose content is drawn only while it is open: the expander if it is, else None (opening
+    it reruns the page, or the fragment it is in). Closed, its content costs the browser nothing to lay out.
+
+    Streamlit keys an expander's state by its (translated) label as well as its key, so the open state is
+    kept in ``st.session_state[kept]`` and the expander has a key per language (``<kept>@<lang>``) that
+    starts from it: a language switch leaves an open expander open."""
+    key = f"{kept}@{current_language()}"
+
+    def keep() -> None:
+        st.session_state[kept] = st.session_state[key]
+
+    opened = bool(st.session_state.get(kept, False))
+    box = st.expander(label, expanded=opened, icon=icon, key=key, on_change=keep)
+    return box if box.open else None
 
 
 def notes_corrections(page: str, anchor: str | None) -> None:

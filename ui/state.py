@@ -52,6 +52,7 @@ def seed_from_url(
     drops the query parameters, when the user goes to another page (a kept value that is no longer
     ``valid``, e.g. a column of another file, is not used)."""
     if key in st.session_state:
+        keep_widget_value(key)
         return
     kept = st.session_state.get(_KEPT + key)
     if kept is not None and valid(kept):
@@ -70,6 +71,16 @@ def seed_from_url(
         else:  # a link anyone can write: its bad value is ignored, with a note
             link_value_ignored(key)
     st.session_state[key] = value
+
+
+def keep_widget_value(key: str) -> None:
+    """Make the current value of the widget ``key`` the page's own, before its widget is drawn (Streamlit's
+    way to keep a widget's value through runs that do not draw it).
+
+    When a run does not draw a widget (its section hidden, its expander closed), Streamlit drops the
+    widget's value at the end of the run, and a value set through ``st.session_state`` before the widget
+    was first drawn (a link's, a default) would come back in its place."""
+    st.session_state[key] = st.session_state[key]
 
 
 def link_value_ignored(key: str) -> None:

@@ -41,7 +41,8 @@ def test_every_number_a_link_or_widget_sets_has_an_upper_bound():
     ],
 )
 def test_a_link_past_the_bounds_is_ignored_with_a_warning(params, item):
-    at = open_page(PAGE, "en", steps=params.pop("steps", "50"), **params)
+    opened = {"opt_hyperparameters_open": True}  # the hyperparameters' expander, so its inputs are drawn
+    at = open_page(PAGE, "en", state=opened, steps=params.pop("steps", "50"), **params)
     assert_clean(at)
     assert item in " ".join(w.value for w in at.warning)
     assert at.number_input(key="opt_Adam_lr").value <= MAX_LR

@@ -14,11 +14,14 @@ PAGE = "app_pages/optimizers.py"
 
 # shorter runs for the two comparisons that have their own step counts (keeps the suite fast)
 SHORT = {"ams_steps": 300, "wd_steps": 500}
+OPEN = "opt_hyperparameters_open"  # the hyperparameters' expander (ui.layout.lazy_expander)
 
 
 def _open(lang: str, **params: str) -> AppTest:
-    """The page with SHORT's shorter runs, unless the link sets them (in ``xp``)."""
+    """The page with SHORT's shorter runs, unless the link sets them (in ``xp``), and the hyperparameters
+    open (closed, their widgets are not drawn)."""
     state = {key: value for key, value in SHORT.items() if key not in params.get("xp", "")}
+    state[OPEN] = True
     return open_page(PAGE, lang, state=state, **params)
 
 
@@ -335,3 +338,20 @@ def test_adam_then_sgd_section_and_its_link(lang):
     at.number_input(key="sw_switch").set_value(20).run()  # after the last epoch: Adam throughout, no error
     assert_clean(at)
     assert "sw_switch:20" in at.query_params["xp"]
+
+
+def test_the_hyperparameters_are_drawn_only_while_open_and_keep_their_values():
+    at = open_page(PAGE, "en", state=SHORT, section="runs")
+    assert_clean(at)
+    assert not [n for n in at.number_input if n.key == "opt_Adam_lr"]  # closed: not drawn
+    at.session_state[OPEN] = True
+    at.session_state["lang"] = "en"
+    at.run()
+    at.number_input(key="opt_Adam_lr").set_value(0.05).run()
+    at.session_state[OPEN] = False
+    at.run()
+    assert not [n for n in at.number_input if n.key == "opt_Adam_lr"]
+    assert "Adam.lr:0.05" in at.query_params["hp"]  # the closed widget's value still drives the view
+    at.session_state[OPEN] = True
+    at.run()
+    assert at.number_input(key="opt_Adam_lr").value == 0.05

@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.optimizers import OPTIMIZERS, SURFACES, full_hyperparameters
 from ui.i18n import t
+from ui.state import keep_widget_value
 
 NAMES = list(OPTIMIZERS)
 SURFACE_NAMES = list(SURFACES)
@@ -374,6 +375,8 @@ def restore_state() -> list[str]:
     for key, value in saved.items():
         if key not in st.session_state:
             st.session_state[key] = value
+        else:
+            keep_widget_value(key)  # its widget may not be drawn (a hidden section, a closed expander)
     return ignored
 
 

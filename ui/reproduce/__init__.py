@@ -18,7 +18,8 @@ from typing import Any
 import streamlit as st
 
 from core.reproduce import script, sections
-from ui.i18n import current_language, t
+from ui.i18n import t
+from ui.layout import lazy_expander
 
 #: ``(view, **inputs) -> (PARAMS, EXPECTED)``, or None when the view has no script
 Make = Callable[..., tuple[dict[str, Any], dict[str, Any]] | None]
@@ -84,9 +85,8 @@ def reproduce_expander(page: str, section: str, view: Any, /, **inputs: Any) -> 
 
     The script (a few ms to write) is sent only while the expander is open: opening it reruns the page, or
     the fragment it is in. The browser's syntax highlighting of the losses page's four scripts, closed, was
-    0.15-0.2 s of its first draw. Streamlit keys an expander's state by its (translated) label as well as
-    its key, so the open state is kept in ``reproduce_open_<page>_<section>`` and the expander itself has a
-    key per language (``...@<lang>``) that starts from it: a language switch leaves an open script open."""
+    0.15-0.2 s of its first draw. Its open state is kept in ``reproduce_open_<page>_<section>``
+    (:func:`ui.layout.lazy_expander`)."""
     try:
         code = reproduction(page, section, view, **inputs)
     except (ValueError, TypeError):  # a value no literal can hold (not a number): no script for this view
@@ -94,19 +94,8 @@ def reproduce_expander(page: str, section: str, view: Any, /, **inputs: Any) -> 
     if code is None:
         return
     kept = f"reproduce_open_{page}_{section}"
-    key = f"{kept}@{current_language()}"
-
-    def keep() -> None:
-        st.session_state[kept] = st.session_state[key]
-
-    box = st.expander(
-        t("common.reproduce_title"),
-        expanded=bool(st.session_state.get(kept, False)),
-        icon=":material/code:",
-        key=key,
-        on_change=keep,
-    )
-    if not box.open:
+    box = lazy_expander(t("common.reproduce_title"), kept, icon=":material/code:")
+    if box is None:
         return
     with box:
         st.caption(t("common.reproduce_caption", name=f"{page}__{section}.py"))
