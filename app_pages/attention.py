@@ -16,7 +16,7 @@ from ui.charts import show_chart
 from ui.i18n import current_language, t, translator
 from ui.layout import notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
-from ui.sections import choose_section, shows
+from ui.sections import choose_section, draw_sections, shows
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator("attention")
@@ -311,15 +311,15 @@ def date_input() -> tuple[str, att.InputView]:
 chosen = choose_section(PAGE)
 if any(shows(chosen, name) for name in ("heatmap", "steps", "hard", "local")):  # the date's sections
     variant, entry = date_input()
-if shows(chosen, "heatmap"):
-    heatmap_section(variant, entry)
-if shows(chosen, "long"):
-    long_section()
-if shows(chosen, "steps"):
-    steps_section(variant, entry)
-if shows(chosen, "hard"):
-    hard_section(variant, entry)
-if shows(chosen, "local"):
-    local_section(entry)
-if shows(chosen, "playground"):
-    playground_section()
+draw_sections(
+    PAGE,
+    chosen,
+    {  # called only when shown: the date's sections then have the date read above
+        "heatmap": lambda: heatmap_section(variant, entry),
+        "long": long_section,
+        "steps": lambda: steps_section(variant, entry),
+        "hard": lambda: hard_section(variant, entry),
+        "local": lambda: local_section(entry),
+        "playground": playground_section,
+    },
+)

@@ -15,7 +15,7 @@ from ui.charts import show_chart
 from ui.format import fmt_pct
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
-from ui.sections import choose_section, settings_from, shows
+from ui.sections import choose_section, draw_sections, settings_from, shows
 from ui.state import translated_choice
 
 tr = translator(NS)
@@ -220,16 +220,17 @@ def big_models_section() -> None:
     st.caption(tr("big_caption"))
 
 
-SECTIONS = {
-    "recipe": recipe_section,
-    "when-it-pays": sweep_section,
-    "live-runs": live_runs_section,
-    "features": features_section,
-    "side-by-side": compare_section,
-    "resnet-bert": big_models_section,
-}
-for name, draw in SECTIONS.items():
-    if shows(chosen, name):
-        draw()
+draw_sections(
+    w.PAGE,
+    chosen,
+    {
+        "recipe": recipe_section,
+        "when-it-pays": sweep_section,
+        "live-runs": live_runs_section,
+        "features": features_section,
+        "side-by-side": compare_section,
+        "resnet-bert": big_models_section,
+    },
+)
 
 w.write_url()

@@ -3,6 +3,8 @@ and cross-entropy taken apart, every number checked against torch / scikit-learn
 
 The page only draws: every section's view (tables, charts, figures, checks) comes from ``ui.losses``."""
 
+from functools import partial
+
 import streamlit as st
 
 from ui.layout import page_header
@@ -16,7 +18,7 @@ from ui.format import fmt
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
-from ui.sections import choose_section, settings_from, shows
+from ui.sections import choose_section, draw_sections, settings_from
 from ui.state import translated_choice
 
 PAGE = "losses"
@@ -262,21 +264,20 @@ def bce_section() -> None:
     reference_check(*bce_check)
 
 
-if shows(chosen, "curves"):
-    curves_section()
-if shows(chosen, "fits"):
-    fits_section()
-if shows(chosen, "regression"):
-    regression_section()
 # the fits section's data: its sliders' values (kept in session state while that section is hidden)
 noise, outliers = float(st.session_state["ls_noise"]), int(st.session_state["ls_outliers"])
-if shows(chosen, "svm"):
-    svm_section(noise, outliers)
-if shows(chosen, "risk"):
-    risk_section(noise, outliers)
-if shows(chosen, "cross-entropy"):
-    cross_entropy_section()
-if shows(chosen, "binary-vs-categorical"):
-    bce_section()
+draw_sections(
+    PAGE,
+    chosen,
+    {
+        "curves": curves_section,
+        "fits": fits_section,
+        "regression": regression_section,
+        "svm": partial(svm_section, noise, outliers),
+        "risk": partial(risk_section, noise, outliers),
+        "cross-entropy": cross_entropy_section,
+        "binary-vs-categorical": bce_section,
+    },
+)
 
 w.write_url()

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.i18n import translator
 from ui.layout import notes_corrections, page_header, reference_check
-from ui.sections import choose_section, shows
+from ui.sections import choose_section, draw_sections
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 NS = "normalization"
@@ -214,14 +214,15 @@ def batch_size_section() -> None:
 
 
 chosen = choose_section(NS)
-SECTIONS = {
-    "axes": explorer_section,
-    "signatures": signatures_section,
-    "epsilon": eps_section,
-    "running-statistics": running_section,
-    "batch-size": batch_size_section,
-    "transformers": transformers_section,
-}
-for name, draw in SECTIONS.items():
-    if shows(chosen, name):
-        draw()
+draw_sections(
+    NS,
+    chosen,
+    {
+        "axes": explorer_section,
+        "signatures": signatures_section,
+        "epsilon": eps_section,
+        "running-statistics": running_section,
+        "batch-size": batch_size_section,
+        "transformers": transformers_section,
+    },
+)

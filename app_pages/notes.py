@@ -6,7 +6,7 @@ import streamlit as st
 from ui import notes
 from ui.i18n import current_language, translator
 from ui.layout import page_header
-from ui.state import translated_choice, url_choice
+from ui.state import url_segmented_choice
 
 tr = translator("notes")
 lang = current_language()
@@ -25,14 +25,8 @@ linked = notes.claim_by_id(came_from) if came_from is not None else None
 options = [*notes.chapters(), notes.ALL]
 start = notes.chapter_of(linked.section) if linked else options[0]
 # in the URL but at the chapter the rest of the link already opens
-url_choice(notes.CHAPTER_KEY, options, start)
-chapter = translated_choice(
-    st.segmented_control,
-    tr("chapter"),
-    options,
-    notes.chapter_titles(lang),
-    key=notes.CHAPTER_KEY,
-    required=True,
+chapter = url_segmented_choice(
+    tr("chapter"), options, notes.chapter_titles(lang), key=notes.CHAPTER_KEY, default=start
 )
 shown = st.pills(
     tr("filter"),

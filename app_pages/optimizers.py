@@ -14,7 +14,7 @@ from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, lazy_expander, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
-from ui.sections import choose_section, shows
+from ui.sections import choose_section, draw_sections, shows
 from ui.state import translated_choice
 
 tr = translator("optimizers")
@@ -64,7 +64,8 @@ def setup_controls() -> None:
 
 chosen = choose_section(PAGE)
 previous_steps = w.previous_steps()
-if any(shows(chosen, name) for name in ("runs", "forms", "model")):
+uses_setup = any(shows(chosen, name) for name in ("runs", "forms", "model"))  # the sections that use them
+if uses_setup:
     setup_controls()
 state = st.session_state
 surface, names, steps = state["opt_surface"], list(state["opt_names"]), int(state["opt_steps"])
@@ -72,7 +73,7 @@ start, fair = (float(state["opt_x0"]), float(state["opt_y0"])), bool(state["opt_
 
 # every chosen optimizer with its settings; a bad setting is reported and that optimizer left out
 specs, bad_settings = w.chosen_specs(names)
-if any(shows(chosen, name) for name in ("runs", "forms", "model")):
+if uses_setup:
     for error in bad_settings:
         error_box(error)
 
@@ -319,17 +320,18 @@ def switch_section() -> None:
     w.switch_section()
 
 
-SECTIONS = {
-    "runs": runs_section,
-    "framework": framework_section,
-    "forms": forms_section,
-    "model": model_section,
-    "batch-size": batch_size_section,
-    "adam-then-sgd": switch_section,
-}
-for name, draw in SECTIONS.items():
-    if shows(chosen, name):
-        draw()
+draw_sections(
+    PAGE,
+    chosen,
+    {
+        "runs": runs_section,
+        "framework": framework_section,
+        "forms": forms_section,
+        "model": model_section,
+        "batch-size": batch_size_section,
+        "adam-then-sgd": switch_section,
+    },
+)
 
 w.save_state()
 w.write_url()

@@ -14,7 +14,7 @@ from ui.charts import show_chart
 from ui.i18n import translator
 from ui.layout import error_box, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
-from ui.sections import choose_section, shows
+from ui.sections import choose_section, draw_sections
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
 tr = translator(w.NS)
@@ -229,13 +229,19 @@ def sample_section() -> None:
         reference_check(*check)
 
 
-chosen = choose_section(w.PAGE)
-if shows(chosen, "containers"):  # === 1. containers
+def containers_and_training_section() -> None:  # === 1. containers
     containers_section()
     training_section()
-if shows(chosen, "sequential"):
-    sequential_section()
-if shows(chosen, "repeat"):
-    repeat_section()
-if shows(chosen, "notes-sample"):
-    sample_section()
+
+
+chosen = choose_section(w.PAGE)
+draw_sections(
+    w.PAGE,
+    chosen,
+    {
+        "containers": containers_and_training_section,
+        "sequential": sequential_section,
+        "repeat": repeat_section,
+        "notes-sample": sample_section,
+    },
+)

@@ -104,3 +104,14 @@ def test_a_value_set_in_a_section_holds_while_it_is_hidden_and_when_it_comes_bac
     ]
     _pick(at, "losses", "fits")
     assert at.slider(key="ls_noise").value == 0.2
+
+
+def test_a_page_must_draw_exactly_its_registered_sections_in_order():
+    from ui.sections import draw_sections
+
+    drawn: list[str] = []
+    names = section_names("losses")
+    draw_sections("losses", "svm", {name: (lambda n=name: drawn.append(n)) for name in names})
+    assert drawn == ["svm"]
+    with pytest.raises(ValueError, match="its sections are"):
+        draw_sections("losses", ALL, {name: (lambda: None) for name in reversed(names)})

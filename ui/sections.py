@@ -14,12 +14,13 @@ list to what each section draws.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
 
 from ui.i18n import t
-from ui.state import translated_choice, url_choice
+from ui.state import url_segmented_choice
 
 ALL = "all"  # every section, one after another (the page as one long read)
 
@@ -150,15 +151,20 @@ def choose_section(page: str) -> str:
     written back into the URL; the first section by default."""
     spec = PAGE_SECTIONS[page]
     options = [*spec.names, ALL]
-    url_choice(spec.key, options, options[0])
-    return translated_choice(
-        st.segmented_control,
-        t("common.section"),
-        options,
-        section_labels(page),
-        key=spec.key,
-        required=True,
+    return url_segmented_choice(
+        t("common.section"), options, section_labels(page), key=spec.key, default=options[0]
     )
+
+
+def draw_sections(page: str, chosen: str, draws: Mapping[str, Callable[[], None]]) -> None:
+    """Draw the sections ``chosen`` shows, in the page's order: ``draws`` maps each of the page's sections
+    (exactly those of :data:`PAGE_SECTIONS`, in its order) to the function that draws it."""
+    names = PAGE_SECTIONS[page].names
+    if list(draws) != names:
+        raise ValueError(f"{page} draws the sections {list(draws)}, its sections are {names}")
+    for name, draw in draws.items():
+        if shows(chosen, name):
+            draw()
 
 
 def shows(chosen: str, name: str) -> bool:

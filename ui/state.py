@@ -154,3 +154,14 @@ def translated_choice(
     shown = dict(labels)  # a dict, not a call of t(): AppTest calls format_func after the run
     widget(label, options, format_func=shown.__getitem__, key=widget_key, on_change=copy_back, **kwargs)
     return st.session_state[key]
+
+
+def url_segmented_choice(
+    label: str, options: Sequence[str], labels: Mapping[str, str], *, key: str, default: str
+) -> str:
+    """A segmented control over ``options`` (shown as ``labels``, translated) that always holds one: its
+    option starts from ``?key=`` or the last visit (:func:`url_choice`; ``default`` is left out of the
+    URL) and stays across language switches (:func:`translated_choice`). The Notes page's chapter, a
+    topic page's section."""
+    url_choice(key, options, default)
+    return translated_choice(st.segmented_control, label, options, labels, key=key, required=True)
