@@ -13,11 +13,14 @@ main area: what a visitor waits for before anything of the page appears), the ti
 resident memory after the page; exits 1 if a page shows an
 exception or an error. Uses the same harness as the browser tests (tests/browser/harness.py).
 
-    python scripts/screenshots.py --fresh-server-table [--repeat 3] [--page attention metrics]
+    python scripts/screenshots.py --fresh-server-table [--repeat 3] [--page metrics] [--visit-after 2]
 
 The first visit instead, no screenshots: for each page, a fresh server and a fresh browser profile (the
 first visitor of a server that just started, as after a cold start), the page opened in English, then in
 Chinese in a new tab; then one more server in which every page is opened in both languages, and its RSS.
+The first visit starts as soon as the server answers (a sleeping app woken by its visitor), or
+``--visit-after`` seconds later (a server that started before its first visitor came: its warm-up,
+``ui/warmup.py``, done).
 Prints the load average before and after, one row per page and language with the median (and the range)
 over ``--repeat`` runs of the time until the title shows and until the page is fully drawn (the script
 finished and every chart in view drawn: the harness's idle), and the server's RSS after all pages.
@@ -63,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per page for --fresh-server-table")
     parser.add_argument(
+        "--visit-after",
+        type=float,
+        default=0.0,
+        help="for --fresh-server-table: seconds between the server's first answer and the first visit",
+    )
+    parser.add_argument(
         "--section",
         default=None,
         help="on a topic page, the section to open ('all': the whole page); default: what a plain link opens",
@@ -77,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     specs = [spec for spec in PAGES if spec.slug in args.page]
     if args.fresh_server_table:
-        return fresh_server_table(specs, args.lang, max(1, args.repeat))
+        return fresh_server_table(specs, args.lang, max(1, args.repeat), args.visit_after)
     failures: list[str] = []
     started = time.perf_counter()
     with harness.StreamlitServer() as server:
@@ -128,25 +137,31 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def fresh_server_table(specs: list, langs: list[str], repeat: int) -> int:
+def fresh_server_table(specs: list, langs: list[str], repeat: int, visit_after: float = 0.0) -> int:
     """The first visit of each page on a fresh server (see the module doc); exits 1 if a page fails."""
     from playwright.sync_api import sync_playwright
 
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    server_up: list[float] = []
     failures: list[str] = []
     print(f"load average before: {_load()}  ({repeat} run(s) per page, median shown, [min-max])")
+    print(f"first visit {visit_after:g} s after the server's first answer")
     with sync_playwright() as playwright:
         for run in range(repeat):
             for spec in specs:
-                with harness.StreamlitServer() as server, harness.chromium_context(playwright) as context:
-                    context.add_init_script(_TITLE_WATCH_JS)
-                    for lang in langs:
-                        try:
-                            times.setdefault((spec.slug, lang), []).append(
-                                _visit(context, server.url, spec, lang)
-                            )
-                        except AssertionError as error:
-                            failures.append(f"{spec.slug} [{lang}] run {run + 1}: {error}")
+                launched = time.perf_counter()
+                with harness.StreamlitServer() as server:
+                    server_up.append(time.perf_counter() - launched)
+                    with harness.chromium_context(playwright) as context:
+                        context.add_init_script(_TITLE_WATCH_JS)
+                        time.sleep(visit_after)
+                        for lang in langs:
+                            try:
+                                times.setdefault((spec.slug, lang), []).append(
+                                    _visit(context, server.url, spec, lang)
+                                )
+                            except AssertionError as error:
+                                failures.append(f"{spec.slug} [{lang}] run {run + 1}: {error}")
         with harness.StreamlitServer() as server, harness.chromium_context(playwright) as context:
             context.add_init_script(_TITLE_WATCH_JS)
             for spec in specs:
@@ -156,6 +171,7 @@ def fresh_server_table(specs: list, langs: list[str], repeat: int) -> int:
                     except AssertionError as error:
                         failures.append(f"{spec.slug} [{lang}] (all pages in one server): {error}")
             rss, peak = harness.rss_bytes(server.pid) / MB, harness.peak_rss_bytes(server.pid) / MB
+    print(f"server up (launch -> first answer): {_median_range(sorted(server_up))} s")
     print(f"{'page':<16}{'lang':<6}{'title shown (s)':>22}{'fully drawn (s)':>22}")
     for (slug, lang), runs in times.items():
         title = sorted(r[0] for r in runs)
