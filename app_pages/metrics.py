@@ -5,7 +5,8 @@ into the session) and ``ui.metrics.views`` (what each section shows), and draws 
 lays out the sections that have no widget). The threshold explorer is a fragment: moving the threshold
 costs a binary search, not a re-sort. Under the explorer, the curves and the AUC section stand the
 corrections of the notes' confusion-matrix chapter (``data/notes/claims.json``, anchors
-``threshold-explorer``, ``curves``, ``auc-three-ways``).
+``threshold-explorer``, ``curves``, ``auc-three-ways``). The binary report is shown one section at a time
+under its headline figures (``ui.sections``: threshold and curves first, or all of them).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ui.metrics import comparison, decisions, draw, multiclass, segments, stabil
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.reproduce import reproduce_expander
+from ui.sections import choose_section, draw_sections
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
 tr = translator(NS)
@@ -285,12 +287,26 @@ def report_section(kept: views.KeptSource, source: src.Source | None) -> None:
     draw.headline(report)
     uncertainty.section(report)  # bootstrap intervals of AUC, AP, KS (off by default)
     views.start_slider_afresh(report)
-    threshold_explorer(report)
-    three_ways(report)
+    draw_sections(
+        NS,
+        choose_section(NS),  # the report one section at a time (ui.sections), the threshold's first
+        {
+            "threshold": lambda: threshold_explorer(report),
+            "auc": lambda: three_ways(report),
+            "gains-calibration": lambda: gains_and_calibration(report),
+            "models-segments": lambda: models_and_segments(report, source),
+        },
+    )
+
+
+def gains_and_calibration(report: views.Report) -> None:
     st.subheader(tr("gains"), anchor="gains")
     draw.draw_chart(views.gains(report))
     st.caption(tr("gains_caption"))
     calibration(report)
+
+
+def models_and_segments(report: views.Report, source: src.Source | None) -> None:
     comparison.section(report)  # many models, segments and stability: issue 25's sections
     stability.section(report, segments.section(report, source))
 

@@ -35,6 +35,7 @@ class Section:
 class PageSections:
     key: str  # the session-state key and URL parameter of the page's choice
     sections: tuple[Section, ...]
+    above: tuple[str, ...] = ()  # anchors drawn above the sections, whichever is shown
 
     @property
     def names(self) -> list[str]:
@@ -49,7 +50,7 @@ def _sections(*sections: tuple[str, tuple[str, ...]]) -> tuple[Section, ...]:
     return tuple(Section(name, anchors) for name, anchors in sections)
 
 
-# Every topic page's sections in the page's order (the metrics page, a tool, is one view).
+# Every topic page's sections in the page's order (the metrics page: its binary report's).
 PAGE_SECTIONS: dict[str, PageSections] = {
     "attention": PageSections(
         "att_tab",  # the name the page's tabs had: links written before still open their section
@@ -127,6 +128,16 @@ PAGE_SECTIONS: dict[str, PageSections] = {
             ("batch-size", ("batch-size", "noisy-ravine")),
             ("adam-then-sgd", ("adam-then-sgd",)),
         ),
+    ),
+    "metrics": PageSections(
+        "metrics_section",
+        _sections(
+            ("threshold", ("threshold-explorer", "curves", "downloads", "decisions")),
+            ("auc", ("auc-three-ways",)),
+            ("gains-calibration", ("gains", "calibration")),
+            ("models-segments", ("segments", "stability", "model-comparison")),  # comparison: 2+ models
+        ),
+        above=("uncertainty",),  # the bootstrap's switch: its intervals show in the headline and sections
     ),
 }
 

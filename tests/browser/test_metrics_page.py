@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -366,3 +367,38 @@ def test_the_ks_chart_labels_are_not_truncated(warm_app_server, page):
     harness.open_app_page(page, warm_app_server.url, METRICS, "en", {"metrics_view": "ks"})
     assert harness.shown_chart(page, "ks").count() == 1
     assert not harness.truncated_chart_labels(page)
+
+
+def test_the_report_one_section_at_a_time_keeps_the_threshold_through_a_section_switch(warm_app_server, page):
+    """A plain link opens the report's first section (the threshold, curves and decisions); another section
+    replaces it and is written into the URL; back at the first, the threshold moved before is still the
+    one shown, in the slider and in the URL."""
+    harness.open_app_page(page, warm_app_server.url, METRICS, "en", section=None)
+    harness.assert_charts_visible(page)
+    assert page.locator("#decisions").count() == 1
+    assert page.locator("#auc-three-ways").count() == 0 and page.locator("#gains").count() == 0
+    thumb = harness.widget(page, "metrics_threshold").locator("input[type=range]")
+
+    def press_right() -> None:
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+
+    start = _shown_threshold(page)
+    for _ in range(3):
+        harness.rerun_after(page, press_right)
+    moved = _shown_threshold(page)
+    assert moved != start
+
+    def pick(name: str) -> None:
+        option = page.get_by_role("radio", name=EN[f"metrics.section_{name}"], exact=True)
+        harness.rerun_after(page, option.click)
+
+    pick("auc")
+    assert page.locator("#auc-three-ways").count() == 1 and page.locator("#threshold-explorer").count() == 0
+    assert "metrics_section=auc" in page.url
+    pick("threshold")
+    harness.assert_no_exception(page)
+    assert _shown_threshold(page) == moved, f"the threshold {moved} became {_shown_threshold(page)}"
+    in_url = parse_qs(urlsplit(page.url).query)
+    assert float(in_url["metrics_threshold"][0]) == pytest.approx(moved, abs=5e-5), page.url  # shown: 4 dp
+    assert "metrics_section" not in in_url  # the first section: a clean link

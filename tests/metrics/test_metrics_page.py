@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.scores import EXAMPLES, ScoreTable, load_scores
 from ui.i18n import load_strings
+from ui.sections import ALL
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/metrics.py"
@@ -19,7 +20,9 @@ EN = load_strings("en")
 
 
 def open_page(lang: str = "en", example: str | None = None) -> AppTest:
+    """The metrics page, its report with all its sections (ui.sections)."""
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["metrics_section"] = ALL
     at.query_params["lang"] = lang
     at.run()
     at.switch_page(PAGE).run()
@@ -113,6 +116,7 @@ def test_two_models_show_delong_comparison():
     assert at.selectbox(key="metrics_model").value == models[1]
     # a link to a model that the file does not have falls back to the first one
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["metrics_section"] = ALL
     at.query_params["lang"] = "en"
     at.query_params["metrics_example"] = "two_models"
     at.query_params["metrics_model"] = "no_such_model"

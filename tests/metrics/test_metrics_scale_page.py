@@ -14,6 +14,7 @@ from scipy import stats
 from streamlit.testing.v1 import AppTest
 
 from ui.i18n import load_strings
+from ui.sections import ALL
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/metrics.py"
@@ -21,7 +22,9 @@ EN = load_strings("en")
 
 
 def open_page() -> AppTest:
+    """The metrics page, its report with all its sections (ui.sections)."""
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["metrics_section"] = ALL
     at.query_params["lang"] = "en"
     at.run()
     at.switch_page(PAGE).run()

@@ -13,6 +13,7 @@ from tests.apptest import APP, assert_clean
 from ui.compute import _results, freeze, key_of
 from ui.metrics import source, views
 from ui.metrics.kept import example_summary
+from ui.sections import ALL
 
 LABELS = ("P", "R", "F1", "Acc", "Spec", "cdf+", "cdf-", "pos", "neg")
 
@@ -92,6 +93,7 @@ def test_the_page_shares_the_example_summary_and_never_changes_it():
     """The page asks ui.compute.shared for a bundled example's summary, and drawing every view of it
     (every chart of the explorer, the calibration choices) caches nothing on it."""
     at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["metrics_section"] = ALL
     at.query_params["lang"] = "en"
     at.run()
     at.switch_page("app_pages/metrics.py").run()
