@@ -26,7 +26,7 @@ from ui.metrics import comparison, decisions, draw, multiclass, segments, stabil
 from ui.metrics import source as src
 from ui.metrics.data_folder import data_folder, mirror_mapping
 from ui.reproduce import reproduce_expander
-from ui.sections import choose_section, draw_sections
+from ui.sections import choose_section, draw_sections, shows
 from ui.state import mirror_into_url, seed_from_url, url_choice
 
 tr = translator(NS)
@@ -173,8 +173,26 @@ def _jump(report: views.Report, value: float) -> None:
     st.session_state["metrics_threshold"] = report.clamp(value)
 
 
+def threshold_slider(report: views.Report) -> float:
+    """The explorer's threshold (its value in the URL): drawn in the explorer, or above the decisions when
+    they are shown without it."""
+    # The jump buttons set the threshold through session state; a value there must not meet a default.
+    initial = {} if "metrics_threshold" in st.session_state else {"value": report.default_threshold}
+    return st.slider(
+        tr("threshold"),
+        min_value=report.low,
+        max_value=report.high,
+        step=report.step,
+        format="%.4f",
+        key="metrics_threshold",
+        bind="query-params",
+        help=tr("threshold_help"),
+        **initial,
+    )
+
+
 @st.fragment
-def threshold_explorer(report: views.Report) -> None:
+def threshold_explorer(report: views.Report, with_decisions: bool) -> None:
     st.subheader(tr("explorer"), anchor="threshold-explorer")
     notes_corrections(NS, "threshold-explorer")
     for col, name in zip(st.columns(4)[:3], ("f1", "youden", "ks"), strict=True):
@@ -187,19 +205,7 @@ def threshold_explorer(report: views.Report) -> None:
             help=tr(f"jump_{name}_help"),
             width="stretch",
         )
-    # The jump buttons set the threshold through session state; a value there must not meet a default.
-    initial = {} if "metrics_threshold" in st.session_state else {"value": report.default_threshold}
-    threshold = st.slider(
-        tr("threshold"),
-        min_value=report.low,
-        max_value=report.high,
-        step=report.step,
-        format="%.4f",
-        key="metrics_threshold",
-        bind="query-params",
-        help=tr("threshold_help"),
-        **initial,
-    )
+    threshold = threshold_slider(report)
     c = report.evaluation.confusion_at(threshold)
     left, right = st.columns([2, 3])
     with left:
@@ -232,7 +238,14 @@ def threshold_explorer(report: views.Report) -> None:
     downloads = decisions.with_report_blocks(views.downloads(report, threshold), report, threshold)
     for col, download in zip(st.columns(4), downloads, strict=True):
         col.download_button(**download, on_click="ignore")  # no rerun (and no chart redraw race)
-    decisions.section(report, threshold)  # costs, constraints, net benefit at this threshold
+    if with_decisions:  # in the fragment: they follow the slider without a rerun of the whole page
+        decisions.section(report, threshold)  # costs, constraints, net benefit at this threshold
+
+
+@st.fragment
+def decisions_alone(report: views.Report) -> None:
+    """The decisions with the explorer's section hidden: the threshold they use is drawn above them."""
+    decisions.section(report, threshold_slider(report))
 
 
 def three_ways(report: views.Report) -> None:
@@ -287,11 +300,14 @@ def report_section(kept: views.KeptSource, source: src.Source | None) -> None:
     draw.headline(report)
     uncertainty.section(report)  # bootstrap intervals of AUC, AP, KS (off by default)
     views.start_slider_afresh(report)
+    chosen = choose_section(NS)  # the report one section at a time (ui.sections), the threshold's first
+    together = shows(chosen, "threshold") and shows(chosen, "decisions")
     draw_sections(
         NS,
-        choose_section(NS),  # the report one section at a time (ui.sections), the threshold's first
+        chosen,
         {
-            "threshold": lambda: threshold_explorer(report),
+            "threshold": lambda: threshold_explorer(report, with_decisions=together),
+            "decisions": lambda: None if together else decisions_alone(report),
             "auc": lambda: three_ways(report),
             "gains-calibration": lambda: gains_and_calibration(report),
             "models-segments": lambda: models_and_segments(report, source),

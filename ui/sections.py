@@ -132,7 +132,8 @@ PAGE_SECTIONS: dict[str, PageSections] = {
     "metrics": PageSections(
         "metrics_section",
         _sections(
-            ("threshold", ("threshold-explorer", "curves", "downloads", "decisions")),
+            ("threshold", ("threshold-explorer", "curves", "downloads")),
+            ("decisions", ("decisions",)),
             ("auc", ("auc-three-ways",)),
             ("gains-calibration", ("gains", "calibration")),
             ("models-segments", ("segments", "stability", "model-comparison")),  # comparison: 2+ models

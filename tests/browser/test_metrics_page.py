@@ -370,13 +370,14 @@ def test_the_ks_chart_labels_are_not_truncated(warm_app_server, page):
 
 
 def test_the_report_one_section_at_a_time_keeps_the_threshold_through_a_section_switch(warm_app_server, page):
-    """A plain link opens the report's first section (the threshold, curves and decisions); another section
-    replaces it and is written into the URL; back at the first, the threshold moved before is still the
-    one shown, in the slider and in the URL."""
+    """A plain link opens the report's first section (the threshold explorer and curves); another section
+    replaces it and is written into the URL; the decisions alone draw the explorer's threshold above them,
+    also after a reload; back at the first, the threshold moved before is still the one shown, in the
+    slider and in the URL."""
     harness.open_app_page(page, warm_app_server.url, METRICS, "en", section=None)
     harness.assert_charts_visible(page)
-    assert page.locator("#decisions").count() == 1
-    assert page.locator("#auc-three-ways").count() == 0 and page.locator("#gains").count() == 0
+    assert page.locator("#curves").count() == 1
+    assert page.locator("#decisions").count() == 0 and page.locator("#gains").count() == 0
     thumb = harness.widget(page, "metrics_threshold").locator("input[type=range]")
 
     def press_right() -> None:
@@ -396,6 +397,14 @@ def test_the_report_one_section_at_a_time_keeps_the_threshold_through_a_section_
     pick("auc")
     assert page.locator("#auc-three-ways").count() == 1 and page.locator("#threshold-explorer").count() == 0
     assert "metrics_section=auc" in page.url
+    # the decisions alone: the explorer's threshold drawn above them, kept in the link (reload: new session)
+    pick("decisions")
+    assert page.locator("#decisions").count() == 1 and page.locator("#threshold-explorer").count() == 0
+    assert _shown_threshold(page) == moved
+    page.reload()
+    harness.wait_for_app_idle(page)
+    assert page.locator("#decisions").count() == 1
+    assert _shown_threshold(page) == moved, f"a reload of {page.url} shows {_shown_threshold(page)}"
     pick("threshold")
     harness.assert_no_exception(page)
     assert _shown_threshold(page) == moved, f"the threshold {moved} became {_shown_threshold(page)}"
