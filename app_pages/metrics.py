@@ -301,7 +301,7 @@ def report_section(kept: views.KeptSource, source: src.Source | None) -> None:
     uncertainty.section(report)  # bootstrap intervals of AUC, AP, KS (off by default)
     views.start_slider_afresh(report)
     chosen = choose_section(NS)  # the report one section at a time (ui.sections), the threshold's first
-    together = shows(chosen, "threshold") and shows(chosen, "decisions")
+    together = shows(chosen, "threshold") and shows(chosen, "decisions")  # then: in the explorer's fragment
     draw_sections(
         NS,
         chosen,
