@@ -28,7 +28,6 @@ import ast
 import importlib
 import importlib.util
 import inspect
-import pkgutil
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -38,10 +37,11 @@ from typing import Any
 
 from streamlit.logger import get_logger
 
-from ui import server
+from ui import reproduce, server
+from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = (ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")))
+SCRIPTS = (ROOT / "app.py", *(ROOT / spec.path for spec in PAGES))
 STREAMLIT_LAZY = ("streamlit.emojis", "streamlit.material_icon_names")
 WAIT_LIMIT = 60.0  # s: a warm-up that hangs must not hold the first visitor longer than this
 
@@ -73,13 +73,9 @@ def _is_module(name: str) -> bool:
 
 def warm_modules() -> list[str]:
     """Every module :func:`warm_up` imports: those ``app.py`` and the page scripts import at their top, in
-    their order; every page's scripts for its "Reproduce" expander (``ui.reproduce`` loads them all the
-    first time one is asked for); the two of Streamlit's it loads the first time an element takes an icon
-    (compiling its emoji pattern alone is ~0.1 s)."""
-    import ui.reproduce
-
+    their order, then the two of Streamlit's it loads the first time an element takes an icon (compiling
+    its emoji pattern alone is ~0.1 s)."""
     names = [name for path in SCRIPTS for name in script_imports(path)]
-    names += [module.name for module in pkgutil.iter_modules(ui.reproduce.__path__, "ui.reproduce.")]
     return list(dict.fromkeys([*names, *STREAMLIT_LAZY]))
 
 
@@ -96,13 +92,14 @@ def _exercise_data_path() -> None:
 
 
 def warm_up() -> float:
-    """Import :func:`warm_modules`, run one chart through the data path, fill ``inspect``'s module cache;
-    returns the seconds it took.
+    """Import :func:`warm_modules` and the "Reproduce" scripts, run one chart through the data path, fill
+    ``inspect``'s module cache; returns the seconds it took.
     Never raises: a module that fails to import fails again, with its traceback, on the page that needs it."""
     start = time.perf_counter()
     try:
         for name in warm_modules():
             importlib.import_module(name)
+        reproduce.registry()  # every page's "Reproduce" scripts, loaded the first time one is asked for
         _exercise_data_path()
         # Streamlit's first element of a process calls inspect.stack(), whose inspect.getmodule maps
         # every loaded module to its file once (~0.1 s here) and caches it: done now, after the imports.
