@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import io
+import os
+import socket
 import sys
 import time
 
@@ -180,3 +182,63 @@ def test_the_allocator_is_tuned_once_and_memory_released():
     server.tune_once()  # a second call does nothing
     server.release_memory()
     server.housekeeping()  # what app.py calls at every run: no server here, no error
+
+
+def _listening(family: int = socket.AF_INET) -> socket.socket:
+    """A listening socket made as Streamlit's server makes its own: ``socket.socket(family)``, protocol 0."""
+    sock = socket.socket(family)
+    sock.bind(("127.0.0.1", 0) if family == socket.AF_INET else ("::1", 0))
+    sock.listen(8)
+    return sock
+
+
+def _accepted_nodelay(listener: socket.socket) -> int:
+    """TCP_NODELAY of a connection ``listener`` accepts."""
+    with socket.create_connection(listener.getsockname()[:2]) as client:
+        accepted, _ = listener.accept()
+        with accepted:
+            client.sendall(b"x")
+            return accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_streamlits_server_socket_leaves_nagle_on_for_the_connections_asyncio_accepts():
+    # why send_small_writes_at_once exists: asyncio sets TCP_NODELAY only on sockets of protocol
+    # IPPROTO_TCP, and Streamlit binds with protocol 0. When this fails, Streamlit binds differently and
+    # the call in ui/warmup.lifespan may be unneeded.
+    from streamlit.web.server.starlette import starlette_server
+
+    sock = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    with sock:
+        assert sock.proto != socket.IPPROTO_TCP, moved(
+            "the server's socket protocol", "send_small_writes_at_once", "may be unneeded"
+        )
+        assert _accepted_nodelay(sock) == 0
+
+
+def test_send_small_writes_at_once_reaches_every_connection_a_listening_socket_accepts():
+    with _listening() as listener, _listening(socket.AF_INET6) as listener6:
+        assert _accepted_nodelay(listener) == 0  # as Streamlit's server accepts them
+        assert server.send_small_writes_at_once() >= 2
+        assert _accepted_nodelay(listener) == 1
+        assert _accepted_nodelay(listener6) == 1
+
+
+def test_send_small_writes_at_once_leaves_other_descriptors_open_and_unchanged(tmp_path):
+    with _listening() as listener, socket.create_connection(listener.getsockname()) as client:
+        accepted, _ = listener.accept()
+        unix = socket.socket(socket.AF_UNIX)
+        unix.bind(str(tmp_path / "s"))
+        unix.listen(1)
+        read, write = os.pipe()
+        with accepted, unix:
+            server.send_small_writes_at_once()
+            # a connected socket is not a listening one: left as it was
+            assert client.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+            client.sendall(b"still open")
+            assert accepted.recv(64) == b"still open"
+            assert unix.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) == 1
+            os.write(write, b"pipe")
+            assert os.read(read, 4) == b"pipe"
+        os.close(read)
+        os.close(write)
+    assert server.send_small_writes_at_once(fd_dir=str(tmp_path / "no such dir")) == 0

@@ -35,25 +35,32 @@ def test_script_imports_reads_a_scripts_top_imports(tmp_path):
     assert warmup.script_imports(script) == ["datetime", "ui", "ui.losses", "ui.state"]
 
 
-def test_streamlit_run_app_py_serves_the_st_app_whose_lifespan_warms_up():
+def test_streamlit_run_app_py_serves_the_st_app_whose_lifespan_sets_nodelay_and_warms_up():
     from streamlit.web.server.app_discovery import discover_asgi_app
 
     found = discover_asgi_app(ROOT / "app.py")
     assert found.is_asgi_app and found.app_name == "app"
     code = (
-        "import asyncio, sys\n"
+        "import asyncio, socket, sys\n"
         "import streamlit as st\n"
         "import app\n"
         "from ui import warmup\n"
         "assert isinstance(app.app, st.App)\n"
+        "listener = socket.socket(socket.AF_INET)\n"  # as Streamlit binds it, before the lifespan
+        "listener.bind(('127.0.0.1', 0))\n"
+        "listener.listen(1)\n"
         "async def serve():\n"
         "    async with warmup.lifespan(app.app):\n"
         "        pass\n"
         "asyncio.run(serve())\n"
+        "client = socket.create_connection(listener.getsockname())\n"
+        "accepted, _ = listener.accept()\n"
+        "nodelay = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)\n"
         "assert warmup.wait_for_warm_up(240)\n"
-        "print('missing', *[m for m in warmup.warm_modules() if m not in sys.modules])\n"
+        "print('nodelay', nodelay, 'missing', *[m for m in warmup.warm_modules() if m not in sys.modules])\n"
     )
-    assert _python(code) == ["missing"]
+    # the server's connections send small responses at once, and every listed module is loaded
+    assert _python(code) == ["nodelay", "1", "missing"]
 
 
 def test_a_script_without_a_started_warm_up_does_not_wait():

@@ -1,4 +1,5 @@
-"""The server's own tuning: memory given back to the system, and sessions and uploads let go of.
+"""The server's own tuning: memory given back to the system, sessions and uploads let go of, and small
+responses sent at once.
 
 A Streamlit server is one process; every visitor's session is a thread in it. ``app.py`` calls
 :func:`housekeeping` at the start of every script run: the allocator settings once per process, then the
@@ -16,6 +17,10 @@ Measured causes of memory held per session (``benchmarks/bench_visitors.py``):
   :func:`tune_allocators` and :func:`release_memory` (after a file is read). Arrow's memory pool is
   not a cause here: the score reader allocates through Arrow's system pool, i.e. glibc's malloc.
 
+And one cause of latency: Streamlit's server keeps Nagle's algorithm on its connections, so a small response
+waits ~40 ms for the browser's delayed ACK (:func:`send_small_writes_at_once`, called by the server's
+lifespan in ``ui/warmup.py``).
+
 Three of these reach into Streamlit's runtime, which has no public API for them (``Runtime._session_mgr``,
 its ``_storage_lock`` and ``_session_storage._cache.expire()``, ``ScriptRunContext.uploaded_file_mgr``
 with ``remove_file``): ``tests/test_server.py`` fails, naming the internal, when one of them changes.
@@ -28,6 +33,8 @@ import ctypes
 import ctypes.util
 import gc
 import io
+import os
+import socket
 import threading
 from typing import Any
 
@@ -76,6 +83,47 @@ def tune_once() -> None:
         if not _tuned:
             tune_allocators()
             _tuned = True
+
+
+def send_small_writes_at_once(fd_dir: str = "/dev/fd") -> int:
+    """Set TCP_NODELAY on every listening TCP socket of this process; return how many there were.
+
+    Streamlit (1.67) binds its server's socket itself, as ``socket.socket(family)``: protocol 0. asyncio
+    turns Nagle's algorithm off (TCP_NODELAY) on a connection it accepts only when the socket's protocol
+    is IPPROTO_TCP, so Streamlit's connections keep it. A response goes out as two writes, the headers
+    and then the body; on a connection the browser reuses, a small body waits until the headers are
+    acknowledged, and the browser delays that acknowledgement: ~40 ms for each small file of the
+    frontend's ~170 (measured on one kept-alive connection here: 43 ms a file, 1.5 ms with it;
+    ``benchmarks/bench_server_latency.py``), and for the websocket's small messages. Linux (and the BSDs)
+    copy TCP_NODELAY from a listening socket to the connections it accepts, so setting it on the
+    listening socket, before the server accepts, reaches every connection.
+
+    The sockets are found among the process's open file descriptors (``/dev/fd``; none where it does
+    not exist, e.g. Windows: nothing is changed there). No descriptor is closed or taken over.
+    """
+    try:
+        fds = [int(name) for name in os.listdir(fd_dir)]
+    except OSError:
+        return 0
+    found = 0
+    for fd in fds:
+        try:
+            sock = socket.socket(fileno=fd)  # reads the descriptor's family, type and protocol
+        except OSError:  # not a socket, or closed since it was listed
+            continue
+        try:
+            if (
+                sock.family in (socket.AF_INET, socket.AF_INET6)
+                and sock.type == socket.SOCK_STREAM
+                and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            ):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                found += 1
+        except OSError:
+            pass
+        finally:
+            sock.detach()  # the descriptor stays open and its owner's
+    return found
 
 
 def release_memory() -> None:

@@ -132,8 +132,10 @@ def wait_for_warm_up(limit: float = WAIT_LIMIT) -> bool:
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     """``st.App``'s lifespan: the allocator settings (before the warm-up's thread allocates: glibc gives a
-    thread its heap on first use, and ``ui.server``'s limit on heaps applies to heaps made after it), then
-    the warm-up started; the server serves at once."""
+    thread its heap on first use, and ``ui.server``'s limit on heaps applies to heaps made after it),
+    Nagle's algorithm off for the connections the server will accept (its socket is listening, nothing
+    accepted yet), then the warm-up started; the server serves at once."""
     server.tune_once()
+    server.send_small_writes_at_once()
     start_warm_up()
     yield
