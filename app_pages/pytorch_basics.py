@@ -12,7 +12,7 @@ page_header("pytorch_basics")
 from ui import pytorch_basics as w
 from ui.charts import show_chart
 from ui.i18n import translator
-from ui.layout import error_box, notes_corrections, reference_check
+from ui.layout import error_box, lazy_expander, notes_corrections, reference_check
 from ui.reproduce import reproduce_expander
 from ui.sections import choose_section, draw_sections
 from ui.state import mirror_into_url, seed_from_url, translated_choice
@@ -24,8 +24,9 @@ def containers_section() -> None:
     st.header(tr("containers_title"), anchor="containers")
     notes_corrections(w.PAGE, "containers")
     st.markdown(tr("containers_intro"))
-    with st.expander(tr("code_title"), icon=":material/code:"):
-        st.code(tr("code_sample"), language="python")
+    box = lazy_expander(tr("code_title"), "pb_code_open", icon=":material/code:")
+    if box is not None:
+        box.code(tr("code_sample"), language="python")
     st.table(w.facts_table())  # a static table wraps torch's long error texts instead of cutting them
     st.caption(tr("facts_caption"))
 

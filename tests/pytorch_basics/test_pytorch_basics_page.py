@@ -8,6 +8,7 @@ from tests.apptest import assert_clean, open_page, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/pytorch_basics.py"
+CODE_OPEN = "pb_code_open"  # the notes' code sample's expander (ui.layout.lazy_expander)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -26,6 +27,14 @@ def test_page_runs_and_every_live_check_passes(lang):
     ]
     codes = [c.value for c in at.code]
     assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (8x32 and 31x10)" in codes
+    # the notes' code sample is drawn only while its expander is open (its highlighter is the frontend's
+    # biggest chunk after Plotly's: a first visit does not load it)
+    sample = strings["pytorch_basics.code_sample"]
+    assert sample not in codes
+    at.session_state[CODE_OPEN] = True
+    at.run()
+    assert_clean(at)
+    assert sample in [c.value for c in at.code]
     # the facts table is read from torch: the list model holds 2 parameter tensors, the others 4
     table = at.table[0].value
     kinds = ("list", "modulelist", "sequential", "moduledict")
