@@ -12,7 +12,7 @@ page_header("optimizers")
 from ui import optimizers as w
 from ui.charts import show_chart
 from ui.i18n import translator
-from ui.layout import error_box, lazy_expander, notes_corrections, reference_check
+from ui.layout import error_box, lazy_expander, notes_corrections, reference_check, static_table
 from ui.reproduce import reproduce_expander
 from ui.sections import choose_section, draw_sections, shows
 from ui.state import translated_choice
@@ -97,7 +97,7 @@ def draw_runs() -> None:
         st.subheader(tr("loss_title"))
         show_chart(*view.gap, key="opt_loss")
         st.caption(view.gap_caption)
-    st.dataframe(view.table, hide_index=True, width="stretch")
+    static_table(view.table)  # the first section's only table: no data grid on a first visit
     reference_check(*view.check)
     st.caption(tr("check_caption", checked=view.checked))
     if view.nadam_note:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import string
 import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ui.compute import Progress, SharedResults, freeze, key_of
-from ui.format import fmt, fmt_fixed, fmt_pct, round_up
+from ui.format import fmt, fmt_fixed, fmt_pct, markdown_table, markdown_text, round_up
 
 
 def test_each_key_is_computed_once_for_concurrent_callers():
@@ -141,6 +143,35 @@ def test_number_formats():
     assert fmt_fixed(0.5) == "0.5000" and fmt_fixed(float("inf")) == "—"
     assert fmt_pct(0.1234) == "12.3%" and fmt_pct(0.1234, 2) == "12.34%"
     assert round_up(0.01234) == pytest.approx(0.013) and round_up(0.012) == pytest.approx(0.012)
+
+
+def _unescaped(markdown: str) -> str:
+    """CommonMark's reading of backslash escapes: a backslash before ASCII punctuation is dropped."""
+    out, i = [], 0
+    while i < len(markdown):
+        if markdown[i] == "\\" and i + 1 < len(markdown) and markdown[i + 1] in string.punctuation:
+            i += 1
+        out.append(markdown[i])
+        i += 1
+    return "".join(out)
+
+
+def test_markdown_text_escapes_every_ascii_punctuation_and_reads_back_as_itself():
+    text = "max |diff| vs torch.optim: f − f* ≤ 1e-3, $x$ _b_ `c` <i> [l](u) # \\ 已发散 ~~s~~"
+    escaped = markdown_text(text)
+    assert _unescaped(escaped) == text
+    unescaped_punctuation = [  # every ASCII punctuation character comes right after a backslash
+        c for i, c in enumerate(escaped) if c in string.punctuation and c != "\\" and escaped[i - 1] != "\\"
+    ]
+    assert unescaped_punctuation == []
+    assert markdown_text("line one\nline two") == "line one line two"
+    assert markdown_text(string.punctuation) == "".join(f"\\{c}" for c in string.punctuation)
+
+
+def test_markdown_table_has_a_header_a_rule_and_a_line_per_row():
+    frame = pd.DataFrame({"a|b": ["1.5", "-∞"], "f*": ["x", "—"]})
+    lines = markdown_table(frame).split("\n")
+    assert lines == ["| a\\|b | f\\* |", "|---|---|", "| 1\\.5 | x |", "| \\-∞ | — |"]
 
 
 _EVENTS: list[str] = []

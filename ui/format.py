@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import math
+import string
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DASH = "—"  # a figure that is not defined (NaN, None)
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -34,3 +40,20 @@ def round_up(x: float, digits: int = 2) -> float:
         return x
     step = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
     return math.ceil(x / step * (1 - 1e-12)) * step
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as literal Markdown text: every ASCII punctuation character backslash-escaped (CommonMark
+    allows it for each of them), so no ``*``, ``_``, ``|`` or ``$`` in it starts emphasis, a table cell
+    or math; a line break becomes a space."""
+    text = " ".join(str(value).splitlines())
+    return "".join(f"\\{c}" if c in _ASCII_PUNCTUATION else c for c in text)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A small table of display texts as a Markdown (GFM) table: its header, then one line per row; every
+    header and cell is :func:`markdown_text`."""
+    header = "| " + " | ".join(markdown_text(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(markdown_text(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.budget import OverBudget
 from core.errors import InputError
+from ui.format import markdown_table
 from ui.i18n import current_language, load_strings, t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def page_header(namespace: str) -> None:
     """Title and one-paragraph introduction from ``<namespace>.title`` / ``<namespace>.intro``."""
     st.title(t(f"{namespace}.title"))
     st.markdown(t(f"{namespace}.intro"))
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """A small table of display texts (a few rows, no sorting or scrolling needed), drawn as Markdown.
+
+    ``st.dataframe``'s grid is the frontend's biggest code after Plotly's (1.2 MB with its Arrow
+    formatting, which ``st.table`` needs too), compiled on the first visit that draws one: a first section
+    with a static table instead draws ~0.15 s sooner (the optimizers page, 5 interleaved runs)."""
+    st.markdown(markdown_table(frame))
 
 
 def lazy_expander(label: str, kept: str, *, icon: str) -> DeltaGenerator | None:
