@@ -16,7 +16,7 @@ from ui import losses as w
 from ui.charts import show_chart
 from ui.format import fmt
 from ui.i18n import translator
-from ui.layout import error_box, notes_corrections, reference_check
+from ui.layout import error_box, notes_corrections, reference_check, static_table
 from ui.reproduce import reproduce_expander
 from ui.sections import choose_section, draw_sections, settings_from
 from ui.state import translated_choice
@@ -63,7 +63,7 @@ def curves_section() -> None:
         show_chart(*residual.gradient, key="ls_residual_grad")
     st.markdown(w.formula_table("residual"))
     st.markdown(tr("readout_title", m=fmt(m, 3)))
-    st.dataframe(residual.readout, hide_index=True, width="stretch")
+    static_table(residual.readout)
     reference_check(*residual.check)
 
 

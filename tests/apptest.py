@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from ui.sections import ALL, PAGE_SECTIONS
@@ -74,3 +77,20 @@ def assert_clean(at: AppTest, errors: int | None = 0) -> None:
 def success_texts(at: AppTest) -> list[str]:
     """The st.success boxes: the page's passing live checks."""
     return [s.value for s in at.success]
+
+
+_CELL_SPLIT = re.compile(r" ?(?<!\\)\| ?")  # a pipe not escaped by a backslash (markdown_table's " | ")
+_ESCAPED = re.compile(r"\\([" + re.escape(string.punctuation) + "])")  # a backslash before ASCII punctuation
+
+
+def static_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The tables the page drew with ``ui.layout.static_table`` (Markdown tables), read back as CommonMark
+    reads them: one frame of texts each, its header as the columns."""
+    tables = []
+    for block in at.markdown:
+        lines = block.value.split("\n")
+        if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
+            continue
+        rows = [[_ESCAPED.sub(r"\1", cell) for cell in _CELL_SPLIT.split(line)[1:-1]] for line in lines]
+        tables.append(pd.DataFrame(rows[2:], columns=rows[0]))
+    return tables

@@ -27,7 +27,7 @@ def static_table(frame: pd.DataFrame) -> None:
 
     ``st.dataframe``'s grid is the frontend's biggest code after Plotly's (1.2 MB with its Arrow
     formatting, which ``st.table`` needs too), compiled on the first visit that draws one: a first section
-    with a static table instead draws ~0.15 s sooner (the optimizers page, 5 interleaved runs)."""
+    with a static table instead draws ~0.15 s sooner (optimizers, losses: 5 interleaved runs each)."""
     st.markdown(markdown_table(frame))
 
 

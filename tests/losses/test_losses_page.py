@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import assert_clean, open_page, success_texts
+from tests.apptest import assert_clean, open_page, static_tables, success_texts
 from ui.i18n import load_strings
 
 PAGE = "app_pages/losses.py"
@@ -49,7 +49,7 @@ def test_controls_change_the_view_and_the_url():
     at.toggle(key="ls_show_hinge").set_value(True).run()
     at.slider(key="ls_m").set_value(-1.5).run()
     assert_clean(at)
-    readout = at.dataframe[0].value
+    readout = static_tables(at)[0]  # the first section's readout: a static table, no data grid
     hinge_row = readout[readout.iloc[:, 1] == "hinge"].iloc[0]
     assert hinge_row["L"] == "2.5" and hinge_row.iloc[3] == "-1"
     at.slider(key="ls_delta").set_value(0.5).run()
