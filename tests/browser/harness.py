@@ -579,6 +579,21 @@ def truncated_chart_labels(page: Page) -> list[str]:
     )
 
 
+def clipped_legend_labels(page: Page) -> list[str]:
+    """Legend labels drawn (partly) outside their chart, where the browser cuts them off: Vega lays a
+    legend's entries out in one row unless told how many columns, however wide the chart."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap((chart) => {
+               const box = chart.getBoundingClientRect();
+               return [...chart.querySelectorAll('.role-legend-label text')]
+                   .map((t) => [t.textContent, t.getBoundingClientRect()])
+                   .filter(([, r]) => r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1))
+                   .map(([text, r]) => `${text}: ends at ${Math.round(r.right - box.left)} px`
+                                       + ` of ${Math.round(box.width)}`);
+           })"""
+    )
+
+
 def rendered(markdown: str) -> str:
     """A locale string as the browser shows its text: code spans without their backticks, bold and
     italics without their stars (what ``inner_text`` of the rendered Markdown gives)."""

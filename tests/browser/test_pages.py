@@ -24,6 +24,7 @@ def _tab_is_drawn(page, tab: str) -> None:
     """After opening the tab ``tab``: still no error, and the charts it shows are drawn."""
     harness.assert_no_exception(page)
     harness.assert_charts_visible(page)
+    assert not harness.clipped_legend_labels(page), tab
 
 
 @pytest.mark.parametrize("lang", harness.LANGS)
@@ -33,6 +34,7 @@ def test_page_loads_without_error(app_server, page, spec, lang):
     harness.screenshot(page, f"{spec.slug}-{lang}")  # before the checks: a failing page is kept too
     harness.assert_no_exception(page)
     harness.assert_charts_visible(page)
+    assert not harness.clipped_legend_labels(page)  # every legend entry within its chart
     harness.visit_tabs(page, lambda tab: _tab_is_drawn(page, tab))
     headings = harness.main_headings(page)
     strings = {harness.rendered(text) for text in load_strings(lang).values()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import altair as alt
@@ -18,7 +19,30 @@ from ui.optimizers.state import NAMES
 # a fixed colour per optimizer, so a colour means the same optimizer in every chart
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 GAP_FLOOR = 1e-16  # f - f* below this is drawn at this value on log scales
-_BOTTOM = alt.Legend(title=None, orient="bottom", columns=4, labelLimit=260)
+# Vega lays a legend's entries out in one row unless told how many columns, and cuts off what is wider than
+# the chart ("NAdam" under the 368-px chart of f - f*): a legend under a chart wraps into the columns that fit
+# the narrowest slot this page gives a chart (the right column, 2/5 of the wide layout: 368 px at 1,400 px)
+# less the y axis the legend starts after.
+LEGEND_ROW_PX = 280
+_ENTRY_PX = 36  # a legend entry besides its label: the symbol, its offset and the column padding
+
+
+def _label_px(label: str) -> float:
+    """The width of a legend label in Vega's 10-px sans-serif, estimated on the wide side: 7 px a Latin
+    character, 11 px a wide (CJK) one."""
+    return sum(11.0 if unicodedata.east_asian_width(c) in "WF" else 7.0 for c in label)
+
+
+def bottom_legend(labels: list[str], *, label_limit: int = 260) -> alt.Legend:
+    """A legend under the chart whose entries wrap into as many columns as fit in ``LEGEND_ROW_PX``."""
+    widest = max((min(_label_px(label), label_limit) for label in labels), default=0.0)
+    columns = max(1, min(len(labels), int(LEGEND_ROW_PX // (widest + _ENTRY_PX))))
+    return alt.Legend(title=None, orient="bottom", columns=columns, labelLimit=label_limit)
+
+
+_RIGHT = alt.Legend(
+    title=None, orient="right"
+)  # a second legend: stacked right of the chart, not beside the first
 
 # --- charts ----------------------------------------------------------------------------------------------
 
@@ -114,7 +138,7 @@ def contour_chart(
     heat = heat_map(shared(live.surface_grid, surface), x_scale, y_scale)
     names = list(dict.fromkeys(paths["label"])) if len(paths) else []
     # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
-    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=300) if overlapping else _BOTTOM
+    legend = bottom_legend(names, label_limit=300 if overlapping else 260)
     colour = alt.Color("label:N", scale=colour_scale(names), legend=legend)
     tooltip = [
         alt.Tooltip("label:N"),
@@ -169,7 +193,7 @@ def contour_chart(
         .encode(
             x=alt.X("x:Q", scale=x_scale),
             y=alt.Y("y:Q", scale=y_scale),
-            shape=alt.Shape("what:N", legend=_BOTTOM),
+            shape=alt.Shape("what:N", legend=_RIGHT),  # under the heat map's scale
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x:Q"), alt.Tooltip("y:Q")],
         )
     )
@@ -208,9 +232,7 @@ def log_line_chart(
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False)),
         "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(type="log")),
-        "color": alt.Color(
-            "label:N", scale=colour_scale(names), legend=alt.Legend(title=None, orient="bottom")
-        ),
+        "color": alt.Color("label:N", scale=colour_scale(names), legend=bottom_legend(names)),
         "tooltip": [
             alt.Tooltip("label:N"),
             alt.Tooltip(f"{x}:Q", format=".4g"),
@@ -220,7 +242,7 @@ def log_line_chart(
     if dash:
         kinds = list(dict.fromkeys(data[dash]))
         dashes = alt.Scale(domain=kinds, range=[[1, 0], [6, 4], [2, 2]][: len(kinds)])
-        encoding["strokeDash"] = alt.StrokeDash(f"{dash}:N", scale=dashes, legend=_BOTTOM)
+        encoding["strokeDash"] = alt.StrokeDash(f"{dash}:N", scale=dashes, legend=_RIGHT)
     layers: list[alt.Chart] = [alt.Chart(data).mark_line(strokeWidth=2).encode(**encoding)]
     if rule_at is not None:
         layers.append(
@@ -242,9 +264,7 @@ def line_chart(
         .encode(
             x=alt.X(f"{x}:Q", title=x_title),
             y=alt.Y(f"{y}:Q", title=y_title),
-            color=alt.Color(
-                "label:N", scale=colour_scale(names), legend=alt.Legend(title=None, orient="bottom")
-            ),
+            color=alt.Color("label:N", scale=colour_scale(names), legend=bottom_legend(names)),
             tooltip=[
                 alt.Tooltip("label:N"),
                 alt.Tooltip(f"{x}:Q", format=".4g"),
