@@ -93,10 +93,11 @@ def send_small_writes_at_once(fd_dir: str = "/dev/fd") -> int:
     is IPPROTO_TCP, so Streamlit's connections keep it. A response goes out as two writes, the headers
     and then the body; on a connection the browser reuses, a small body waits until the headers are
     acknowledged, and the browser delays that acknowledgement: ~40 ms for each small file of the
-    frontend's ~170 (measured on one kept-alive connection here: 43 ms a file, 1.5 ms with it;
-    ``benchmarks/bench_server_latency.py``), and for the websocket's small messages. Linux (and the BSDs)
-    copy TCP_NODELAY from a listening socket to the connections it accepts, so setting it on the
-    listening socket, before the server accepts, reaches every connection.
+    75-150 a first visit loads (measured on one kept-alive connection here: 43 ms a file, 1.5 ms with it;
+    ``benchmarks/bench_server_latency.py``), and for the websocket's small messages. Linux copies
+    TCP_NODELAY from a listening socket to the connections it accepts (``tests/test_server.py`` checks it),
+    so setting it on the listening socket, before the server accepts, reaches every connection; a system
+    that does not copy it keeps Nagle's algorithm, as before.
 
     The sockets are found among the process's open file descriptors (``/dev/fd``; none where it does
     not exist, e.g. Windows: nothing is changed there). No descriptor is closed or taken over.
