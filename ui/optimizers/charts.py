@@ -40,9 +40,8 @@ def bottom_legend(labels: list[str], *, label_limit: int = 260) -> alt.Legend:
     return alt.Legend(title=None, orient="bottom", columns=columns, labelLimit=label_limit)
 
 
-_RIGHT = alt.Legend(
-    title=None, orient="right"
-)  # a second legend: stacked right of the chart, not beside the first
+# a chart's second legend: stacked at its right, not beside the first one under it
+_RIGHT = alt.Legend(title=None, orient="right")
 
 # --- charts ----------------------------------------------------------------------------------------------
 
@@ -137,7 +136,7 @@ def contour_chart(
     y_scale = alt.Scale(domain=list(surf.y_range), nice=False, zero=False)
     heat = heat_map(shared(live.surface_grid, surface), x_scale, y_scale)
     names = list(dict.fromkeys(paths["label"])) if len(paths) else []
-    # the comparisons' long labels in two columns, so the legend of the marks still fits beside them
+    # the comparisons' labels are long: a wider limit before Vega cuts one, and as many columns as fit
     legend = bottom_legend(names, label_limit=300 if overlapping else 260)
     colour = alt.Color("label:N", scale=colour_scale(names), legend=legend)
     tooltip = [
