@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import translator
-from ui.layout import notes_corrections, page_header, reference_check
+from ui.layout import lazy_expander, notes_corrections, page_header, reference_check, static_table
 from ui.sections import choose_section, draw_sections
 from ui.state import mirror_into_url, seed_from_url, translated_choice
 
@@ -65,14 +65,17 @@ def explorer_section() -> None:
         return
     show_chart(view.chart, view.frame, key="norm_explorer")
     st.caption(tr("explorer_caption"))
-    st.dataframe(view.table, hide_index=True, width="stretch")
+    static_table(view.table)  # one row per normalization: no data grid on a first visit
     st.caption(tr("explorer_table_caption"))
-    with st.expander(tr("detail_title"), icon=":material/table_view:"):
-        detail = translated_choice(
-            st.selectbox, tr("col_norm"), list(view.results), view.labels, key="norm_detail"
-        )
-        st.dataframe(view.detail(detail), hide_index=True, width="stretch")
-        st.caption(tr("detail_caption"))
+    # the groups' table (one row per group: a grid) is drawn only while its expander is open
+    box = lazy_expander(tr("detail_title"), "norm_detail_open", icon=":material/table_view:")
+    if box is not None:
+        with box:
+            detail = translated_choice(
+                st.selectbox, tr("col_norm"), list(view.results), view.labels, key="norm_detail"
+            )
+            st.dataframe(view.detail(detail), hide_index=True, width="stretch")
+            st.caption(tr("detail_caption"))
     reference_check(*view.check)
 
 

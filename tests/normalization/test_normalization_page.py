@@ -7,9 +7,11 @@ import re
 
 import pytest
 
+from core import normalization as nz
 from core.notes import load_claims
-from tests.apptest import assert_clean, open_page, success_texts
+from tests.apptest import assert_clean, open_page, static_tables, success_texts
 from ui.i18n import load_strings
+from ui.normalization import TOLERANCE
 
 PAGE = "app_pages/normalization.py"
 CORRECTION_ICON = ":material/fact_check:"  # ui.layout.notes_corrections' boxes
@@ -75,9 +77,17 @@ def test_controls_change_the_view_and_the_url():
     at.selectbox(key="norm_groups").set_value(3).run()
     assert_clean(at)
     assert at.query_params["norm_c"] == ["6"] or at.query_params["norm_c"] == "6"
+    # the table of the normalizations is static; the groups' table is drawn once its expander is open
+    strings = load_strings("en")
+    table = static_tables(at)[0]
+    assert table.iloc[:, 0].tolist() == [strings[f"normalization.kind_{k}"] for k in nz.KINDS]
+    assert all(float(diff) <= TOLERANCE for diff in table[strings["normalization.col_check"]])
+    assert "norm_detail@en" not in [s.key for s in at.selectbox]
+    at.session_state["norm_detail_open"] = True
+    at.run()
     at.selectbox(key="norm_detail@en").set_value("instance").run()
     assert_clean(at)
-    detail = at.dataframe[1].value
+    detail = at.dataframe[0].value
     assert len(detail) == 2 * 6  # N x C groups of InstanceNorm
     assert detail["Mean after"].abs().max() < 1e-6
     at.radio(key="norm_layout@en").set_value("sequence").run()
