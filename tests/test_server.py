@@ -216,11 +216,20 @@ def test_streamlits_server_socket_leaves_nagle_on_for_the_connections_asyncio_ac
 
 
 def test_send_small_writes_at_once_reaches_every_connection_a_listening_socket_accepts():
-    with _listening() as listener, _listening(socket.AF_INET6) as listener6:
+    with _listening() as listener:
         assert _accepted_nodelay(listener) == 0  # as Streamlit's server accepts them
-        assert server.send_small_writes_at_once() >= 2
+        assert server.send_small_writes_at_once() >= 1
         assert _accepted_nodelay(listener) == 1
-        assert _accepted_nodelay(listener6) == 1
+
+
+def test_send_small_writes_at_once_reaches_an_ipv6_listening_socket():
+    try:
+        listener = _listening(socket.AF_INET6)  # Streamlit binds "::" when the address is IPv6
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    with listener:
+        server.send_small_writes_at_once()
+        assert _accepted_nodelay(listener) == 1
 
 
 def test_send_small_writes_at_once_leaves_other_descriptors_open_and_unchanged(tmp_path):
