@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,35 +24,9 @@ from pathlib import Path
 from streamlit import file_util
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 60.0
+sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(script: Path, port: int) -> subprocess.Popen[bytes]:
-    """``streamlit run script`` on ``port``, returned once it answers its health check."""
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/_stcore/health")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{script} did not answer on port {port} within {START_TIMEOUT_S:.0f} s")
+from tests.browser import harness  # noqa: E402
 
 
 def seconds_per_file(port: int, paths: list[str], rounds: int) -> list[float]:
@@ -92,17 +64,12 @@ def main() -> None:
         plain = Path(tmp) / "plain.py"  # Streamlit's server as it comes: a plain script, no st.App
         plain.write_text('import streamlit as st\n\nst.write("reference")\n', encoding="utf-8")
         results = {}
-        servers = (("streamlit (plain script)", plain), ("ours (app.py's st.App)", ROOT / "app.py"))
+        servers = (("streamlit (plain script)", plain), ("ours (app.py's st.App)", harness.APP))
         for name, script in servers:
-            port = free_port()
-            process = start(script, port)
-            try:
+            with harness.StreamlitServer(script=script) as server:
                 time.sleep(args.settle)  # ours warms up in a thread after it answers: not measured here
-                seconds_per_file(port, paths[:5], 1)  # the connection's first requests and the OS's caches
-                results[name] = seconds_per_file(port, paths, args.rounds)
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+                seconds_per_file(server.port, paths[:5], 1)  # the connection's first requests, OS caches
+                results[name] = seconds_per_file(server.port, paths, args.rounds)
     for name, times in results.items():
         print(
             f"{name:26s} median {1000 * statistics.median(times):6.2f} ms a file, "

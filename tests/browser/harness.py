@@ -178,13 +178,15 @@ def _proc_status_kib(pid: int, field: str) -> int:
 class StreamlitServer:
     """``python -m streamlit run app.py``, headless on a free loopback port; a context manager.
 
-    ``extra_args`` are added to the command line and ``env`` to the server's environment (e.g. the
-    metrics page's data folder). By default the server shows full error details
+    ``script``: another script to serve instead (a benchmark's reference, e.g. Streamlit's server without
+    the app's ``st.App``). ``extra_args`` are added to the command line and ``env`` to the server's
+    environment (e.g. the metrics page's data folder). By default the server shows full error details
     (``--client.showErrorDetails full``): ``.streamlit/config.toml`` hides them from the public, but
     a failing test should print the traceback the page shows.
     """
 
     log_path: Path | None = None
+    script: Path = APP
     extra_args: Sequence[str] = ("--client.showErrorDetails", "full")
     env: Mapping[str, str] = field(default_factory=dict)
     start_timeout_s: float = SERVER_START_TIMEOUT_S
@@ -210,7 +212,7 @@ class StreamlitServer:
         for _attempt in range(3):  # another program may take the free port before the server binds it
             self.port = free_port()
             command = [
-                sys.executable, "-m", "streamlit", "run", str(APP),
+                sys.executable, "-m", "streamlit", "run", str(self.script),
                 "--server.headless", "true",
                 "--server.port", str(self.port),
                 "--server.address", "127.0.0.1",
